@@ -1,0 +1,141 @@
+package sluice
+
+// Kind is the engine-independent family of a column type. The plan maps a Kind
+// (with the details in Type) to a PostgreSQL type; sources map their own type
+// names to a Kind.
+type Kind string
+
+// The kinds a source may report. KindOther keeps the engine's declared type in
+// Type.Raw: a PostgreSQL source passes it through, other engines map it to text
+// with a plan warning.
+const (
+	KindBool        Kind = "bool"
+	KindInt         Kind = "int"     // Type.Bits (8, 16, 24, 32, 64) and Type.Unsigned
+	KindDecimal     Kind = "decimal" // Type.Precision and Type.Scale; 0/0 means unconstrained
+	KindFloat       Kind = "float"   // Type.Bits 32 or 64
+	KindString      Kind = "string"  // bounded text: Type.Length characters, Type.Fixed for CHAR
+	KindText        Kind = "text"    // unbounded text
+	KindBytes       Kind = "bytes"   // Type.Length bytes when bounded, Type.Fixed for BINARY
+	KindDate        Kind = "date"
+	KindTime        Kind = "time"        // time of day; Type.Precision fractional digits
+	KindTimestamp   Kind = "timestamp"   // without time zone; Type.Precision fractional digits
+	KindTimestampTZ Kind = "timestamptz" // an instant; sources read it in UTC
+	KindYear        Kind = "year"
+	KindJSON        Kind = "json"
+	KindUUID        Kind = "uuid"
+	KindEnum        Kind = "enum" // Type.Values lists the members
+	KindSet         Kind = "set"  // Type.Values lists the members
+	KindBit         Kind = "bit"  // Type.Bits is the width
+	KindOther       Kind = "other"
+)
+
+// Type is a column type as the source declares it, normalised into a Kind.
+type Type struct {
+	Kind      Kind
+	Raw       string // as declared by the engine, e.g. "tinyint(1) unsigned" or "NVARCHAR(160)"
+	Bits      int
+	Unsigned  bool
+	Length    int // characters for strings, bytes for binary; 0 when unbounded
+	Fixed     bool
+	Precision int
+	Scale     int
+	Values    []string
+}
+
+// Column is one column of a source table.
+type Column struct {
+	Name          string
+	Type          Type
+	Nullable      bool
+	Default       *string // the default expression as the engine reports it; nil when none
+	AutoIncrement bool
+}
+
+// Index is a unique constraint or an index other than the primary key.
+type Index struct {
+	Name    string
+	Columns []string
+	Unique  bool
+}
+
+// ForeignKey points from Columns of its table at RefColumns of RefTable.
+// RefSource is empty for a reference inside the same source database; a
+// reference across databases is declared in the config and names the source.
+type ForeignKey struct {
+	Name       string
+	Columns    []string
+	RefSource  string
+	RefTable   string
+	RefColumns []string
+}
+
+// Table is one source table. Name is unqualified: a source reads one schema
+// (or database) chosen by its URL.
+type Table struct {
+	Name        string
+	Columns     []Column
+	PrimaryKey  []string // nil when the table has no primary key
+	Indexes     []Index  // unique constraints and indexes, without the primary key
+	ForeignKeys []ForeignKey
+	// RowID names the engine's own row identifier ("rowid" in SQLite, "ctid" in
+	// PostgreSQL) that keyset pagination can fall back to; empty when the engine
+	// has none usable for this table.
+	RowID string
+	// Rows is the engine's estimate at introspection, for planning chunks only.
+	Rows int64
+}
+
+// Schema is what a source holds, as introspected.
+type Schema struct {
+	Source string // the source's name in the config
+	Engine string // "mysql", "postgres" or "sqlite"
+	Tables []Table
+}
+
+// Table returns the table with this exact name, or nil.
+func (s *Schema) Table(name string) *Table {
+	for i := range s.Tables {
+		if s.Tables[i].Name == name {
+			return &s.Tables[i]
+		}
+	}
+	return nil
+}
+
+// Column returns the column with this exact name, or nil.
+func (t *Table) Column(name string) *Column {
+	for i := range t.Columns {
+		if t.Columns[i].Name == name {
+			return &t.Columns[i]
+		}
+	}
+	return nil
+}
+
+// KeyColumns returns the columns keyset pagination orders by: the primary key,
+// else the first unique index whose columns are all NOT NULL, else the row id
+// pseudo-column, else nil (the table is read in one chunk).
+func (t *Table) KeyColumns() []string {
+	if len(t.PrimaryKey) > 0 {
+		return t.PrimaryKey
+	}
+	for _, ix := range t.Indexes {
+		if ix.Unique && t.allNotNull(ix.Columns) {
+			return ix.Columns
+		}
+	}
+	if t.RowID != "" {
+		return []string{t.RowID}
+	}
+	return nil
+}
+
+func (t *Table) allNotNull(cols []string) bool {
+	for _, name := range cols {
+		c := t.Column(name)
+		if c == nil || c.Nullable {
+			return false
+		}
+	}
+	return len(cols) > 0
+}

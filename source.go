@@ -1,0 +1,64 @@
+package sluice
+
+import "context"
+
+// Source reads one legacy database. Implementations never write to it: the
+// sources stay in production while Sluice reads them.
+//
+// Optional capabilities (change capture, for instance) are separate interfaces
+// that a Source may also implement, found by type assertion.
+type Source interface {
+	// Engine names the engine: "mysql", "postgres" or "sqlite".
+	Engine() string
+	// Introspect reads tables, columns, keys, indexes and foreign keys.
+	Introspect(ctx context.Context) (*Schema, error)
+	// Count returns the number of rows of table that match where, a boolean
+	// expression in the engine's SQL dialect ("" counts every row).
+	Count(ctx context.Context, table string, where string) (int64, error)
+	// Read streams the rows a ReadRequest selects.
+	Read(ctx context.Context, req ReadRequest) (RowIter, error)
+	// Close releases the connections.
+	Close() error
+}
+
+// ReadRequest selects one chunk of a table by keyset pagination: the rows whose
+// key is greater than After, in key order, at most Limit of them.
+type ReadRequest struct {
+	Table   string
+	Columns []string // the columns to read, in this order
+	// Key lists the columns to order and paginate by; it may name the table's
+	// RowID pseudo-column. Nil reads the whole table in one pass, unordered.
+	Key   []string
+	After []any // exclusive lower bound on Key; nil starts at the beginning
+	Limit int   // 0 means no limit
+	Where string
+}
+
+// RowIter streams rows. Values and Key return slices the caller owns: a source
+// never reuses them for the next row.
+//
+// The Go types a source yields, by Kind:
+//   - nil for NULL, in every kind;
+//   - KindBool: bool, or int64 where the engine stores a flag as a number;
+//   - KindInt, KindYear: int64, or uint64 for an unsigned value above MaxInt64;
+//   - KindDecimal: string, the exact decimal text;
+//   - KindFloat: float64;
+//   - KindString, KindText, KindEnum, KindSet, KindJSON: string, holding the
+//     raw bytes, which may be invalid UTF-8 (the cast rejects it, never mangles it);
+//   - KindBytes, KindBit: []byte;
+//   - KindDate, KindTimestamp, KindTimestampTZ: time.Time in UTC, or a string
+//     with the raw text when the engine stores text or the value is not a real
+//     date (a MySQL zero date "0000-00-00");
+//   - KindTime: string "[-]HHH:MM:SS[.ffffff]";
+//   - KindUUID: [16]byte or string;
+//   - KindOther: whatever the driver yields.
+//
+// SQLite may yield int64, float64, string or []byte in any column whatever its
+// declared type; the cast decides what converts and rejects the rest.
+type RowIter interface {
+	Next() bool
+	Values() []any // the requested Columns of the current row
+	Key() []any    // the Key columns of the current row
+	Err() error
+	Close() error
+}
