@@ -38,3 +38,17 @@ func (e *ValidationError) Error() string {
 
 // ErrInterrupted ends a run that was stopped by a signal; a rerun resumes it.
 var ErrInterrupted = errors.New("interrupted")
+
+// TransientError marks a failure that a retry may cure: a dropped connection,
+// a timeout, a server restart. Sources wrap such errors so that the migration
+// reads the chunk again instead of failing the run.
+type TransientError struct{ Err error }
+
+func (e *TransientError) Error() string { return e.Err.Error() }
+func (e *TransientError) Unwrap() error { return e.Err }
+
+// IsTransient reports whether err, or an error it wraps, is a TransientError.
+func IsTransient(err error) bool {
+	var t *TransientError
+	return errors.As(err, &t)
+}
