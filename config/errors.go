@@ -1,0 +1,49 @@
+package config
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Error is one problem in a config file. It prints as
+// "sluice.yaml:12: tables.clinical.Patients.columns.Foo: <what is wrong>".
+// Line is 0 when the problem is not tied to a line.
+type Error struct {
+	File string
+	Line int
+	Key  string // the dotted path of the key, e.g. "defaults.chunk_rows"
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Key != "" {
+		b.WriteString(": " + e.Key)
+	}
+	b.WriteString(": " + e.Msg)
+	return b.String()
+}
+
+// Errors is every problem found in one file, in line order. The CLI prints
+// each on its own line and exits with the config error code.
+type Errors []*Error
+
+func (es Errors) Error() string {
+	lines := make([]string, len(es))
+	for i, e := range es {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Err returns es as an error, or nil when there is no problem.
+func (es Errors) Err() error {
+	if len(es) == 0 {
+		return nil
+	}
+	return es
+}
