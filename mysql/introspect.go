@@ -1,0 +1,70 @@
+package mysql
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/sluicedb/sluice"
+)
+
+// Introspect reads the base tables of the URL's database from
+// information_schema, one query per kind of fact.
+func (s *Source) Introspect(ctx context.Context) (*sluice.Schema, error) {
+	facts, err := s.gatherFacts(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("introspect %s: %w", s.name, classify(err))
+	}
+	schema := &sluice.Schema{Source: s.name, Engine: s.Engine()}
+	for _, tb := range facts.tables {
+		schema.Tables = append(schema.Tables, facts.assemble(tb.name, tb.rows))
+	}
+	return schema, nil
+}
+
+// facts holds every query's answer, by table name.
+type facts struct {
+	tables  []tableInfo
+	columns map[string][]sluice.Column
+	json    map[string]map[string]bool // MariaDB's JSON: longtext CHECK (json_valid(col))
+	indexes map[string][]sluice.Index  // the primary key included, named "PRIMARY"
+	fks     map[string][]sluice.ForeignKey
+}
+
+func (s *Source) gatherFacts(ctx context.Context) (*facts, error) {
+	var f facts
+	var err error
+	if f.tables, err = s.queryTables(ctx); err != nil {
+		return nil, fmt.Errorf("list tables: %w", err)
+	}
+	if f.columns, err = s.queryColumns(ctx, ""); err != nil {
+		return nil, fmt.Errorf("list columns: %w", err)
+	}
+	if f.json, err = s.queryJSONChecks(ctx); err != nil {
+		return nil, fmt.Errorf("list JSON check constraints: %w", err)
+	}
+	if f.indexes, err = s.queryIndexes(ctx); err != nil {
+		return nil, fmt.Errorf("list indexes: %w", err)
+	}
+	if f.fks, err = s.queryForeignKeys(ctx); err != nil {
+		return nil, fmt.Errorf("list foreign keys: %w", err)
+	}
+	return &f, nil
+}
+
+func (f *facts) assemble(name string, rows int64) sluice.Table {
+	tb := sluice.Table{Name: name, Columns: f.columns[name], ForeignKeys: f.fks[name], Rows: rows}
+	for i := range tb.Columns {
+		c := &tb.Columns[i]
+		if f.json[name][c.Name] && c.Type.Kind == sluice.KindText {
+			c.Type.Kind = sluice.KindJSON
+		}
+	}
+	for _, ix := range f.indexes[name] {
+		if ix.Name == "PRIMARY" {
+			tb.PrimaryKey = ix.Columns
+		} else {
+			tb.Indexes = append(tb.Indexes, ix)
+		}
+	}
+	return tb
+}

@@ -1,0 +1,75 @@
+package mysql
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/sluicedb/sluice"
+)
+
+func TestSelectSQL(t *testing.T) {
+	cases := []struct {
+		name string
+		req  sluice.ReadRequest
+		sql  string
+		args string
+	}{
+		{"whole table unordered",
+			sluice.ReadRequest{Table: "no_key", Columns: []string{"x", "y"}},
+			"SELECT `x`, `y` FROM `no_key`", "[]"},
+		{"first chunk",
+			sluice.ReadRequest{Table: "people", Columns: []string{"id", "name"}, Key: []string{"id"}, Limit: 100},
+			"SELECT `id`, `name`, `id` FROM `people` ORDER BY `id` LIMIT 100", "[]"},
+		{"single key after",
+			sluice.ReadRequest{Table: "people", Columns: []string{"name"}, Key: []string{"id"}, After: []any{int64(20000)}, Limit: 10},
+			"SELECT `name`, `id` FROM `people` WHERE (`id` > ?) ORDER BY `id` LIMIT 10", "[20000]"},
+		{"composite key expanded",
+			sluice.ReadRequest{Table: "pairs", Columns: []string{"v"}, Key: []string{"a", "b"}, After: []any{int64(1), "y"}, Limit: 2},
+			"SELECT `v`, `a`, `b` FROM `pairs` WHERE (`a` > ? OR (`a` = ? AND `b` > ?)) ORDER BY `a`, `b` LIMIT 2", "[1 1 y]"},
+		{"three-column key",
+			sluice.ReadRequest{Table: "t", Columns: []string{"v"}, Key: []string{"a", "b", "c"}, After: []any{1, 2, 3}},
+			"SELECT `v`, `a`, `b`, `c` FROM `t` WHERE (`a` > ? OR (`a` = ? AND `b` > ?) OR (`a` = ? AND `b` = ? AND `c` > ?)) ORDER BY `a`, `b`, `c`", "[1 1 2 1 2 3]"},
+		{"where is parenthesised before the bound",
+			sluice.ReadRequest{Table: "people", Columns: []string{"id"}, Key: []string{"id"}, After: []any{int64(1)}, Where: "id = 1 OR id = 5"},
+			"SELECT `id`, `id` FROM `people` WHERE (id = 1 OR id = 5) AND (`id` > ?) ORDER BY `id`", "[1]"},
+		{"reserved words and backticks quoted",
+			sluice.ReadRequest{Table: "order", Columns: []string{"group", "we`ird"}, Key: []string{"select"}},
+			"SELECT `group`, `we``ird`, `select` FROM `order` ORDER BY `select`", "[]"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			q, args, err := selectSQL(c.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if q != c.sql {
+				t.Errorf("sql:\n got %s\nwant %s", q, c.sql)
+			}
+			if got := fmt.Sprint(args); got != c.args {
+				t.Errorf("args: got %s, want %s", got, c.args)
+			}
+		})
+	}
+}
+
+func TestSelectSQLErrors(t *testing.T) {
+	cases := []sluice.ReadRequest{
+		{Table: "t"},
+		{Table: "t", Columns: []string{"a"}, Key: []string{"a", "b"}, After: []any{1}},
+		{Table: "t", Columns: []string{"a"}, Key: []string{"a"}, After: []any{nil}},
+	}
+	for _, req := range cases {
+		if q, _, err := selectSQL(req); err == nil {
+			t.Errorf("%+v: got %q, want an error", req, q)
+		}
+	}
+}
+
+func TestCountSQL(t *testing.T) {
+	if got, want := countSQL("größe", ""), "SELECT COUNT(*) FROM `größe`"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if got, want := countSQL("people", "id > 2 OR id < 0"), "SELECT COUNT(*) FROM `people` WHERE (id > 2 OR id < 0)"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
