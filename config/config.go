@@ -11,6 +11,7 @@ import "github.com/google/uuid"
 // Config is a parsed sluice.yaml.
 type Config struct {
 	File     string // the path it was read from, for messages
+	Hash     string // hex SHA-256 of the file's bytes as read, before ${ENV} expansion; ties a run to its config
 	Version  int
 	Sources  []Source // in file order
 	Target   Target
@@ -95,6 +96,16 @@ type ColumnRule struct {
 	// (its primary key) or "source.Table.Column". With keys: uuid the value is
 	// rewritten to the referenced row's UUID.
 	References string
+}
+
+// Source returns the source called name, or nil.
+func (c *Config) Source(name string) *Source {
+	for i := range c.Sources {
+		if c.Sources[i].Name == name {
+			return &c.Sources[i]
+		}
+	}
+	return nil
 }
 
 // Rule returns the rule of source table "source.table", or nil.

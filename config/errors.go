@@ -13,6 +13,7 @@ type Error struct {
 	Line int
 	Key  string // the dotted path of the key, e.g. "defaults.chunk_rows"
 	Msg  string
+	Err  error // the cause, when the problem comes from elsewhere (e.g. the file cannot be read)
 }
 
 func (e *Error) Error() string {
@@ -27,6 +28,9 @@ func (e *Error) Error() string {
 	b.WriteString(": " + e.Msg)
 	return b.String()
 }
+
+// Unwrap lets errors.Is see the cause, e.g. fs.ErrNotExist for a missing file.
+func (e *Error) Unwrap() error { return e.Err }
 
 // Errors is every problem found in one file, in line order. The CLI prints
 // each on its own line and exits with the config error code.
@@ -46,4 +50,13 @@ func (es Errors) Err() error {
 		return nil
 	}
 	return es
+}
+
+// Unwrap exposes every problem to errors.Is and errors.As.
+func (es Errors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
 }

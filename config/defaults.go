@@ -1,0 +1,94 @@
+package config
+
+import (
+	"github.com/google/uuid"
+	"github.com/sluicedb/sluice"
+)
+
+var (
+	defaultsKeys    = []string{"naming", "keys", "key_namespace", "legacy_column", "chunk_rows", "workers", "strategy", "zero_dates"}
+	namingValues    = []string{NamingCamel, NamingSnake, NamingKeep}
+	keysValues      = []string{KeysUUID, KeysKeep}
+	strategyValues  = []string{StrategyCreate, StrategyTruncate}
+	zeroDatesValues = []string{ZeroDatesReject, ZeroDatesNull}
+)
+
+// Limits of the numeric settings.
+const (
+	MaxChunkRows = 10_000_000
+	MaxWorkers   = 64
+)
+
+// The values used where the file says nothing (docs/CONFIG.md).
+const (
+	DefaultNaming       = NamingSnake
+	DefaultKeys         = KeysKeep
+	DefaultLegacyColumn = "legacy_id"
+	DefaultChunkRows    = 20_000
+	DefaultWorkers      = 4
+	DefaultStrategy     = StrategyCreate
+	DefaultZeroDates    = ZeroDatesReject
+	DefaultSchema       = "public"
+)
+
+// defaults decodes the defaults section; what it leaves out stays zero until
+// applyDefaults.
+func (d *decoder) defaults(f field) Defaults {
+	var out Defaults
+	fs, _ := d.object(f, defaultsKeys)
+	enums := []struct {
+		key     string
+		dst     *string
+		allowed []string
+	}{
+		{"naming", &out.Naming, namingValues},
+		{"keys", &out.Keys, keysValues},
+		{"strategy", &out.Strategy, strategyValues},
+		{"zero_dates", &out.ZeroDates, zeroDatesValues},
+	}
+	for _, e := range enums {
+		if v, ok := fs[e.key]; ok {
+			*e.dst, _ = d.enum(v, e.allowed)
+		}
+	}
+	if v, ok := fs["key_namespace"]; ok {
+		out.KeyNamespace, _ = d.uuidValue(v)
+	}
+	if v, ok := fs["legacy_column"]; ok {
+		out.LegacyColumn, _ = d.str(v, false)
+	}
+	if v, ok := fs["chunk_rows"]; ok {
+		out.ChunkRows, _ = d.integer(v, 1, MaxChunkRows)
+	}
+	if v, ok := fs["workers"]; ok {
+		out.Workers, _ = d.integer(v, 1, MaxWorkers)
+	}
+	return out
+}
+
+// applyDefaults fills what the file left out. Only a valid file gets here, so
+// a zero value always means "not given".
+func applyDefaults(c *Config) {
+	df := &c.Defaults
+	setString(&df.Naming, DefaultNaming)
+	setString(&df.Keys, DefaultKeys)
+	setString(&df.LegacyColumn, DefaultLegacyColumn)
+	setString(&df.Strategy, DefaultStrategy)
+	setString(&df.ZeroDates, DefaultZeroDates)
+	setString(&c.Target.Schema, DefaultSchema)
+	if df.KeyNamespace == uuid.Nil {
+		df.KeyNamespace = sluice.DefaultNamespace
+	}
+	if df.ChunkRows == 0 {
+		df.ChunkRows = DefaultChunkRows
+	}
+	if df.Workers == 0 {
+		df.Workers = DefaultWorkers
+	}
+}
+
+func setString(dst *string, value string) {
+	if *dst == "" {
+		*dst = value
+	}
+}
