@@ -43,8 +43,8 @@ type Table struct {
 	Where       string   // row filter in the source dialect
 	ChunkRows   int
 
-	Keys      string // config.KeysUUID or config.KeysKeep
-	Strategy  string // config.StrategyCreate or config.StrategyTruncate
+	Keys      string   // config.KeysUUID or config.KeysKeep
+	Strategy  string   // config.StrategyCreate or config.StrategyTruncate
 	DependsOn []string // IDs of tables that must be loaded first (foreign keys enforced during the load)
 	Rows      int64    // the source's estimate
 	Chunks    int      // estimated chunk count
@@ -73,7 +73,7 @@ type Column struct {
 	NotNull    bool
 	Role       Role
 	Source     string      // RoleValue: the source column
-	SourceType sluice.Type // RoleValue and single-column RoleLegacyKey: its source type
+	SourceType sluice.Type // RoleValue and every single-column key role: its source type
 	KeyColumns []string    // RoleRowUUID, RoleRefUUID, RoleLegacyKey: source columns
 	RefSource  string      // RoleRefUUID: the referenced table's source
 	RefTable   string      // RoleRefUUID: the referenced source table

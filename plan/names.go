@@ -1,0 +1,108 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Constraint and index names are derived from the table and columns, so a
+// rerun or a second machine produces the same DDL: <table>_pkey,
+// <table>_<cols>_key, <table>_<cols>_idx and <table>_<cols>_fkey.
+
+// ConstraintName builds "<table>_<cols>_<suffix>", shortened to fit.
+func ConstraintName(table string, cols []string, suffix string) string {
+	parts := append([]string{table}, cols...)
+	return Shorten(strings.Join(append(parts, suffix), "_"))
+}
+
+// PrimaryKeyName is the name of a table's primary key constraint.
+func PrimaryKeyName(t *Table) string {
+	return Shorten(t.Name + "_pkey")
+}
+
+// Shorten keeps a name within PostgreSQL's 63 bytes: a longer one is cut (at
+// a character boundary) and ends with "_" and 8 hex digits of its SHA-256,
+// so that two long names differing only at the end stay distinct.
+func Shorten(name string) string {
+	if len(name) <= maxIdentifier {
+		return name
+	}
+	sum := sha256.Sum256([]byte(name))
+	cut := maxIdentifier - 9
+	for cut > 0 && !utf8.RuneStart(name[cut]) {
+		cut--
+	}
+	return name[:cut] + "_" + hex.EncodeToString(sum[:4])
+}
+
+// nameConstraints names indexes and foreign keys. Index names share one
+// namespace per schema with tables, and constraint names must differ within
+// a table, so a name already taken gets a number.
+func (b *builder) nameConstraints() {
+	relations := map[string]bool{}
+	for _, st := range b.list {
+		relations[st.t.Name] = true
+		relations[PrimaryKeyName(st.t)] = true
+	}
+	for _, st := range b.list {
+		for i := range st.t.Indexes {
+			ix := &st.t.Indexes[i]
+			ix.Name = claim(relations, ConstraintName(st.t.Name, ix.Columns, indexSuffix(ix.Unique)))
+		}
+		own := map[string]bool{}
+		for i := range st.t.ForeignKeys {
+			fk := &st.t.ForeignKeys[i]
+			fk.Name = claim(own, ConstraintName(st.t.Name, fk.Columns, "fkey"))
+		}
+	}
+}
+
+func indexSuffix(unique bool) string {
+	if unique {
+		return "key"
+	}
+	return "idx"
+}
+
+func claim(used map[string]bool, name string) string {
+	candidate := name
+	for n := 2; used[candidate]; n++ {
+		candidate = Shorten(fmt.Sprintf("%s%d", name, n))
+	}
+	used[candidate] = true
+	return candidate
+}
+
+// planIndexes carries the source's indexes over, on target columns, before
+// the ones the keys added; an index on a dropped column is left out.
+func (b *builder) planIndexes(st *tableState) {
+	var ixs []Index
+	for _, six := range st.src.Indexes {
+		cols := st.targetNames(six.Columns)
+		if len(cols) != len(six.Columns) {
+			b.warn(st.t.ID, fmt.Sprintf("index %s uses a dropped column; it is left out", six.Name))
+			continue
+		}
+		ixs = append(ixs, Index{Columns: cols, Unique: six.Unique})
+	}
+	var kept []Index
+	for _, ix := range append(ixs, st.t.Indexes...) {
+		if !slices.Equal(ix.Columns, st.t.PrimaryKey) && !hasIndex(kept, ix) {
+			kept = append(kept, ix)
+		}
+	}
+	st.t.Indexes = kept
+}
+
+func hasIndex(ixs []Index, ix Index) bool {
+	for _, have := range ixs {
+		if have.Unique == ix.Unique && slices.Equal(have.Columns, ix.Columns) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,156 @@
+package plan
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/config"
+	"github.com/sluicedb/sluice/naming"
+)
+
+// planTable plans one source table's name, value columns and reading; keys
+// and foreign keys come later, once every table has its columns.
+func (b *builder) planTable(s *sluice.Schema, src *sluice.Table) {
+	rule := b.cfg.Rule(s.Source, src.Name)
+	if rule != nil && rule.Skip {
+		return
+	}
+	t := &Table{
+		ID: s.Source + "." + src.Name, Source: s.Source, Engine: s.Engine, SourceTable: src.Name,
+		Name: b.targetTable(rule, src.Name), Keys: b.set.keys, Strategy: b.set.strategy,
+		ChunkRows: b.set.chunkRows, Rows: max(src.Rows, 0), Key: src.KeyColumns(),
+	}
+	st := &tableState{t: t, src: src, rule: rule, legacy: b.set.legacy}
+	if rule != nil {
+		applyRule(st, rule)
+	}
+	for _, c := range src.Columns {
+		cr := rule.Column(c.Name)
+		if cr == nil || !cr.Drop {
+			t.Columns = append(t.Columns, b.valueColumn(st, c, cr))
+		}
+	}
+	t.Chunks = chunks(t)
+	b.warnKeyless(st)
+	b.states[t.ID] = st
+	b.list = append(b.list, st)
+}
+
+func applyRule(st *tableState, rule *config.TableRule) {
+	t := st.t
+	t.Keys = or(rule.Keys, t.Keys)
+	st.legacy = or(rule.LegacyColumn, st.legacy)
+	t.Where = rule.Where
+	if rule.ChunkRows > 0 {
+		t.ChunkRows = rule.ChunkRows
+	}
+}
+
+func (b *builder) targetTable(rule *config.TableRule, name string) string {
+	if rule != nil && rule.Target != "" {
+		return rule.Target
+	}
+	return naming.Apply(b.set.naming, name)
+}
+
+func (b *builder) targetColumn(cr *config.ColumnRule, name string) string {
+	if cr != nil && cr.Target != "" {
+		return cr.Target
+	}
+	return naming.Apply(b.set.naming, name)
+}
+
+// valueColumn maps one source column by the type map, or by the rule's type,
+// warning about unknown types and overrides that narrow.
+func (b *builder) valueColumn(st *tableState, c sluice.Column, cr *config.ColumnRule) Column {
+	typ, unknown := MapType(st.t.Engine, c.Type)
+	col := Column{
+		Name: b.targetColumn(cr, c.Name), Type: typ, NotNull: !c.Nullable, Role: RoleValue,
+		Source: c.Name, SourceType: c.Type, ZeroDates: b.set.zeroDates,
+	}
+	if cr != nil {
+		col.Default = cr.Default
+	}
+	switch {
+	case cr != nil && cr.Type != "":
+		col.Type = cr.Type
+		if narrows(typ, cr.Type) {
+			b.warn(st.t.ID, fmt.Sprintf("column %s: type %s narrows %s; values that do not fit will be rejected", c.Name, cr.Type, typ))
+		}
+	case unknown && c.Type.Raw == "":
+		b.warn(st.t.ID, fmt.Sprintf("column %s has no declared type; mapped to text", c.Name))
+	case unknown:
+		b.warn(st.t.ID, fmt.Sprintf("column %s: type %s is unknown; mapped to text", c.Name, c.Type.Raw))
+	}
+	return col
+}
+
+// chunks estimates how many chunks the table is read in: a table without a
+// pagination key is read in one.
+func chunks(t *Table) int {
+	if len(t.Key) == 0 || t.Rows <= int64(t.ChunkRows) {
+		return 1
+	}
+	return int((t.Rows + int64(t.ChunkRows) - 1) / int64(t.ChunkRows))
+}
+
+// warnKeyless explains how a table without a primary key is read, since it
+// cannot be resumed or verified row by row as precisely as one with a key.
+func (b *builder) warnKeyless(st *tableState) {
+	if len(st.src.PrimaryKey) > 0 {
+		return
+	}
+	msg := "no primary key: read in one chunk (no unique index of NOT NULL columns, no row id)"
+	switch key := st.t.Key; {
+	case len(key) == 1 && key[0] == st.src.RowID:
+		msg = "no primary key: paginated by the row id " + key[0]
+	case len(key) > 0:
+		msg = "no primary key: paginated by the unique index (" + strings.Join(key, ", ") + ")"
+	}
+	if st.t.Keys == config.KeysUUID {
+		msg += "; keys: uuid needs a primary key, so its rows keep no uuid (keys: keep)"
+		st.t.Keys = config.KeysKeep
+	}
+	b.warn(st.t.ID, msg)
+}
+
+func (b *builder) warn(table, msg string) {
+	b.warns = append(b.warns, Warning{Table: table, Message: msg})
+}
+
+func (b *builder) fail(line int, key, format string, args ...any) {
+	b.errs = append(b.errs, &config.Error{File: b.cfg.File, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// sourceTypeText is how a source type is shown: as the engine declared it.
+func sourceTypeText(t sluice.Type) string {
+	if t.Raw != "" {
+		return t.Raw
+	}
+	if t.Kind == "" || t.Kind == sluice.KindOther {
+		return "(no declared type)"
+	}
+	return string(t.Kind)
+}
+
+// readColumns lists the source columns the table's target columns are made
+// from, in source order, each once.
+func readColumns(st *tableState) []string {
+	need := map[string]bool{}
+	for _, c := range st.t.Columns {
+		if c.Source != "" {
+			need[c.Source] = true
+		}
+		for _, k := range c.KeyColumns {
+			need[k] = true
+		}
+	}
+	var cols []string
+	for _, c := range st.src.Columns {
+		if need[c.Name] {
+			cols = append(cols, c.Name)
+		}
+	}
+	return cols
+}
