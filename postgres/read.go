@@ -1,0 +1,103 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/sluicedb/sluice"
+)
+
+// Count returns the number of rows of table that match where ("" for all).
+func (s *Source) Count(ctx context.Context, table, where string) (int64, error) {
+	var n int64
+	if err := s.pool.QueryRow(ctx, CountSQL(s.schema, table, where)).Scan(&n); err != nil {
+		return 0, classify(fmt.Errorf("count %s.%s.%s: %w", s.name, s.schema, table, err))
+	}
+	return n, nil
+}
+
+// Read streams the rows req selects, in key order (unordered when Key is nil).
+func (s *Source) Read(ctx context.Context, req sluice.ReadRequest) (sluice.RowIter, error) {
+	what := fmt.Sprintf("%s.%s.%s", s.name, s.schema, req.Table)
+	if len(req.After) > 0 && len(req.After) != len(req.Key) {
+		return nil, fmt.Errorf("read %s: %d key values after, for a key of %d columns", what, len(req.After), len(req.Key))
+	}
+	types, err := s.columnTypes(ctx, req.Table)
+	if err != nil {
+		return nil, err
+	}
+	q, args := ReadSQL(s.schema, req, types)
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, classify(fmt.Errorf("read %s after key %v: %w", what, req.After, err))
+	}
+	return &rowIter{rows: rows, ncols: len(req.Columns), what: what}, nil
+}
+
+type rowIter struct {
+	rows      pgx.Rows
+	ncols     int
+	what      string
+	vals, key []any
+	err       error
+}
+
+func (it *rowIter) Next() bool {
+	if it.err != nil || !it.rows.Next() {
+		return false
+	}
+	all, err := it.rows.Values()
+	if err != nil {
+		it.err = classify(fmt.Errorf("decode a row of %s: %w", it.what, err))
+		return false
+	}
+	for i, v := range all {
+		all[i] = normalize(v)
+	}
+	it.vals, it.key = all[:it.ncols:it.ncols], all[it.ncols:]
+	return true
+}
+
+// normalize brings pgx's Go values to the contract's: every integer an
+// int64, every float a float64, times in UTC, infinite dates as their text,
+// and never a nil []byte for an empty bytea.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case int16:
+		return int64(x)
+	case int32:
+		return int64(x)
+	case float32:
+		return float64(x)
+	case time.Time:
+		return x.UTC()
+	case pgtype.InfinityModifier:
+		return x.String()
+	case []byte:
+		if x == nil {
+			return []byte{}
+		}
+	}
+	return v
+}
+
+func (it *rowIter) Values() []any { return it.vals }
+func (it *rowIter) Key() []any    { return it.key }
+
+func (it *rowIter) Err() error {
+	if it.err != nil {
+		return it.err
+	}
+	if err := it.rows.Err(); err != nil {
+		return classify(fmt.Errorf("read %s: %w", it.what, err))
+	}
+	return nil
+}
+
+func (it *rowIter) Close() error {
+	it.rows.Close()
+	return nil
+}

@@ -1,0 +1,123 @@
+package postgres
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/sluicedb/sluice"
+)
+
+// RowID is PostgreSQL's row identifier, a ReadRequest key may name it.
+const RowID = "ctid"
+
+// QuoteIdent quotes an identifier: in double quotes, each double quote doubled.
+func QuoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// QualifiedName is "schema"."table".
+func QualifiedName(schema, table string) string {
+	return QuoteIdent(schema) + "." + QuoteIdent(table)
+}
+
+// CountSQL counts the rows of schema.table that match where ("" for all).
+func CountSQL(schema, table, where string) string {
+	q := "SELECT count(*) FROM " + QualifiedName(schema, table)
+	if where != "" {
+		q += " WHERE (" + where + ")"
+	}
+	return q
+}
+
+// ReadSQL selects the requested columns, then the key columns, of the rows
+// after req.After in key order. types holds the table's column types: a
+// column that readsAsText is selected as "col"::text, and an After value for
+// it is passed as text and cast back to the column's type, so it compares as
+// the column does. ctid is selected as text and compared as a tid.
+func ReadSQL(schema string, req sluice.ReadRequest, types map[string]sluice.Type) (string, []any) {
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	b.WriteString(selectList(append(append([]string{}, req.Columns...), req.Key...), types))
+	b.WriteString(" FROM " + QualifiedName(schema, req.Table))
+	var conds []string
+	if req.Where != "" {
+		conds = append(conds, "("+req.Where+")")
+	}
+	var args []any
+	if len(req.Key) > 0 && req.After != nil {
+		conds = append(conds, KeysetCondition(schema, req.Table, req.Key, types))
+		args = append(args, req.After...)
+	}
+	if len(conds) > 0 {
+		b.WriteString(" WHERE " + strings.Join(conds, " AND "))
+	}
+	if len(req.Key) > 0 {
+		b.WriteString(" ORDER BY " + keyList(schema, req.Table, req.Key))
+	}
+	if req.Limit > 0 {
+		b.WriteString(" LIMIT " + strconv.Itoa(req.Limit))
+	}
+	return b.String(), args
+}
+
+func selectList(cols []string, types map[string]sluice.Type) string {
+	if len(cols) == 0 {
+		return "1"
+	}
+	exprs := make([]string, len(cols))
+	for i, c := range cols {
+		exprs[i] = selectExpr(c, types)
+	}
+	return strings.Join(exprs, ", ")
+}
+
+func selectExpr(col string, types map[string]sluice.Type) string {
+	if t, ok := types[col]; ok && readsAsText(t) {
+		return QuoteIdent(col) + "::text"
+	}
+	if _, ok := types[col]; !ok && col == RowID {
+		return RowID + "::text"
+	}
+	return QuoteIdent(col)
+}
+
+// KeysetCondition is "k > $1" for one key column and the row value
+// "(a, b) > ($1, $2)" for several.
+func KeysetCondition(schema, table string, key []string, types map[string]sluice.Type) string {
+	params := make([]string, len(key))
+	for i, k := range key {
+		params[i] = paramExpr(i+1, k, types)
+	}
+	cols := keyList(schema, table, key)
+	if len(key) == 1 {
+		return cols + " > " + params[0]
+	}
+	return "(" + cols + ") > (" + strings.Join(params, ", ") + ")"
+}
+
+func paramExpr(n int, col string, types map[string]sluice.Type) string {
+	p := "$" + strconv.Itoa(n)
+	t, ok := types[col]
+	switch {
+	case ok && readsAsText(t):
+		return p + "::text::" + t.Raw
+	case !ok && col == RowID:
+		return p + "::text::tid"
+	}
+	return p
+}
+
+// keyList names the key columns qualified by their table: in ORDER BY a bare
+// name means the output column of that name first, which for a column read
+// as text ("k"::text keeps the name k) would sort numbers and enums as text.
+func keyList(schema, table string, key []string) string {
+	qualified := make([]string, len(key))
+	for i, k := range key {
+		if k == RowID {
+			qualified[i] = QualifiedName(schema, table) + "." + RowID
+			continue
+		}
+		qualified[i] = QualifiedName(schema, table) + "." + QuoteIdent(k)
+	}
+	return strings.Join(qualified, ", ")
+}
