@@ -1,0 +1,92 @@
+package transform
+
+import (
+	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/plan"
+)
+
+// value produces the column's value for one source row.
+func (c *column) value(src []any) (any, *Reject) {
+	var v any
+	var rej *Reject
+	switch c.role {
+	case plan.RoleValue:
+		v, rej = c.castValue(src[c.src])
+	case plan.RoleRowUUID:
+		v, rej = c.rowUUID(src)
+	case plan.RoleRefUUID:
+		v = c.refUUID(src)
+	case plan.RoleLegacyKey:
+		v, rej = c.legacyKey(src)
+	}
+	if rej == nil && v == nil && c.notNull {
+		rej = &Reject{Column: c.name, Raw: c.raw(src), Reason: "NULL in a NOT NULL column"}
+	}
+	return v, rej
+}
+
+func (c *column) castValue(raw any) (any, *Reject) {
+	if raw == nil && c.hasDef {
+		return c.def, nil
+	}
+	v, err := c.cast(raw)
+	if err != nil {
+		return nil, &Reject{Column: c.name, Raw: raw, Reason: err.Error()}
+	}
+	return v, nil
+}
+
+// gather copies the key values into the scratch slice and returns the
+// position of the first NULL among them, or -1.
+func (c *column) gather(src []any) int {
+	nullAt := -1
+	for k, i := range c.keys {
+		c.scratch[k] = src[i]
+		if src[i] == nil && nullAt < 0 {
+			nullAt = k
+		}
+	}
+	return nullAt
+}
+
+// rowUUID is the row's identity; a NULL key part leaves the row without one.
+func (c *column) rowUUID(src []any) (any, *Reject) {
+	if k := c.gather(src); k >= 0 {
+		return nil, &Reject{Column: c.name, Raw: c.raw(src), Reason: "key column " + c.keyName[k] + " is NULL"}
+	}
+	u, _ := sluice.KeyUUID(c.ns, c.source, c.table, c.scratch)
+	return [16]byte(u), nil
+}
+
+// refUUID is the referenced row's identity; a NULL part references nothing.
+func (c *column) refUUID(src []any) any {
+	if c.gather(src) >= 0 {
+		return nil
+	}
+	u, _ := sluice.KeyUUID(c.ns, c.source, c.table, c.scratch)
+	return [16]byte(u)
+}
+
+func (c *column) legacyKey(src []any) (any, *Reject) {
+	if len(c.keys) == 1 {
+		return c.castValue(src[c.src])
+	}
+	c.gather(src)
+	text := sluice.KeyText(c.scratch)
+	v, err := c.cast(text)
+	if err != nil {
+		return nil, &Reject{Column: c.name, Raw: text, Reason: err.Error()}
+	}
+	return v, nil
+}
+
+// raw is what a reject of this column shows: the source value, or the key.
+func (c *column) raw(src []any) any {
+	if c.role == plan.RoleValue {
+		return src[c.src]
+	}
+	if len(c.keys) == 1 {
+		return src[c.keys[0]]
+	}
+	return sluice.KeyText(c.scratch)
+}
