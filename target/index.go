@@ -1,0 +1,32 @@
+package target
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Index runs the post-load statements of table id (primary key, unique
+// constraints, indexes) and moves it to state indexed, in one transaction:
+// a crash leaves either all of them and the state, or none, so a rerun
+// neither skips them nor meets a constraint that already exists.
+func (t *Target) Index(ctx context.Context, id string, generation int, stmts []string) error {
+	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+		for _, stmt := range stmts {
+			if _, err := tx.Exec(ctx, stmt); err != nil {
+				return fmt.Errorf("execute %q: %w", firstLine(stmt), err)
+			}
+		}
+		tag, err := tx.Exec(ctx, `UPDATE sluice.tables SET state = 'indexed', updated_at = now()
+			WHERE id = $1 AND generation = $2`, id, generation)
+		if err == nil && tag.RowsAffected() == 0 {
+			err = staleGeneration(id, generation)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("index %s generation %d: %w", id, generation, err)
+	}
+	return nil
+}

@@ -1,0 +1,45 @@
+package target
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Column is a column of a target table as the catalog describes it.
+type Column struct {
+	Name    string
+	Type    string // format_type, e.g. "character varying(50)"
+	NotNull bool
+}
+
+// CountRows counts the rows of schema.table.
+func (t *Target) CountRows(ctx context.Context, schema, table string) (int64, error) {
+	var n int64
+	err := t.pool.QueryRow(ctx, "SELECT count(*) FROM "+pgx.Identifier{schema, table}.Sanitize()).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count rows of %s.%s: %w", schema, table, err)
+	}
+	return n, nil
+}
+
+// Columns returns the columns of schema.table in order, or nil when the
+// table does not exist.
+func (t *Target) Columns(ctx context.Context, schema, table string) ([]Column, error) {
+	rows, _ := t.pool.Query(ctx, `
+		SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+		FROM pg_attribute a
+		JOIN pg_class c ON c.oid = a.attrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
+		ORDER BY a.attnum`, schema, table)
+	cols, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Column])
+	if err != nil {
+		return nil, fmt.Errorf("read columns of %s.%s: %w", schema, table, err)
+	}
+	if len(cols) == 0 {
+		return nil, nil
+	}
+	return cols, nil
+}

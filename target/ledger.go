@@ -1,0 +1,77 @@
+package target
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Chunk is one row of the ledger sluice.chunks: a chunk that committed.
+type Chunk struct {
+	TableID      string
+	Generation   int
+	ChunkNo      int
+	RunID        int64
+	AfterKey     string // EncodeKey text of the exclusive lower key bound; "" for the first chunk
+	LastKey      string // EncodeKey text of the chunk's last key read: the next chunk starts after it
+	RowsRead     int
+	RowsLoaded   int
+	RowsRejected int
+	CommittedAt  time.Time
+}
+
+// Totals sums the ledger of one table generation.
+type Totals struct {
+	Chunks   int
+	Read     int64
+	Loaded   int64
+	Rejected int64
+}
+
+// ChunkCommittedError says that a chunk is in the ledger already: another
+// process (or an earlier attempt) committed it.
+type ChunkCommittedError struct {
+	TableID    string
+	Generation int
+	ChunkNo    int
+}
+
+func (e *ChunkCommittedError) Error() string {
+	return fmt.Sprintf("chunk %d of %s (generation %d) was already committed by another process",
+		e.ChunkNo, e.TableID, e.Generation)
+}
+
+// LastChunk returns the committed chunk with the highest number, or nil when
+// none has committed in this generation.
+func (t *Target) LastChunk(ctx context.Context, id string, generation int) (*Chunk, error) {
+	c := Chunk{TableID: id, Generation: generation}
+	err := t.pool.QueryRow(ctx, `
+		SELECT chunk_no, coalesce(run_id, 0), coalesce(after_key, ''), coalesce(last_key, ''),
+			rows_read, rows_loaded, rows_rejected, committed_at
+		FROM sluice.chunks WHERE table_id = $1 AND generation = $2
+		ORDER BY chunk_no DESC LIMIT 1`, id, generation).Scan(&c.ChunkNo, &c.RunID, &c.AfterKey, &c.LastKey,
+		&c.RowsRead, &c.RowsLoaded, &c.RowsRejected, &c.CommittedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read last chunk of %s generation %d: %w", id, generation, err)
+	}
+	return &c, nil
+}
+
+// Totals sums the ledger of table id in generation.
+func (t *Target) Totals(ctx context.Context, id string, generation int) (Totals, error) {
+	var s Totals
+	err := t.pool.QueryRow(ctx, `
+		SELECT count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0)
+		FROM sluice.chunks WHERE table_id = $1 AND generation = $2`, id, generation).
+		Scan(&s.Chunks, &s.Read, &s.Loaded, &s.Rejected)
+	if err != nil {
+		return Totals{}, fmt.Errorf("sum ledger of %s generation %d: %w", id, generation, err)
+	}
+	return s, nil
+}

@@ -1,0 +1,186 @@
+package target
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// ChunkLoad is one chunk of a source table, transformed and ready to load.
+type ChunkLoad struct {
+	RunID      int64  // the run loading it
+	TableID    string // "<source>.<table>", the row of sluice.tables
+	Generation int    // the table's current generation (see TableState)
+	ChunkNo    int    // 1, 2, ... in key order; unique in the ledger per table generation
+
+	Schema  string   // target schema
+	Table   string   // target table
+	Columns []string // target columns, in the order of each row's values
+
+	// Rows holds values ready for binary COPY into Columns: each row has
+	// len(Columns) values of Go types pgx encodes for the column types.
+	Rows [][]any
+	// Keys holds, per row of Rows, the legacy key text (sluice.KeyText) that a
+	// reject of that row records; nil when the table has no key.
+	Keys []string
+	// Rejects lists the rows the transforms already rejected; they are stored
+	// with the rows that PostgreSQL refuses.
+	Rejects []Reject
+
+	AfterKey []any // exclusive lower key bound of the chunk; nil for the first
+	LastKey  []any // the key of the last source row read; the next chunk starts after it
+	RowsRead int   // source rows read for this chunk (a row may expand into several Rows)
+}
+
+// Reject is a source row, or one value of it, that cannot be loaded.
+type Reject struct {
+	Key         string // legacy key text of the row
+	Source      string // "" takes the table's source
+	SourceTable string // "" takes the table's source table
+	Column      string // the column at fault, "" when not known
+	Raw         any    // the raw value (string and []byte keep their exact bytes)
+	Reason      string
+}
+
+// ChunkResult counts what LoadChunk did with a chunk.
+type ChunkResult struct {
+	Loaded   int // rows now in the target table
+	Rejected int // rejects stored: the transforms' plus the rows PostgreSQL refused
+}
+
+// LoadChunk loads a chunk exactly once. In one transaction it claims the
+// chunk in the ledger, copies the rows (narrowing a failed COPY down to the
+// rows at fault, which become rejects), stores the rejects and adds the counts
+// to the table's row. A chunk already in the ledger is a *ChunkCommittedError
+// and changes nothing.
+func (t *Target) LoadChunk(ctx context.Context, c ChunkLoad) (ChunkResult, error) {
+	if err := c.check(); err != nil {
+		return ChunkResult{}, fmt.Errorf("load chunk %d of %s: %w", c.ChunkNo, c.TableID, err)
+	}
+	var res ChunkResult
+	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) (err error) {
+		res, err = loadChunk(ctx, tx, &c)
+		return err
+	})
+	if err != nil {
+		return ChunkResult{}, fmt.Errorf("load chunk %d of %s into %s.%s: %w", c.ChunkNo, c.TableID, c.Schema, c.Table, withCause(ctx, err))
+	}
+	return res, nil
+}
+
+// withCause makes a cancelled load say so: pgx interrupts a COPY by closing
+// the connection, and the error it returns then is a network error.
+func withCause(ctx context.Context, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		return fmt.Errorf("%w: %w", ctxErr, err)
+	}
+	return err
+}
+
+func (c *ChunkLoad) check() error {
+	if len(c.Keys) != 0 && len(c.Keys) != len(c.Rows) {
+		return fmt.Errorf("%d keys for %d rows", len(c.Keys), len(c.Rows))
+	}
+	for i, row := range c.Rows {
+		if len(row) != len(c.Columns) {
+			return fmt.Errorf("row %d has %d values for %d columns", i+1, len(row), len(c.Columns))
+		}
+	}
+	return nil
+}
+
+func loadChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (ChunkResult, error) {
+	table, err := claimChunk(ctx, tx, c)
+	if err != nil {
+		return ChunkResult{}, err
+	}
+	cp := &copier{tx: tx, c: c}
+	if err := cp.load(ctx, 0, len(c.Rows)); err != nil {
+		return ChunkResult{}, err
+	}
+	rejects := append(append([]Reject(nil), c.Rejects...), cp.rejects...)
+	if err := insertRejects(ctx, tx, c, table, rejects); err != nil {
+		return ChunkResult{}, err
+	}
+	res := ChunkResult{Loaded: cp.loaded, Rejected: len(rejects)}
+	return res, recordCounts(ctx, tx, c, res)
+}
+
+// tableNames are the names of the source table that rejects record.
+type tableNames struct{ source, sourceTable string }
+
+// claimChunk inserts the ledger row first: a second process loading the same
+// chunk waits on the primary key here, before copying anything, and fails
+// once the first commits.
+func claimChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (tableNames, error) {
+	after, err := EncodeKey(c.AfterKey)
+	if err != nil {
+		return tableNames{}, fmt.Errorf("after key: %w", err)
+	}
+	last, err := EncodeKey(c.LastKey)
+	if err != nil {
+		return tableNames{}, fmt.Errorf("last key: %w", err)
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO sluice.chunks (table_id, generation, chunk_no, run_id, after_key, last_key, rows_read, rows_loaded, rows_rejected)
+		VALUES ($1, $2, $3, nullif($4::bigint, 0), nullif($5, ''), nullif($6, ''), $7, 0, 0)`,
+		c.TableID, c.Generation, c.ChunkNo, c.RunID, after, last, c.RowsRead)
+	if isUniqueViolation(err) {
+		return tableNames{}, &ChunkCommittedError{TableID: c.TableID, Generation: c.Generation, ChunkNo: c.ChunkNo}
+	}
+	if err != nil {
+		return tableNames{}, fmt.Errorf("claim chunk in ledger: %w", err)
+	}
+	return readTableNames(ctx, tx, c.TableID, c.Generation)
+}
+
+func isUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}
+
+func readTableNames(ctx context.Context, tx pgx.Tx, id string, generation int) (tableNames, error) {
+	var n tableNames
+	err := tx.QueryRow(ctx, "SELECT source, source_table FROM sluice.tables WHERE id = $1 AND generation = $2",
+		id, generation).Scan(&n.source, &n.sourceTable)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return n, staleGeneration(id, generation)
+	}
+	if err != nil {
+		return n, fmt.Errorf("read state of %s: %w", id, err)
+	}
+	return n, nil
+}
+
+// recordCounts completes the ledger row and adds the chunk to the table's
+// counters, in one round trip.
+func recordCounts(ctx context.Context, tx pgx.Tx, c *ChunkLoad, res ChunkResult) error {
+	var b pgx.Batch
+	b.Queue(`UPDATE sluice.chunks SET rows_loaded = $4, rows_rejected = $5
+		WHERE table_id = $1 AND generation = $2 AND chunk_no = $3`,
+		c.TableID, c.Generation, c.ChunkNo, res.Loaded, res.Rejected)
+	b.Queue(`UPDATE sluice.tables SET rows_read = rows_read + $3, rows_loaded = rows_loaded + $4,
+			rows_rejected = rows_rejected + $5, chunks_done = chunks_done + 1,
+			run_id = coalesce(nullif($6::bigint, 0), run_id), updated_at = now()
+		WHERE id = $1 AND generation = $2`,
+		c.TableID, c.Generation, c.RowsRead, res.Loaded, res.Rejected, c.RunID)
+	br := tx.SendBatch(ctx, &b)
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return fmt.Errorf("record chunk counts in ledger: %w", err)
+	}
+	tag, err := br.Exec()
+	if err == nil && tag.RowsAffected() == 0 {
+		err = staleGeneration(c.TableID, c.Generation)
+	}
+	if closeErr := br.Close(); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		return fmt.Errorf("add chunk counts to table state: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package target
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Run statuses, as sluice.runs.status accepts them.
+const (
+	RunRunning     = "running"
+	RunOK          = "ok"
+	RunFailed      = "failed"
+	RunInterrupted = "interrupted"
+	RunRejected    = "rejected" // more rows rejected than allowed
+	RunInvalid     = "invalid"  // counts did not reconcile
+)
+
+// Run is one invocation of a sluice command against this target. StartRun
+// reads Command to Version; the rest is filled when a run is read back.
+type Run struct {
+	Command    string // "migrate", "verify", ...
+	ConfigHash string
+	Host       string
+	OSUser     string
+	PID        int
+	Version    string // the sluice version
+
+	ID         int64
+	Status     string
+	Message    string
+	StartedAt  time.Time
+	FinishedAt *time.Time // nil while running
+}
+
+// StartRun records a run with status running and returns its run_id.
+func (t *Target) StartRun(ctx context.Context, r Run) (int64, error) {
+	var id int64
+	err := t.pool.QueryRow(ctx, `
+		INSERT INTO sluice.runs (command, status, config_hash, host, os_user, pid, sluice_version)
+		VALUES ($1, 'running', $2, $3, $4, $5, $6) RETURNING run_id`,
+		r.Command, r.ConfigHash, r.Host, r.OSUser, r.PID, r.Version).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("start run of %s: %w", r.Command, err)
+	}
+	return id, nil
+}
+
+// FinishRun records how run runID ended.
+func (t *Target) FinishRun(ctx context.Context, runID int64, status, message string) error {
+	tag, err := t.pool.Exec(ctx, `
+		UPDATE sluice.runs SET status = $2, message = nullif($3, ''), finished_at = now()
+		WHERE run_id = $1`, runID, status, escapeText(message))
+	if err == nil && tag.RowsAffected() == 0 {
+		err = fmt.Errorf("no such run")
+	}
+	if err != nil {
+		return fmt.Errorf("finish run %d as %s: %w", runID, status, err)
+	}
+	return nil
+}

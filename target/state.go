@@ -1,0 +1,145 @@
+package target
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// stateLockKey serialises EnsureState across processes: CREATE ... IF NOT
+// EXISTS is not safe against a concurrent creator of the same object.
+const stateLockKey = 0x736c75696365 // "sluice"
+
+// migrations[i] upgrades the state schema from version i to version i+1.
+// Released steps are never edited: a change is a new step.
+var migrations = []string{
+	`CREATE TABLE sluice.runs (
+		run_id bigserial PRIMARY KEY,
+		command text NOT NULL,
+		started_at timestamptz NOT NULL DEFAULT now(),
+		finished_at timestamptz,
+		status text NOT NULL CHECK (status IN ('running', 'ok', 'failed', 'interrupted', 'rejected', 'invalid')),
+		message text,
+		config_hash text,
+		host text,
+		os_user text,
+		pid int,
+		sluice_version text
+	);
+	CREATE TABLE sluice.tables (
+		id text PRIMARY KEY,
+		source text NOT NULL,
+		source_table text NOT NULL,
+		target_schema text NOT NULL,
+		target_table text NOT NULL,
+		generation int NOT NULL,
+		state text NOT NULL CHECK (state IN ('pending', 'loading', 'loaded', 'indexed', 'done', 'failed')),
+		strategy text,
+		rows_source bigint,
+		rows_filtered bigint NOT NULL DEFAULT 0,
+		rows_read bigint NOT NULL DEFAULT 0,
+		rows_loaded bigint NOT NULL DEFAULT 0,
+		rows_rejected bigint NOT NULL DEFAULT 0,
+		chunks_done int NOT NULL DEFAULT 0,
+		chunks_estimated int,
+		rows_estimated bigint,
+		run_id bigint,
+		started_at timestamptz NOT NULL DEFAULT now(),
+		updated_at timestamptz NOT NULL DEFAULT now(),
+		finished_at timestamptz,
+		message text
+	);
+	CREATE TABLE sluice.chunks (
+		table_id text NOT NULL,
+		generation int NOT NULL,
+		chunk_no int NOT NULL,
+		run_id bigint,
+		after_key text,
+		last_key text,
+		rows_read int NOT NULL,
+		rows_loaded int NOT NULL,
+		rows_rejected int NOT NULL,
+		committed_at timestamptz NOT NULL DEFAULT now(),
+		PRIMARY KEY (table_id, generation, chunk_no)
+	);
+	CREATE TABLE sluice.rejects (
+		reject_id bigserial PRIMARY KEY,
+		run_id bigint,
+		table_id text NOT NULL,
+		generation int NOT NULL,
+		chunk_no int NOT NULL,
+		source text,
+		source_table text,
+		target_table text,
+		row_key text,
+		column_name text,
+		raw_text text,
+		raw_bytes bytea,
+		reason text NOT NULL,
+		rejected_at timestamptz NOT NULL DEFAULT now()
+	);
+	CREATE INDEX rejects_run_idx ON sluice.rejects (run_id);
+	CREATE INDEX rejects_table_idx ON sluice.rejects (table_id, generation);`,
+}
+
+// SchemaVersion is the state schema version this package creates.
+var SchemaVersion = len(migrations)
+
+// EnsureState creates the state schema, or upgrades it to SchemaVersion. It is
+// idempotent and safe to run from several processes at once.
+func (t *Target) EnsureState(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(stateLockKey)); err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+		version, err := stateVersion(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return upgrade(ctx, tx, version)
+	})
+	if err != nil {
+		return fmt.Errorf("ensure state schema sluice on %s: %w", t.where, err)
+	}
+	return nil
+}
+
+// stateVersion creates the schema and its meta table when missing and returns
+// the stored version, 0 for a new schema.
+func stateVersion(ctx context.Context, tx pgx.Tx) (int, error) {
+	_, err := tx.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS sluice;
+		CREATE TABLE IF NOT EXISTS sluice.meta (
+			singleton bool PRIMARY KEY DEFAULT true CHECK (singleton),
+			schema_version int NOT NULL)`)
+	if err != nil {
+		return 0, fmt.Errorf("create schema: %w", err)
+	}
+	var version int
+	err = tx.QueryRow(ctx, "SELECT schema_version FROM sluice.meta").Scan(&version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read version: %w", err)
+	}
+	return version, nil
+}
+
+func upgrade(ctx context.Context, tx pgx.Tx, version int) error {
+	if version > SchemaVersion {
+		return fmt.Errorf("state schema version %d is newer than this sluice knows (%d): upgrade sluice", version, SchemaVersion)
+	}
+	for v := version; v < SchemaVersion; v++ {
+		if _, err := tx.Exec(ctx, migrations[v]); err != nil {
+			return fmt.Errorf("upgrade to version %d: %w", v+1, err)
+		}
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO sluice.meta (schema_version) VALUES ($1)
+		ON CONFLICT (singleton) DO UPDATE SET schema_version = EXCLUDED.schema_version`, SchemaVersion)
+	if err != nil {
+		return fmt.Errorf("record version %d: %w", SchemaVersion, err)
+	}
+	return nil
+}

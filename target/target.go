@@ -1,0 +1,81 @@
+package target
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/sluicedb/sluice"
+)
+
+// Target is a connection pool to the target database.
+type Target struct {
+	pool  *pgxpool.Pool
+	where string // "target <redacted URL>", for messages
+}
+
+// Open connects to the target database at rawURL and checks that it answers.
+// Failures are a *sluice.ConnectError that carries the redacted URL only.
+func Open(ctx context.Context, rawURL string) (*Target, error) {
+	where := "target " + sluice.RedactURL(rawURL)
+	cfg, err := pgxpool.ParseConfig(rawURL)
+	if err != nil {
+		return nil, &sluice.ConnectError{Where: where, Err: err}
+	}
+	nameSession(cfg)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, &sluice.ConnectError{Where: where, Err: err}
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, &sluice.ConnectError{Where: where, Err: explainConnect(cfg.ConnConfig.Database, err)}
+	}
+	return &Target{pool: pool, where: where}, nil
+}
+
+// nameSession sets application_name, unless the URL sets one, so that a
+// second sluice finding the migration lock taken can say who holds it.
+func nameSession(cfg *pgxpool.Config) {
+	if _, set := cfg.ConnConfig.RuntimeParams["application_name"]; set {
+		return
+	}
+	host, _ := os.Hostname()
+	cfg.ConnConfig.RuntimeParams["application_name"] = fmt.Sprintf("sluice pid=%d host=%s", os.Getpid(), host)
+}
+
+// explainConnect names the database when it is the database that is missing,
+// the usual mistake with a fresh target.
+func explainConnect(database string, err error) error {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && pgErr.Code == "3D000" {
+		return fmt.Errorf("database %q does not exist (create it first): %w", database, err)
+	}
+	return err
+}
+
+// Close closes every connection of the pool.
+func (t *Target) Close() { t.pool.Close() }
+
+// Exec runs each statement in order, outside any transaction, and stops at
+// the first that fails. A statement may hold several SQL commands.
+func (t *Target) Exec(ctx context.Context, stmts ...string) error {
+	for _, stmt := range stmts {
+		if _, err := t.pool.Exec(ctx, stmt); err != nil {
+			return fmt.Errorf("execute %q on %s: %w", firstLine(stmt), t.where, err)
+		}
+	}
+	return nil
+}
+
+func firstLine(stmt string) string {
+	stmt = strings.TrimSpace(stmt)
+	if i := strings.IndexByte(stmt, '\n'); i >= 0 {
+		return strings.TrimSpace(stmt[:i]) + " ..."
+	}
+	return stmt
+}
