@@ -40,6 +40,11 @@ func TestDDLStatements(t *testing.T) {
 	checkSQL(t, strings.Join(DropForeignKeys("s", p), ""), `ALTER TABLE IF EXISTS "s"."Order ""Lines""" DROP CONSTRAINT IF EXISTS "x_id_fkey";`)
 	checkSQL(t, Truncate("s", []*Table{tbl, {Name: "p"}}), `TRUNCATE TABLE "s"."Order ""Lines""", "s"."p";`)
 	checkSQL(t, Truncate("s", nil), "")
+	checkSQL(t, strings.Join(DropPostLoad("s", tbl), "\n"), strings.Join([]string{
+		`ALTER TABLE "s"."Order ""Lines""" DROP CONSTRAINT IF EXISTS "x_select_key";`,
+		`DROP INDEX IF EXISTS "s"."x_select_idx";`,
+		`ALTER TABLE "s"."Order ""Lines""" DROP CONSTRAINT IF EXISTS "Order ""Lines""_pkey";`,
+	}, "\n"))
 }
 
 func checkSQL(t *testing.T, got, want string) {
@@ -63,6 +68,16 @@ func TestDDLRunsOnPostgres(t *testing.T) {
 			truncate := append(DropForeignKeys(p.Schema, p), Truncate(p.Schema, p.Tables))
 			sluicetest.ExecPostgres(t, url, strings.Join(truncate, "\n"))
 			sluicetest.ExecPostgres(t, url, strings.Join(truncate, "\n"))
+			checkCounts(t, url, p, 0)
+			// A reload drops Sluice's keys and indexes (twice is harmless) and
+			// PostLoad builds them again.
+			var drop, build []string
+			for _, tbl := range p.Tables {
+				drop = append(drop, DropPostLoad(p.Schema, tbl)...)
+				build = append(build, PostLoad(p.Schema, tbl)...)
+			}
+			sluicetest.ExecPostgres(t, url, strings.Join(append(drop, drop...), "\n"))
+			sluicetest.ExecPostgres(t, url, strings.Join(build, "\n"))
 			checkCounts(t, url, p, 0)
 		})
 	}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/config"
+	"github.com/sluicedb/sluice/target"
+)
+
+func newStatus(g *globals) *cobra.Command {
+	var targetURL string
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show each table's state, rows loaded, chunks and rejects, from any process",
+		Long: `Status reads the state schema "sluice" in the target database, so it works from
+any terminal or machine, during a run or after it: the latest run, and for each
+table its state, rows loaded of the source's rows (or of the estimate while
+loading), rejected and filtered rows, and chunks committed.`,
+		Example: `  sluice status
+  sluice status --target postgres://postgres@127.0.0.1/sluice_demo
+  watch -n 2 sluice status`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			url := targetURL
+			if url == "" {
+				cfg, err := config.Load(g.config)
+				if err != nil {
+					return err
+				}
+				url = cfg.Target.URL
+			}
+			return showStatus(cmd.Context(), g.stdout, url)
+		},
+	}
+	cmd.Flags().StringVar(&targetURL, "target", "", "the target database URL (default: the config's target)")
+	return cmd
+}
+
+func showStatus(ctx context.Context, w io.Writer, url string) error {
+	tgt, err := target.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer tgt.Close()
+	st, err := tgt.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("read the state of %s: %w", sluice.RedactURL(url), err)
+	}
+	if st == nil || st.Run == nil {
+		fmt.Fprintln(w, "no migration has run against this target yet")
+		return nil
+	}
+	printRun(w, st.Run)
+	printTables(w, st.Tables)
+	return nil
+}
+
+func printRun(w io.Writer, r *target.RunInfo) {
+	end := "running"
+	if r.FinishedAt != nil {
+		end = "finished " + r.FinishedAt.Local().Format(time.DateTime)
+	}
+	fmt.Fprintf(w, "run %d: %s, %s, started %s by %s@%s (pid %d)\n", r.ID, r.Status, end,
+		r.StartedAt.Local().Format(time.DateTime), r.OSUser, r.Host, r.PID)
+	if r.Message != "" {
+		fmt.Fprintf(w, "  %s\n", r.Message)
+	}
+	fmt.Fprintln(w)
+}
+
+func printTables(w io.Writer, tables []target.TableStatus) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "table\ttarget\tstate\tloaded\tof\t%\trejected\tfiltered\tchunks\tupdated\t")
+	for _, t := range tables {
+		total := t.RowsEstimated
+		if t.RowsSource != nil {
+			total = *t.RowsSource - t.RowsFiltered
+		}
+		pct := "-"
+		if total > 0 {
+			pct = fmt.Sprintf("%.0f", 100*float64(t.RowsLoaded+t.RowsRejected)/float64(total))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t%d/%d\t%s\t\n", t.ID, t.TargetTable, t.State,
+			t.RowsLoaded, total, pct, t.RowsRejected, t.RowsFiltered, t.ChunksDone, t.ChunksEstimated,
+			t.UpdatedAt.Local().Format(time.TimeOnly))
+	}
+	tw.Flush()
+}

@@ -1,0 +1,146 @@
+package migrate
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/sluicedb/sluice/config"
+	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/target"
+)
+
+// job is one table's work in this run.
+type job struct {
+	table      *plan.Table
+	generation int
+	state      string // the state the table starts this run in
+	skip       bool   // finished by an earlier run
+}
+
+// prepare decides for each table whether it resumes, starts afresh or is
+// already done, and makes the target tables ready. Foreign keys are dropped
+// first when anything will load: they are added back after the data, so no
+// load order is needed and a truncate never trips over them.
+func (r *runner) prepare(ctx context.Context) ([]*job, error) {
+	schema := r.plan.Schema
+	if err := r.tgt.Exec(ctx, plan.CreateSchema(schema)); err != nil {
+		return nil, fmt.Errorf("create schema %s: %w", schema, err)
+	}
+	jobs := make([]*job, 0, len(r.plan.Tables))
+	for _, t := range r.plan.Tables {
+		j, err := r.decide(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		jobs = append(jobs, j)
+	}
+	if !anyLoaded(jobs) {
+		return jobs, nil
+	}
+	if err := r.tgt.Exec(ctx, plan.DropForeignKeys(schema, r.plan)...); err != nil {
+		return nil, fmt.Errorf("drop foreign keys before the load: %w", err)
+	}
+	for _, j := range jobs {
+		if err := r.ready(ctx, j); err != nil {
+			return nil, err
+		}
+	}
+	return jobs, nil
+}
+
+// decide reads the table's state: a table in the middle of a load resumes in
+// its generation; a finished one is skipped (create) or reloaded in a new
+// generation (truncate); anything else starts a new generation.
+func (r *runner) decide(ctx context.Context, t *plan.Table) (*job, error) {
+	st, err := r.tgt.TableState(ctx, t.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read the state of %s: %w", t.ID, err)
+	}
+	j := &job{table: t, generation: 1, state: target.StatePending}
+	if st == nil {
+		return j, nil
+	}
+	switch st.State {
+	case target.StateLoading, target.StateLoaded, target.StateIndexed:
+		j.generation, j.state = st.Generation, st.State
+	case target.StateDone:
+		j.generation, j.state = st.Generation, st.State
+		j.skip = t.Strategy == config.StrategyCreate
+		if !j.skip {
+			j.generation, j.state = st.Generation+1, target.StatePending
+		}
+	default:
+		j.generation = st.Generation + 1
+	}
+	return j, nil
+}
+
+// ready makes the target table exist and be empty for a new generation, or
+// checks it is still there for a resumed one.
+func (r *runner) ready(ctx context.Context, j *job) error {
+	if j.skip {
+		return nil
+	}
+	t, schema := j.table, r.plan.Schema
+	cols, err := r.tgt.Columns(ctx, schema, t.Name)
+	if err != nil {
+		return fmt.Errorf("inspect target table %s: %w", t.Name, err)
+	}
+	if j.state != target.StatePending {
+		if cols == nil {
+			return fmt.Errorf("resume %s: target table %s.%s was dropped since the last run; drop its state with `sluice reset %s` or recreate it", t.ID, schema, t.Name, t.ID)
+		}
+		return nil
+	}
+	if err := r.fresh(ctx, j, cols); err != nil {
+		return err
+	}
+	return r.tgt.BeginTable(ctx, target.TableState{
+		ID: t.ID, Source: t.Source, SourceTable: t.SourceTable, TargetSchema: schema, TargetTable: t.Name,
+		Generation: j.generation, State: target.StateLoading, Strategy: t.Strategy,
+		RowsEstimated: t.Rows, ChunksEstimated: t.Chunks, RunID: r.runID,
+	})
+}
+
+// fresh creates the target table, or empties it when the strategy or an
+// earlier generation of Sluice's own load allows. An existing table loses
+// Sluice's keys and indexes until PostLoad rebuilds them after the data.
+func (r *runner) fresh(ctx context.Context, j *job, cols []target.Column) error {
+	t, schema := j.table, r.plan.Schema
+	if cols == nil {
+		return r.tgt.Exec(ctx, plan.CreateTable(schema, t))
+	}
+	if diff := columnDiff(t, cols); diff != "" {
+		return fmt.Errorf("target table %s.%s exists with other columns (%s); drop it, or map the table to another name", schema, t.Name, diff)
+	}
+	ours := j.generation > 1 // an earlier generation was loaded by Sluice
+	if t.Strategy == config.StrategyCreate && !ours {
+		n, err := r.tgt.CountRows(ctx, schema, t.Name)
+		if err != nil {
+			return fmt.Errorf("count rows of %s.%s: %w", schema, t.Name, err)
+		}
+		if n > 0 {
+			return fmt.Errorf("target table %s.%s already holds %d rows that Sluice did not load; empty it, or set strategy: truncate", schema, t.Name, n)
+		}
+	}
+	stmts := append(plan.DropPostLoad(schema, t), plan.Truncate(schema, []*plan.Table{t}))
+	return r.tgt.Exec(ctx, stmts...)
+}
+
+// columnDiff describes how the existing columns differ from the plan's, or
+// returns "" when they are the same names and types in the same order.
+func columnDiff(t *plan.Table, have []target.Column) string {
+	var want, got []string
+	for _, c := range t.Columns {
+		want = append(want, c.Name+" "+canonicalType(c.Type))
+	}
+	for _, c := range have {
+		got = append(got, c.Name+" "+canonicalType(c.Type))
+	}
+	w, g := strings.Join(want, ", "), strings.Join(got, ", ")
+	if w == g {
+		return ""
+	}
+	return fmt.Sprintf("planned: %s; found: %s", w, g)
+}

@@ -1,0 +1,97 @@
+package migrate
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/target"
+	"github.com/sluicedb/sluice/transform"
+)
+
+// Retry says how often a chunk is read again after a transient source error
+// (a dropped connection, a restarted server) and how long to wait between.
+type Retry struct {
+	Attempts int
+	Wait     time.Duration // the first wait; it doubles up to MaxWait
+	MaxWait  time.Duration
+}
+
+// DefaultRetry rides out a server restart of about half a minute.
+var DefaultRetry = Retry{Attempts: 8, Wait: 250 * time.Millisecond, MaxWait: 8 * time.Second}
+
+func (p Retry) wait(attempt int) time.Duration {
+	w := p.Wait << (attempt - 1)
+	if w > p.MaxWait || w <= 0 {
+		return p.MaxWait
+	}
+	return w
+}
+
+// readChunk reads and transforms one chunk. A transient error discards what
+// was read and reads the whole chunk again: nothing of it was loaded yet.
+func (r *runner) readChunk(ctx context.Context, t *plan.Table, row *transform.Row, after []any, no int) (*chunk, error) {
+	for attempt := 1; ; attempt++ {
+		c, err := r.readOnce(ctx, t, row, after, no)
+		if err == nil {
+			return c, nil
+		}
+		if !sluice.IsTransient(err) || attempt >= r.opt.Retry.Attempts || ctx.Err() != nil {
+			return nil, fmt.Errorf("read %s chunk %d (keys after %s): %w", t.ID, no, keyLabel(after), err)
+		}
+		wait := r.opt.Retry.wait(attempt)
+		r.opt.Observer.Retrying(t.ID, attempt, wait, err)
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
+func (r *runner) readOnce(ctx context.Context, t *plan.Table, row *transform.Row, after []any, no int) (*chunk, error) {
+	src, ok := r.srcs[t.Source]
+	if !ok {
+		return nil, fmt.Errorf("source %q is not open", t.Source)
+	}
+	req := sluice.ReadRequest{Table: t.SourceTable, Columns: t.ReadColumns, Key: t.Key, After: after, Where: t.Where}
+	if t.Key != nil {
+		req.Limit = t.ChunkRows
+	}
+	it, err := src.Read(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	c := &chunk{no: no, after: after}
+	for it.Next() {
+		c.add(t, row, it.Values(), it.Key())
+	}
+	if err := it.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// add transforms one source row into the chunk, or into its rejects.
+func (c *chunk) add(t *plan.Table, row *transform.Row, vals, key []any) {
+	c.read++
+	c.last = key
+	label := sluice.KeyText(key)
+	if len(key) == 0 {
+		label = "#" + strconv.Itoa(c.read) // a table without a key: the row's position
+	}
+	dst := make([]any, len(t.Columns))
+	if rej := row.Apply(vals, dst); rej != nil {
+		c.rejects = append(c.rejects, target.Reject{
+			Key: label, Source: t.Source, SourceTable: t.SourceTable,
+			Column: rej.Column, Raw: rej.Raw, Reason: rej.Reason,
+		})
+		return
+	}
+	c.rows = append(c.rows, dst)
+	c.keys = append(c.keys, label)
+}

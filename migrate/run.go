@@ -1,0 +1,128 @@
+package migrate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"time"
+
+	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/target"
+)
+
+// Options tune a run. The zero value is usable.
+type Options struct {
+	Workers    int   // tables loaded at once; 0 means 4
+	MaxRejects int64 // rejected rows allowed before the run fails
+	Observer   Observer
+	Retry      Retry
+	Command    string // recorded in sluice.runs
+	Version    string
+	ConfigHash string
+}
+
+// TableResult is what happened to one table, counted over every run of its
+// current generation (a resumed table includes what earlier runs loaded).
+type TableResult struct {
+	ID, Target string
+	SourceRows int64 // rows in the source table when the load finished
+	Filtered   int64 // rows the table's where excluded
+	Read       int64
+	Loaded     int64
+	Rejected   int64
+	Chunks     int
+	Skipped    bool // finished by an earlier run; nothing to do
+	Elapsed    time.Duration
+}
+
+// Summary is the outcome of a run.
+type Summary struct {
+	RunID    int64
+	Tables   []TableResult
+	Rejected int64
+	Rejects  []target.RejectRow // the first rejects, for the report
+	Elapsed  time.Duration
+}
+
+// Run migrates every table of p from srcs (by source name) into tgt. It
+// returns the summary also when it fails, so the caller can report what was
+// done. Errors: *sluice.ValidationError (counts or foreign keys do not
+// reconcile), *sluice.RejectedError (more rejects than allowed),
+// sluice.ErrInterrupted (ctx was cancelled; a rerun resumes), or another error.
+func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *target.Target, o Options) (*Summary, error) {
+	o = o.withDefaults()
+	start := time.Now()
+	if err := tgt.EnsureState(ctx); err != nil {
+		return nil, fmt.Errorf("prepare the state schema: %w", err)
+	}
+	release, err := tgt.Lock(ctx, "migrate")
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	runID, err := tgt.StartRun(ctx, newRun(o))
+	if err != nil {
+		return nil, fmt.Errorf("record the run: %w", err)
+	}
+	r := &runner{plan: p, srcs: srcs, tgt: tgt, opt: o, runID: runID}
+	sum, err := r.run(ctx)
+	sum.RunID, sum.Elapsed = runID, time.Since(start)
+	err = interrupted(ctx, err)
+	status, msg := outcome(err)
+	if ferr := tgt.FinishRun(context.WithoutCancel(ctx), runID, status, msg); ferr != nil && err == nil {
+		err = fmt.Errorf("record the end of run %d: %w", runID, ferr)
+	}
+	return sum, err
+}
+
+func (o Options) withDefaults() Options {
+	if o.Workers <= 0 {
+		o.Workers = 4
+	}
+	if o.Observer == nil {
+		o.Observer = Quiet{}
+	}
+	if o.Retry.Attempts == 0 {
+		o.Retry = DefaultRetry
+	}
+	return o
+}
+
+func newRun(o Options) target.Run {
+	r := target.Run{Command: o.Command, ConfigHash: o.ConfigHash, Version: o.Version, PID: os.Getpid()}
+	r.Host, _ = os.Hostname()
+	if u, err := user.Current(); err == nil {
+		r.OSUser = u.Username
+	}
+	return r
+}
+
+// interrupted turns the errors of a cancelled run into ErrInterrupted, so the
+// CLI reports "interrupted, rerun to resume" rather than a context error.
+func interrupted(ctx context.Context, err error) error {
+	if err != nil && ctx.Err() != nil {
+		return fmt.Errorf("%w: %v", sluice.ErrInterrupted, context.Cause(ctx))
+	}
+	return err
+}
+
+// outcome is the status and message recorded in sluice.runs.
+func outcome(err error) (status, msg string) {
+	var rej *sluice.RejectedError
+	var val *sluice.ValidationError
+	switch {
+	case err == nil:
+		return "ok", ""
+	case errors.Is(err, sluice.ErrInterrupted):
+		return "interrupted", err.Error()
+	case errors.As(err, &rej):
+		return "rejected", err.Error()
+	case errors.As(err, &val):
+		return "invalid", err.Error()
+	default:
+		return "failed", err.Error()
+	}
+}

@@ -1,0 +1,159 @@
+package migrate
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/target"
+	"github.com/sluicedb/sluice/transform"
+)
+
+// chunk is one keyset page, read and transformed, waiting to be loaded.
+type chunk struct {
+	no      int
+	after   []any
+	last    []any
+	read    int
+	rows    [][]any
+	keys    []string
+	rejects []target.Reject
+}
+
+// loadTable copies one table (resuming after its last committed chunk),
+// reconciles its counts and builds its keys and indexes.
+func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
+	start := time.Now()
+	t := j.table
+	res := TableResult{ID: t.ID, Target: t.Name, Skipped: j.skip}
+	if j.skip {
+		return r.result(ctx, j, res)
+	}
+	if j.state == target.StatePending || j.state == target.StateLoading {
+		if err := r.copyTable(ctx, j); err != nil {
+			return res, err
+		}
+		if err := r.tgt.SetTableState(ctx, t.ID, j.generation, target.StateLoaded, ""); err != nil {
+			return res, fmt.Errorf("mark %s loaded: %w", t.ID, err)
+		}
+	}
+	res, err := r.reconcile(ctx, j, res)
+	res.Elapsed = time.Since(start)
+	if err != nil {
+		_ = r.tgt.SetTableState(context.WithoutCancel(ctx), t.ID, j.generation, target.StateFailed, err.Error())
+		return res, err
+	}
+	if j.state != target.StateIndexed {
+		if err := r.tgt.Index(ctx, t.ID, j.generation, plan.PostLoad(r.plan.Schema, t)); err != nil {
+			return res, fmt.Errorf("build keys and indexes of %s: %w", t.Name, err)
+		}
+	}
+	return res, nil
+}
+
+// copyTable streams the table chunk by chunk: one goroutine reads and
+// transforms the next chunk while the other loads the current one, so the
+// source and the target work at the same time, and memory holds at most
+// three chunks per table.
+func (r *runner) copyTable(ctx context.Context, j *job) error {
+	t := j.table
+	row, err := transform.Compile(t, r.plan.Namespace)
+	if err != nil {
+		return fmt.Errorf("compile the mapping of %s: %w", t.ID, err)
+	}
+	next, done, err := r.resumePoint(ctx, j)
+	if err != nil || done {
+		return err
+	}
+	r.opt.Observer.TableStarted(t.ID, t.Name, t.Rows, next.loadedBefore)
+	chunks := make(chan *chunk, 1)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer close(chunks)
+		return r.readChunks(gctx, t, row, next, chunks)
+	})
+	g.Go(func() error { return r.loadChunks(gctx, j, chunks) })
+	return g.Wait()
+}
+
+// position is where a table's load continues.
+type position struct {
+	chunkNo      int
+	after        []any
+	loadedBefore int64
+}
+
+// resumePoint reads the ledger: the load continues after the last committed
+// chunk's last key. done is true when that chunk was the table's last.
+func (r *runner) resumePoint(ctx context.Context, j *job) (position, bool, error) {
+	t := j.table
+	last, err := r.tgt.LastChunk(ctx, t.ID, j.generation)
+	if err != nil || last == nil {
+		return position{chunkNo: 1}, false, err
+	}
+	after, err := target.DecodeKey(last.LastKey)
+	if err != nil {
+		return position{}, false, fmt.Errorf("resume %s after chunk %d: %w", t.ID, last.ChunkNo, err)
+	}
+	tot, err := r.tgt.Totals(ctx, t.ID, j.generation)
+	if err != nil {
+		return position{}, false, fmt.Errorf("resume %s: %w", t.ID, err)
+	}
+	p := position{chunkNo: last.ChunkNo + 1, after: after, loadedBefore: tot.Loaded + tot.Rejected}
+	// A table read without a key is one chunk: if it committed, it is all there.
+	return p, t.Key == nil, nil
+}
+
+func (r *runner) readChunks(ctx context.Context, t *plan.Table, row *transform.Row, p position, out chan<- *chunk) error {
+	after, no := p.after, p.chunkNo
+	for {
+		c, err := r.readChunk(ctx, t, row, after, no)
+		if err != nil {
+			return err
+		}
+		if c.read == 0 {
+			return nil
+		}
+		select {
+		case out <- c:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if t.Key == nil || c.read < t.ChunkRows {
+			return nil
+		}
+		after, no = c.last, no+1
+	}
+}
+
+func (r *runner) loadChunks(ctx context.Context, j *job, in <-chan *chunk) error {
+	t := j.table
+	cols := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		cols[i] = c.Name
+	}
+	for c := range in {
+		res, err := r.tgt.LoadChunk(ctx, target.ChunkLoad{
+			RunID: r.runID, TableID: t.ID, Generation: j.generation, ChunkNo: c.no,
+			Schema: r.plan.Schema, Table: t.Name, Columns: cols,
+			Rows: c.rows, Keys: c.keys, Rejects: c.rejects,
+			AfterKey: c.after, LastKey: c.last, RowsRead: c.read,
+		})
+		if err != nil {
+			return fmt.Errorf("load %s chunk %d (keys after %s): %w", t.ID, c.no, keyLabel(c.after), err)
+		}
+		r.opt.Observer.ChunkLoaded(t.ID, c.read, res.Loaded, res.Rejected)
+	}
+	return nil
+}
+
+func keyLabel(key []any) string {
+	if key == nil {
+		return "the start"
+	}
+	return sluice.KeyText(key)
+}

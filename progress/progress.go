@@ -1,0 +1,169 @@
+// Package progress shows a running migration: live bars per table and in
+// total on a terminal, and plain log lines (one per table and one every few
+// seconds) in a pipe or CI, where redrawing would only garble the log.
+package progress
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/sluicedb/sluice/migrate"
+)
+
+// Display implements migrate.Observer.
+type Display struct {
+	mu       sync.Mutex
+	w        io.Writer
+	live     bool
+	every    time.Duration
+	start    time.Time
+	tables   map[string]*table
+	active   []string // tables being loaded, in start order
+	drawn    int      // lines of the live area last drawn
+	lastLine time.Time
+	stop     chan struct{}
+	stopped  sync.WaitGroup
+}
+
+// table is one table's progress.
+type table struct {
+	id, target string
+	estimate   int64
+	before     int64 // rows an earlier run already took care of
+	done       int64 // rows read in this run
+	rejected   int64
+	started    time.Time
+}
+
+// New writes to w: live bars when live is true (w is a terminal), log lines
+// every `every` otherwise.
+func New(w io.Writer, live bool, every time.Duration) *Display {
+	return &Display{w: w, live: live, every: every, start: time.Now(), tables: map[string]*table{}, stop: make(chan struct{})}
+}
+
+// Start begins redrawing (live) or periodic log lines.
+func (d *Display) Start() {
+	d.stopped.Add(1)
+	go func() {
+		defer d.stopped.Done()
+		tick := time.NewTicker(d.interval())
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				d.tick()
+			case <-d.stop:
+				return
+			}
+		}
+	}()
+}
+
+// Stop ends the display and clears the live area.
+func (d *Display) Stop() {
+	close(d.stop)
+	d.stopped.Wait()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.clear()
+}
+
+func (d *Display) interval() time.Duration {
+	if d.live {
+		return 200 * time.Millisecond
+	}
+	return d.every
+}
+
+func (d *Display) tick() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.live {
+		d.redraw()
+		return
+	}
+	if len(d.active) > 0 {
+		d.logf("%s", d.totalLine())
+	}
+}
+
+// TableStarted implements migrate.Observer.
+func (d *Display) TableStarted(id, target string, estimate, done int64) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.tables[id] = &table{id: id, target: target, estimate: estimate, before: done, started: time.Now()}
+	d.active = append(d.active, id)
+	if !d.live {
+		msg := fmt.Sprintf("load %s -> %s (about %s rows)", id, target, count(estimate))
+		if done > 0 {
+			msg += fmt.Sprintf(", resuming after %s rows", count(done))
+		}
+		d.logf("%s", msg)
+	}
+}
+
+// ChunkLoaded implements migrate.Observer.
+func (d *Display) ChunkLoaded(id string, read, loaded, rejected int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if t := d.tables[id]; t != nil {
+		t.done += int64(read)
+		t.rejected += int64(rejected)
+	}
+}
+
+// Retrying implements migrate.Observer.
+func (d *Display) Retrying(id string, attempt int, wait time.Duration, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.printf("retry %s in %s (attempt %d): %v", id, wait.Round(time.Millisecond), attempt, err)
+}
+
+// TableFinished implements migrate.Observer.
+func (d *Display) TableFinished(id string, r migrate.TableResult, err error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.remove(id)
+	switch {
+	case err != nil:
+		d.printf("FAILED %s: %v", id, err)
+	case r.Skipped:
+		d.printf("done   %s -> %s: finished by an earlier run (%s rows)", id, r.Target, count(r.Loaded))
+	default:
+		d.printf("done   %s -> %s: %s loaded, %s rejected, %s filtered in %s",
+			id, r.Target, count(r.Loaded), count(r.Rejected), count(r.Filtered), r.Elapsed.Round(time.Millisecond))
+	}
+}
+
+// Phase implements migrate.Observer.
+func (d *Display) Phase(msg string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.printf("%s", msg)
+}
+
+func (d *Display) remove(id string) {
+	for i, a := range d.active {
+		if a == id {
+			d.active = append(d.active[:i], d.active[i+1:]...)
+			return
+		}
+	}
+}
+
+// printf writes a permanent line: above the live area on a terminal.
+func (d *Display) printf(format string, args ...any) {
+	if !d.live {
+		d.logf(format, args...)
+		return
+	}
+	d.clear()
+	fmt.Fprintf(d.w, format+"\n", args...)
+	d.redraw()
+}
+
+func (d *Display) logf(format string, args ...any) {
+	fmt.Fprintf(d.w, time.Now().Format("15:04:05")+" "+format+"\n", args...)
+}
