@@ -80,18 +80,27 @@ func (r *runner) readOnce(ctx context.Context, t *plan.Table, row *transform.Row
 func (c *chunk) add(t *plan.Table, row *transform.Row, vals, key []any) {
 	c.read++
 	c.last = key
-	label := sluice.KeyText(key)
-	if len(key) == 0 {
-		label = "#" + strconv.Itoa(c.read) // a table without a key: the row's position
-	}
 	dst := make([]any, len(t.Columns))
 	if rej := row.Apply(vals, dst); rej != nil {
 		c.rejects = append(c.rejects, target.Reject{
-			Key: label, Source: t.Source, SourceTable: t.SourceTable,
+			Key: rowLabel(key, c.read), Source: t.Source, SourceTable: t.SourceTable,
 			Column: rej.Column, Raw: rej.Raw, Reason: rej.Reason,
 		})
 		return
 	}
 	c.rows = append(c.rows, dst)
-	c.keys = append(c.keys, label)
+	c.keys = append(c.keys, key)
+	c.ordinals = append(c.ordinals, c.read)
+}
+
+// keyOf labels row i of the loaded rows, for a reject made by the target.
+func (c *chunk) keyOf(i int) string { return rowLabel(c.keys[i], c.ordinals[i]) }
+
+// rowLabel names a rejected row: its legacy key, or for a table without a
+// key its position in the table's single chunk.
+func rowLabel(key []any, ordinal int) string {
+	if len(key) == 0 {
+		return "#" + strconv.Itoa(ordinal)
+	}
+	return sluice.KeyText(key)
 }

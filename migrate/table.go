@@ -15,13 +15,14 @@ import (
 
 // chunk is one keyset page, read and transformed, waiting to be loaded.
 type chunk struct {
-	no      int
-	after   []any
-	last    []any
-	read    int
-	rows    [][]any
-	keys    []string
-	rejects []target.Reject
+	no       int
+	after    []any
+	last     []any
+	read     int
+	rows     [][]any
+	keys     [][]any // each loaded row's key, for a reject the target makes
+	ordinals []int   // each loaded row's position in the chunk
+	rejects  []target.Reject
 }
 
 // loadTable copies one table (resuming after its last committed chunk),
@@ -58,7 +59,7 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 // copyTable streams the table chunk by chunk: one goroutine reads and
 // transforms the next chunk while the other loads the current one, so the
 // source and the target work at the same time, and memory holds at most
-// three chunks per table.
+// four chunks per table (one read, two queued, one loading).
 func (r *runner) copyTable(ctx context.Context, j *job) error {
 	t := j.table
 	row, err := transform.Compile(t, r.plan.Namespace)
@@ -70,7 +71,7 @@ func (r *runner) copyTable(ctx context.Context, j *job) error {
 		return err
 	}
 	r.opt.Observer.TableStarted(t.ID, t.Name, t.Rows, next.loadedBefore)
-	chunks := make(chan *chunk, 1)
+	chunks := make(chan *chunk, 2)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		defer close(chunks)
@@ -140,7 +141,7 @@ func (r *runner) loadChunks(ctx context.Context, j *job, in <-chan *chunk) error
 		res, err := r.tgt.LoadChunk(ctx, target.ChunkLoad{
 			RunID: r.runID, TableID: t.ID, Generation: j.generation, ChunkNo: c.no,
 			Schema: r.plan.Schema, Table: t.Name, Columns: cols,
-			Rows: c.rows, Keys: c.keys, Rejects: c.rejects,
+			Rows: c.rows, KeyOf: c.keyOf, Rejects: c.rejects,
 			AfterKey: c.after, LastKey: c.last, RowsRead: c.read,
 		})
 		if err != nil {

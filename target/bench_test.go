@@ -43,8 +43,8 @@ func benchChunk(chunkNo, n int) ChunkLoad {
 			"some notes about this row, long enough to be realistic", fmt.Sprintf("%d.%02d", id%10000, id%100),
 			base.Add(time.Duration(id) * time.Second), id%2 == 0, []byte{byte(id), byte(id >> 8), 0, 0xff},
 		})
-		c.Keys = append(c.Keys, fmt.Sprint(id))
 	}
+	c.KeyOf = func(i int) string { return fmt.Sprint(chunkNo*n + i) }
 	c.LastKey = []any{int64(chunkNo*n + n - 1)}
 	return c
 }

@@ -55,3 +55,8 @@ func beginTable(t testing.TB, tg *Target, id, name string) {
 		t.Fatalf("begin table: %v", err)
 	}
 }
+
+// keysOf serves row keys from a slice, as ChunkLoad.KeyOf.
+func keysOf(keys []string) func(int) string {
+	return func(i int) string { return keys[i] }
+}

@@ -23,9 +23,10 @@ type ChunkLoad struct {
 	// Rows holds values ready for binary COPY into Columns: each row has
 	// len(Columns) values of Go types pgx encodes for the column types.
 	Rows [][]any
-	// Keys holds, per row of Rows, the legacy key text (sluice.KeyText) that a
-	// reject of that row records; nil when the table has no key.
-	Keys []string
+	// KeyOf returns the legacy key text (sluice.KeyText) of row i of Rows,
+	// which a reject of that row records; nil when the rows have no key. It
+	// is a function so that the text is only made for the rare rejected row.
+	KeyOf func(i int) string
 	// Rejects lists the rows the transforms already rejected; they are stored
 	// with the rows that PostgreSQL refuses.
 	Rejects []Reject
@@ -81,9 +82,6 @@ func withCause(ctx context.Context, err error) error {
 }
 
 func (c *ChunkLoad) check() error {
-	if len(c.Keys) != 0 && len(c.Keys) != len(c.Rows) {
-		return fmt.Errorf("%d keys for %d rows", len(c.Keys), len(c.Rows))
-	}
 	for i, row := range c.Rows {
 		if len(row) != len(c.Columns) {
 			return fmt.Errorf("row %d has %d values for %d columns", i+1, len(row), len(c.Columns))

@@ -20,7 +20,7 @@ func TestLoadChunkCommitsRowsLedgerAndCounters(t *testing.T) {
 	beginTable(t, tg, "legacy.items", "items")
 	c := ChunkLoad{TableID: "legacy.items", Generation: 1, ChunkNo: 1, Schema: "public", Table: "items",
 		Columns: []string{"id", "name"}, Rows: [][]any{{int64(1), "a"}, {int64(2), nil}, {int64(3), "c"}},
-		Keys: []string{"1", "2", "3"}, Rejects: []Reject{{Key: "4", Column: "name", Raw: "x", Reason: "bad"}},
+		KeyOf: keysOf([]string{"1", "2", "3"}), Rejects: []Reject{{Key: "4", Column: "name", Raw: "x", Reason: "bad"}},
 		LastKey: []any{int64(4)}, RowsRead: 4}
 
 	res, err := tg.LoadChunk(ctx, c)
@@ -71,7 +71,7 @@ func TestLoadChunkNarrowsFailingRowsToRejects(t *testing.T) {
 		keys = append(keys, fmt.Sprint(i))
 	}
 	res, err := tg.LoadChunk(ctx, ChunkLoad{TableID: "legacy.codes", Generation: 1, ChunkNo: 1, Schema: "public",
-		Table: "codes", Columns: []string{"id", "code", "name"}, Rows: rows, Keys: keys, RowsRead: 10})
+		Table: "codes", Columns: []string{"id", "code", "name"}, Rows: rows, KeyOf: keysOf(keys), RowsRead: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func TestLoadChunkBisectsForeignKeyViolations(t *testing.T) {
 		keys = append(keys, fmt.Sprint(i))
 	}
 	res, err := tg.LoadChunk(ctx, ChunkLoad{TableID: "legacy.child", Generation: 1, ChunkNo: 1, Schema: "public",
-		Table: "child", Columns: []string{"id", "parent_id"}, Rows: rows, Keys: keys, RowsRead: 20})
+		Table: "child", Columns: []string{"id", "parent_id"}, Rows: rows, KeyOf: keysOf(keys), RowsRead: 20})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +156,7 @@ func TestLoadChunkRejectsRowThatCannotBeEncoded(t *testing.T) {
 	beginTable(t, tg, "legacy.nums", "nums")
 	rows := [][]any{{int64(1), int64(10)}, {int64(2), "not a number"}, {int64(3), int64(30)}}
 	res, err := tg.LoadChunk(ctx, ChunkLoad{TableID: "legacy.nums", Generation: 1, ChunkNo: 1, Schema: "public",
-		Table: "nums", Columns: []string{"id", "n"}, Rows: rows, Keys: []string{"1", "2", "3"}, RowsRead: 3})
+		Table: "nums", Columns: []string{"id", "n"}, Rows: rows, KeyOf: keysOf([]string{"1", "2", "3"}), RowsRead: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

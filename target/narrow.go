@@ -87,8 +87,8 @@ func (cp *copier) attempt(ctx context.Context, lo, hi int) (*rowFailure, error) 
 
 func (cp *copier) reject(i int, f *rowFailure) {
 	r := Reject{Column: f.column, Reason: f.reason, Raw: cp.rawValue(i, f.column)}
-	if len(cp.c.Keys) > i {
-		r.Key = cp.c.Keys[i]
+	if cp.c.KeyOf != nil {
+		r.Key = cp.c.KeyOf(i)
 	}
 	cp.rejects = append(cp.rejects, r)
 }

@@ -42,8 +42,8 @@ func TestCopierSendsGoodRowsOnceAndNarrowsBadOnesCheaply(t *testing.T) {
 				row[2] = int32(2)
 			}
 			c.Rows = append(c.Rows, row)
-			c.Keys = append(c.Keys, fmt.Sprint(i))
 		}
+		c.KeyOf = func(i int) string { return fmt.Sprint(i) }
 		return c
 	}
 	cases := []struct {

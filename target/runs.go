@@ -3,6 +3,7 @@ package target
 import (
 	"context"
 	"fmt"
+	"github.com/jackc/pgx/v5"
 	"time"
 )
 
@@ -48,12 +49,20 @@ func (t *Target) StartRun(ctx context.Context, r Run) (int64, error) {
 
 // FinishRun records how run runID ended.
 func (t *Target) FinishRun(ctx context.Context, runID int64, status, message string) error {
-	tag, err := t.pool.Exec(ctx, `
-		UPDATE sluice.runs SET status = $2, message = nullif($3, ''), finished_at = now()
-		WHERE run_id = $1`, runID, status, escapeText(message))
-	if err == nil && tag.RowsAffected() == 0 {
-		err = fmt.Errorf("no such run")
-	}
+	// A synchronous commit waits for the WAL flush that makes every chunk
+	// committed before it durable too (see relaxCommits).
+	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(ctx, `
+			UPDATE sluice.runs SET status = $2, message = nullif($3, ''), finished_at = now()
+			WHERE run_id = $1`, runID, status, escapeText(message))
+		if err == nil && tag.RowsAffected() == 0 {
+			err = fmt.Errorf("no such run")
+		}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("finish run %d as %s: %w", runID, status, err)
 	}

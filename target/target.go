@@ -27,6 +27,7 @@ func Open(ctx context.Context, rawURL string) (*Target, error) {
 		return nil, &sluice.ConnectError{Where: where, Err: err}
 	}
 	nameSession(cfg)
+	relaxCommits(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, &sluice.ConnectError{Where: where, Err: err}
@@ -46,6 +47,18 @@ func nameSession(cfg *pgxpool.Config) {
 	}
 	host, _ := os.Hostname()
 	cfg.ConnConfig.RuntimeParams["application_name"] = fmt.Sprintf("sluice pid=%d host=%s", os.Getpid(), host)
+}
+
+// relaxCommits turns off synchronous commit for Sluice's sessions, unless
+// the URL sets it. Chunk commits then do not each wait for a WAL flush. This
+// is safe for exactly-once: a chunk's rows and its ledger row are one
+// transaction, so a server crash loses both or neither, and a rerun reloads
+// what was lost. FinishRun commits synchronously, which flushes every earlier
+// commit before a run is reported finished.
+func relaxCommits(cfg *pgxpool.Config) {
+	if _, set := cfg.ConnConfig.RuntimeParams["synchronous_commit"]; !set {
+		cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
+	}
 }
 
 // explainConnect names the database when it is the database that is missing,

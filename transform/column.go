@@ -19,6 +19,7 @@ type column struct {
 	keys    []int     // the key columns' indexes in src
 	keyName []string  // their names, for reasons
 	scratch []any     // the current row's key values
+	hasher  sluice.KeyHasher
 	cast    cast.Func // RoleValue, RoleLegacyKey
 	def     any       // RoleValue: the cast default, used where the source is NULL
 	hasDef  bool

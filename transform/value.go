@@ -54,7 +54,7 @@ func (c *column) rowUUID(src []any) (any, *Reject) {
 	if k := c.gather(src); k >= 0 {
 		return nil, &Reject{Column: c.name, Raw: c.raw(src), Reason: "key column " + c.keyName[k] + " is NULL"}
 	}
-	u, _ := sluice.KeyUUID(c.ns, c.source, c.table, c.scratch)
+	u, _ := c.hasher.UUID(c.ns, c.source, c.table, c.scratch)
 	return [16]byte(u), nil
 }
 
@@ -63,7 +63,7 @@ func (c *column) refUUID(src []any) any {
 	if c.gather(src) >= 0 {
 		return nil
 	}
-	u, _ := sluice.KeyUUID(c.ns, c.source, c.table, c.scratch)
+	u, _ := c.hasher.UUID(c.ns, c.source, c.table, c.scratch)
 	return [16]byte(u)
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ type migrateFlags struct {
 	workers    int
 	maxRejects int64
 	progress   string
+	cpuProfile string
 }
 
 func newMigrate(g *globals) *cobra.Command {
@@ -48,10 +50,19 @@ seconds otherwise); the summary goes to standard output.`,
 	cmd.Flags().IntVarP(&f.workers, "workers", "w", 0, "tables loaded in parallel (default: the config's workers)")
 	cmd.Flags().Int64Var(&f.maxRejects, "max-rejects", 0, "rejected rows allowed before the run fails with exit code 4")
 	cmd.Flags().StringVar(&f.progress, "progress", "auto", "progress display: auto, bars, log or none")
+	cmd.Flags().StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for performance work)")
+	_ = cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
 }
 
 func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) error {
+	if f.cpuProfile != "" {
+		stop, err := startProfile(f.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	p, err := prepare(ctx, path)
 	if err != nil {
 		return err
@@ -80,6 +91,19 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 		printSummary(g.stdout, sum)
 	}
 	return err
+}
+
+// startProfile writes a CPU profile of the run, for `go tool pprof`.
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("create the CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("start the CPU profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // newDisplay picks the progress display: bars on a terminal, log lines in a
