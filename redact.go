@@ -19,4 +19,7 @@ func RedactURL(raw string) string {
 	return u.String()
 }
 
-var userinfo = regexp.MustCompile(`([A-Za-z0-9_.\-]+):[^@/\s]+@`)
+// userinfo finds "user:password@" in free text; the password part may hold
+// spaces but not the quotes, slashes or line breaks that end a URL in a
+// message, so a password is hidden even when the URL did not parse.
+var userinfo = regexp.MustCompile("([A-Za-z0-9_.\\-]+):[^@/\n\"'`]+@")

@@ -1,0 +1,27 @@
+package sluice
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestKeyColumnsFallBack(t *testing.T) {
+	notNull := func(name string) Column { return Column{Name: name} }
+	nullable := func(name string) Column { return Column{Name: name, Nullable: true} }
+	cases := []struct {
+		name  string
+		table Table
+		want  []string
+	}{
+		{"primary key", Table{Columns: []Column{notNull("id")}, PrimaryKey: []string{"id"}, RowID: "rowid"}, []string{"id"}},
+		{"unique not-null index", Table{Columns: []Column{notNull("code")}, Indexes: []Index{{Columns: []string{"code"}, Unique: true}}, RowID: "ctid"}, []string{"code"}},
+		{"a nullable unique index is no key", Table{Columns: []Column{nullable("code")}, Indexes: []Index{{Columns: []string{"code"}, Unique: true}}, RowID: "ctid"}, []string{"ctid"}},
+		{"a plain index is no key", Table{Columns: []Column{notNull("x")}, Indexes: []Index{{Columns: []string{"x"}}}, RowID: "rowid"}, []string{"rowid"}},
+		{"nothing: one chunk", Table{Columns: []Column{notNull("x")}}, nil},
+	}
+	for _, c := range cases {
+		if got := c.table.KeyColumns(); !slices.Equal(got, c.want) {
+			t.Errorf("%s: KeyColumns() = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
