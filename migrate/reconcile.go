@@ -59,11 +59,18 @@ func mismatch(matching, inTarget int64, res TableResult) string {
 	return strings.Join(p, "; ")
 }
 
-// result reports a table an earlier run finished, from its ledger.
+// result reports a table an earlier run finished, from its state and ledger.
 func (r *runner) result(ctx context.Context, j *job, res TableResult) (TableResult, error) {
 	tot, err := r.tgt.Totals(ctx, j.table.ID, j.generation)
 	if err != nil {
 		return res, fmt.Errorf("sum the ledger of %s: %w", j.table.ID, err)
+	}
+	st, err := r.tgt.TableState(ctx, j.table.ID)
+	if err != nil {
+		return res, fmt.Errorf("read the state of %s: %w", j.table.ID, err)
+	}
+	if st != nil && st.RowsSource != nil {
+		res.SourceRows, res.Filtered = *st.RowsSource, st.RowsFiltered
 	}
 	res.Read, res.Loaded, res.Rejected, res.Chunks = tot.Read, tot.Loaded, tot.Rejected, tot.Chunks
 	return res, nil

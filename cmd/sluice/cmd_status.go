@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"text/tabwriter"
@@ -50,6 +51,9 @@ func showStatus(ctx context.Context, w io.Writer, url string) error {
 	}
 	defer tgt.Close()
 	st, err := tgt.Status(ctx)
+	if errors.Is(err, target.ErrNoState) {
+		st, err = nil, nil
+	}
 	if err != nil {
 		return fmt.Errorf("read the state of %s: %w", sluice.RedactURL(url), err)
 	}

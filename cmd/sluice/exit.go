@@ -80,7 +80,7 @@ func exitCode(err error) int {
 // or a wrong number of arguments, which it does not type.
 func isCobraUsage(err error) bool {
 	msg := err.Error()
-	for _, p := range []string{"unknown command", "accepts ", "requires at least", "unknown flag", "unknown shorthand flag", "invalid argument"} {
+	for _, p := range []string{"unknown command", "accepts ", "requires at least", "unknown flag", "unknown shorthand flag", "invalid argument", "required flag"} {
 		if strings.HasPrefix(msg, p) {
 			return true
 		}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+	"time"
+)
+
+// process is the binary running in the background, for tests that signal
+// it in the middle of a run.
+type process struct {
+	cancel   context.CancelFunc
+	out, err bytes.Buffer
+	done     chan struct{}
+	res      result
+	signal   func(os.Signal) error
+}
+
+// start runs the binary in the background; the test's cleanup kills it if
+// it still runs.
+func (in invocation) start(t *testing.T, args ...string) *process {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	p := &process{cancel: cancel, done: make(chan struct{})}
+	cmd := in.command(ctx, args...)
+	cmd.Stdout, cmd.Stderr = &p.out, &p.err
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatalf("start sluice: %v", err)
+	}
+	p.signal = cmd.Process.Signal
+	go func() {
+		err := cmd.Wait()
+		p.res = result{stdout: p.out.String(), stderr: p.err.String(), code: exitStatus(err)}
+		close(p.done)
+	}()
+	t.Cleanup(func() { cancel(); <-p.done })
+	return p
+}
+
+// exited reports whether the process has ended.
+func (p *process) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// wait waits for the process to end and returns what it did.
+func (p *process) wait() result {
+	<-p.done
+	p.cancel()
+	return p.res
+}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sluicedb/sluice/sluicetest"
+)
+
+// The whole session on Chinook, as the README tells it: init (with a
+// password in the target URL), migrate, then status from the config and
+// from the bare target URL, each showing every table done with its counts.
+func TestMigrateThenStatusOnChinook(t *testing.T) {
+	t.Parallel()
+	const pw = "Chin00k-pw"
+	target := sluicetest.NewPostgresDB(t)
+	dir := t.TempDir()
+	in := invocation{dir: dir, env: []string{"TARGET_PASSWORD=" + pw}}
+	r := in.run(t, "init", "--source", "chinook="+chinookSQLite(t), "--target", withPassword(t, target, pw), "--keys", "uuid")
+	wantCode(t, r, 0)
+	writeFile(t, dir, "sluice.yaml", r.stdout)
+
+	m := in.run(t, "migrate", "--progress", "log")
+	wantCode(t, m, 0)
+	mustNotContain(t, m, pw)
+	checkSummary(t, m.stdout, false)
+
+	s := in.run(t, "status")
+	wantCode(t, s, 0)
+	mustNotContain(t, s, pw)
+	checkStatus(t, s.stdout)
+
+	bare := invocation{dir: t.TempDir()}.run(t, "status", "--target", target)
+	wantCode(t, bare, 0)
+	checkStatus(t, bare.stdout)
+
+	// A second migrate finds everything done and reports the same counts.
+	again := in.run(t, "migrate", "--progress", "none")
+	wantCode(t, again, 0)
+	checkSummary(t, again.stdout, true)
+}
+
+// checkSummary asserts migrate's summary has a line per Chinook table with
+// its source rows all loaded, in this run or (rerun) an earlier one.
+func checkSummary(t *testing.T, out string, rerun bool) {
+	t.Helper()
+	lines := tableLines(out, "chinook.")
+	for table, rows := range sluicetest.ChinookRows {
+		f, ok := lines["chinook."+table]
+		if !ok {
+			t.Errorf("the summary has no line for chinook.%s:\n%s", table, out)
+			continue
+		}
+		n := strconv.FormatInt(rows, 10)
+		// source table, target, source rows, loaded, rejected, filtered, chunks, time
+		if f[2] != n || f[3] != n || f[4] != "0" || f[5] != "0" || f[6] != "1" {
+			t.Errorf("summary line of chinook.%s is %q (rerun: %v), want %s source rows, all loaded in 1 chunk", table, f, rerun, n)
+		}
+		if rerun != (strings.Join(f[7:], " ") == "earlier run") {
+			t.Errorf("summary line of chinook.%s is %q (rerun: %v)", table, f, rerun)
+		}
+	}
+}
+
+// checkStatus asserts a finished run 1 and every Chinook table done with
+// all its rows loaded.
+func checkStatus(t *testing.T, out string) {
+	t.Helper()
+	if !strings.HasPrefix(out, "run 1: ok, finished ") {
+		t.Errorf("status does not start with the finished run 1:\n%s", out)
+	}
+	lines := tableLines(out, "chinook.")
+	if len(lines) != len(sluicetest.ChinookRows) {
+		t.Errorf("status shows %d tables, want %d:\n%s", len(lines), len(sluicetest.ChinookRows), out)
+	}
+	for table, rows := range sluicetest.ChinookRows {
+		f, ok := lines["chinook."+table]
+		if !ok {
+			t.Errorf("status has no line for chinook.%s:\n%s", table, out)
+			continue
+		}
+		n := strconv.FormatInt(rows, 10)
+		// table, target, state, loaded, of, %, rejected, filtered, chunks, updated
+		if f[2] != "done" || f[3] != n || f[4] != n || f[5] != "100" || f[6] != "0" || f[7] != "0" || f[8] != "1/1" {
+			t.Errorf("status of chinook.%s is %q, want done, %s of %s, 100%%, 0 rejected, 0 filtered, chunks 1/1", table, f, n, n)
+		}
+	}
+}
+
+// tableLines are the fields of the lines whose first field starts with
+// prefix, by that first field.
+func tableLines(out, prefix string) map[string][]string {
+	lines := map[string][]string{}
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) > 0 && strings.HasPrefix(f[0], prefix) {
+			lines[f[0]] = f
+		}
+	}
+	return lines
+}
+
+// Status against a database where sluice never ran says so, and is not an
+// error: "is anything running there?" has an answer.
+func TestStatusOnAnEmptyDatabase(t *testing.T) {
+	t.Parallel()
+	r := runSluice(t, "status", "--target", sluicetest.NewPostgresDB(t))
+	wantCode(t, r, 0)
+	if strings.TrimSpace(r.stdout) != "no migration has run against this target yet" {
+		t.Errorf("want the note that no migration has run, got:\n%s", r)
+	}
+}
