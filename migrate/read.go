@@ -34,20 +34,31 @@ func (p Retry) wait(attempt int) time.Duration {
 // readChunk reads and transforms one chunk. A transient error discards what
 // was read and reads the whole chunk again: nothing of it was loaded yet.
 func (r *runner) readChunk(ctx context.Context, t *plan.Table, row *transform.Row, after []any, no int) (*chunk, error) {
+	var c *chunk
+	err := r.retry(ctx, t.ID, func() (err error) {
+		c, err = r.readOnce(ctx, t, row, after, no)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read %s chunk %d (keys after %s): %w", t.ID, no, keyLabel(after), err)
+	}
+	return c, nil
+}
+
+// retry runs fn again after a transient source error (a dropped connection,
+// a restarted server), waiting longer each time, up to Retry.Attempts.
+func (r *runner) retry(ctx context.Context, id string, fn func() error) error {
 	for attempt := 1; ; attempt++ {
-		c, err := r.readOnce(ctx, t, row, after, no)
-		if err == nil {
-			return c, nil
-		}
-		if !sluice.IsTransient(err) || attempt >= r.opt.Retry.Attempts || ctx.Err() != nil {
-			return nil, fmt.Errorf("read %s chunk %d (keys after %s): %w", t.ID, no, keyLabel(after), err)
+		err := fn()
+		if err == nil || !sluice.IsTransient(err) || attempt >= r.opt.Retry.Attempts || ctx.Err() != nil {
+			return err
 		}
 		wait := r.opt.Retry.wait(attempt)
-		r.opt.Observer.Retrying(t.ID, attempt, wait, err)
+		r.opt.Observer.Retrying(id, attempt, wait, err)
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/plan"
 )
 
 // reconcile proves that every source row of the table is accounted for: the
@@ -13,14 +14,13 @@ import (
 // add up, and the target table holds exactly the loaded rows.
 func (r *runner) reconcile(ctx context.Context, j *job, res TableResult) (TableResult, error) {
 	t := j.table
-	src := r.srcs[t.Source]
-	total, err := src.Count(ctx, t.SourceTable, "")
+	total, err := r.count(ctx, t, "")
 	if err != nil {
 		return res, fmt.Errorf("count source rows of %s: %w", t.ID, err)
 	}
 	matching := total
 	if t.Where != "" {
-		if matching, err = src.Count(ctx, t.SourceTable, t.Where); err != nil {
+		if matching, err = r.count(ctx, t, t.Where); err != nil {
 			return res, fmt.Errorf("count filtered rows of %s: %w", t.ID, err)
 		}
 	}
@@ -41,6 +41,15 @@ func (r *runner) reconcile(ctx context.Context, j *job, res TableResult) (TableR
 		return res, &sluice.ValidationError{Table: t.ID, Detail: msg}
 	}
 	return res, nil
+}
+
+// count counts source rows, retrying transient errors like chunk reads do.
+func (r *runner) count(ctx context.Context, t *plan.Table, where string) (n int64, err error) {
+	err = r.retry(ctx, t.ID, func() (err error) {
+		n, err = r.srcs[t.Source].Count(ctx, t.SourceTable, where)
+		return err
+	})
+	return n, err
 }
 
 // mismatch explains every way the counts fail to reconcile, or returns "".

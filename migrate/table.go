@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,7 +46,13 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 	res, err := r.reconcile(ctx, j, res)
 	res.Elapsed = time.Since(start)
 	if err != nil {
-		_ = r.tgt.SetTableState(context.WithoutCancel(ctx), t.ID, j.generation, target.StateFailed, err.Error())
+		// Only counts that do not reconcile fail the table (its next run
+		// reloads it); an interruption or a lost connection while counting
+		// leaves it loaded, and the next run only reconciles again.
+		var val *sluice.ValidationError
+		if errors.As(err, &val) {
+			_ = r.tgt.SetTableState(context.WithoutCancel(ctx), t.ID, j.generation, target.StateFailed, err.Error())
+		}
 		return res, err
 	}
 	if j.state != target.StateIndexed {

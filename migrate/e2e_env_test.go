@@ -1,0 +1,149 @@
+package migrate_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/config"
+	"github.com/sluicedb/sluice/migrate"
+	"github.com/sluicedb/sluice/mysql"
+	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/postgres"
+	"github.com/sluicedb/sluice/sqlite"
+	"github.com/sluicedb/sluice/target"
+)
+
+// env is one migration as the CLI would set it up: a config parsed from
+// YAML, its sources open and introspected, the plan, the target, and a pool
+// on the target for the test's own queries.
+type env struct {
+	cfg  *config.Config
+	plan *plan.Plan
+	srcs map[string]sluice.Source
+	tgt  *target.Target
+	db   *pgxpool.Pool
+}
+
+// newEnv parses yaml and prepares everything it names, closing it all when
+// the test ends.
+func newEnv(t *testing.T, yaml string) *env {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := config.Parse(strings.NewReader(yaml), "sluice.yaml")
+	if err != nil {
+		t.Fatalf("parse the config: %v\n%s", err, yaml)
+	}
+	e := &env{cfg: cfg, srcs: map[string]sluice.Source{}}
+	var schemas []*sluice.Schema
+	for _, s := range cfg.Sources {
+		src := openSource(t, s.Name, s.URL)
+		e.srcs[s.Name] = src
+		sch, err := src.Introspect(ctx)
+		if err != nil {
+			t.Fatalf("introspect source %s: %v", s.Name, err)
+		}
+		sch.Source = s.Name
+		schemas = append(schemas, sch)
+	}
+	if e.plan, err = plan.Build(cfg, schemas); err != nil {
+		t.Fatalf("build the plan: %v", err)
+	}
+	e.tgt = openTarget(t, cfg.Target.URL)
+	if e.db, err = pgxpool.New(ctx, cfg.Target.URL); err != nil {
+		t.Fatalf("open a pool on the target: %v", err)
+	}
+	t.Cleanup(e.db.Close)
+	return e
+}
+
+// openSource opens a source by its URL scheme, as cmd/sluice does.
+func openSource(t *testing.T, name, raw string) sluice.Source {
+	t.Helper()
+	ctx := context.Background()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("parse source URL: %v", err)
+	}
+	var src sluice.Source
+	switch u.Scheme {
+	case "mysql":
+		src, err = mysql.Open(ctx, name, raw)
+	case "postgres", "postgresql":
+		src, err = postgres.Open(ctx, name, raw)
+	case "sqlite":
+		src, err = sqlite.Open(ctx, name, raw)
+	default:
+		t.Fatalf("no source engine for %s", sluice.RedactURL(raw))
+	}
+	if err != nil {
+		t.Fatalf("open source %s: %v", name, err)
+	}
+	t.Cleanup(func() { src.Close() })
+	return src
+}
+
+// run runs the migration with the test's options.
+func (e *env) run(ctx context.Context, o migrate.Options) (*migrate.Summary, error) {
+	return migrate.Run(ctx, e.plan, e.srcs, e.tgt, o)
+}
+
+// mustRun runs the migration and fails the test on any error.
+func (e *env) mustRun(t *testing.T, o migrate.Options) *migrate.Summary {
+	t.Helper()
+	sum, err := e.run(context.Background(), o)
+	if err != nil {
+		t.Fatalf("run the migration: %v", err)
+	}
+	return sum
+}
+
+// int64 runs a query that returns one integer.
+func (e *env) int64(t *testing.T, sql string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := e.db.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+// text runs a query that returns one text value ("" for NULL).
+func (e *env) text(t *testing.T, sql string, args ...any) string {
+	t.Helper()
+	var s *string
+	if err := e.db.QueryRow(context.Background(), sql, args...).Scan(&s); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// table returns the planned table with this source table name.
+func (e *env) table(t *testing.T, sourceTable string) *plan.Table {
+	t.Helper()
+	for _, pt := range e.plan.Tables {
+		if pt.SourceTable == sourceTable {
+			return pt
+		}
+	}
+	t.Fatalf("no planned table for source table %s", sourceTable)
+	return nil
+}
+
+// openTarget connects to the target, closing it when the test ends.
+func openTarget(t *testing.T, raw string) *target.Target {
+	t.Helper()
+	tgt, err := target.Open(context.Background(), raw)
+	if err != nil {
+		t.Fatalf("open the target: %v", err)
+	}
+	t.Cleanup(tgt.Close)
+	return tgt
+}
