@@ -15,7 +15,7 @@ func didYouMean(word string, candidates []string) string {
 	w := strings.ToLower(word)
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		d := distance(w, lc)
+		d := Distance(w, lc)
 		if len(w) >= 3 && strings.HasPrefix(lc, w) {
 			d = min(d, 1) // "snake" for "snake_case"
 		}
@@ -32,8 +32,9 @@ func didYouMean(word string, candidates []string) string {
 // maxSuggestLen bounds the quadratic distance computation; no key is this long.
 const maxSuggestLen = 64
 
-// distance is the Levenshtein edit distance between a and b, by runes.
-func distance(a, b string) int {
+// Distance is the Levenshtein edit distance between a and b, by runes: how
+// "did you mean" suggestions, here and in the plan, find the closest name.
+func Distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
