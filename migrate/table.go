@@ -56,11 +56,28 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 		return res, err
 	}
 	if j.state != target.StateIndexed {
-		if err := r.tgt.Index(ctx, t.ID, j.generation, plan.PostLoad(r.plan.Schema, t)); err != nil {
+		if err := r.index(ctx, j); err != nil {
 			return res, fmt.Errorf("build keys and indexes of %s: %w", t.Name, err)
 		}
 	}
 	return res, nil
+}
+
+// index builds the table's indexes, each on its own connection and at the
+// same time (an index build is mostly one CPU sorting), then turns them into
+// the primary key and unique constraints in one transaction that also marks
+// the table indexed.
+func (r *runner) index(ctx context.Context, j *job) error {
+	t, schema := j.table, r.plan.Schema
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(r.opt.Workers)
+	for _, stmt := range plan.BuildIndexes(schema, t) {
+		g.Go(func() error { return r.tgt.Exec(gctx, stmt) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return r.tgt.Index(ctx, t.ID, j.generation, plan.AttachConstraints(schema, t))
 }
 
 // copyTable streams the table chunk by chunk: one goroutine reads and

@@ -6,7 +6,9 @@ import (
 )
 
 func TestParseTime(t *testing.T) {
-	utc := func(y int, m time.Month, d, h, mi, s, ns int) time.Time { return time.Date(y, m, d, h, mi, s, ns, time.UTC) }
+	utc := func(y int, m time.Month, d, h, mi, s, ns int) time.Time {
+		return time.Date(y, m, d, h, mi, s, ns, time.UTC)
+	}
 	cases := []struct {
 		in   string
 		want any

@@ -51,22 +51,49 @@ func CreateTable(schema string, t *Table) string {
 	return b.String()
 }
 
-// PostLoad adds the primary key, the unique constraints and the indexes,
-// once the table holds its data.
+// PostLoad is everything that builds a table's keys and indexes after its
+// data: BuildIndexes, then AttachConstraints.
 func PostLoad(schema string, t *Table) []string {
+	return append(BuildIndexes(schema, t), AttachConstraints(schema, t)...)
+}
+
+// BuildIndexes creates the indexes behind the primary key, the unique
+// constraints and the plain indexes. Each statement stands alone, so they can
+// run in parallel, and IF NOT EXISTS lets a rerun after a kill skip the ones
+// already built (CREATE INDEX is atomic: an index is there whole or not at all).
+func BuildIndexes(schema string, t *Table) []string {
 	table := qualified(schema, t.Name)
 	var stmts []string
 	if len(t.PrimaryKey) > 0 {
-		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s PRIMARY KEY (%s);",
-			table, QuoteIdent(PrimaryKeyName(t)), quoteList(t.PrimaryKey)))
+		stmts = append(stmts, fmt.Sprintf("CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (%s);",
+			QuoteIdent(PrimaryKeyName(t)), table, quoteList(t.PrimaryKey)))
+	}
+	for _, ix := range t.Indexes {
+		unique := ""
+		if ix.Unique {
+			unique = "UNIQUE "
+		}
+		stmts = append(stmts, fmt.Sprintf("CREATE %sINDEX IF NOT EXISTS %s ON %s (%s);",
+			unique, QuoteIdent(ix.Name), table, quoteList(ix.Columns)))
+	}
+	return stmts
+}
+
+// AttachConstraints turns the unique indexes into the primary key and the
+// unique constraints. It only updates the catalog, so it is quick, and it
+// runs in one transaction with the table's move to "indexed".
+func AttachConstraints(schema string, t *Table) []string {
+	table := qualified(schema, t.Name)
+	var stmts []string
+	if len(t.PrimaryKey) > 0 {
+		name := QuoteIdent(PrimaryKeyName(t))
+		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s PRIMARY KEY USING INDEX %s;", table, name, name))
 	}
 	for _, ix := range t.Indexes {
 		if ix.Unique {
-			stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s UNIQUE (%s);",
-				table, QuoteIdent(ix.Name), quoteList(ix.Columns)))
-			continue
+			name := QuoteIdent(ix.Name)
+			stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s UNIQUE USING INDEX %s;", table, name, name))
 		}
-		stmts = append(stmts, fmt.Sprintf("CREATE INDEX %s ON %s (%s);", QuoteIdent(ix.Name), table, quoteList(ix.Columns)))
 	}
 	return stmts
 }
@@ -79,15 +106,18 @@ func PostLoad(schema string, t *Table) []string {
 func DropPostLoad(schema string, t *Table) []string {
 	table := qualified(schema, t.Name)
 	var stmts []string
-	for _, ix := range t.Indexes {
-		if ix.Unique {
-			stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", table, QuoteIdent(ix.Name)))
-			continue
-		}
-		stmts = append(stmts, fmt.Sprintf("DROP INDEX IF EXISTS %s;", qualified(schema, ix.Name)))
-	}
+	var names []string
 	if len(t.PrimaryKey) > 0 {
-		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", table, QuoteIdent(PrimaryKeyName(t))))
+		names = append(names, PrimaryKeyName(t))
+	}
+	for _, ix := range t.Indexes {
+		names = append(names, ix.Name)
+	}
+	// A constraint drops its index; an index built before the run was killed
+	// may not have become its constraint yet, so both are dropped.
+	for _, name := range names {
+		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s DROP CONSTRAINT IF EXISTS %s;", table, QuoteIdent(name)),
+			fmt.Sprintf("DROP INDEX IF EXISTS %s;", qualified(schema, name)))
 	}
 	return stmts
 }

@@ -31,9 +31,11 @@ func TestDDLStatements(t *testing.T) {
 	checkSQL(t, CreateSchema(`my "s"`), `CREATE SCHEMA IF NOT EXISTS "my ""s""";`)
 	checkSQL(t, CreateTable("s", tbl), "CREATE TABLE \"s\".\"Order \"\"Lines\"\"\" (\n  \"id\" uuid NOT NULL,\n  \"select\" varchar(5)\n);")
 	checkSQL(t, strings.Join(PostLoad("s", tbl), "\n"), strings.Join([]string{
-		`ALTER TABLE "s"."Order ""Lines""" ADD CONSTRAINT "Order ""Lines""_pkey" PRIMARY KEY ("id");`,
-		`ALTER TABLE "s"."Order ""Lines""" ADD CONSTRAINT "x_select_key" UNIQUE ("select");`,
-		`CREATE INDEX "x_select_idx" ON "s"."Order ""Lines""" ("select");`,
+		`CREATE UNIQUE INDEX IF NOT EXISTS "Order ""Lines""_pkey" ON "s"."Order ""Lines""" ("id");`,
+		`CREATE UNIQUE INDEX IF NOT EXISTS "x_select_key" ON "s"."Order ""Lines""" ("select");`,
+		`CREATE INDEX IF NOT EXISTS "x_select_idx" ON "s"."Order ""Lines""" ("select");`,
+		`ALTER TABLE "s"."Order ""Lines""" ADD CONSTRAINT "Order ""Lines""_pkey" PRIMARY KEY USING INDEX "Order ""Lines""_pkey";`,
+		`ALTER TABLE "s"."Order ""Lines""" ADD CONSTRAINT "x_select_key" UNIQUE USING INDEX "x_select_key";`,
 	}, "\n"))
 	checkSQL(t, strings.Join(AddForeignKeys("s", p), ""), `ALTER TABLE "s"."Order ""Lines""" ADD CONSTRAINT "x_id_fkey" FOREIGN KEY ("id") REFERENCES "s"."p" ("id") NOT VALID;`)
 	checkSQL(t, strings.Join(ValidateForeignKeys("s", p), ""), `ALTER TABLE "s"."Order ""Lines""" VALIDATE CONSTRAINT "x_id_fkey";`)
@@ -41,9 +43,12 @@ func TestDDLStatements(t *testing.T) {
 	checkSQL(t, Truncate("s", []*Table{tbl, {Name: "p"}}), `TRUNCATE TABLE "s"."Order ""Lines""", "s"."p";`)
 	checkSQL(t, Truncate("s", nil), "")
 	checkSQL(t, strings.Join(DropPostLoad("s", tbl), "\n"), strings.Join([]string{
-		`ALTER TABLE "s"."Order ""Lines""" DROP CONSTRAINT IF EXISTS "x_select_key";`,
-		`DROP INDEX IF EXISTS "s"."x_select_idx";`,
 		`ALTER TABLE "s"."Order ""Lines""" DROP CONSTRAINT IF EXISTS "Order ""Lines""_pkey";`,
+		`DROP INDEX IF EXISTS "s"."Order ""Lines""_pkey";`,
+		`ALTER TABLE "s"."Order ""Lines""" DROP CONSTRAINT IF EXISTS "x_select_key";`,
+		`DROP INDEX IF EXISTS "s"."x_select_key";`,
+		`ALTER TABLE "s"."Order ""Lines""" DROP CONSTRAINT IF EXISTS "x_select_idx";`,
+		`DROP INDEX IF EXISTS "s"."x_select_idx";`,
 	}, "\n"))
 }
 
@@ -77,6 +82,19 @@ func TestDDLRunsOnPostgres(t *testing.T) {
 				build = append(build, PostLoad(p.Schema, tbl)...)
 			}
 			sluicetest.ExecPostgres(t, url, strings.Join(append(drop, drop...), "\n"))
+			sluicetest.ExecPostgres(t, url, strings.Join(build, "\n"))
+			checkCounts(t, url, p, 0)
+			// A kill after the indexes were built but before they became
+			// constraints: the rerun's drop removes the bare indexes too, and a
+			// rerun of BuildIndexes skips what exists.
+			var indexes []string
+			for _, tbl := range p.Tables {
+				indexes = append(indexes, BuildIndexes(p.Schema, tbl)...)
+			}
+			sluicetest.ExecPostgres(t, url, strings.Join(drop, "\n"))
+			sluicetest.ExecPostgres(t, url, strings.Join(indexes, "\n"))
+			sluicetest.ExecPostgres(t, url, strings.Join(drop, "\n"))
+			sluicetest.ExecPostgres(t, url, strings.Join(append(indexes, indexes...), "\n"))
 			sluicetest.ExecPostgres(t, url, strings.Join(build, "\n"))
 			checkCounts(t, url, p, 0)
 		})

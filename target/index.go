@@ -7,17 +7,13 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Index runs the post-load statements of table id (primary key, unique
-// constraints, indexes) and moves it to state indexed, in one transaction:
-// a crash leaves either all of them and the state, or none, so a rerun
-// neither skips them nor meets a constraint that already exists.
+// Index runs the last post-load statements of table id (the primary key and
+// unique constraints attached to indexes built before) and moves it to state
+// indexed, in one transaction: a crash leaves either all of them and the
+// state, or none, so a rerun neither skips them nor meets a constraint that
+// already exists.
 func (t *Target) Index(ctx context.Context, id string, generation int, stmts []string) error {
 	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
-		// Sorting millions of keys in memory rather than on disk builds an
-		// index several times faster; the setting ends with the transaction.
-		if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
-			return err
-		}
 		for _, stmt := range stmts {
 			if _, err := tx.Exec(ctx, stmt); err != nil {
 				return fmt.Errorf("execute %q: %w", firstLine(stmt), err)

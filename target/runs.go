@@ -50,7 +50,7 @@ func (t *Target) StartRun(ctx context.Context, r Run) (int64, error) {
 // FinishRun records how run runID ended.
 func (t *Target) FinishRun(ctx context.Context, runID int64, status, message string) error {
 	// A synchronous commit waits for the WAL flush that makes every chunk
-	// committed before it durable too (see relaxCommits).
+	// committed before it durable too (see tuneSession).
 	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
 			return err

@@ -15,10 +15,10 @@ type column struct {
 	name    string
 	role    plan.Role
 	notNull bool
-	src     int       // RoleValue and a single-column RoleLegacyKey: the value's index in src
-	keys    []int     // the key columns' indexes in src
-	keyName []string  // their names, for reasons
-	scratch []any     // the current row's key values
+	src     int      // RoleValue and a single-column RoleLegacyKey: the value's index in src
+	keys    []int    // the key columns' indexes in src
+	keyName []string // their names, for reasons
+	scratch []any    // the current row's key values
 	hasher  sluice.KeyHasher
 	cast    cast.Func // RoleValue, RoleLegacyKey
 	def     any       // RoleValue: the cast default, used where the source is NULL
