@@ -13,9 +13,11 @@ import (
 // job is one table's work in this run.
 type job struct {
 	table      *plan.Table
+	hash       string // the table's mapping (plan.Table.Hash)
 	generation int
 	state      string // the state the table starts this run in
-	skip       bool   // finished by an earlier run
+	skip       bool   // finished by an earlier run with the same mapping
+	owned      bool   // Sluice loaded the target table before: it may empty or rebuild it
 }
 
 // prepare decides for each table whether it resumes, starts afresh or is
@@ -51,27 +53,27 @@ func (r *runner) prepare(ctx context.Context) ([]*job, error) {
 
 // decide reads the table's state: a table in the middle of a load resumes in
 // its generation; a finished one is skipped (create) or reloaded in a new
-// generation (truncate); anything else starts a new generation.
+// generation (truncate); anything else starts a new generation. A table
+// whose mapping changed since its generation began is loaded again in a new
+// one, so that no table holds rows of two mappings.
 func (r *runner) decide(ctx context.Context, t *plan.Table) (*job, error) {
 	st, err := r.tgt.TableState(ctx, t.ID)
 	if err != nil {
 		return nil, fmt.Errorf("read the state of %s: %w", t.ID, err)
 	}
-	j := &job{table: t, generation: 1, state: target.StatePending}
+	j := &job{table: t, hash: t.Hash(r.plan.Namespace), generation: 1, state: target.StatePending}
 	if st == nil {
 		return j, nil
 	}
-	switch st.State {
-	case target.StateLoading, target.StateLoaded, target.StateIndexed:
+	j.owned, j.generation = true, st.Generation+1
+	same := st.PlanHash == "" || st.PlanHash == j.hash
+	switch {
+	case !same:
+		r.opt.Observer.Phase(fmt.Sprintf("the mapping of %s changed since generation %d began: loading it again", t.ID, st.Generation))
+	case st.State == target.StateLoading, st.State == target.StateLoaded, st.State == target.StateIndexed:
 		j.generation, j.state = st.Generation, st.State
-	case target.StateDone:
-		j.generation, j.state = st.Generation, st.State
-		j.skip = t.Strategy == config.StrategyCreate
-		if !j.skip {
-			j.generation, j.state = st.Generation+1, target.StatePending
-		}
-	default:
-		j.generation = st.Generation + 1
+	case st.State == target.StateDone && t.Strategy == config.StrategyCreate:
+		j.generation, j.state, j.skip = st.Generation, st.State, true
 	}
 	return j, nil
 }
@@ -99,23 +101,27 @@ func (r *runner) ready(ctx context.Context, j *job) error {
 	return r.tgt.BeginTable(ctx, target.TableState{
 		ID: t.ID, Source: t.Source, SourceTable: t.SourceTable, TargetSchema: schema, TargetTable: t.Name,
 		Generation: j.generation, State: target.StateLoading, Strategy: t.Strategy,
-		RowsEstimated: t.Rows, ChunksEstimated: t.Chunks, RunID: r.runID,
+		RowsEstimated: t.Rows, ChunksEstimated: t.Chunks, RunID: r.runID, PlanHash: j.hash,
 	})
 }
 
 // fresh creates the target table, or empties it when the strategy or an
 // earlier generation of Sluice's own load allows. An existing table loses
-// Sluice's keys and indexes until PostLoad rebuilds them after the data.
+// Sluice's keys and indexes until PostLoad rebuilds them after the data. A
+// table Sluice loaded before under another mapping is dropped and created
+// anew; anyone else's table with other columns is never touched.
 func (r *runner) fresh(ctx context.Context, j *job, cols []target.Column) error {
 	t, schema := j.table, r.plan.Schema
 	if cols == nil {
 		return r.tgt.Exec(ctx, plan.CreateTable(schema, t))
 	}
 	if diff := columnDiff(t, cols); diff != "" {
+		if j.owned {
+			return r.tgt.Exec(ctx, plan.DropTable(schema, t), plan.CreateTable(schema, t))
+		}
 		return fmt.Errorf("target table %s.%s exists with other columns (%s); drop it, or map the table to another name", schema, t.Name, diff)
 	}
-	ours := j.generation > 1 // an earlier generation was loaded by Sluice
-	if t.Strategy == config.StrategyCreate && !ours {
+	if t.Strategy == config.StrategyCreate && !j.owned {
 		n, err := r.tgt.CountRows(ctx, schema, t.Name)
 		if err != nil {
 			return fmt.Errorf("count rows of %s.%s: %w", schema, t.Name, err)

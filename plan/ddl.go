@@ -98,6 +98,12 @@ func AttachConstraints(schema string, t *Table) []string {
 	return stmts
 }
 
+// DropTable removes a target table that Sluice itself loaded under an
+// earlier mapping, before it is created with the current one.
+func DropTable(schema string, t *Table) string {
+	return fmt.Sprintf("DROP TABLE IF EXISTS %s;", qualified(schema, t.Name))
+}
+
 // DropPostLoad removes the primary key, unique constraints and indexes that
 // PostLoad builds, when a table is emptied for a reload: rows then load
 // without index upkeep (random UUIDs make that 2-3 times slower) and

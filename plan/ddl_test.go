@@ -42,6 +42,7 @@ func TestDDLStatements(t *testing.T) {
 	checkSQL(t, strings.Join(DropForeignKeys("s", p), ""), `ALTER TABLE IF EXISTS "s"."Order ""Lines""" DROP CONSTRAINT IF EXISTS "x_id_fkey";`)
 	checkSQL(t, Truncate("s", []*Table{tbl, {Name: "p"}}), `TRUNCATE TABLE "s"."Order ""Lines""", "s"."p";`)
 	checkSQL(t, Truncate("s", nil), "")
+	checkSQL(t, DropTable("s", tbl), `DROP TABLE IF EXISTS "s"."Order ""Lines""";`)
 	checkSQL(t, strings.Join(DropPostLoad("s", tbl), "\n"), strings.Join([]string{
 		`ALTER TABLE "s"."Order ""Lines""" DROP CONSTRAINT IF EXISTS "Order ""Lines""_pkey";`,
 		`DROP INDEX IF EXISTS "s"."Order ""Lines""_pkey";`,

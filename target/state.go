@@ -82,6 +82,9 @@ var migrations = []string{
 	);
 	CREATE INDEX rejects_run_idx ON sluice.rejects (run_id);
 	CREATE INDEX rejects_table_idx ON sluice.rejects (table_id, generation);`,
+	// 2: the mapping a generation was loaded with, so that a rerun after a
+	// config change reloads the table instead of mixing two mappings in it.
+	`ALTER TABLE sluice.tables ADD COLUMN plan_hash text;`,
 }
 
 // SchemaVersion is the state schema version this package creates.

@@ -91,11 +91,14 @@ func TestBeginTableResetsCountersOnlyForANewGeneration(t *testing.T) {
 		t.Errorf("resume lost the counters: %+v", st)
 	}
 	err := tg.BeginTable(ctx, TableState{ID: "legacy.items", Source: "legacy", SourceTable: "items",
-		TargetSchema: "public", TargetTable: "items", Generation: 2})
+		TargetSchema: "public", TargetTable: "items", Generation: 2, PlanHash: "abc123"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	st, _ := tg.TableState(ctx, "legacy.items")
+	if st.PlanHash != "abc123" {
+		t.Errorf("plan hash = %q, want the one begun with", st.PlanHash)
+	}
 	if st.Generation != 2 || st.State != StatePending || st.RowsLoaded != 0 || st.ChunksDone != 0 || st.RowsSource != nil {
 		t.Errorf("new generation kept counters: %+v", st)
 	}

@@ -44,19 +44,20 @@ type TableState struct {
 	UpdatedAt       time.Time
 	FinishedAt      *time.Time
 	Message         string
+	PlanHash        string // the mapping this generation loads with (plan.Table.Hash)
 }
 
 const tableColumns = `id, source, source_table, target_schema, target_table, generation, state,
 	coalesce(strategy, ''), rows_source, rows_filtered, rows_read, rows_loaded, rows_rejected,
 	chunks_done, coalesce(chunks_estimated, 0), coalesce(rows_estimated, 0), coalesce(run_id, 0),
-	started_at, updated_at, finished_at, coalesce(message, '')`
+	started_at, updated_at, finished_at, coalesce(message, ''), coalesce(plan_hash, '')`
 
 func scanTable(row pgx.Row) (*TableState, error) {
 	var s TableState
 	err := row.Scan(&s.ID, &s.Source, &s.SourceTable, &s.TargetSchema, &s.TargetTable, &s.Generation,
 		&s.State, &s.Strategy, &s.RowsSource, &s.RowsFiltered, &s.RowsRead, &s.RowsLoaded,
 		&s.RowsRejected, &s.ChunksDone, &s.ChunksEstimated, &s.RowsEstimated, &s.RunID,
-		&s.StartedAt, &s.UpdatedAt, &s.FinishedAt, &s.Message)
+		&s.StartedAt, &s.UpdatedAt, &s.FinishedAt, &s.Message, &s.PlanHash)
 	return &s, err
 }
 
@@ -82,14 +83,14 @@ func (t *Target) BeginTable(ctx context.Context, s TableState) error {
 	}
 	_, err := t.pool.Exec(ctx, `
 		INSERT INTO sluice.tables AS t (id, source, source_table, target_schema, target_table,
-			generation, state, strategy, chunks_estimated, rows_estimated, run_id, message)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, ''), $9, $10, nullif($11::bigint, 0), nullif($12, ''))
+			generation, state, strategy, chunks_estimated, rows_estimated, run_id, message, plan_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, ''), $9, $10, nullif($11::bigint, 0), nullif($12, ''), nullif($13, ''))
 		ON CONFLICT (id) DO UPDATE SET
 			source = EXCLUDED.source, source_table = EXCLUDED.source_table,
 			target_schema = EXCLUDED.target_schema, target_table = EXCLUDED.target_table,
 			generation = EXCLUDED.generation, state = EXCLUDED.state, strategy = EXCLUDED.strategy,
 			chunks_estimated = EXCLUDED.chunks_estimated, rows_estimated = EXCLUDED.rows_estimated,
-			run_id = EXCLUDED.run_id, message = EXCLUDED.message,
+			run_id = EXCLUDED.run_id, message = EXCLUDED.message, plan_hash = EXCLUDED.plan_hash,
 			updated_at = now(), finished_at = NULL,
 			rows_source   = CASE WHEN t.generation = EXCLUDED.generation THEN t.rows_source END,
 			rows_filtered = CASE WHEN t.generation = EXCLUDED.generation THEN t.rows_filtered ELSE 0 END,
@@ -99,7 +100,7 @@ func (t *Target) BeginTable(ctx context.Context, s TableState) error {
 			chunks_done   = CASE WHEN t.generation = EXCLUDED.generation THEN t.chunks_done ELSE 0 END,
 			started_at    = CASE WHEN t.generation = EXCLUDED.generation THEN t.started_at ELSE now() END`,
 		s.ID, s.Source, s.SourceTable, s.TargetSchema, s.TargetTable, s.Generation, s.State,
-		s.Strategy, s.ChunksEstimated, s.RowsEstimated, s.RunID, escapeText(s.Message))
+		s.Strategy, s.ChunksEstimated, s.RowsEstimated, s.RunID, escapeText(s.Message), s.PlanHash)
 	if err != nil {
 		return fmt.Errorf("begin table %s generation %d: %w", s.ID, s.Generation, err)
 	}
