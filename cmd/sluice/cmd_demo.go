@@ -120,14 +120,23 @@ func ensureDatabase(ctx context.Context, raw string) error {
 
 func printDemoNext(g *globals, e *demo.Estate, tgt string) {
 	fmt.Fprintf(g.stdout, `
-The %d rejected rows above were planted on purpose (zero dates, invalid UTF-8,
+The %[1]d rejected rows above were planted on purpose (zero dates, invalid UTF-8,
 a flag of 2): Sluice kept them out of the target and recorded why.
 
 Look around:
-  psql '%s' -c 'SELECT table_id, row_key, column_name, reason FROM sluice.rejects'
-  psql '%s' -c '\dt'
-  sluice status --config %s
-  sluice plan   --config %s
+  psql '%[2]s' -c 'SELECT table_id, row_key, column_name, reason FROM sluice.rejects'
+  psql '%[3]s' -c '\dt'
+  %[4]s status --config %[5]s
+  %[4]s plan   --config %[5]s
 Run the demo again: it regenerates the same data and reloads it (strategy: truncate).
-`, len(e.BadRows), sluice.RedactURL(tgt), sluice.RedactURL(tgt), e.ConfigPath, e.ConfigPath)
+`, len(e.BadRows), sluice.RedactURL(tgt), sluice.RedactURL(tgt), selfCommand(), e.ConfigPath)
+}
+
+// selfCommand is how the user runs this binary: "go run ./cmd/sluice" when
+// it was built by go run (the README's first command), else "sluice".
+func selfCommand() string {
+	if exe, err := os.Executable(); err == nil && strings.Contains(exe, "go-build") {
+		return "go run ./cmd/sluice"
+	}
+	return "sluice"
 }
