@@ -91,11 +91,14 @@ func (r *runner) ready(ctx context.Context, j *job) error {
 	}
 	if j.state != target.StatePending {
 		if cols == nil {
-			return fmt.Errorf("resume %s: target table %s.%s was dropped since the last run; drop its state with `sluice reset %s` or recreate it", t.ID, schema, t.Name, t.ID)
+			return fmt.Errorf("resume %s: target table %s.%s was dropped since the last run; recreate it empty, or drop the table's row in sluice.tables to load it afresh", t.ID, schema, t.Name)
 		}
-		return nil
+		return r.auditTable(ctx, j)
 	}
 	if err := r.fresh(ctx, j, cols); err != nil {
+		return err
+	}
+	if err := r.auditTable(ctx, j); err != nil {
 		return err
 	}
 	return r.tgt.BeginTable(ctx, target.TableState{

@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"os"
@@ -22,6 +23,7 @@ type Options struct {
 	Command    string // recorded in sluice.runs
 	Version    string
 	ConfigHash string
+	SigningKey ed25519.PrivateKey // signs the head of the run's audit entries; nil: unsigned
 }
 
 // TableResult is what happened to one table, counted over every run of its
@@ -72,7 +74,11 @@ func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *
 	sum.RunID, sum.Elapsed = runID, time.Since(start)
 	err = interrupted(ctx, err)
 	status, msg := outcome(err)
-	if ferr := tgt.FinishRun(context.WithoutCancel(ctx), runID, status, msg); ferr != nil && err == nil {
+	end := context.WithoutCancel(ctx)
+	if aerr := r.auditEnd(end, status, msg, sum); aerr != nil && err == nil {
+		err, status, msg = aerr, "failed", aerr.Error()
+	}
+	if ferr := tgt.FinishRun(end, runID, status, msg); ferr != nil && err == nil {
 		err = fmt.Errorf("record the end of run %d: %w", runID, ferr)
 	}
 	return sum, err

@@ -24,6 +24,9 @@ type runner struct {
 
 func (r *runner) run(ctx context.Context) (*Summary, error) {
 	sum := &Summary{}
+	if err := r.auditStart(ctx); err != nil {
+		return sum, err
+	}
 	jobs, err := r.prepare(ctx)
 	if err != nil {
 		return sum, err

@@ -60,7 +60,7 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 			return res, fmt.Errorf("build keys and indexes of %s: %w", t.Name, err)
 		}
 	}
-	return res, nil
+	return res, r.auditTableDone(ctx, j, res)
 }
 
 // index builds the table's indexes, each on its own connection and at the

@@ -104,7 +104,10 @@ func loadChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (ChunkResult, error
 		return ChunkResult{}, err
 	}
 	res := ChunkResult{Loaded: cp.loaded, Rejected: len(rejects)}
-	return res, recordCounts(ctx, tx, c, res)
+	if err := recordCounts(ctx, tx, c, res); err != nil {
+		return res, err
+	}
+	return res, auditChunk(ctx, tx, c, res, rejects)
 }
 
 // tableNames are the names of the source table that rejects record.

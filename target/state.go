@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/sluicedb/sluice/audit"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -85,6 +86,8 @@ var migrations = []string{
 	// 2: the mapping a generation was loaded with, so that a rerun after a
 	// config change reloads the table instead of mixing two mappings in it.
 	`ALTER TABLE sluice.tables ADD COLUMN plan_hash text;`,
+	// 3: the tamper-evident audit trail.
+	audit.Schema,
 }
 
 // SchemaVersion is the state schema version this package creates.

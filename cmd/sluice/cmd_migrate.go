@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/sluicedb/sluice/audit"
 	"github.com/sluicedb/sluice/migrate"
 	"github.com/sluicedb/sluice/progress"
 	"github.com/sluicedb/sluice/target"
@@ -22,6 +24,7 @@ type migrateFlags struct {
 	maxRejects int64
 	progress   string
 	cpuProfile string
+	signingKey string
 }
 
 func newMigrate(g *globals) *cobra.Command {
@@ -50,6 +53,7 @@ seconds otherwise); the summary goes to standard output.`,
 	cmd.Flags().IntVarP(&f.workers, "workers", "w", 0, "tables loaded in parallel (default: the config's workers)")
 	cmd.Flags().Int64Var(&f.maxRejects, "max-rejects", 0, "rejected rows allowed before the run fails with exit code 4")
 	cmd.Flags().StringVar(&f.progress, "progress", "auto", "progress display: auto, bars, log or none")
+	cmd.Flags().StringVar(&f.signingKey, "signing-key", "", "an ed25519 private key (PEM, hex or base64) that signs the head of the run's audit entries")
 	cmd.Flags().StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	_ = cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
@@ -62,6 +66,10 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 			return err
 		}
 		defer stop()
+	}
+	key, err := signingKey(f.signingKey)
+	if err != nil {
+		return err
 	}
 	p, err := prepare(ctx, path)
 	if err != nil {
@@ -84,13 +92,24 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 	display.Start()
 	sum, err := migrate.Run(ctx, p.plan, p.sources, tgt, migrate.Options{
 		Workers: workers, MaxRejects: f.maxRejects, Observer: display,
-		Command: "migrate", Version: sluiceVersion(), ConfigHash: p.cfg.Hash,
+		Command: "migrate", Version: sluiceVersion(), ConfigHash: p.cfg.Hash, SigningKey: key,
 	})
 	display.Stop()
 	if sum != nil {
 		printSummary(g.stdout, sum)
 	}
 	return err
+}
+
+func signingKey(path string) (ed25519.PrivateKey, error) {
+	if path == "" {
+		return nil, nil
+	}
+	key, err := audit.LoadPrivateKey(path)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--signing-key %s: %w", path, err)}
+	}
+	return key, nil
 }
 
 // startProfile writes a CPU profile of the run, for `go tool pprof`.

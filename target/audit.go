@@ -1,0 +1,119 @@
+package target
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/audit"
+)
+
+// Audit appends one entry to the audit trail, in a transaction of its own.
+func (t *Target) Audit(ctx context.Context, runID int64, operation string, details map[string]any) error {
+	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+		_, err := audit.Append(ctx, tx, audit.Entry{RunID: runID, Operation: operation, Details: details})
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("append %s to the audit trail: %w", operation, err)
+	}
+	return nil
+}
+
+// SignRun signs the head of run runID's audit entries with key.
+func (t *Target) SignRun(ctx context.Context, runID int64, key ed25519.PrivateKey) error {
+	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+		_, err := audit.SignHead(ctx, tx, runID, key)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sign the audit head of run %d: %w", runID, err)
+	}
+	return nil
+}
+
+// ErrNoAudit says that the target has no audit trail: no run of a Sluice
+// that keeps one has touched it.
+var ErrNoAudit = errors.New("no audit trail in this database (sluice.audit does not exist; a migrate run creates it)")
+
+// VerifyAudit recomputes the audit chain (and the signatures, when pub is
+// given) and reports the first entry altered, inserted or deleted.
+func (t *Target) VerifyAudit(ctx context.Context, pub ed25519.PublicKey) (*audit.Report, error) {
+	if err := t.hasAudit(ctx); err != nil {
+		return nil, err
+	}
+	return audit.Verify(ctx, t.pool, pub)
+}
+
+// ExportAudit writes the audit trail as JSON lines.
+func (t *Target) ExportAudit(ctx context.Context, w io.Writer) error {
+	if err := t.hasAudit(ctx); err != nil {
+		return err
+	}
+	return audit.Export(ctx, t.pool, w)
+}
+
+func (t *Target) hasAudit(ctx context.Context) error {
+	var exists bool
+	if err := t.pool.QueryRow(ctx, "SELECT to_regclass('sluice.audit') IS NOT NULL").Scan(&exists); err != nil {
+		return fmt.Errorf("look for the audit trail on %s: %w", t.where, err)
+	}
+	if !exists {
+		return ErrNoAudit
+	}
+	return nil
+}
+
+// auditChunk records a committed chunk in the audit trail, in the chunk's own
+// transaction: the entry commits with the rows or not at all. Rejects are
+// recorded by key, column and reason, with a SHA-256 of the raw value: the
+// trail must not become a copy of the records.
+func auditChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad, res ChunkResult, rejects []Reject) error {
+	after, _ := EncodeKey(c.AfterKey)
+	last, _ := EncodeKey(c.LastKey)
+	details := map[string]any{
+		"table": c.TableID, "target": c.Schema + "." + c.Table, "generation": c.Generation, "chunk": c.ChunkNo,
+		"after_key": after, "last_key": last,
+		"rows_read": c.RowsRead, "rows_loaded": res.Loaded, "rows_rejected": res.Rejected,
+	}
+	if len(rejects) > 0 {
+		details["rejects"] = rejectDigests(rejects)
+	}
+	if _, err := audit.Append(ctx, tx, audit.Entry{RunID: c.RunID, Operation: audit.OpChunkCommit, Details: details}); err != nil {
+		return fmt.Errorf("record the chunk in the audit trail: %w", err)
+	}
+	return nil
+}
+
+func rejectDigests(rejects []Reject) []any {
+	out := make([]any, len(rejects))
+	for i, r := range rejects {
+		sum := sha256.Sum256(rawBytes(r.Raw))
+		out[i] = map[string]any{"key": r.Key, "column": r.Column, "reason": r.Reason, "raw_sha256": hex.EncodeToString(sum[:])}
+	}
+	return out
+}
+
+// rawBytes is what a reject's raw value hashes as: its bytes for text and
+// binary values, else its canonical text.
+func rawBytes(v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case string:
+		return []byte(x)
+	case []byte:
+		return x
+	case renderedRow:
+		return []byte(x)
+	default:
+		return []byte(sluice.ValueText(x))
+	}
+}
