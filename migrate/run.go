@@ -5,8 +5,6 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"os"
-	"os/user"
 	"time"
 
 	"github.com/sluicedb/sluice"
@@ -24,6 +22,10 @@ type Options struct {
 	Version    string
 	ConfigHash string
 	SigningKey ed25519.PrivateKey // signs the head of the run's audit entries; nil: unsigned
+	// Verify lists the verification levels (1 to 6, see package verify)
+	// checked after each table and, for foreign keys, after the run; nil
+	// checks nothing beyond the counts every table reconciles.
+	Verify []int
 }
 
 // TableResult is what happened to one table, counted over every run of its
@@ -65,7 +67,7 @@ func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *
 		return nil, err
 	}
 	defer release()
-	runID, err := tgt.StartRun(ctx, newRun(o))
+	runID, err := tgt.StartRun(ctx, target.NewRun(o.Command, o.ConfigHash, o.Version))
 	if err != nil {
 		return nil, fmt.Errorf("record the run: %w", err)
 	}
@@ -95,15 +97,6 @@ func (o Options) withDefaults() Options {
 		o.Retry = DefaultRetry
 	}
 	return o
-}
-
-func newRun(o Options) target.Run {
-	r := target.Run{Command: o.Command, ConfigHash: o.ConfigHash, Version: o.Version, PID: os.Getpid()}
-	r.Host, _ = os.Hostname()
-	if u, err := user.Current(); err == nil {
-		r.OSUser = u.Username
-	}
-	return r
 }
 
 // interrupted turns the errors of a cancelled run into ErrInterrupted, so the

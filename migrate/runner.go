@@ -38,6 +38,9 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	}
 	if loadErr == nil && anyLoaded(jobs) {
 		loadErr = r.foreignKeys(ctx)
+		if loadErr == nil {
+			loadErr = r.verifyForeignKeys(ctx)
+		}
 	}
 	if loadErr == nil {
 		loadErr = r.markDone(ctx, jobs)

@@ -60,7 +60,10 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 			return res, fmt.Errorf("build keys and indexes of %s: %w", t.Name, err)
 		}
 	}
-	return res, r.auditTableDone(ctx, j, res)
+	if err := r.auditTableDone(ctx, j, res); err != nil {
+		return res, err
+	}
+	return res, r.verifyTable(ctx, j)
 }
 
 // index builds the table's indexes, each on its own connection and at the

@@ -3,8 +3,11 @@ package target
 import (
 	"context"
 	"fmt"
-	"github.com/jackc/pgx/v5"
+	"os"
+	"os/user"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 )
 
 // Run statuses, as sluice.runs.status accepts them.
@@ -32,6 +35,17 @@ type Run struct {
 	Message    string
 	StartedAt  time.Time
 	FinishedAt *time.Time // nil while running
+}
+
+// NewRun describes a run of command by this process: its host, OS user and
+// pid, for sluice.runs.
+func NewRun(command, configHash, version string) Run {
+	r := Run{Command: command, ConfigHash: configHash, Version: version, PID: os.Getpid()}
+	r.Host, _ = os.Hostname()
+	if u, err := user.Current(); err == nil {
+		r.OSUser = u.Username
+	}
+	return r
 }
 
 // StartRun records a run with status running and returns its run_id.

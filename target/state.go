@@ -88,6 +88,18 @@ var migrations = []string{
 	`ALTER TABLE sluice.tables ADD COLUMN plan_hash text;`,
 	// 3: the tamper-evident audit trail.
 	audit.Schema,
+	// 4: what sluice verify found, per run, table and level.
+	`CREATE TABLE sluice.verify_results (
+	verify_id bigserial PRIMARY KEY,
+	run_id bigint,
+	table_id text NOT NULL,
+	level int NOT NULL CHECK (level BETWEEN 1 AND 6),
+	status text NOT NULL,
+	findings int NOT NULL,
+	details jsonb NOT NULL,
+	at timestamptz NOT NULL DEFAULT now()
+);
+	CREATE INDEX verify_results_run_idx ON sluice.verify_results (run_id);`,
 }
 
 // SchemaVersion is the state schema version this package creates.

@@ -79,6 +79,10 @@ func explainConnect(database string, err error) error {
 	return err
 }
 
+// Pool is the connection pool, for readers that query the migrated tables
+// themselves (verify, lineage).
+func (t *Target) Pool() *pgxpool.Pool { return t.pool }
+
 // Close closes every connection of the pool.
 func (t *Target) Close() { t.pool.Close() }
 

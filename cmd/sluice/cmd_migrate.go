@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -25,6 +26,7 @@ type migrateFlags struct {
 	progress   string
 	cpuProfile string
 	signingKey string
+	verify     string
 }
 
 func newMigrate(g *globals) *cobra.Command {
@@ -38,7 +40,9 @@ be killed at any moment and run again: it resumes after the last committed
 chunk, loading nothing twice and losing nothing. Values that cannot be converted
 go to sluice.rejects with the reason; the rest of their chunk still loads.
 After each table the source's row count must equal loaded + rejected +
-filtered. Keys, indexes and foreign keys are built after the data.
+filtered. Keys, indexes and foreign keys are built after the data. Then each
+table is verified against its source (see "sluice verify"; --verify chooses the
+levels), and every operation is recorded in the audit trail (sluice.audit).
 
 Progress goes to standard error (live bars on a terminal, a log line every few
 seconds otherwise); the summary goes to standard output.`,
@@ -53,6 +57,7 @@ seconds otherwise); the summary goes to standard output.`,
 	cmd.Flags().IntVarP(&f.workers, "workers", "w", 0, "tables loaded in parallel (default: the config's workers)")
 	cmd.Flags().Int64Var(&f.maxRejects, "max-rejects", 0, "rejected rows allowed before the run fails with exit code 4")
 	cmd.Flags().StringVar(&f.progress, "progress", "auto", "progress display: auto, bars, log or none")
+	cmd.Flags().StringVar(&f.verify, "verify", "all", "verification after each table: all (levels 1-6), quick (1-5, no value comparison), none, or a list such as 1,2,6")
 	cmd.Flags().StringVar(&f.signingKey, "signing-key", "", "an ed25519 private key (PEM, hex or base64) that signs the head of the run's audit entries")
 	cmd.Flags().StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	_ = cmd.Flags().MarkHidden("cpuprofile")
@@ -68,6 +73,10 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 		defer stop()
 	}
 	key, err := signingKey(f.signingKey)
+	if err != nil {
+		return err
+	}
+	levels, err := verifyLevels(f.verify)
 	if err != nil {
 		return err
 	}
@@ -92,13 +101,30 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 	display.Start()
 	sum, err := migrate.Run(ctx, p.plan, p.sources, tgt, migrate.Options{
 		Workers: workers, MaxRejects: f.maxRejects, Observer: display,
-		Command: "migrate", Version: sluiceVersion(), ConfigHash: p.cfg.Hash, SigningKey: key,
+		Command: "migrate", Version: sluiceVersion(), ConfigHash: p.cfg.Hash, SigningKey: key, Verify: levels,
 	})
 	display.Stop()
 	if sum != nil {
 		printSummary(g.stdout, sum)
 	}
 	return err
+}
+
+// verifyLevels reads --verify.
+func verifyLevels(v string) ([]int, error) {
+	switch v {
+	case "all", "":
+		return []int{1, 2, 3, 4, 5, 6}, nil
+	case "quick":
+		return []int{1, 2, 3, 4, 5}, nil
+	case "none":
+		return nil, nil
+	}
+	levels, err := parseLevels(strings.Split(v, ","))
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--verify %q: use all, quick, none or levels such as 1,2,6", v)}
+	}
+	return levels, nil
 }
 
 func signingKey(path string) (ed25519.PrivateKey, error) {

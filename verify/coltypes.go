@@ -1,0 +1,54 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/sluicedb/sluice/plan"
+)
+
+// types is level 4: every planned column exists in the target with its
+// planned type (compared as format_type spells it) and nullability, and the
+// target has no column the plan does not know.
+func (v *tableCheck) types(_ context.Context) (LevelResult, error) {
+	if !v.cat.exists {
+		v.add(Finding{Level: LevelTypes, Check: "missing table", Detail: fmt.Sprintf("target table %s does not exist", v.cat.name)})
+		return LevelResult{}, nil
+	}
+	for _, pc := range v.t.Columns {
+		v.checkColumn(pc)
+	}
+	for _, c := range v.cat.cols {
+		if !slices.ContainsFunc(v.t.Columns, func(pc plan.Column) bool { return pc.Name == c.Name }) {
+			v.add(Finding{Level: LevelTypes, Check: "unplanned column", Column: c.Name, TargetValue: c.Type,
+				Detail: "the target has a column the plan does not make"})
+		}
+	}
+	return LevelResult{Checked: int64(len(v.t.Columns)), Detail: fmt.Sprintf("%d columns", len(v.t.Columns))}, nil
+}
+
+func (v *tableCheck) checkColumn(pc plan.Column) {
+	c := v.cat.column(pc.Name)
+	want := canonType(pc.Type)
+	switch {
+	case c == nil:
+		v.add(Finding{Level: LevelTypes, Check: "missing column", Column: pc.Name, SourceValue: want,
+			Detail: "the planned column does not exist"})
+		return
+	case canonType(c.Type) != want:
+		v.add(Finding{Level: LevelTypes, Check: "type", Column: pc.Name, SourceValue: want, TargetValue: c.Type,
+			Detail: fmt.Sprintf("planned %s, the target has %s", want, c.Type)})
+	}
+	if c.NotNull != pc.NotNull {
+		v.add(Finding{Level: LevelTypes, Check: "not null", Column: pc.Name, SourceValue: nullity(pc.NotNull),
+			TargetValue: nullity(c.NotNull), Detail: fmt.Sprintf("planned %s, the target has %s", nullity(pc.NotNull), nullity(c.NotNull))})
+	}
+}
+
+func nullity(notNull bool) string {
+	if notNull {
+		return "NOT NULL"
+	}
+	return "NULL"
+}

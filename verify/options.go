@@ -1,0 +1,49 @@
+package verify
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Options tune a verification. The zero value checks every level.
+type Options struct {
+	// Levels to run; nil or empty runs all six.
+	Levels []int
+	// ChunkRows is the keyset chunk of levels 5 and 6; 0 takes each table's
+	// planned chunk size.
+	ChunkRows int
+	// Workers is how many tables are verified at once (All); 0 means 4.
+	Workers int
+	// ChunkWorkers is how many chunks of one table are compared at once while
+	// the next ones are read from the source; 0 means 2.
+	ChunkWorkers int
+	// MaxFindings bounds the findings kept per table and level (all are
+	// counted); 0 means 100.
+	MaxFindings int
+	// OnChunk, when set, receives the digests of every chunk compared at
+	// level 6, from several goroutines at once.
+	OnChunk func(ChunkDigest)
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if len(o.Levels) == 0 {
+		o.Levels = Levels
+	}
+	for _, l := range o.Levels {
+		if l < LevelCounts || l > LevelContent {
+			return o, fmt.Errorf("verify level %d: levels are 1 to 6", l)
+		}
+	}
+	if o.Workers <= 0 {
+		o.Workers = 4
+	}
+	if o.ChunkWorkers <= 0 {
+		o.ChunkWorkers = 2
+	}
+	if o.MaxFindings <= 0 {
+		o.MaxFindings = 100
+	}
+	return o, nil
+}
+
+func (o Options) wants(level int) bool { return slices.Contains(o.Levels, level) }

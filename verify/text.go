@@ -1,0 +1,125 @@
+package verify
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+)
+
+// WriteText writes the report for a person: a table of every verified
+// table by level (ok, n/a, skipped, or how many findings), then each
+// finding on a line of its own.
+func (r *Report) WriteText(w io.Writer) error {
+	ew := &errWriter{w: w}
+	fmt.Fprintf(ew, "Verified %d tables: %s (%s, %s)\n\n", len(r.Tables), plural(r.Findings, "finding"),
+		r.Started.UTC().Format(time.RFC3339), r.Finished.Sub(r.Started).Round(time.Millisecond))
+	r.writeGrid(ew)
+	r.writeFindings(ew)
+	return ew.err
+}
+
+func (r *Report) writeGrid(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := []string{"TABLE", "TARGET"}
+	for _, l := range Levels {
+		head = append(head, fmt.Sprintf("%d %s", l, strings.ToUpper(LevelName(l))))
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	for _, t := range r.Tables {
+		row := []string{t.ID, t.Target}
+		for _, l := range Levels {
+			row = append(row, cell(t.Levels, l))
+		}
+		fmt.Fprintln(tw, strings.Join(row, "\t"))
+	}
+	tw.Flush()
+}
+
+func cell(levels map[int]LevelResult, l int) string {
+	res, ok := levels[l]
+	switch {
+	case !ok:
+		return "-"
+	case res.Status == StatusNotApplicable:
+		return "n/a"
+	case res.Findings > 0:
+		return plural(res.Findings, "finding")
+	}
+	return res.Status
+}
+
+func (r *Report) writeFindings(w io.Writer) {
+	if r.Findings == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nFindings:")
+	for _, t := range r.Tables {
+		for _, f := range t.Findings {
+			fmt.Fprintln(w, "  "+f.line())
+		}
+		for _, l := range t.levelNumbers() {
+			if more := t.Levels[l].Findings - t.kept(l); more > 0 {
+				fmt.Fprintf(w, "  %s level %d: %s not shown\n", t.ID, l, plural(more, "more finding"))
+			}
+		}
+	}
+}
+
+// line is a finding on one line; values are quoted, so that a newline or
+// trailing space in one shows.
+func (f Finding) line() string {
+	parts := []string{f.Table, fmt.Sprintf("level %d %s", f.Level, f.Check)}
+	if f.LegacyKey != "" {
+		parts = append(parts, "legacy "+f.LegacyKey)
+	}
+	if f.Key != "" {
+		parts = append(parts, "key "+f.Key)
+	}
+	if f.Column != "" {
+		parts = append(parts, "column "+f.Column)
+	}
+	if f.SourceValue != "" || f.TargetValue != "" {
+		parts = append(parts, "source "+strconv.Quote(f.SourceValue)+" target "+strconv.Quote(f.TargetValue))
+	}
+	if f.Detail != "" {
+		parts = append(parts, f.Detail)
+	}
+	return strings.Join(parts, "  ")
+}
+
+// kept counts the findings of level l the report holds.
+func (tr *TableReport) kept(l int) int {
+	n := 0
+	for _, f := range tr.Findings {
+		if f.Level == l {
+			n++
+		}
+	}
+	return n
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return strconv.Itoa(n) + " " + what + "s"
+}
+
+// errWriter keeps the first write error, so the writers need not check
+// every line.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
+}
