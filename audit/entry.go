@@ -35,6 +35,7 @@ const (
 	OpChunkCommit  = "chunk.commit"  // table, generation, chunk, key range, rows, rejects, content hash
 	OpReject       = "reject"        // table, legacy key, column, reason, hash of the raw value
 	OpTableDone    = "table.done"    // a table's reconciled counts
+	OpChunkContent = "chunk.content" // a loaded chunk's key range and SHA-256 of its rows, source and target side
 	OpVerifyResult = "verify.result" // a verification's level, table and findings
 	OpRunEnd       = "run.end"       // status and message; marks the run finished (see Verify)
 )

@@ -31,7 +31,7 @@ func TestRunsAreAudited(t *testing.T) {
 			}
 		}}
 	})
-	e.mustRun(t, migrate.Options{SigningKey: key})
+	e.mustRun(t, migrate.Options{SigningKey: key, Verify: []int{1, 2, 3, 4, 5, 6}})
 
 	count := func(op string) int64 {
 		return e.int64(t, "SELECT count(*) FROM sluice.audit WHERE operation = $1", op)
@@ -45,6 +45,16 @@ func TestRunsAreAudited(t *testing.T) {
 	lastRun := e.int64(t, "SELECT max(run_id) FROM sluice.runs")
 	if got := e.int64(t, "SELECT count(DISTINCT details->>'table') FROM sluice.audit WHERE operation = 'table.done' AND run_id = $1", lastRun); got != int64(len(sluicetest.ChinookRows)) {
 		t.Errorf("the last run reconciled %d tables in the trail, want %d", got, len(sluicetest.ChinookRows))
+	}
+	// Verification gives every chunk a content hash, source and target side.
+	if got, want := count("chunk.content"), e.int64(t, "SELECT count(*) FROM sluice.chunks"); got != want {
+		t.Errorf("%d chunk.content entries for %d chunks", got, want)
+	}
+	if n := e.int64(t, "SELECT count(*) FROM sluice.audit WHERE operation = 'chunk.content' AND details->>'source_sha256' <> details->>'target_sha256'"); n != 0 {
+		t.Errorf("%d chunks differ between source and target", n)
+	}
+	if count("verify.result") == 0 {
+		t.Error("no verification result in the trail")
 	}
 	if count("table.rerun") == 0 {
 		t.Error("the resumed run recorded no table.rerun")

@@ -2,10 +2,13 @@ package migrate
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/audit"
 	"github.com/sluicedb/sluice/target"
 	"github.com/sluicedb/sluice/verify"
 )
@@ -20,9 +23,14 @@ func (r *runner) verifyTable(ctx context.Context, j *job) error {
 		return nil
 	}
 	t := j.table
-	tr, err := verify.Table(ctx, r.plan, t, r.srcs[t.Source], r.tgt.Pool(), verify.Options{Levels: levels})
+	var digests chunkDigests
+	opts := verify.Options{Levels: levels, OnChunk: digests.add}
+	tr, err := verify.Table(ctx, r.plan, t, r.srcs[t.Source], r.tgt.Pool(), opts)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", t.ID, err)
+	}
+	if err := r.auditContent(ctx, j, digests.sorted()); err != nil {
+		return err
 	}
 	report := &verify.Report{Tables: []verify.TableReport{tr}, Findings: tr.FindingCount()}
 	if err := verify.Record(ctx, r.tgt, r.runID, report); err != nil {
@@ -64,4 +72,39 @@ func findingsDetail(r *verify.Report) string {
 		}
 	}
 	return fmt.Sprintf("verification found %d problem(s)", r.Findings)
+}
+
+// chunkDigests collects the content hashes level 6 computes, from the
+// goroutines that compare chunks.
+type chunkDigests struct {
+	mu  sync.Mutex
+	all []verify.ChunkDigest
+}
+
+func (d *chunkDigests) add(c verify.ChunkDigest) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.all = append(d.all, c)
+}
+
+func (d *chunkDigests) sorted() []verify.ChunkDigest {
+	slices.SortFunc(d.all, func(a, b verify.ChunkDigest) int { return a.Chunk - b.Chunk })
+	return d.all
+}
+
+// auditContent records each chunk's content hash: the audit trail then holds,
+// for every key range, the SHA-256 of the rows as the mapping produces them
+// from the source and as the target holds them.
+func (r *runner) auditContent(ctx context.Context, j *job, digests []verify.ChunkDigest) error {
+	for _, d := range digests {
+		err := r.tgt.Audit(ctx, r.runID, audit.OpChunkContent, map[string]any{
+			"table": j.table.ID, "generation": j.generation, "chunk": d.Chunk,
+			"after_key": d.After, "last_key": d.Last, "source_rows": d.SourceRows, "target_rows": d.TargetRows,
+			"source_sha256": hex.EncodeToString(d.Source[:]), "target_sha256": hex.EncodeToString(d.Target[:]),
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
