@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/spf13/cobra"
+
+	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/lineage"
+)
+
+func newTrace(g *globals) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "trace <table> <key>",
+		Short: "Show where one target row came from, or where one source row went",
+		Long: `Trace shows the lineage of one row: the source database, table and legacy key
+it came from; the mapping that produced each target column (and whether the
+config has changed since the row was loaded); the chunk of the ledger and the run
+that loaded it; the audit entries that cover it; and the row's values.
+
+The table is a target table name ("track") or a source table id
+("chinook.Track"). The key is the row's uuid (keys: uuid) or its legacy key;
+a composite legacy key is written with "|" between its parts ("1|3402"; a "|" or
+"\" inside a part gets a "\" before it). For a legacy key that was rejected,
+trace shows the reject (column, value, reason) instead of a row. A key found
+nowhere is exit code 1. Trace only reads: it changes nothing anywhere.`,
+		Example: `  sluice trace track 1
+  sluice trace chinook.Track 4f0b6b2e-1c52-5d57-9a43-53d1c2a0f1e1
+  sluice trace playlist_track '1|3402' --json`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runTrace(cmd.Context(), g, args[0], args[1], asJSON)
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "write the lineage as JSON")
+	return cmd
+}
+
+func runTrace(ctx context.Context, g *globals, table, key string, asJSON bool) error {
+	p, err := prepare(ctx, g.config)
+	if err != nil {
+		return err
+	}
+	defer p.sources.Close()
+	pool, err := openReadOnly(ctx, p.cfg.Target.URL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	l, err := lineage.Trace(ctx, pool, p.plan, table, key)
+	var (
+		badTable *lineage.UnknownTableError
+		badKey   *lineage.UnknownKeyError
+	)
+	switch {
+	case errors.As(err, &badTable):
+		return usageError{err}
+	case errors.As(err, &badKey):
+		return err // exit code 1: the message says it all
+	case err != nil:
+		return fmt.Errorf("trace %s key %s on %s: %w", table, key, sluice.RedactURL(p.cfg.Target.URL), err)
+	}
+	for _, src := range p.cfg.Sources {
+		if src.Name == l.Source.Database {
+			l.Source.URL = sluice.RedactURL(src.URL)
+		}
+	}
+	if asJSON {
+		return l.WriteJSON(g.stdout)
+	}
+	return l.WriteText(g.stdout)
+}
+
+// openReadOnly connects to the target with every transaction read-only, so
+// that trace cannot change anything even by mistake.
+func openReadOnly(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	where := "target " + sluice.RedactURL(url)
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, &sluice.ConnectError{Where: where, Err: err}
+	}
+	cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	cfg.ConnConfig.RuntimeParams["application_name"] = "sluice trace"
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err == nil {
+		err = pool.Ping(ctx)
+	}
+	if err != nil {
+		if pool != nil {
+			pool.Close()
+		}
+		return nil, &sluice.ConnectError{Where: where, Err: err}
+	}
+	return pool, nil
+}

@@ -1,0 +1,207 @@
+package lineage
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/sluicedb/sluice/plan"
+)
+
+// Trace finds the lineage of one row of a table of p. table is a target
+// table name ("track") or a source table ID ("chinook.Track"); key is the
+// row's uuid (keys: uuid) or its legacy key as sluice.KeyText writes it
+// ("1", or "1|3402" for a composite key). A key in neither the table nor its
+// rejects is an *UnknownKeyError; a table the plan does not have, an
+// *UnknownTableError. Trace only reads.
+func Trace(ctx context.Context, q Querier, p *plan.Plan, table, key string) (*Lineage, error) {
+	t, err := findTable(p, table)
+	if err != nil {
+		return nil, err
+	}
+	st, err := readTableState(ctx, q, t.ID)
+	if err != nil {
+		return nil, err
+	}
+	tr := &tracer{q: q, ns: p.Namespace, t: t, st: st, l: newLineage(p, t, st)}
+	if err := tr.trace(ctx, key); err != nil {
+		return nil, err
+	}
+	return tr.l, nil
+}
+
+// tracer holds what the steps of one trace share.
+type tracer struct {
+	q  Querier
+	ns uuid.UUID
+	t  *plan.Table
+	st *tableState
+	l  *Lineage
+}
+
+func newLineage(p *plan.Plan, t *plan.Table, st *tableState) *Lineage {
+	l := &Lineage{
+		Source:  Source{Database: t.Source, Engine: t.Engine, Table: t.SourceTable, TableID: t.ID, KeyCols: t.Key},
+		Target:  Target{Schema: st.schema, Table: st.table, Keys: t.Keys, Generation: st.generation, State: st.state},
+		Mapping: Mapping{PlanHash: st.planHash, CurrentHash: t.Hash(p.Namespace), Columns: mappingOf(t)},
+		Traced:  time.Now().UTC(),
+	}
+	switch {
+	case st.planHash == "":
+		l.note("the mapping of generation %d was not recorded; the mapping shown is the current config's", st.generation)
+	case st.planHash != l.Mapping.CurrentHash:
+		l.Mapping.Changed = true
+		l.note("warning: the current config maps %s differently from generation %d (plan_hash %s, now %s): the rows were loaded with another mapping than the one shown; migrate will reload the table",
+			t.ID, st.generation, short(st.planHash), short(l.Mapping.CurrentHash))
+	}
+	return l
+}
+
+func (tr *tracer) trace(ctx context.Context, key string) error {
+	found, why, err := tr.findRows(ctx, key)
+	if err != nil {
+		return err
+	}
+	if !found {
+		found, err = tr.findRejects(ctx, key)
+		if err != nil {
+			return err
+		}
+	}
+	if !found {
+		return &UnknownKeyError{TableID: tr.t.ID, Target: tr.st.schema + "." + tr.st.table, Key: key, Detail: why}
+	}
+	return tr.audit(ctx)
+}
+
+// findRows looks the key up in the target table: as a row uuid first, when
+// it is one, then as a legacy key. The legacy key found is the source's.
+func (tr *tracer) findRows(ctx context.Context, key string) (bool, string, error) {
+	lk, u, isUUID := byUUID(tr.t, key)
+	if isUUID {
+		rows, _, err := readRows(ctx, tr.q, tr.st.schema, tr.st.table, lk)
+		if err != nil {
+			return false, "", err
+		}
+		if len(rows) > 0 {
+			tr.l.Target.UUID = u.String()
+			return true, "", tr.loaded(ctx, rows, "")
+		}
+	}
+	found, why, err := tr.findLegacy(ctx, key)
+	if !found && isUUID {
+		why = joinNotes("no row has this uuid", why)
+	}
+	return found, why, err
+}
+
+func (tr *tracer) findLegacy(ctx context.Context, key string) (bool, string, error) {
+	lk, why := byLegacyKey(tr.t, key)
+	if lk == nil {
+		return false, why, nil
+	}
+	rows, why, err := readRows(ctx, tr.q, tr.st.schema, tr.st.table, lk)
+	if err != nil || len(rows) == 0 {
+		return false, why, err
+	}
+	if c := roleColumn(tr.t, plan.RoleRowUUID); c != nil {
+		tr.l.Target.UUID, _ = rows[0].value(c.Name)
+	}
+	return true, "", tr.loaded(ctx, rows, key)
+}
+
+func joinNotes(a, b string) string {
+	if b == "" {
+		return a
+	}
+	return a + "; as a legacy key: " + b
+}
+
+// loaded records the rows found, their legacy key (read from the row when
+// key is ""), and the chunk and run that loaded them.
+func (tr *tracer) loaded(ctx context.Context, rows []Row, key string) error {
+	tr.l.Rows = rows
+	if key == "" {
+		var ok bool
+		if key, ok = legacyKeyOf(tr.t, rows[0]); !ok {
+			tr.l.note("unknown chunk: the row keeps no legacy key to place it in the ledger")
+			return nil
+		}
+	}
+	tr.l.Source.Key = key
+	parts, ok := SplitKey(key, len(tr.t.Key))
+	if !ok && len(tr.t.Key) > 0 {
+		tr.l.note("unknown chunk: the legacy key %q does not have the %d part(s) of the table's key", key, len(tr.t.Key))
+		return nil
+	}
+	c, note, err := locateChunk(ctx, tr.q, tr.t.ID, tr.st.generation, parts)
+	if err != nil {
+		return err
+	}
+	tr.l.note("%s", note)
+	return tr.setChunk(ctx, c)
+}
+
+// findRejects looks the key up in sluice.rejects for the table's current
+// generation: by legacy key, or by the uuid the row would have had.
+func (tr *tracer) findRejects(ctx context.Context, key string) (bool, error) {
+	rs, err := rejectsOf(ctx, tr.q, tr.t.ID, tr.st.generation, key)
+	if err != nil {
+		return false, err
+	}
+	if u, perr := uuid.Parse(key); len(rs) == 0 && perr == nil && roleColumn(tr.t, plan.RoleRowUUID) != nil {
+		key, rs, err = rejectsOfUUID(ctx, tr.q, tr.t.ID, tr.st.generation, u, tr.rowUUID)
+		if err != nil {
+			return false, err
+		}
+	}
+	if len(rs) == 0 {
+		return false, nil
+	}
+	tr.l.Rejects, tr.l.Source.Key = rs, key
+	if roleColumn(tr.t, plan.RoleRowUUID) != nil {
+		tr.l.Target.UUID = tr.rowUUID(key).String()
+	}
+	c, err := chunkNo(ctx, tr.q, tr.t.ID, tr.st.generation, rs[0].ChunkNo)
+	if err != nil {
+		return false, err
+	}
+	if c == nil {
+		tr.l.note("unknown chunk: chunk %d of the reject is not in the ledger", rs[0].ChunkNo)
+	}
+	return true, tr.setChunk(ctx, c)
+}
+
+// rowUUID is the uuid the migration gives the row with this legacy key:
+// sluice.KeyUUID, computed from the key's text as sluice.KeyName spells it.
+func (tr *tracer) rowUUID(key string) uuid.UUID {
+	return uuid.NewSHA1(tr.ns, []byte(tr.t.Source+"."+tr.t.SourceTable+":"+key))
+}
+
+// setChunk records the chunk and the run that committed it.
+func (tr *tracer) setChunk(ctx context.Context, c *Chunk) error {
+	tr.l.Chunk = c
+	if c == nil || c.RunID == 0 {
+		return nil
+	}
+	run, err := readRun(ctx, tr.q, c.RunID)
+	tr.l.Run = run
+	return err
+}
+
+// audit records the audit entries that cover the row.
+func (tr *tracer) audit(ctx context.Context) error {
+	chunk, run := 0, int64(0)
+	if c := tr.l.Chunk; c != nil {
+		chunk, run = c.No, c.RunID
+	}
+	entries, err := auditEntries(ctx, tr.q, tr.t.ID, tr.st.generation, chunk, run)
+	if errors.Is(err, errNoAudit) {
+		tr.l.note("%v", err)
+		return nil
+	}
+	tr.l.Audit = entries
+	return err
+}
