@@ -3,7 +3,6 @@ package verify_test
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -11,12 +10,10 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
+	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/migrate"
-	"github.com/sluicedb/sluice/mysql"
 	"github.com/sluicedb/sluice/plan"
-	"github.com/sluicedb/sluice/postgres"
 	"github.com/sluicedb/sluice/sluicetest"
-	"github.com/sluicedb/sluice/sqlite"
 	"github.com/sluicedb/sluice/target"
 	"github.com/sluicedb/sluice/verify"
 )
@@ -68,24 +65,10 @@ func migrated(t testing.TB, yaml string, o migrate.Options) *env {
 	return e
 }
 
+// openSource opens a source by its URL scheme, as cmd/sluice does.
 func openSource(t testing.TB, name, raw string) sluice.Source {
 	t.Helper()
-	ctx := context.Background()
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatalf("parse source URL: %v", err)
-	}
-	var src sluice.Source
-	switch u.Scheme {
-	case "mysql":
-		src, err = mysql.Open(ctx, name, raw)
-	case "postgres", "postgresql":
-		src, err = postgres.Open(ctx, name, raw)
-	case "sqlite":
-		src, err = sqlite.Open(ctx, name, raw)
-	default:
-		t.Fatalf("no source engine for %s", sluice.RedactURL(raw))
-	}
+	src, err := engines.Open(context.Background(), name, raw)
 	if err != nil {
 		t.Fatalf("open source %s: %v", name, err)
 	}

@@ -2,36 +2,22 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
-	"github.com/sluicedb/sluice/mysql"
+	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/plan"
-	"github.com/sluicedb/sluice/postgres"
-	"github.com/sluicedb/sluice/sqlite"
 )
 
 // openSource opens one source by its URL scheme.
 func openSource(ctx context.Context, name, rawURL string) (sluice.Source, error) {
-	switch scheme(rawURL) {
-	case "mysql":
-		return mysql.Open(ctx, name, rawURL)
-	case "postgres", "postgresql":
-		return postgres.Open(ctx, name, rawURL)
-	case "sqlite":
-		return sqlite.Open(ctx, name, rawURL)
+	src, err := engines.Open(ctx, name, rawURL)
+	if errors.Is(err, engines.ErrUnsupported) {
+		return nil, usageError{err}
 	}
-	return nil, usageError{fmt.Errorf("source %s: unsupported URL %s (use mysql://, postgres:// or sqlite:)", name, sluice.RedactURL(rawURL))}
-}
-
-func scheme(rawURL string) string {
-	if u, err := url.Parse(rawURL); err == nil {
-		return strings.ToLower(u.Scheme)
-	}
-	return ""
+	return src, err
 }
 
 // sources are the open sources of a config, by name.
