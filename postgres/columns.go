@@ -63,23 +63,25 @@ func (s *Source) addColumns(ctx context.Context, oids []uint32, byOID map[uint32
 	return nil
 }
 
-// columnTypes returns the types of one table's columns, cached: Read needs
-// them to know which columns to cast to text.
-func (s *Source) columnTypes(ctx context.Context, table string) (map[string]sluice.Type, error) {
+// columnTypes returns the types of one table's columns and whether it is a
+// partitioned table, cached: Read needs them to know which columns to cast to
+// text and how to name the table.
+func (s *Source) columnTypes(ctx context.Context, table string) (map[string]sluice.Type, bool, error) {
 	s.mu.Lock()
 	types, ok := s.types[table]
+	partitioned := s.partitioned[table]
 	s.mu.Unlock()
 	if ok {
-		return types, nil
+		return types, partitioned, nil
 	}
 	var oid uint32
-	const q = `SELECT c.oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`
-	if err := s.pool.QueryRow(ctx, q, s.schema, table).Scan(&oid); err != nil {
-		return nil, classify(fmt.Errorf("find table %s.%s.%s: %w", s.name, s.schema, table, err))
+	const q = `SELECT c.oid, c.relkind = 'p' FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`
+	if err := s.pool.QueryRow(ctx, q, s.schema, table).Scan(&oid, &partitioned); err != nil {
+		return nil, false, classify(fmt.Errorf("find table %s.%s.%s: %w", s.name, s.schema, table, err))
 	}
 	cols, err := s.columns(ctx, []uint32{oid})
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	types = map[string]sluice.Type{}
 	for _, c := range cols {
@@ -87,6 +89,7 @@ func (s *Source) columnTypes(ctx context.Context, table string) (map[string]slui
 	}
 	s.mu.Lock()
 	s.types[table] = types
+	s.partitioned[table] = partitioned
 	s.mu.Unlock()
-	return types, nil
+	return types, partitioned, nil
 }

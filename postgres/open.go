@@ -18,8 +18,9 @@ type Source struct {
 	schema string
 	pool   *pgxpool.Pool
 
-	mu    sync.Mutex
-	types map[string]map[string]sluice.Type // table -> column -> type, for Read
+	mu          sync.Mutex
+	types       map[string]map[string]sluice.Type // table -> column -> type, for Read
+	partitioned map[string]bool                   // table -> is a partitioned table
 }
 
 var _ sluice.Source = (*Source)(nil)
@@ -49,7 +50,7 @@ func Open(ctx context.Context, name, rawURL string) (*Source, error) {
 		pool.Close()
 		return nil, connectError(name, rawURL, err)
 	}
-	return &Source{name: name, schema: schema, pool: pool, types: map[string]map[string]sluice.Type{}}, nil
+	return &Source{name: name, schema: schema, pool: pool, types: map[string]map[string]sluice.Type{}, partitioned: map[string]bool{}}, nil
 }
 
 // ParseURL removes the schema parameter from a PostgreSQL URL and returns the

@@ -12,8 +12,12 @@ import (
 
 // Count returns the number of rows of table that match where ("" for all).
 func (s *Source) Count(ctx context.Context, table, where string) (int64, error) {
+	_, partitioned, err := s.columnTypes(ctx, table)
+	if err != nil {
+		return 0, err
+	}
 	var n int64
-	if err := s.pool.QueryRow(ctx, CountSQL(s.schema, table, where)).Scan(&n); err != nil {
+	if err := s.pool.QueryRow(ctx, CountSQL(s.schema, table, where, partitioned)).Scan(&n); err != nil {
 		return 0, classify(fmt.Errorf("count %s.%s.%s: %w", s.name, s.schema, table, err))
 	}
 	return n, nil
@@ -25,11 +29,11 @@ func (s *Source) Read(ctx context.Context, req sluice.ReadRequest) (sluice.RowIt
 	if len(req.After) > 0 && len(req.After) != len(req.Key) {
 		return nil, fmt.Errorf("read %s: %d key values after, for a key of %d columns", what, len(req.After), len(req.Key))
 	}
-	types, err := s.columnTypes(ctx, req.Table)
+	types, partitioned, err := s.columnTypes(ctx, req.Table)
 	if err != nil {
 		return nil, err
 	}
-	q, args := ReadSQL(s.schema, req, types)
+	q, args := ReadSQL(s.schema, req, types, partitioned)
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, classify(fmt.Errorf("read %s after key %v: %w", what, req.After, err))

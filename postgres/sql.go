@@ -20,9 +20,20 @@ func QualifiedName(schema, table string) string {
 	return QuoteIdent(schema) + "." + QuoteIdent(table)
 }
 
+// FromClause names the table to read: ONLY the table itself for an ordinary
+// table, whose inheritance children (pre-10 partitioning) are tables of their
+// own, read separately; a partitioned table has no rows of its own, so its
+// partitions are read through it.
+func FromClause(schema, table string, partitioned bool) string {
+	if partitioned {
+		return QualifiedName(schema, table)
+	}
+	return "ONLY " + QualifiedName(schema, table)
+}
+
 // CountSQL counts the rows of schema.table that match where ("" for all).
-func CountSQL(schema, table, where string) string {
-	q := "SELECT count(*) FROM " + QualifiedName(schema, table)
+func CountSQL(schema, table, where string, partitioned bool) string {
+	q := "SELECT count(*) FROM " + FromClause(schema, table, partitioned)
 	if where != "" {
 		q += " WHERE (" + where + ")"
 	}
@@ -34,11 +45,11 @@ func CountSQL(schema, table, where string) string {
 // column that readsAsText is selected as "col"::text, and an After value for
 // it is passed as text and cast back to the column's type, so it compares as
 // the column does. ctid is selected as text and compared as a tid.
-func ReadSQL(schema string, req sluice.ReadRequest, types map[string]sluice.Type) (string, []any) {
+func ReadSQL(schema string, req sluice.ReadRequest, types map[string]sluice.Type, partitioned bool) (string, []any) {
 	var b strings.Builder
 	b.WriteString("SELECT ")
 	b.WriteString(selectList(append(append([]string{}, req.Columns...), req.Key...), types))
-	b.WriteString(" FROM " + QualifiedName(schema, req.Table))
+	b.WriteString(" FROM " + FromClause(schema, req.Table, partitioned))
 	var conds []string
 	if req.Where != "" {
 		conds = append(conds, "("+req.Where+")")

@@ -22,21 +22,21 @@ func TestReadSQL(t *testing.T) {
 		args []any
 	}{
 		{"no key", sluice.ReadRequest{Table: "t", Columns: []string{"id", "score", "doc"}},
-			`SELECT "id", "score"::text, "doc"::text FROM "s"."t"`, nil},
+			`SELECT "id", "score"::text, "doc"::text FROM ONLY "s"."t"`, nil},
 		{"first page", sluice.ReadRequest{Table: "t", Columns: []string{"name"}, Key: []string{"id"}, Limit: 2},
-			`SELECT "name", "id" FROM "s"."t" ORDER BY "s"."t"."id" LIMIT 2`, nil},
+			`SELECT "name", "id" FROM ONLY "s"."t" ORDER BY "s"."t"."id" LIMIT 2`, nil},
 		{"next page", sluice.ReadRequest{Table: "t", Columns: []string{"name"}, Key: []string{"id"}, After: []any{int64(4)}, Limit: 2},
-			`SELECT "name", "id" FROM "s"."t" WHERE "s"."t"."id" > $1 ORDER BY "s"."t"."id" LIMIT 2`, []any{int64(4)}},
+			`SELECT "name", "id" FROM ONLY "s"."t" WHERE "s"."t"."id" > $1 ORDER BY "s"."t"."id" LIMIT 2`, []any{int64(4)}},
 		{"composite key cast back", sluice.ReadRequest{Table: "t", Columns: []string{"id"}, Key: []string{"score", "mood"}, After: []any{"1.50", "happy"}},
-			`SELECT "id", "score"::text, "mood"::text FROM "s"."t" WHERE ("s"."t"."score", "s"."t"."mood") > ($1::text::numeric(10,2), $2::text::"My Schema".mood) ORDER BY "s"."t"."score", "s"."t"."mood"`,
+			`SELECT "id", "score"::text, "mood"::text FROM ONLY "s"."t" WHERE ("s"."t"."score", "s"."t"."mood") > ($1::text::numeric(10,2), $2::text::"My Schema".mood) ORDER BY "s"."t"."score", "s"."t"."mood"`,
 			[]any{"1.50", "happy"}},
 		{"ctid", sluice.ReadRequest{Table: "t", Columns: []string{"id"}, Key: []string{"ctid"}, After: []any{"(0,3)"}, Limit: 100, Where: "id = 1 OR id = 2"},
-			`SELECT "id", ctid::text FROM "s"."t" WHERE (id = 1 OR id = 2) AND "s"."t".ctid > $1::text::tid ORDER BY "s"."t".ctid LIMIT 100`, []any{"(0,3)"}},
+			`SELECT "id", ctid::text FROM ONLY "s"."t" WHERE (id = 1 OR id = 2) AND "s"."t".ctid > $1::text::tid ORDER BY "s"."t".ctid LIMIT 100`, []any{"(0,3)"}},
 		{"quoted", sluice.ReadRequest{Table: `we"ird`, Columns: []string{"select"}, Key: []string{"select"}},
-			`SELECT "select", "select" FROM "s"."we""ird" ORDER BY "s"."we""ird"."select"`, nil},
+			`SELECT "select", "select" FROM ONLY "s"."we""ird" ORDER BY "s"."we""ird"."select"`, nil},
 	}
 	for _, c := range cases {
-		sql, args := ReadSQL("s", c.req, types)
+		sql, args := ReadSQL("s", c.req, types, false)
 		if sql != c.sql || fmt.Sprint(args) != fmt.Sprint(c.args) {
 			t.Errorf("%s:\n got  %s %v\n want %s %v", c.name, sql, args, c.sql, c.args)
 		}
@@ -44,10 +44,13 @@ func TestReadSQL(t *testing.T) {
 }
 
 func TestCountSQL(t *testing.T) {
-	if got, want := CountSQL("public", "order", ""), `SELECT count(*) FROM "public"."order"`; got != want {
+	if got, want := CountSQL("public", "order", "", false), `SELECT count(*) FROM ONLY "public"."order"`; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
-	if got, want := CountSQL(`a"b`, "t", "x = 1 OR y = 2"), `SELECT count(*) FROM "a""b"."t" WHERE (x = 1 OR y = 2)`; got != want {
+	if got, want := CountSQL("p", "parted", "", true), `SELECT count(*) FROM "p"."parted"`; got != want {
+		t.Errorf("a partitioned table is read through its partitions: got %s, want %s", got, want)
+	}
+	if got, want := CountSQL(`a"b`, "t", "x = 1 OR y = 2", false), `SELECT count(*) FROM ONLY "a""b"."t" WHERE (x = 1 OR y = 2)`; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
