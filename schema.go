@@ -113,14 +113,15 @@ func (t *Table) Column(name string) *Column {
 }
 
 // KeyColumns returns the columns keyset pagination orders by: the primary key,
-// else the first unique index whose columns are all NOT NULL, else the row id
-// pseudo-column, else nil (the table is read in one chunk).
+// else the first unique index, else the row id pseudo-column, else nil (the
+// table is read in one chunk) — each only when pagination can walk it (see
+// pageable).
 func (t *Table) KeyColumns() []string {
-	if len(t.PrimaryKey) > 0 {
+	if t.pageable(t.PrimaryKey) {
 		return t.PrimaryKey
 	}
 	for _, ix := range t.Indexes {
-		if ix.Unique && t.allNotNull(ix.Columns) {
+		if ix.Unique && t.pageable(ix.Columns) {
 			return ix.Columns
 		}
 	}
@@ -130,12 +131,25 @@ func (t *Table) KeyColumns() []string {
 	return nil
 }
 
-func (t *Table) allNotNull(cols []string) bool {
+// pageable reports whether "key > last ORDER BY key" visits every row of the
+// table once. Every column must be NOT NULL: NULLs sort apart and "k > NULL"
+// matches nothing (SQLite lets a primary key hold NULLs). None may be an ENUM,
+// SET or BIT: MySQL sorts ENUM and SET by member position but compares them
+// with a text bound as text, and compares BIT with a byte string as a number,
+// so paging by them skips or repeats rows.
+func (t *Table) pageable(cols []string) bool {
+	if len(cols) == 0 {
+		return false
+	}
 	for _, name := range cols {
 		c := t.Column(name)
 		if c == nil || c.Nullable {
 			return false
 		}
+		switch c.Type.Kind {
+		case KindEnum, KindSet, KindBit:
+			return false
+		}
 	}
-	return len(cols) > 0
+	return true
 }
