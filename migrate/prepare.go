@@ -142,10 +142,10 @@ func (r *runner) fresh(ctx context.Context, j *job, cols []target.Column) error 
 func columnDiff(t *plan.Table, have []target.Column) string {
 	var want, got []string
 	for _, c := range t.Columns {
-		want = append(want, c.Name+" "+canonicalType(c.Type))
+		want = append(want, c.Name+" "+plan.CanonicalType(c.Type))
 	}
 	for _, c := range have {
-		got = append(got, c.Name+" "+canonicalType(c.Type))
+		got = append(got, c.Name+" "+plan.CanonicalType(c.Type))
 	}
 	w, g := strings.Join(want, ", "), strings.Join(got, ", ")
 	if w == g {

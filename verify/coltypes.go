@@ -30,13 +30,13 @@ func (v *tableCheck) types(_ context.Context) (LevelResult, error) {
 
 func (v *tableCheck) checkColumn(pc plan.Column) {
 	c := v.cat.column(pc.Name)
-	want := canonType(pc.Type)
+	want := plan.CanonicalType(pc.Type)
 	switch {
 	case c == nil:
 		v.add(Finding{Level: LevelTypes, Check: "missing column", Column: pc.Name, SourceValue: want,
 			Detail: "the planned column does not exist"})
 		return
-	case canonType(c.Type) != want:
+	case plan.CanonicalType(c.Type) != want:
 		v.add(Finding{Level: LevelTypes, Check: "type", Column: pc.Name, SourceValue: want, TargetValue: c.Type,
 			Detail: fmt.Sprintf("planned %s, the target has %s", want, c.Type)})
 	}

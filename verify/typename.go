@@ -1,66 +1,15 @@
 package verify
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/sluicedb/sluice/plan"
 )
-
-// canonType writes a PostgreSQL type the way format_type() reports it, so
-// that the plan's "varchar(50)" equals the catalog's "character varying(50)".
-func canonType(t string) string {
-	t = strings.ToLower(strings.Join(strings.Fields(t), " "))
-	dims := ""
-	for strings.HasSuffix(t, "]") {
-		i := strings.LastIndex(t, "[")
-		if i < 0 {
-			break
-		}
-		dims += "[]" // format_type drops array bounds
-		t = strings.TrimSpace(t[:i])
-	}
-	m := typeParts.FindStringSubmatch(t)
-	if m == nil {
-		return t + dims
-	}
-	name, mod, zone := strings.TrimSpace(m[1]), m[2], strings.TrimSpace(m[3])
-	if mod != "" {
-		mod = "(" + strings.ReplaceAll(mod, " ", "") + ")"
-	}
-	if zone == "with time zone" {
-		name += "tz"
-	}
-	if a, ok := typeAliases[name]; ok {
-		name = a
-	}
-	return withZone(name, mod) + dims
-}
-
-var typeParts = regexp.MustCompile(`^([a-z_][a-z0-9_ ]*?)\s*(?:\(([0-9, ]+)\))?\s*((?:with|without) time zone)?$`)
-
-// withZone places the modifier of a time type before its zone clause, as
-// format_type does: "timestamp(3) without time zone".
-func withZone(name, mod string) string {
-	switch name {
-	case "timestamp", "time":
-		return name + mod + " without time zone"
-	case "timestamptz", "timetz":
-		return strings.TrimSuffix(name, "tz") + mod + " with time zone"
-	}
-	return name + mod
-}
-
-var typeAliases = map[string]string{
-	"varchar": "character varying", "char": "character", "bpchar": "character",
-	"int": "integer", "int4": "integer", "int2": "smallint", "int8": "bigint",
-	"bool": "boolean", "float8": "double precision", "float4": "real",
-	"decimal": "numeric", "varbit": "bit varying",
-	"timestamp without time zone": "timestamp", "time without time zone": "time",
-}
 
 // baseType is a type's name without modifiers, zone or array brackets, in
 // format_type's spelling: "numeric" for "decimal(10,2)".
 func baseType(t string) string {
-	c := canonType(t)
+	c := plan.CanonicalType(t)
 	if i := strings.IndexAny(c, "(["); i >= 0 {
 		c = c[:i]
 	}
