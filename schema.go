@@ -134,9 +134,11 @@ func (t *Table) KeyColumns() []string {
 // pageable reports whether "key > last ORDER BY key" visits every row of the
 // table once. Every column must be NOT NULL: NULLs sort apart and "k > NULL"
 // matches nothing (SQLite lets a primary key hold NULLs). None may be an ENUM,
-// SET or BIT: MySQL sorts ENUM and SET by member position but compares them
-// with a text bound as text, and compares BIT with a byte string as a number,
-// so paging by them skips or repeats rows.
+// SET, BIT or floating-point column: MySQL sorts ENUM and SET by member
+// position but compares them with a text bound as text, compares BIT with a
+// byte string as a number, and widens a FLOAT column to compare it with a
+// double bound (0.1 becomes 0.100000001 > 0.1), so paging by them skips or
+// repeats rows.
 func (t *Table) pageable(cols []string) bool {
 	if len(cols) == 0 {
 		return false
@@ -147,7 +149,7 @@ func (t *Table) pageable(cols []string) bool {
 			return false
 		}
 		switch c.Type.Kind {
-		case KindEnum, KindSet, KindBit:
+		case KindEnum, KindSet, KindBit, KindFloat:
 			return false
 		}
 	}

@@ -22,6 +22,7 @@ func TestKeyColumnsFallBack(t *testing.T) {
 		{"an ENUM in the key: sorted by position, compared as text", Table{
 			Columns:    []Column{notNull("id"), {Name: "kind", Type: Type{Kind: KindEnum}}, notNull("code")},
 			PrimaryKey: []string{"id", "kind"}, Indexes: []Index{{Columns: []string{"code"}, Unique: true}}}, []string{"code"}},
+		{"a FLOAT key: widened when compared", Table{Columns: []Column{{Name: "k", Type: Type{Kind: KindFloat}}}, PrimaryKey: []string{"k"}, RowID: "rowid"}, []string{"rowid"}},
 		{"a BIT key: one chunk when nothing else", Table{Columns: []Column{{Name: "flags", Type: Type{Kind: KindBit}}}, PrimaryKey: []string{"flags"}}, nil},
 	}
 	for _, c := range cases {

@@ -12,10 +12,15 @@ import (
 // text is read by pgx (dimensions and lower bounds kept), then every element
 // goes through the element type's own cast, with all its checks.
 type arrayCast struct {
-	t      target
-	codec  *pgCodec
-	elem   Func
-	asText bool // json elements stay text: pgx would unmarshal and reorder them
+	t     target
+	codec *pgCodec
+	elem  Func
+	// asText splits the array text without decoding the elements, so each goes
+	// through its own scalar cast from text with every check: pgx would round
+	// floats and fractional seconds, read "yes" as true, and unmarshal and
+	// reorder json. bytea elements are the exception: their text is an escape
+	// form that pgx decodes exactly.
+	asText bool
 }
 
 func arrayOf(t target, opts Options) (Func, error) {
@@ -28,7 +33,9 @@ func arrayOf(t target, opts Options) (Func, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &arrayCast{t: t, codec: codec, elem: elem, asText: et.base == "json" || et.base == "jsonb"}
+	_, scalar := scalars[et.base]
+	asText := (scalar && et.base != "bytea") || et.base == "json" || et.base == "jsonb"
+	a := &arrayCast{t: t, codec: codec, elem: elem, asText: asText}
 	return a.cast, nil
 }
 

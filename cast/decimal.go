@@ -91,6 +91,9 @@ func parseExponent(s string) (int, bool) {
 // trimmed drops the trailing zeros: the value's significant digits.
 func (d decimal) trimmed() (string, int) {
 	m := strings.TrimRight(d.mant, "0")
+	if m == "" {
+		return "", 0 // zero, however many zeros were written after the point
+	}
 	return m, d.exp + len(d.mant) - len(m)
 }
 

@@ -73,6 +73,8 @@ var numericCases = []castCase{
 	{from: kDecimal, to: "numeric(10,2)", in: "12.34", want: n("1234", -2)},
 	{from: kDecimal, to: "numeric(10,2)", in: "12.345", reason: "12.345 has 3 decimal places, numeric(10,2) holds 2"},
 	{from: kDecimal, to: "numeric(10,2)", in: "12.340", want: n("12340", -3)},
+	{from: kDecimal, to: "numeric(10,2)", in: "0.000", want: n("0", -3)}, // zero has no decimal places, however written
+	{from: kDecimal, to: "integer", in: "0.00", want: int32(0)},
 	{from: kDecimal, to: "numeric(10,2)", in: "123456789.5", reason: "123456789.5 has 9 integer digits, numeric(10,2) holds 8"},
 	{from: kDecimal, to: "numeric(10,2)", in: "-00012345678.99", want: n("-1234567899", -2)},
 	{from: kDecimal, to: "numeric(3,3)", in: "1.5", reason: "1.5 has 1 integer digit, numeric(3,3) holds 0"},

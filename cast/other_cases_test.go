@@ -42,7 +42,11 @@ var arrayCases = []castCase{
 	{from: kOther, to: "integer[]", in: "[0:1]={5,6}", want: arr([]pgtype.ArrayDimension{{Length: 2, LowerBound: 0}}, int32(5), int32(6))},
 	{from: kOther, to: "integer[]", in: []int64{1, 2}, want: arr(dim(2), int32(1), int32(2))},
 	{from: kOther, to: "smallint[]", in: []any{int64(1), int64(70000)}, reason: "element 2: 70000 is out of range for smallint (-32768..32767)"},
-	{from: kOther, to: "integer[]", in: "{1,x}", reason: `"{1,x}" is not a valid integer[] (strconv.ParseInt: parsing "x": invalid syntax)`},
+	{from: kOther, to: "integer[]", in: "{1,x}", reason: `element 2: "x" is not an integer`},
+	// Elements go through their scalar casts from text: nothing is rounded or
+	// reinterpreted on the way (found in review).
+	{from: kOther, to: "real[]", in: "{0.5,0.30000000000000004}", reason: `element 2: 0.30000000000000004 cannot be stored exactly in real (it would become 0.3)`},
+	{from: kOther, to: "boolean[]", in: "{t,yes}", reason: `element 2: "yes" is not a boolean (0, 1, true, false, t or f)`},
 	{from: kOther, to: "integer[]", in: "1,2", reason: `"1,2" is not a valid integer[] (invalid array, expected '{' got 49)`},
 	{from: kOther, to: "varchar(2)[]", in: "{ab,abc}", reason: "element 2: 3 characters, varchar(2) holds 2"},
 	{from: kOther, to: "numeric(4,2)[]", in: "{1.5,NULL,1.234}", reason: "element 3: 1.234 has 3 decimal places, numeric(4,2) holds 2"},

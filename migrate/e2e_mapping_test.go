@@ -1,6 +1,8 @@
 package migrate_test
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"github.com/sluicedb/sluice/config"
@@ -66,4 +68,38 @@ func TestChangedMappingReloadsTheTable(t *testing.T) {
 		t.Errorf("track is in generation %d, want 3", g)
 	}
 	checkLedger(t, before, "chinook.Track", sluicetest.ChinookRows["Track"])
+}
+
+// A finished table is skipped only while its target table is there, in the
+// schema the config names: dropped, or with the config moved to another
+// schema, it is loaded again instead of being reported as loaded (found in
+// review).
+func TestFinishedTableIsReloadedWhenItsTargetIsGone(t *testing.T) {
+	t.Parallel()
+	src, tgt := sluicetest.ChinookSQLite(t), sluicetest.NewPostgresDB(t)
+	e := newEnv(t, chinookYAML(src, tgt, config.KeysKeep, ""))
+	e.mustRun(t, migrate.Options{})
+	if _, err := e.db.Exec(context.Background(), "DROP TABLE genre CASCADE"); err != nil {
+		t.Fatal(err)
+	}
+	sum := e.mustRun(t, migrate.Options{})
+	for _, r := range sum.Tables {
+		if r.Skipped == (r.ID == "chinook.Genre") {
+			t.Errorf("%s: skipped = %v after only genre was dropped", r.ID, r.Skipped)
+		}
+	}
+	if n := e.int64(t, "SELECT count(*) FROM genre"); n != sluicetest.ChinookRows["Genre"] {
+		t.Errorf("genre holds %d rows after the rerun, want %d", n, sluicetest.ChinookRows["Genre"])
+	}
+
+	moved := newEnv(t, strings.Replace(chinookYAML(src, tgt, config.KeysKeep, ""), "target:\n", "target:\n  schema: archive\n", 1))
+	sum = moved.mustRun(t, migrate.Options{})
+	for _, r := range sum.Tables {
+		if r.Skipped {
+			t.Errorf("%s was skipped although schema archive has no such table", r.ID)
+		}
+	}
+	if n := moved.int64(t, "SELECT count(*) FROM archive.track"); n != sluicetest.ChinookRows["Track"] {
+		t.Errorf("archive.track holds %d rows, want %d", n, sluicetest.ChinookRows["Track"])
+	}
 }

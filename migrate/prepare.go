@@ -66,15 +66,30 @@ func (r *runner) decide(ctx context.Context, t *plan.Table) (*job, error) {
 		return j, nil
 	}
 	j.owned, j.generation = true, st.Generation+1
-	same := st.PlanHash == "" || st.PlanHash == j.hash
+	same := (st.PlanHash == "" || st.PlanHash == j.hash) && st.TargetSchema == r.plan.Schema
 	switch {
 	case !same:
 		r.opt.Observer.Phase(fmt.Sprintf("the mapping of %s changed since generation %d began: loading it again", t.ID, st.Generation))
 	case st.State == target.StateLoading, st.State == target.StateLoaded, st.State == target.StateIndexed:
 		j.generation, j.state = st.Generation, st.State
 	case st.State == target.StateDone && t.Strategy == config.StrategyCreate:
-		j.generation, j.state, j.skip = st.Generation, st.State, true
+		return r.skipOrReload(ctx, j, st)
 	}
+	return j, nil
+}
+
+// skipOrReload skips a table an earlier run finished, unless its target
+// table is gone: then it is loaded again rather than reported as loaded.
+func (r *runner) skipOrReload(ctx context.Context, j *job, st *target.TableState) (*job, error) {
+	cols, err := r.tgt.Columns(ctx, r.plan.Schema, j.table.Name)
+	if err != nil {
+		return nil, fmt.Errorf("inspect target table %s: %w", j.table.Name, err)
+	}
+	if cols == nil {
+		r.opt.Observer.Phase(fmt.Sprintf("target table %s.%s of %s is gone: loading it again", r.plan.Schema, j.table.Name, j.table.ID))
+		return j, nil
+	}
+	j.generation, j.state, j.skip = st.Generation, st.State, true
 	return j, nil
 }
 

@@ -154,6 +154,9 @@ func (r *runner) readChunks(ctx context.Context, t *plan.Table, row *transform.R
 		if t.Key == nil || c.read < t.ChunkRows {
 			return nil
 		}
+		if err := advanced(t, after, c.last); err != nil {
+			return err
+		}
 		after, no = c.last, no+1
 	}
 }
@@ -175,6 +178,21 @@ func (r *runner) loadChunks(ctx context.Context, j *job, in <-chan *chunk) error
 			return fmt.Errorf("load %s chunk %d (keys after %s): %w", t.ID, c.no, keyLabel(c.after), err)
 		}
 		r.opt.Observer.ChunkLoaded(t.ID, c.read, res.Loaded, res.Rejected)
+	}
+	return nil
+}
+
+// advanced guards against a keyset that does not move forward (a key the
+// source compares differently from how it sorts it): without it such a
+// table would load the same rows again and again.
+func advanced(t *plan.Table, after, last []any) error {
+	if after == nil {
+		return nil
+	}
+	a, errA := target.EncodeKey(after)
+	l, errL := target.EncodeKey(last)
+	if errA == nil && errL == nil && a == l {
+		return fmt.Errorf("read %s: the key did not advance past %s; the source orders this key differently from how it compares it", t.ID, keyLabel(after))
 	}
 	return nil
 }

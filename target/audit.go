@@ -73,8 +73,9 @@ func (t *Target) hasAudit(ctx context.Context) error {
 
 // auditChunk records a committed chunk in the audit trail, in the chunk's own
 // transaction: the entry commits with the rows or not at all. Rejects are
-// recorded by key, column and reason, with a SHA-256 of the raw value: the
-// trail must not become a copy of the records.
+// recorded by key and column, with SHA-256s of the raw value and of the
+// reason (which may quote the value): the trail must not become a copy of the
+// records, and sluice.rejects, which holds both, can be checked against it.
 func auditChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad, res ChunkResult, rejects []Reject) error {
 	after, _ := EncodeKey(c.AfterKey)
 	last, _ := EncodeKey(c.LastKey)
@@ -95,8 +96,9 @@ func auditChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad, res ChunkResult, r
 func rejectDigests(rejects []Reject) []any {
 	out := make([]any, len(rejects))
 	for i, r := range rejects {
-		sum := sha256.Sum256(rawBytes(r.Raw))
-		out[i] = map[string]any{"key": r.Key, "column": r.Column, "reason": r.Reason, "raw_sha256": hex.EncodeToString(sum[:])}
+		raw, reason := sha256.Sum256(rawBytes(r.Raw)), sha256.Sum256([]byte(r.Reason))
+		out[i] = map[string]any{"key": r.Key, "column": r.Column,
+			"raw_sha256": hex.EncodeToString(raw[:]), "reason_sha256": hex.EncodeToString(reason[:])}
 	}
 	return out
 }

@@ -19,8 +19,9 @@ func newAudit(g *globals) *cobra.Command {
 		Short: "Check or export the tamper-evident audit trail",
 		Long: `Every operation Sluice performs appends an entry to sluice.audit in the target:
 each run's start and end, each table's mapping and reconciled counts, each
-committed chunk with its key range and row counts, each rejected row's key,
-column, reason and the SHA-256 of its raw value. Each entry carries the SHA-256
+committed chunk with its key range and row counts (and, once verified, the
+SHA-256 of its rows on both sides), each rejected row's key and column with
+SHA-256s of its raw value and reason. Each entry carries the SHA-256
 of the previous one, so an entry altered, inserted or deleted breaks the chain;
 with "migrate --signing-key", the head of each run is signed with ed25519.`,
 		Example: `  sluice audit verify --public-key audit.pub
