@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sluicedb/sluice"
@@ -33,6 +34,7 @@ func (b *builder) planTable(s *sluice.Schema, src *sluice.Table) {
 	}
 	t.Chunks = chunks(t)
 	b.warnKeyless(st)
+	b.warnTextKeys(st)
 	b.states[t.ID] = st
 	b.list = append(b.list, st)
 }
@@ -95,24 +97,46 @@ func chunks(t *Table) int {
 	return int((t.Rows + int64(t.ChunkRows) - 1) / int64(t.ChunkRows))
 }
 
-// warnKeyless explains how a table without a primary key is read, since it
-// cannot be resumed or verified row by row as precisely as one with a key.
+// warnKeyless explains how a table is read when not by its primary key, since
+// it cannot then be resumed or verified row by row as precisely.
 func (b *builder) warnKeyless(st *tableState) {
-	if len(st.src.PrimaryKey) > 0 {
+	pk := st.src.PrimaryKey
+	if len(pk) > 0 && slices.Equal(st.t.Key, pk) {
 		return
 	}
-	msg := "no primary key: read in one chunk (no unique index of NOT NULL columns, no row id)"
+	why := "no primary key"
+	if len(pk) > 0 {
+		why = "the primary key (" + strings.Join(pk, ", ") + ") cannot be paged by (a column may be NULL, or the source sorts it differently from how it compares it)"
+	}
+	msg := why + ": read in one chunk (no unique index of NOT NULL columns, no row id)"
 	switch key := st.t.Key; {
 	case len(key) == 1 && key[0] == st.src.RowID:
-		msg = "no primary key: paginated by the row id " + key[0]
+		msg = why + ": paginated by the row id " + key[0]
 	case len(key) > 0:
-		msg = "no primary key: paginated by the unique index (" + strings.Join(key, ", ") + ")"
+		msg = why + ": paginated by the unique index (" + strings.Join(key, ", ") + ")"
 	}
-	if st.t.Keys == config.KeysUUID {
+	if len(pk) == 0 && st.t.Keys == config.KeysUUID {
 		msg += "; keys: uuid needs a primary key, so its rows keep no uuid (keys: keep)"
 		st.t.Keys = config.KeysKeep
 	}
 	b.warn(st.t.ID, msg)
+}
+
+// warnTextKeys: a UUID is hashed from the key's text, but MySQL matches a
+// foreign key to its parent through the column's collation, usually
+// case-insensitive and blind to trailing spaces. A child whose key differs
+// from its parent's only that way would get another UUID; the foreign key
+// validation after the load would then fail the run.
+func (b *builder) warnTextKeys(st *tableState) {
+	if st.t.Keys != config.KeysUUID || st.t.Engine != "mysql" {
+		return
+	}
+	for _, name := range st.src.PrimaryKey {
+		if c := st.src.Column(name); c != nil && (c.Type.Kind == sluice.KindString || c.Type.Kind == sluice.KindText) {
+			b.warn(st.t.ID, "keys: uuid on the text key "+name+": a foreign key that matches it only through MySQL's collation (case, trailing spaces) would get another UUID, and the foreign key validation would fail")
+			return
+		}
+	}
 }
 
 func (b *builder) warn(table, msg string) {
