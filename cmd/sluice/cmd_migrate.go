@@ -33,7 +33,7 @@ func newMigrate(g *globals) *cobra.Command {
 	f := &migrateFlags{}
 	cmd := &cobra.Command{
 		Use:   "migrate",
-		Short: "Copy every table into the target, validate counts; resumable",
+		Short: "Copy every table into the target, reconcile and verify it; resumable",
 		Long: `Migrate copies every planned table into the target in keyset chunks. Each
 chunk's rows and its ledger entry commit in one transaction, so the command can
 be killed at any moment and run again: it resumes after the last committed

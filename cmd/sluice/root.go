@@ -27,11 +27,13 @@ process can report status or resume.
 Typical session:
   sluice init --source app=mysql://app@db:3306/app --target postgres://pg/app > sluice.yaml
   sluice plan        # review the DDL, load order and warnings
-  sluice migrate     # copy, validate; rerun after an interruption to resume
+  sluice migrate     # copy, validate, verify; rerun after an interruption to resume
   sluice status      # from any terminal, during or after a run
+  sluice verify      # prove the target matches the sources, at six levels
+  sluice audit verify --public-key audit.pub   # check the tamper-evident trail
 
 Exit codes: 0 ok, 1 failure, 2 bad command line or config, 3 database unreachable,
-4 rows rejected, 5 counts do not reconcile, 130 interrupted.`,
+4 rows rejected, 5 validation failed (counts, verification, audit trail), 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
