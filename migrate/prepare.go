@@ -110,7 +110,8 @@ func (r *runner) ready(ctx context.Context, j *job) error {
 		}
 		return r.auditTable(ctx, j)
 	}
-	if err := r.fresh(ctx, j, cols); err != nil {
+	stmts, err := r.fresh(ctx, j, cols)
+	if err != nil {
 		return err
 	}
 	if err := r.auditTable(ctx, j); err != nil {
@@ -120,36 +121,36 @@ func (r *runner) ready(ctx context.Context, j *job) error {
 		ID: t.ID, Source: t.Source, SourceTable: t.SourceTable, TargetSchema: schema, TargetTable: t.Name,
 		Generation: j.generation, State: target.StateLoading, Strategy: t.Strategy,
 		RowsEstimated: t.Rows, ChunksEstimated: t.Chunks, RunID: r.runID, PlanHash: j.hash,
-	})
+	}, stmts...)
 }
 
-// fresh creates the target table, or empties it when the strategy or an
-// earlier generation of Sluice's own load allows. An existing table loses
-// Sluice's keys and indexes until PostLoad rebuilds them after the data. A
-// table Sluice loaded before under another mapping is dropped and created
-// anew; anyone else's table with other columns is never touched.
-func (r *runner) fresh(ctx context.Context, j *job, cols []target.Column) error {
+// fresh returns the statements that create the target table, or empty it
+// when the strategy or an earlier generation of Sluice's own load allows;
+// they run with the table's new generation in one transaction. An existing
+// table loses Sluice's keys and indexes until PostLoad rebuilds them after
+// the data. A table Sluice loaded before under another mapping is dropped and
+// created anew; anyone else's table with other columns is never touched.
+func (r *runner) fresh(ctx context.Context, j *job, cols []target.Column) ([]string, error) {
 	t, schema := j.table, r.plan.Schema
 	if cols == nil {
-		return r.tgt.Exec(ctx, plan.CreateTable(schema, t))
+		return []string{plan.CreateTable(schema, t)}, nil
 	}
 	if diff := columnDiff(t, cols); diff != "" {
 		if j.owned {
-			return r.tgt.Exec(ctx, plan.DropTable(schema, t), plan.CreateTable(schema, t))
+			return []string{plan.DropTable(schema, t), plan.CreateTable(schema, t)}, nil
 		}
-		return fmt.Errorf("target table %s.%s exists with other columns (%s); drop it, or map the table to another name", schema, t.Name, diff)
+		return nil, fmt.Errorf("target table %s.%s exists with other columns (%s); drop it, or map the table to another name", schema, t.Name, diff)
 	}
 	if t.Strategy == config.StrategyCreate && !j.owned {
 		n, err := r.tgt.CountRows(ctx, schema, t.Name)
 		if err != nil {
-			return fmt.Errorf("count rows of %s.%s: %w", schema, t.Name, err)
+			return nil, fmt.Errorf("count rows of %s.%s: %w", schema, t.Name, err)
 		}
 		if n > 0 {
-			return fmt.Errorf("target table %s.%s already holds %d rows that Sluice did not load; empty it, or set strategy: truncate", schema, t.Name, n)
+			return nil, fmt.Errorf("target table %s.%s already holds %d rows that Sluice did not load; empty it, or set strategy: truncate", schema, t.Name, n)
 		}
 	}
-	stmts := append(plan.DropPostLoad(schema, t), plan.Truncate(schema, []*plan.Table{t}))
-	return r.tgt.Exec(ctx, stmts...)
+	return append(plan.DropPostLoad(schema, t), plan.Truncate(schema, []*plan.Table{t})), nil
 }
 
 // columnDiff describes how the existing columns differ from the plan's, or

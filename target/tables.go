@@ -77,11 +77,31 @@ func (t *Target) TableState(ctx context.Context, id string) (*TableState, error)
 // strategy, estimates, run and message. When s.Generation differs from the
 // stored one, the counters, the source count and started_at start again;
 // otherwise they are kept, so a resumed table keeps counting.
-func (t *Target) BeginTable(ctx context.Context, s TableState) error {
+//
+// The statements in prepare (creating or emptying the target table) run in
+// the same transaction: a new generation is recorded exactly when its table
+// was made ready for it, so a kill in between can leave neither an emptied
+// table recorded as finished nor a recorded generation over old rows.
+func (t *Target) BeginTable(ctx context.Context, s TableState, prepare ...string) error {
 	if s.State == "" {
 		s.State = StatePending
 	}
-	_, err := t.pool.Exec(ctx, `
+	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+		for _, stmt := range prepare {
+			if _, err := tx.Exec(ctx, stmt); err != nil {
+				return fmt.Errorf("execute %q: %w", firstLine(stmt), err)
+			}
+		}
+		return upsertTable(ctx, tx, s)
+	})
+	if err != nil {
+		return fmt.Errorf("begin table %s generation %d: %w", s.ID, s.Generation, err)
+	}
+	return nil
+}
+
+func upsertTable(ctx context.Context, tx pgx.Tx, s TableState) error {
+	_, err := tx.Exec(ctx, `
 		INSERT INTO sluice.tables AS t (id, source, source_table, target_schema, target_table,
 			generation, state, strategy, chunks_estimated, rows_estimated, run_id, message, plan_hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, nullif($8, ''), $9, $10, nullif($11::bigint, 0), nullif($12, ''), nullif($13, ''))
@@ -101,10 +121,7 @@ func (t *Target) BeginTable(ctx context.Context, s TableState) error {
 			started_at    = CASE WHEN t.generation = EXCLUDED.generation THEN t.started_at ELSE now() END`,
 		s.ID, s.Source, s.SourceTable, s.TargetSchema, s.TargetTable, s.Generation, s.State,
 		s.Strategy, s.ChunksEstimated, s.RowsEstimated, s.RunID, escapeText(s.Message), s.PlanHash)
-	if err != nil {
-		return fmt.Errorf("begin table %s generation %d: %w", s.ID, s.Generation, err)
-	}
-	return nil
+	return err
 }
 
 // SetTableState moves table id to state with message. Done and failed set
