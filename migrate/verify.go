@@ -38,7 +38,7 @@ func (r *runner) verifyTable(ctx context.Context, j *job) error {
 		return err
 	}
 	if report.Findings == 0 {
-		r.opt.Observer.Phase(fmt.Sprintf("verified %s (levels %s): no finding", t.ID, strings.Trim(fmt.Sprint(levels), "[]")))
+		r.opt.Observer.Phase(fmt.Sprintf("verified %s (levels %s): no finding", t.ID, strings.Join(strings.Fields(strings.Trim(fmt.Sprint(levels), "[]")), ", ")))
 		return nil
 	}
 	err = &sluice.ValidationError{Table: t.ID, Detail: findingsDetail(report)}
