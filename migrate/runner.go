@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -66,7 +67,11 @@ func (r *runner) loadAll(ctx context.Context, jobs []*job) ([]TableResult, error
 	g.SetLimit(r.opt.Workers)
 	for i, j := range jobs {
 		g.Go(func() error {
+			start := time.Now()
 			res, err := r.loadTable(gctx, j)
+			if !res.Skipped {
+				res.Elapsed = time.Since(start) // load, reconcile, indexes and verification
+			}
 			results[i] = res
 			r.opt.Observer.TableFinished(j.table.ID, res, err)
 			var val *sluice.ValidationError

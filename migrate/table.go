@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"golang.org/x/sync/errgroup"
 
@@ -29,7 +28,6 @@ type chunk struct {
 // loadTable copies one table (resuming after its last committed chunk),
 // reconciles its counts and builds its keys and indexes.
 func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
-	start := time.Now()
 	t := j.table
 	res := TableResult{ID: t.ID, Target: t.Name, Skipped: j.skip}
 	if j.skip {
@@ -44,7 +42,6 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 		}
 	}
 	res, err := r.reconcile(ctx, j, res)
-	res.Elapsed = time.Since(start)
 	if err != nil {
 		// Only counts that do not reconcile fail the table (its next run
 		// reloads it); an interruption or a lost connection while counting
