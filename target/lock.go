@@ -25,25 +25,54 @@ func (e *LockedError) Error() string {
 
 // Lock takes the session advisory lock name on a connection of its own, held
 // until release is called (or the process dies), so that two migrations on
-// the same target never overlap. It does not wait: a lock held elsewhere is a
-// *LockedError.
+// the same target never overlap. A lock held elsewhere is a *LockedError,
+// after a short wait: the session of a process that just ended or was killed
+// lets go of its locks a moment after the process is gone.
 func (t *Target) Lock(ctx context.Context, name string) (release func(), err error) {
 	pc, err := t.pool.Acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("lock %q on %s: %w", name, t.where, err)
 	}
 	conn := pc.Hijack() // the pool must neither reuse nor wait for this session
-	var got bool
-	err = conn.QueryRow(ctx, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", lockKeyText(name)).Scan(&got)
-	if err == nil && !got {
-		err = &LockedError{Name: name, Holder: lockHolder(ctx, conn, name)}
-	}
+	err = tryLock(ctx, conn, name)
 	if err != nil {
 		closeQuietly(conn)
 		return nil, fmt.Errorf("lock %q on %s: %w", name, t.where, err)
 	}
 	var once sync.Once
-	return func() { once.Do(func() { closeQuietly(conn) }) }, nil
+	return func() { once.Do(func() { unlock(conn, name) }) }, nil
+}
+
+// lockWait is how long Lock waits for a lock another session holds.
+const lockWait = 3 * time.Second
+
+func tryLock(ctx context.Context, conn *pgx.Conn, name string) error {
+	deadline := time.Now().Add(lockWait)
+	for {
+		var got bool
+		err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock(hashtextextended($1, 0))", lockKeyText(name)).Scan(&got)
+		if err != nil || got {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return &LockedError{Name: name, Holder: lockHolder(ctx, conn, name)}
+		}
+		select {
+		case <-time.After(100 * time.Millisecond):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// unlock releases the lock before ending the session: closing alone lets the
+// server release it only once the backend has exited, a moment later, and a
+// run that follows at once would find it still taken.
+func unlock(conn *pgx.Conn, name string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, _ = conn.Exec(ctx, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", lockKeyText(name))
+	closeQuietly(conn)
 }
 
 func lockKeyText(name string) string { return "sluice.lock:" + name }

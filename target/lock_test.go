@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLockExcludesASecondHolderUntilReleased(t *testing.T) {
@@ -35,9 +36,19 @@ func TestLockExcludesASecondHolderUntilReleased(t *testing.T) {
 	otherRelease()
 	release()
 	release() // twice is harmless
-	again, err := second.Lock(ctx, "migrate")
-	if err != nil {
-		t.Fatalf("lock after release: %v", err)
+	// A run that follows another at once must find the lock free at once:
+	// release unlocks before it ends the session (ending it alone frees the
+	// lock only once the server's backend is gone, a moment later).
+	holders := []*Target{first, second}
+	for i := range 20 {
+		began := time.Now()
+		rel, err := holders[i%2].Lock(ctx, "migrate")
+		if err != nil {
+			t.Fatalf("lock %d right after a release: %v", i, err)
+		}
+		if waited := time.Since(began); waited > time.Second {
+			t.Errorf("lock %d waited %s for a released lock", i, waited)
+		}
+		rel()
 	}
-	again()
 }
