@@ -1,7 +1,8 @@
-// Package engines opens a source database by the scheme of its URL. It is
-// the one place that knows every source engine, so the CLI and the tests
-// that run whole migrations open sources the same way; the engine packages
-// themselves never import each other.
+// Package engines opens source databases by the scheme of their URLs and
+// prepares a config (sources open, introspected, planned). It is the one
+// place that knows every source engine, so the CLI and the tests that run
+// whole migrations start the same way; the engine packages themselves never
+// import each other.
 package engines
 
 import (
@@ -12,7 +13,9 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/config"
 	"github.com/sluicedb/sluice/mysql"
+	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/postgres"
 	"github.com/sluicedb/sluice/sqlite"
 )
@@ -39,4 +42,68 @@ func Scheme(rawURL string) string {
 		return strings.ToLower(u.Scheme)
 	}
 	return ""
+}
+
+// Sources are the open sources of a config, by name.
+type Sources map[string]sluice.Source
+
+// OpenAll opens every source of cfg; on an error it closes those it opened.
+func OpenAll(ctx context.Context, cfg *config.Config) (Sources, error) {
+	s := Sources{}
+	for _, src := range cfg.Sources {
+		db, err := Open(ctx, src.Name, src.URL)
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s[src.Name] = db
+	}
+	return s, nil
+}
+
+// Close closes every source.
+func (s Sources) Close() {
+	for _, db := range s {
+		db.Close()
+	}
+}
+
+// Introspect reads the schema of every source of cfg, in config order.
+func (s Sources) Introspect(ctx context.Context, cfg *config.Config) ([]*sluice.Schema, error) {
+	var out []*sluice.Schema
+	for _, src := range cfg.Sources {
+		sch, err := s[src.Name].Introspect(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("introspect source %s: %w", src.Name, err)
+		}
+		sch.Source = src.Name
+		out = append(out, sch)
+	}
+	return out, nil
+}
+
+// Prepared is a config with its sources open and its plan built: what every
+// command that reads the sources starts from.
+type Prepared struct {
+	Config  *config.Config
+	Sources Sources
+	Plan    *plan.Plan
+}
+
+// Prepare opens and introspects the sources of cfg and plans the migration.
+// The caller closes Prepared.Sources.
+func Prepare(ctx context.Context, cfg *config.Config) (*Prepared, error) {
+	srcs, err := OpenAll(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	schemas, err := srcs.Introspect(ctx, cfg)
+	if err == nil {
+		var p *plan.Plan
+		if p, err = plan.Build(cfg, schemas); err == nil {
+			return &Prepared{Config: cfg, Sources: srcs, Plan: p}, nil
+		}
+	}
+	srcs.Close()
+	return nil, err
 }

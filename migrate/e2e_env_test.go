@@ -35,38 +35,18 @@ func newEnv(t *testing.T, yaml string) *env {
 	if err != nil {
 		t.Fatalf("parse the config: %v\n%s", err, yaml)
 	}
-	e := &env{cfg: cfg, srcs: map[string]sluice.Source{}}
-	var schemas []*sluice.Schema
-	for _, s := range cfg.Sources {
-		src := openSource(t, s.Name, s.URL)
-		e.srcs[s.Name] = src
-		sch, err := src.Introspect(ctx)
-		if err != nil {
-			t.Fatalf("introspect source %s: %v", s.Name, err)
-		}
-		sch.Source = s.Name
-		schemas = append(schemas, sch)
+	prep, err := engines.Prepare(ctx, cfg)
+	if err != nil {
+		t.Fatalf("open, introspect and plan: %v", err)
 	}
-	if e.plan, err = plan.Build(cfg, schemas); err != nil {
-		t.Fatalf("build the plan: %v", err)
-	}
+	t.Cleanup(prep.Sources.Close)
+	e := &env{cfg: cfg, srcs: prep.Sources, plan: prep.Plan}
 	e.tgt = openTarget(t, cfg.Target.URL)
 	if e.db, err = pgxpool.New(ctx, cfg.Target.URL); err != nil {
 		t.Fatalf("open a pool on the target: %v", err)
 	}
 	t.Cleanup(e.db.Close)
 	return e
-}
-
-// openSource opens a source by its URL scheme, as cmd/sluice does.
-func openSource(t testing.TB, name, raw string) sluice.Source {
-	t.Helper()
-	src, err := engines.Open(context.Background(), name, raw)
-	if err != nil {
-		t.Fatalf("open source %s: %v", name, err)
-	}
-	t.Cleanup(func() { src.Close() })
-	return src
 }
 
 // run runs the migration with the test's options.

@@ -35,21 +35,12 @@ func migrated(t testing.TB, yaml string, o migrate.Options) *env {
 	if err != nil {
 		t.Fatalf("parse the config: %v\n%s", err, yaml)
 	}
-	e := &env{srcs: map[string]sluice.Source{}}
-	var schemas []*sluice.Schema
-	for _, s := range cfg.Sources {
-		src := openSource(t, s.Name, s.URL)
-		e.srcs[s.Name] = src
-		sch, err := src.Introspect(ctx)
-		if err != nil {
-			t.Fatalf("introspect source %s: %v", s.Name, err)
-		}
-		sch.Source = s.Name
-		schemas = append(schemas, sch)
+	prep, err := engines.Prepare(ctx, cfg)
+	if err != nil {
+		t.Fatalf("open, introspect and plan: %v", err)
 	}
-	if e.plan, err = plan.Build(cfg, schemas); err != nil {
-		t.Fatalf("build the plan: %v", err)
-	}
+	t.Cleanup(prep.Sources.Close)
+	e := &env{srcs: prep.Sources, plan: prep.Plan}
 	tgt, err := target.Open(ctx, cfg.Target.URL)
 	if err != nil {
 		t.Fatalf("open the target: %v", err)
@@ -63,17 +54,6 @@ func migrated(t testing.TB, yaml string, o migrate.Options) *env {
 	}
 	t.Cleanup(e.db.Close)
 	return e
-}
-
-// openSource opens a source by its URL scheme, as cmd/sluice does.
-func openSource(t testing.TB, name, raw string) sluice.Source {
-	t.Helper()
-	src, err := engines.Open(context.Background(), name, raw)
-	if err != nil {
-		t.Fatalf("open source %s: %v", name, err)
-	}
-	t.Cleanup(func() { src.Close() })
-	return src
 }
 
 // verifyAll runs every level with small chunks, so that chunk bounds are

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
+	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/plan"
 )
 
@@ -43,12 +44,12 @@ plan and migrate expand.`,
 			if err != nil {
 				return err
 			}
-			srcs, err := openSources(cmd.Context(), cfg)
+			srcs, err := engines.OpenAll(cmd.Context(), cfg)
 			if err != nil {
 				return err
 			}
 			defer srcs.Close()
-			schemas, err := introspect(cmd.Context(), cfg, srcs)
+			schemas, err := srcs.Introspect(cmd.Context(), cfg)
 			if err != nil {
 				return err
 			}

@@ -84,13 +84,13 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 	if err != nil {
 		return err
 	}
-	defer p.sources.Close()
-	tgt, err := target.Open(ctx, p.cfg.Target.URL)
+	defer p.Sources.Close()
+	tgt, err := target.Open(ctx, p.Config.Target.URL)
 	if err != nil {
 		return err
 	}
 	defer tgt.Close()
-	workers := p.cfg.Defaults.Workers
+	workers := p.Config.Defaults.Workers
 	if f.workers > 0 {
 		workers = f.workers
 	}
@@ -99,9 +99,9 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 		return err
 	}
 	display.Start()
-	sum, err := migrate.Run(ctx, p.plan, p.sources, tgt, migrate.Options{
+	sum, err := migrate.Run(ctx, p.Plan, p.Sources, tgt, migrate.Options{
 		Workers: workers, MaxRejects: f.maxRejects, Observer: display,
-		Command: "migrate", Version: sluiceVersion(), ConfigHash: p.cfg.Hash, SigningKey: key, Verify: levels,
+		Command: "migrate", Version: sluiceVersion(), ConfigHash: p.Config.Hash, SigningKey: key, Verify: levels,
 	})
 	display.Stop()
 	if sum != nil {

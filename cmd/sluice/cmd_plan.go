@@ -20,8 +20,8 @@ casts, foreign key cycles, unknown types). It changes nothing anywhere.`,
 			if err != nil {
 				return err
 			}
-			defer p.sources.Close()
-			return p.plan.Render(g.stdout)
+			defer p.Sources.Close()
+			return p.Plan.Render(g.stdout)
 		},
 	}
 }

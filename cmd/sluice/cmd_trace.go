@@ -45,13 +45,13 @@ func runTrace(ctx context.Context, g *globals, table, key string, asJSON bool) e
 	if err != nil {
 		return err
 	}
-	defer p.sources.Close()
-	pool, err := openReadOnly(ctx, p.cfg.Target.URL)
+	defer p.Sources.Close()
+	pool, err := openReadOnly(ctx, p.Config.Target.URL)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	l, err := lineage.Trace(ctx, pool, p.plan, table, key)
+	l, err := lineage.Trace(ctx, pool, p.Plan, table, key)
 	var (
 		badTable *lineage.UnknownTableError
 		badKey   *lineage.UnknownKeyError
@@ -62,9 +62,9 @@ func runTrace(ctx context.Context, g *globals, table, key string, asJSON bool) e
 	case errors.As(err, &badKey):
 		return err // exit code 1: the message says it all
 	case err != nil:
-		return fmt.Errorf("trace %s key %s on %s: %w", table, key, sluice.RedactURL(p.cfg.Target.URL), err)
+		return fmt.Errorf("trace %s key %s on %s: %w", table, key, sluice.RedactURL(p.Config.Target.URL), err)
 	}
-	for _, src := range p.cfg.Sources {
+	for _, src := range p.Config.Sources {
 		if src.Name == l.Source.Database {
 			l.Source.URL = sluice.RedactURL(src.URL)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/audit"
+	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/target"
 	"github.com/sluicedb/sluice/verify"
@@ -66,17 +67,17 @@ func runVerify(ctx context.Context, g *globals, f *verifyFlags) error {
 	if err != nil {
 		return err
 	}
-	defer p.sources.Close()
-	pl, err := onlyTables(p.plan, f.tables)
+	defer p.Sources.Close()
+	pl, err := onlyTables(p.Plan, f.tables)
 	if err != nil {
 		return err
 	}
-	tgt, err := target.Open(ctx, p.cfg.Target.URL)
+	tgt, err := target.Open(ctx, p.Config.Target.URL)
 	if err != nil {
 		return err
 	}
 	defer tgt.Close()
-	report, err := verifyRun(ctx, tgt, pl, p.sources, p.cfg.Hash, levels)
+	report, err := verifyRun(ctx, tgt, pl, p.Sources, p.Config.Hash, levels)
 	if err != nil {
 		return err
 	}
@@ -91,7 +92,7 @@ func runVerify(ctx context.Context, g *globals, f *verifyFlags) error {
 
 // verifyRun verifies as a run of its own: recorded in sluice.runs, its
 // results in sluice.verify_results and the audit trail.
-func verifyRun(ctx context.Context, tgt *target.Target, p *plan.Plan, srcs sources, configHash string, levels []int) (*verify.Report, error) {
+func verifyRun(ctx context.Context, tgt *target.Target, p *plan.Plan, srcs engines.Sources, configHash string, levels []int) (*verify.Report, error) {
 	if err := tgt.EnsureState(ctx); err != nil {
 		return nil, err
 	}

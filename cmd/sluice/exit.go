@@ -8,6 +8,7 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
+	"github.com/sluicedb/sluice/engines"
 )
 
 // Exit codes, documented in the README. Scripts and CI rely on them: keep them.
@@ -64,7 +65,8 @@ func exitCode(err error) int {
 	switch {
 	case errors.Is(err, sluice.ErrInterrupted):
 		return exitInterrupted
-	case errors.As(err, &ce), errors.As(err, &one), errors.As(err, &use), isCobraUsage(err):
+	case errors.As(err, &ce), errors.As(err, &one), errors.As(err, &use), isCobraUsage(err),
+		errors.Is(err, engines.ErrUnsupported):
 		return exitConfig
 	case errors.As(err, &conn):
 		return exitConnect
