@@ -6,18 +6,34 @@
 // made by the plan package, which reports them with the lines kept here.
 package config
 
-import "github.com/google/uuid"
+import (
+	"slices"
+
+	"github.com/google/uuid"
+)
 
 // Config is a parsed sluice.yaml.
 type Config struct {
-	File     string // the path it was read from, for messages
-	Hash     string // hex SHA-256 of the file's bytes as read, before ${ENV} expansion; ties a run to its config
-	Version  int
-	Sources  []Source // in file order
-	Target   Target
+	File    string // the path it was read from, for messages
+	Hash    string // hex SHA-256 of the file's bytes as read, before ${ENV} expansion; ties a run to its config
+	Version int
+	Sources []Source // in file order
+	// Target is the only target database (the file's "target:"), or the
+	// first of Targets.
+	Target Target
+	// Targets lists the target databases in file order: one entry, named
+	// DefaultTargetName, for a file with "target:"; one per entry of
+	// "targets:" (a monolith split per service).
+	Targets  []Target
 	Defaults Defaults
 	Tables   []TableRule // in file order
+	// Merges are the target tables fed by several source tables (a key
+	// without a dot under "tables:", with "from:"), in file order.
+	Merges []MergeRule
 }
+
+// DefaultTargetName names the target database of a file with "target:".
+const DefaultTargetName = "target"
 
 // Source is a named legacy database.
 type Source struct {
@@ -28,6 +44,7 @@ type Source struct {
 
 // Target is the PostgreSQL database the sources move into.
 type Target struct {
+	Name   string // the key under targets:, or DefaultTargetName
 	URL    string
 	Schema string // default "public"
 	Line   int
@@ -50,6 +67,18 @@ const (
 const (
 	StrategyCreate   = "create"
 	StrategyTruncate = "truncate"
+	// StrategyMerge upserts by the target key and leaves a row whose content
+	// did not change untouched; a rerun on an unchanged source writes nothing.
+	StrategyMerge = "merge"
+	// StrategyAppend inserts the rows whose key is not in the target yet.
+	StrategyAppend = "append"
+)
+
+// How a merged target table settles sources that disagree on a matched row.
+const (
+	ConflictPrefer = "prefer" // the better-ranked source wins (Prefer, else the from order)
+	ConflictLatest = "latest" // the row with the later Latest value wins
+	ConflictManual = "manual" // the first source in from order wins; each disagreement is queued
 )
 
 // What to do with a MySQL zero date (0000-00-00) or any date that is not one.
@@ -66,8 +95,12 @@ type Defaults struct {
 	LegacyColumn string    // default "legacy_id"
 	ChunkRows    int       // default 20000
 	Workers      int       // default 4
-	Strategy     string    // StrategyCreate or StrategyTruncate; default create
+	Strategy     string    // a Strategy* constant; default create
 	ZeroDates    string    // ZeroDatesReject or ZeroDatesNull; default reject
+	// DeleteMissing deletes, after a merge or append load, the target rows
+	// Sluice loaded whose source row is gone; default false.
+	DeleteMissing bool
+	SourceColumn  string // lineage column of a merged target table; default "source"
 }
 
 // TableRule maps one source table ("<source>.<table>" in the file).
@@ -82,6 +115,65 @@ type TableRule struct {
 	ChunkRows    int    // 0 uses the default
 	Where        string // a row filter in the source's SQL dialect; rows it excludes count as filtered
 	Columns      []ColumnRule
+	Database     string // the target database (a name under targets:); "" is the first
+	Strategy     string // "" uses the default
+	// DeleteMissing overrides defaults.delete_missing when not nil.
+	DeleteMissing *bool
+	// Fill gives, by target column name, the value of a column of the merged
+	// target table that this source table lacks (nil value: NULL).
+	Fill     []FillRule
+	Computed []ComputedRule // target columns computed from the source row
+	Expand   []ExpandRule   // child tables made from this table's rows
+}
+
+// FillRule is the value a source gives a merged target column it lacks.
+type FillRule struct {
+	Column string  // target column
+	Value  *string // cast to the column's type; nil is NULL
+	Line   int
+}
+
+// ComputedRule is a target column whose value is an expression over the
+// source row (expr-lang syntax; source columns by their source names).
+type ComputedRule struct {
+	Column string // target column name
+	Expr   string
+	Type   string // PostgreSQL type of the result; default text
+	Line   int
+}
+
+// Expansion kinds: how one source value becomes several child rows.
+const (
+	ExpandCount = "count" // an integer column: that many rows, ordinals 1..n
+	ExpandList  = "list"  // a delimited text column: one row per element
+	ExpandJSON  = "json"  // a JSON array column: one row per element
+)
+
+// ExpandRule turns one value of each source row into rows of a child table.
+type ExpandRule struct {
+	Table     string // the child target table
+	Kind      string // an Expand* constant
+	Column    string // the source column holding the count, the list or the array
+	Separator string // ExpandList; default ","
+	Ordinal   string // child column of the element's position 1..n; default "ordinal"
+	Value     string // ExpandList, ExpandJSON: child column of the element; default "value"
+	Parent    string // child column referencing the parent row; default naming(<parent table>_id)
+	Line      int
+}
+
+// MergeRule is a target table fed by several source tables.
+type MergeRule struct {
+	Table         string   // the target table (the key under tables:)
+	From          []string // "<source>.<table>" in priority order
+	MatchOn       []string // target columns of a natural key; nil keeps every source row apart
+	Conflict      string   // a Conflict* constant; default prefer
+	Prefer        []string // ConflictPrefer: source names, best first; nil is the from order
+	Latest        string   // ConflictLatest: the target column compared
+	SourceColumn  string   // "" uses defaults.source_column
+	Database      string   // "" is the first target
+	Strategy      string   // StrategyMerge or StrategyAppend; "" is merge
+	DeleteMissing *bool
+	Line          int
 }
 
 // ColumnRule maps one source column.
@@ -96,6 +188,17 @@ type ColumnRule struct {
 	// (its primary key) or "source.Table.Column". With keys: uuid the value is
 	// rewritten to the referenced row's UUID.
 	References string
+}
+
+// Merge returns the merge rule that lists "source.table" in its from, or nil.
+func (c *Config) Merge(source, table string) *MergeRule {
+	id := source + "." + table
+	for i := range c.Merges {
+		if slices.Contains(c.Merges[i].From, id) {
+			return &c.Merges[i]
+		}
+	}
+	return nil
 }
 
 // Source returns the source called name, or nil.

@@ -16,6 +16,48 @@ type Plan struct {
 	Namespace uuid.UUID // UUIDv5 namespace of row keys
 	Tables    []*Table  // parents before children where foreign keys allow
 	Warnings  []Warning
+	// Databases lists the target databases in config order with their
+	// schemas; every Table names one of them.
+	Databases []Database
+	// Drift reports, for each target table fed by several source tables, how
+	// the sources differ and how the plan settles it.
+	Drift []Drift
+}
+
+// Database is one target database of the plan.
+type Database struct {
+	Name   string // config.Target.Name
+	Schema string
+}
+
+// Drift is the schema drift between the source tables feeding one target table.
+type Drift struct {
+	Table    string         // target table
+	Database string         // target database name
+	Missing  []MissingDrift // columns some sources lack
+	Types    []TypeDrift    // columns whose sources map to different types
+	Unused   []UnusedDrift  // source columns no mapping uses (dropped)
+}
+
+// MissingDrift is a target column a source table lacks, and what fills it.
+type MissingDrift struct {
+	Column string
+	Source string  // the table ID ("<source>.<table>") that lacks it
+	Fill   *string // the fill value; nil is NULL
+}
+
+// TypeDrift is a target column whose sources map to different types.
+type TypeDrift struct {
+	Column   string
+	Types    map[string]string // table ID -> the type its column maps to
+	Resolved string            // the target column's type
+	Why      string            // how it was chosen, e.g. "widest integer"
+}
+
+// UnusedDrift is a source column that no target column is made from.
+type UnusedDrift struct {
+	Source string // table ID
+	Column string
 }
 
 // Warning is something the user should read before migrating: a narrowing
@@ -44,11 +86,47 @@ type Table struct {
 	ChunkRows   int
 
 	Keys      string   // config.KeysUUID or config.KeysKeep
-	Strategy  string   // config.StrategyCreate or config.StrategyTruncate
+	Strategy  string   // a config.Strategy* constant
 	DependsOn []string // IDs of tables that must be loaded first (foreign keys enforced during the load)
 	Rows      int64    // the source's estimate
 	Chunks    int      // estimated chunk count
+
+	Database      string // the target database (Database.Name)
+	Schema        string // the target schema in that database
+	DeleteMissing bool   // merge, append: delete rows Sluice loaded whose source row is gone
+	// Merged is set on each source table that feeds a target table with
+	// others; the tables of one merged target share the pointer and have the
+	// same target columns, in the same order, of the same types.
+	Merged *Merged
+	// Expansion is set on a child table made by expand: each source row of
+	// SourceTable yields zero or more rows.
+	Expansion *Expansion
 }
+
+// Merged is a target table fed by several source tables.
+type Merged struct {
+	Table        string   // target table
+	Parts        []string // IDs of the tables that feed it, in from order
+	MatchOn      []string // target columns of the natural key; nil keeps every source row apart
+	Conflict     string   // a config.Conflict* constant
+	Prefer       []string // source names, best first (the from order unless prefer: says)
+	Latest       string   // config.ConflictLatest: the target column compared
+	SourceColumn string   // target column recording each row's source
+	LegacyColumn string   // target column recording the source row's legacy key (text)
+}
+
+// Expansion says how a child table's rows come from one source row.
+type Expansion struct {
+	Parent    string // ID of the table whose rows expand ("<source>.<table>")
+	Kind      string // a config.Expand* constant
+	Column    string // the source column expanded
+	Separator string // config.ExpandList
+}
+
+// HashColumn holds, in a table loaded with merge or append, the hash of the
+// row's content as Sluice last wrote it: a rerun compares it and does not
+// write a row whose content did not change.
+const HashColumn = "sluice_row_hash"
 
 // Role says how a target column's value is produced.
 type Role string
@@ -64,6 +142,27 @@ const (
 	// RoleLegacyKey keeps the legacy key: the value of the single KeyColumns
 	// column cast to Type, or KeyText of a composite key.
 	RoleLegacyKey Role = "legacy_key"
+	// RoleComputed is the value of Expr over the source row, cast to Type.
+	RoleComputed Role = "computed"
+	// RoleFill is a column of a merged target table this source lacks: the
+	// constant Default cast to Type, or NULL.
+	RoleFill Role = "fill"
+	// RoleSource is the lineage column of a merged target table: the name of
+	// the row's source (Table.Source).
+	RoleSource Role = "source"
+	// RoleMatchUUID is the row identity of a table merged on a natural key:
+	// KeyUUID(namespace, "match", <target table>, values of the target
+	// columns KeyColumns), the same whichever source the row comes from.
+	RoleMatchUUID Role = "match_uuid"
+	// RoleRowHash is HashColumn: the hash of every other column's value.
+	RoleRowHash Role = "row_hash"
+	// RoleExpandUUID is a child row's identity: KeyUUID(namespace, source,
+	// <source table>#<child table>, parent key values..., ordinal).
+	RoleExpandUUID Role = "expand_uuid"
+	// RoleOrdinal is a child row's position among its parent's, 1..n.
+	RoleOrdinal Role = "ordinal"
+	// RoleElement is a child row's element of the expanded list or array.
+	RoleElement Role = "element"
 )
 
 // Column is one target column.
@@ -77,8 +176,14 @@ type Column struct {
 	KeyColumns []string    // RoleRowUUID, RoleRefUUID, RoleLegacyKey: source columns
 	RefSource  string      // RoleRefUUID: the referenced table's source
 	RefTable   string      // RoleRefUUID: the referenced source table
-	Default    *string     // used where the source value is NULL, cast to Type
+	Default    *string     // used where the source value is NULL, cast to Type; RoleFill: the constant
 	ZeroDates  string      // config.ZeroDatesReject or config.ZeroDatesNull
+	Expr       string      // RoleComputed: the expression
+	// ResolveMatch is set on a RoleRefUUID column whose referenced table is
+	// merged on a natural key: the value computed from the legacy key is
+	// looked up in sluice.legacy_keys at load time and replaced by the
+	// matched row's identity.
+	ResolveMatch bool
 }
 
 // Index is a unique constraint or an index on target columns.
@@ -95,6 +200,10 @@ type ForeignKey struct {
 	Columns    []string
 	RefTable   string // target table name
 	RefColumns []string
+	// RefDatabase is the referenced table's database when it is another
+	// than the table's own: the reference cannot be a constraint, and is
+	// checked for orphans instead.
+	RefDatabase string
 }
 
 // Table returns the planned table with this ID ("<source>.<table>"), or nil.
