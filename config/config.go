@@ -211,6 +211,20 @@ func (c *Config) Source(name string) *Source {
 	return nil
 }
 
+// Database returns the target database called name, the first one for "",
+// or nil.
+func (c *Config) Database(name string) *Target {
+	if name == "" && len(c.Targets) > 0 {
+		return &c.Targets[0]
+	}
+	for i := range c.Targets {
+		if c.Targets[i].Name == name {
+			return &c.Targets[i]
+		}
+	}
+	return nil
+}
+
 // Rule returns the rule of source table "source.table", or nil.
 func (c *Config) Rule(source, table string) *TableRule {
 	for i := range c.Tables {

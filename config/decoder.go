@@ -19,6 +19,11 @@ type decoder struct {
 	// sources is the set of declared source names; nil when the sources
 	// section is unusable, so that tables do not each repeat that problem.
 	sources map[string]bool
+	// targetNames is the set of declared target databases, nil likewise.
+	targetNames map[string]bool
+	// badStrategy is set when defaults.strategy is invalid, so that the
+	// checks that depend on the default strategy say nothing.
+	badStrategy bool
 }
 
 func (d *decoder) fail(line int, key, format string, args ...any) {

@@ -6,10 +6,11 @@ import (
 )
 
 var (
-	defaultsKeys    = []string{"naming", "keys", "key_namespace", "legacy_column", "chunk_rows", "workers", "strategy", "zero_dates"}
+	defaultsKeys = []string{"naming", "keys", "key_namespace", "legacy_column", "chunk_rows", "workers", "strategy",
+		"zero_dates", "delete_missing", "source_column"}
 	namingValues    = []string{NamingCamel, NamingSnake, NamingKeep}
 	keysValues      = []string{KeysUUID, KeysKeep}
-	strategyValues  = []string{StrategyCreate, StrategyTruncate}
+	strategyValues  = []string{StrategyCreate, StrategyTruncate, StrategyMerge, StrategyAppend}
 	zeroDatesValues = []string{ZeroDatesReject, ZeroDatesNull}
 )
 
@@ -29,6 +30,11 @@ const (
 	DefaultStrategy     = StrategyCreate
 	DefaultZeroDates    = ZeroDatesReject
 	DefaultSchema       = "public"
+	DefaultSourceColumn = "source"
+	// An expansion's child columns and list separator.
+	DefaultOrdinalColumn   = "ordinal"
+	DefaultValueColumn     = "value"
+	DefaultExpandSeparator = ","
 )
 
 // defaults decodes the defaults section; what it leaves out stays zero until
@@ -51,11 +57,20 @@ func (d *decoder) defaults(f field) Defaults {
 			*e.dst, _ = d.enum(v, e.allowed)
 		}
 	}
+	d.badStrategy = hasKey(fs, "strategy") && out.Strategy == ""
 	if v, ok := fs["key_namespace"]; ok {
 		out.KeyNamespace, _ = d.uuidValue(v)
 	}
-	if v, ok := fs["legacy_column"]; ok {
-		out.LegacyColumn, _ = d.str(v, false)
+	for _, s := range []struct {
+		key string
+		dst *string
+	}{{"legacy_column", &out.LegacyColumn}, {"source_column", &out.SourceColumn}} {
+		if v, ok := fs[s.key]; ok {
+			*s.dst, _ = d.str(v, false)
+		}
+	}
+	if v, ok := fs["delete_missing"]; ok {
+		out.DeleteMissing, _ = d.boolean(v)
 	}
 	if v, ok := fs["chunk_rows"]; ok {
 		out.ChunkRows, _ = d.integer(v, 1, MaxChunkRows)
@@ -75,7 +90,16 @@ func applyDefaults(c *Config) {
 	setString(&df.LegacyColumn, DefaultLegacyColumn)
 	setString(&df.Strategy, DefaultStrategy)
 	setString(&df.ZeroDates, DefaultZeroDates)
-	setString(&c.Target.Schema, DefaultSchema)
+	setString(&df.SourceColumn, DefaultSourceColumn)
+	for i := range c.Targets {
+		setString(&c.Targets[i].Schema, DefaultSchema)
+	}
+	if len(c.Targets) > 0 {
+		c.Target = c.Targets[0]
+	}
+	for i := range c.Tables {
+		applyExpandDefaults(c.Tables[i].Expand)
+	}
 	if df.KeyNamespace == uuid.Nil {
 		df.KeyNamespace = sluice.DefaultNamespace
 	}
@@ -85,6 +109,25 @@ func applyDefaults(c *Config) {
 	if df.Workers == 0 {
 		df.Workers = DefaultWorkers
 	}
+}
+
+// applyExpandDefaults names the child columns an expansion left unnamed.
+func applyExpandDefaults(rules []ExpandRule) {
+	for i := range rules {
+		r := &rules[i]
+		setString(&r.Ordinal, DefaultOrdinalColumn)
+		if r.Kind == ExpandList {
+			setString(&r.Separator, DefaultExpandSeparator)
+		}
+		if r.Kind != ExpandCount {
+			setString(&r.Value, DefaultValueColumn)
+		}
+	}
+}
+
+func hasKey(fs map[string]field, key string) bool {
+	_, ok := fs[key]
+	return ok
 }
 
 func setString(dst *string, value string) {

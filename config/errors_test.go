@@ -42,11 +42,11 @@ func TestParseErrors(t *testing.T) {
 		want []string
 	}{
 		{"unknown top-level key", header + "tabels: {}\n", []string{
-			`sluice.yaml:5: unknown key "tabels"; did you mean "tables"? (allowed: version, sources, target, defaults, tables)`}},
+			`sluice.yaml:5: unknown key "tabels"; did you mean "tables"? (allowed: version, sources, target, targets, defaults, tables)`}},
 		{"unknown defaults key", header + "defaults:\n  chunk_row: 5\n", []string{
-			`sluice.yaml:6: defaults: unknown key "chunk_row"; did you mean "chunk_rows"? (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates)`}},
+			`sluice.yaml:6: defaults: unknown key "chunk_row"; did you mean "chunk_rows"? (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column)`}},
 		{"unknown key without a close match", header + "defaults:\n  colour: red\n", []string{
-			`sluice.yaml:6: defaults: unknown key "colour" (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates)`}},
+			`sluice.yaml:6: defaults: unknown key "colour" (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column)`}},
 		{"unknown column key", header + "tables:\n  clinical.Patients:\n    columns:\n      Notes: {rename: notes}\n", []string{
 			`sluice.yaml:8: tables.clinical.Patients.columns.Notes: unknown key "rename"; did you mean "name"? (allowed: name, type, drop, default, references)`}},
 		{"unknown source key", "version: 1\nsources:\n  clinical: {uri: \"mysql://a@b/c\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{
@@ -76,13 +76,13 @@ func TestParseErrors(t *testing.T) {
 			`sluice.yaml:1: version: required key is missing`}},
 		{"missing sources and target", "version: 1\n", []string{
 			`sluice.yaml:1: sources: required key is missing`,
-			`sluice.yaml:1: target: required key is missing`}},
+			`sluice.yaml:1: target: required key is missing (or targets:, for several databases)`}},
 		{"missing target url", "version: 1\nsources:\n  clinical: {url: \"mysql://a@b/c\"}\ntarget:\n  schema: app\n", []string{
 			`sluice.yaml:4: target.url: required key is missing`}},
 		{"empty file", "", []string{
 			`sluice.yaml: version: required key is missing`,
 			`sluice.yaml: sources: required key is missing`,
-			`sluice.yaml: target: required key is missing`}},
+			`sluice.yaml: target: required key is missing (or targets:, for several databases)`}},
 		{"file not a mapping", "- version\n", []string{
 			`sluice.yaml:1: expected a mapping, got a list`}},
 		{"unsupported version", strings.Replace(header, "version: 1", "version: 2", 1), []string{
@@ -99,8 +99,8 @@ func TestParseErrors(t *testing.T) {
 			`sluice.yaml:6: defaults.naming: unknown value "snake"; did you mean "snake_case"? (allowed: camelCase, snake_case, keep)`}},
 		{"enum keys", header + "defaults:\n  keys: int\n", []string{
 			`sluice.yaml:6: defaults.keys: unknown value "int" (allowed: uuid, keep)`}},
-		{"enum strategy", header + "defaults:\n  strategy: append\n", []string{
-			`sluice.yaml:6: defaults.strategy: unknown value "append" (allowed: create, truncate)`}},
+		{"enum strategy", header + "defaults:\n  strategy: upsert\n", []string{
+			`sluice.yaml:6: defaults.strategy: unknown value "upsert" (allowed: create, truncate, merge, append)`}},
 		{"enum zero_dates", header + "defaults:\n  zero_dates: nul\n", []string{
 			`sluice.yaml:6: defaults.zero_dates: unknown value "nul"; did you mean "null"? (allowed: reject, null)`}},
 		{"enum zero_dates unquoted null", header + "defaults:\n  zero_dates: null\n", []string{
@@ -112,7 +112,7 @@ func TestParseErrors(t *testing.T) {
 		{"nil key_namespace", header + "defaults:\n  key_namespace: 00000000-0000-0000-0000-000000000000\n", []string{
 			`sluice.yaml:6: defaults.key_namespace: must not be the nil UUID`}},
 		{"table key without a dot", header + "tables:\n  Patients: {skip: true}\n", []string{
-			`sluice.yaml:6: tables: table key "Patients" is not "<source>.<table>"`}},
+			`sluice.yaml:6: tables.Patients: a merged target table needs from:, the "<source>.<table>" it merges; did you mean "clinical.Patients"?`}},
 		{"table key with an empty table", header + "tables:\n  clinical.: {skip: true}\n", []string{
 			`sluice.yaml:6: tables: table key "clinical." is not "<source>.<table>"`}},
 		{"table key of an undeclared source", header + "tables:\n  clinicl.Patients: {skip: true}\n", []string{

@@ -14,8 +14,14 @@ func FuzzParse(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
+	merge, err := os.ReadFile("testdata/merge.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
 	for _, seed := range []string{
-		string(full), header, "",
+		string(full), string(merge), header, "", pair,
+		mergeHeader + "  p: {from: [east.A, east.B, wst.C], prefer: [west], latest: x, manual: true}\n  east.A: {target: q, fill: {a: ~}}\n",
+		mergeHeader + "  east.A:\n    expand: {t: {count: N, list: L, separator: \"\"}}\n    computed: {c: {expr: ${E}}}\n",
 		header + "tables:\n  clinical.A:\n    columns:\n      X: {drop: true, name: x}\n",
 		"a: &x {b: *x}\ntables: &t {s.t: *t}\n",
 		"version: ${V:-1}\nsources: {a: {url: \"${U\"}}\n",
@@ -25,7 +31,8 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		cfg, err := Parse(strings.NewReader(text), "f.yaml")
 		if err == nil {
-			if cfg == nil || cfg.Version != 1 || len(cfg.Sources) == 0 || cfg.Target.URL == "" {
+			if cfg == nil || cfg.Version != 1 || len(cfg.Sources) == 0 || len(cfg.Targets) == 0 ||
+				cfg.Target != cfg.Targets[0] || cfg.Target.URL == "" {
 				t.Fatalf("accepted an incomplete config: %+v", cfg)
 			}
 			return

@@ -36,7 +36,10 @@ func TestParseFull(t *testing.T) {
 			{Name: "pharmacy", URL: "sqlite:///data/pharmacy.db", Line: 7},
 			{Name: "north", URL: "postgresql://reader:unused@db2:5432/north?schema=public", Line: 9},
 		},
-		Target: Target{URL: "postgres://sluice:t0p@pg.internal:5432/platform", Schema: "platform", Line: 12},
+		Target: Target{Name: "target", URL: "postgres://sluice:t0p@pg.internal:5432/platform", Schema: "platform", Line: 12},
+		Targets: []Target{
+			{Name: "target", URL: "postgres://sluice:t0p@pg.internal:5432/platform", Schema: "platform", Line: 12},
+		},
 		Defaults: Defaults{
 			Naming:       NamingCamel,
 			Keys:         KeysUUID,
@@ -46,6 +49,7 @@ func TestParseFull(t *testing.T) {
 			Workers:      8,
 			Strategy:     StrategyTruncate,
 			ZeroDates:    ZeroDatesNull,
+			SourceColumn: "source",
 		},
 		Tables: []TableRule{
 			{
@@ -84,13 +88,14 @@ func TestParseDefaults(t *testing.T) {
 	want := Defaults{
 		Naming: NamingSnake, Keys: KeysKeep, KeyNamespace: sluice.DefaultNamespace,
 		LegacyColumn: "legacy_id", ChunkRows: 20000, Workers: 4,
-		Strategy: StrategyCreate, ZeroDates: ZeroDatesReject,
+		Strategy: StrategyCreate, ZeroDates: ZeroDatesReject, SourceColumn: "source",
 	}
 	if got.Defaults != want {
 		t.Errorf("defaults = %+v, want %+v", got.Defaults, want)
 	}
-	if got.Target.Schema != "public" {
-		t.Errorf("target schema = %q, want public", got.Target.Schema)
+	wantTarget := Target{Name: DefaultTargetName, URL: "postgres://sluice:pw@pg/platform", Schema: "public", Line: 4}
+	if got.Target != wantTarget || !reflect.DeepEqual(got.Targets, []Target{wantTarget}) {
+		t.Errorf("target = %+v, targets = %+v; want %+v once", got.Target, got.Targets, wantTarget)
 	}
 	if got.Tables != nil {
 		t.Errorf("tables = %+v, want none", got.Tables)

@@ -7,9 +7,8 @@ import (
 )
 
 var (
-	rootKeys   = []string{"version", "sources", "target", "defaults", "tables"}
+	rootKeys   = []string{"version", "sources", "target", "targets", "defaults", "tables"}
 	sourceKeys = []string{"url"}
-	targetKeys = []string{"url", "schema"}
 
 	sourceSchemes = []string{"mysql", "postgres", "postgresql", "sqlite"}
 	targetSchemes = []string{"postgres", "postgresql"}
@@ -28,14 +27,12 @@ func (d *decoder) config(root field) *Config {
 	if f, ok := d.require(fs, root, "sources"); ok {
 		cfg.Sources = d.sourceList(f)
 	}
-	if f, ok := d.require(fs, root, "target"); ok {
-		cfg.Target = d.target(f)
-	}
+	cfg.Targets = d.targets(root, fs)
 	if f, ok := fs["defaults"]; ok {
 		cfg.Defaults = d.defaults(f)
 	}
 	if f, ok := fs["tables"]; ok {
-		cfg.Tables = d.tables(f)
+		cfg.Tables, cfg.Merges = d.tables(f, cfg.Defaults)
 	}
 	return cfg
 }
@@ -78,19 +75,6 @@ func (d *decoder) source(f field) Source {
 	return s
 }
 
-func (d *decoder) target(f field) Target {
-	t := Target{Line: f.line}
-	fs, ok := d.object(f, targetKeys)
-	if !ok {
-		return t
-	}
-	t.URL = d.requiredURL(fs, f, targetSchemes)
-	if s, ok := fs["schema"]; ok {
-		t.Schema, _ = d.str(s, false)
-	}
-	return t
-}
-
 func (d *decoder) requiredURL(fs map[string]field, parent field, schemes []string) string {
 	u, ok := d.require(fs, parent, "url")
 	if !ok {
@@ -114,9 +98,14 @@ func (d *decoder) url(f field, schemes []string) string {
 }
 
 // orList writes "a, b or c".
-func orList(words []string) string {
+func orList(words []string) string { return wordList(words, " or ") }
+
+// andList writes "a, b and c".
+func andList(words []string) string { return wordList(words, " and ") }
+
+func wordList(words []string, last string) string {
 	if len(words) < 2 {
 		return strings.Join(words, "")
 	}
-	return strings.Join(words[:len(words)-1], ", ") + " or " + words[len(words)-1]
+	return strings.Join(words[:len(words)-1], ", ") + last + words[len(words)-1]
 }
