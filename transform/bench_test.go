@@ -38,3 +38,45 @@ func BenchmarkApplyValues(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkApplyMerged transforms a row of a merged table: its natural-key
+// UUID, legacy key, source, two values, two fills and the content hash.
+func BenchmarkApplyMerged(b *testing.B) {
+	pt := west()
+	r := compile(b, pt)
+	src, dst := []any{int64(7), "1001", "Ada Lovelace"}, make([]any, len(pt.Columns))
+	b.ReportAllocs()
+	for b.Loop() {
+		if rej := r.Apply(src, dst); rej != nil {
+			b.Fatal(rej.Reason)
+		}
+	}
+}
+
+// BenchmarkApplyComputed transforms the east part of the same table, whose
+// full name is the expression First + " " + Last.
+func BenchmarkApplyComputed(b *testing.B) {
+	pt := east()
+	r := compile(b, pt)
+	src, dst := []any{int64(1), int64(1001), "Ada", "Lovelace", "555"}, make([]any, len(pt.Columns))
+	b.ReportAllocs()
+	for b.Loop() {
+		if rej := r.Apply(src, dst); rej != nil {
+			b.Fatal(rej.Reason)
+		}
+	}
+}
+
+// BenchmarkExpandList makes the 5 child rows of a list "a; b; c; d; e".
+func BenchmarkExpandList(b *testing.B) {
+	r := compile(b, tags())
+	src := clinic(nil, "a; b; c; d; e", nil)
+	out := make([][]any, 0, 5)
+	b.ReportAllocs()
+	for b.Loop() {
+		var rej *Reject
+		if out, rej = r.Expand(src, out[:0]); rej != nil {
+			b.Fatal(rej.Reason)
+		}
+	}
+}

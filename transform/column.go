@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/cast"
+	"github.com/sluicedb/sluice/compute"
 	"github.com/sluicedb/sluice/plan"
 )
 
@@ -16,37 +17,87 @@ type column struct {
 	role    plan.Role
 	notNull bool
 	src     int      // RoleValue and a single-column RoleLegacyKey: the value's index in src
-	keys    []int    // the key columns' indexes in src
+	keys    []int    // the key columns' indexes in src (in dst for RoleMatchUUID)
 	keyName []string // their names, for reasons
 	scratch []any    // the current row's key values
 	hasher  sluice.KeyHasher
-	cast    cast.Func // RoleValue, RoleLegacyKey
-	def     any       // RoleValue: the cast default, used where the source is NULL
+	cast    cast.Func // RoleValue, RoleLegacyKey, RoleOrdinal, RoleElement
+	def     any       // RoleValue, RoleComputed: the cast default, used where the value is NULL; RoleFill, RoleSource: the constant
 	hasDef  bool
 	ns      uuid.UUID
 	source  string // whose identity a UUID is: "<source>.<table>"
 	table   string
+	program *compute.Program // RoleComputed
+	results resultCasts      // RoleComputed
+	inputs  []int            // RoleComputed: the indexes in src of the columns the expression reads
+	hash    *rowHash         // RoleRowHash
+	cur     *current         // RoleExpandUUID, RoleOrdinal, RoleElement: the child row being made
 }
 
-func compileColumn(t *plan.Table, c *plan.Column, index map[string]int, ns uuid.UUID) (column, error) {
-	col := column{name: c.Name, role: c.Role, notNull: c.NotNull, ns: ns}
+// phase is when the column is computed: values (0), natural-key UUIDs made
+// of them (1), the content hash made of all the others (2).
+func (c *column) phase() int {
+	switch c.role {
+	case plan.RoleMatchUUID:
+		return 1
+	case plan.RoleRowHash:
+		return 2
+	}
+	return 0
+}
+
+// compiler holds what compiling a table's columns needs.
+type compiler struct {
+	t      *plan.Table
+	ns     uuid.UUID
+	index  map[string]int // source column -> its index in src
+	target map[string]int // target column -> its index in dst
+	cur    *current
+}
+
+func newCompiler(t *plan.Table, ns uuid.UUID) *compiler {
+	c := &compiler{t: t, ns: ns, index: make(map[string]int, len(t.ReadColumns)),
+		target: make(map[string]int, len(t.Columns)), cur: &current{}}
+	for i, name := range t.ReadColumns {
+		c.index[name] = i
+	}
+	for i := range t.Columns {
+		c.target[t.Columns[i].Name] = i
+	}
+	return c
+}
+
+func (cc *compiler) column(c *plan.Column) (column, error) {
+	col := column{name: c.Name, role: c.Role, notNull: c.NotNull, ns: cc.ns}
 	switch c.Role {
 	case plan.RoleValue:
-		return col, col.compileValue(c, index)
+		return col, col.compileValue(c, cc.index)
 	case plan.RoleRowUUID:
-		col.source, col.table = t.Source, t.SourceTable
-		return col, col.compileKeys(c.KeyColumns, index)
+		col.source, col.table = cc.t.Source, cc.t.SourceTable
+		return col, col.compileKeys(c.KeyColumns, cc.index)
 	case plan.RoleRefUUID:
-		col.source, col.table = c.RefSource, c.RefTable
-		if col.table == "" {
-			return col, errors.New("no referenced table")
-		}
-		if col.source == "" {
-			col.source = t.Source // a reference inside the same source
-		}
-		return col, col.compileKeys(c.KeyColumns, index)
+		return col, col.compileRef(cc.t, c, cc.index)
 	case plan.RoleLegacyKey:
-		return col, col.compileLegacy(c, index)
+		return col, col.compileLegacy(c, cc.index)
+	}
+	return cc.newRole(col, c)
+}
+
+// newRole compiles the roles of merged, computed and expanded tables.
+func (cc *compiler) newRole(col column, c *plan.Column) (column, error) {
+	switch c.Role {
+	case plan.RoleComputed:
+		return col, cc.computed(&col, c)
+	case plan.RoleFill:
+		return col, col.compileFill(c)
+	case plan.RoleSource:
+		return col, col.compileConstant(cc.t.Source, c)
+	case plan.RoleMatchUUID:
+		return col, cc.match(&col, c)
+	case plan.RoleRowHash:
+		return col, cc.rowHash(&col)
+	case plan.RoleExpandUUID, plan.RoleOrdinal, plan.RoleElement:
+		return col, cc.child(&col, c)
 	}
 	return col, fmt.Errorf("unknown role %q", c.Role)
 }
@@ -79,6 +130,17 @@ func (col *column) compileDefault(c *plan.Column) error {
 	}
 	col.hasDef = true
 	return nil
+}
+
+func (col *column) compileRef(t *plan.Table, c *plan.Column, index map[string]int) error {
+	col.source, col.table = c.RefSource, c.RefTable
+	if col.table == "" {
+		return errors.New("no referenced table")
+	}
+	if col.source == "" {
+		col.source = t.Source // a reference inside the same source
+	}
+	return col.compileKeys(c.KeyColumns, index)
 }
 
 func (col *column) compileKeys(names []string, index map[string]int) error {

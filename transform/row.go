@@ -1,6 +1,8 @@
-// Package transform turns one source row into one target row, as a plan.Table
+// Package transform turns one source row into target rows, as a plan.Table
 // says: each target column is a cast source value, the row's deterministic
-// UUID, a foreign key's UUID, or the legacy key.
+// UUID, a foreign key's UUID, the legacy key, a computed expression, a
+// constant of a merged table, a natural-key UUID or the row's content hash;
+// an expansion table makes zero or more child rows of each source row.
 //
 // It is pure, and built for the hot path: Compile resolves every name to an
 // index once, so Apply does no map lookups and allocates nothing but the
@@ -23,39 +25,71 @@ type Reject struct {
 }
 
 // Row transforms the rows of one planned table. A Row keeps per-row scratch
-// space for key values, so it is not safe for concurrent use: compile one
-// per goroutine.
+// space for key values, expressions and hashes, so it is not safe for
+// concurrent use: compile one per goroutine.
 type Row struct {
-	width int // len(ReadColumns): the values Apply expects
+	id    string // the table's ID, for reasons
+	width int    // len(ReadColumns): the values Apply expects
 	cols  []column
+	// order lists the columns in the order they are computed: the values
+	// first, then the natural-key UUIDs (made of the row's own values), then
+	// the content hash (made of all the others).
+	order     []int
+	expansion *expansion // nil unless the table is an expansion
+	cur       *current   // the child row being expanded
+	identity
 }
 
 // Compile prepares the transformation of t's rows, with ns the UUIDv5
 // namespace of row keys.
 func Compile(t *plan.Table, ns uuid.UUID) (*Row, error) {
-	index := make(map[string]int, len(t.ReadColumns))
-	for i, name := range t.ReadColumns {
-		index[name] = i
-	}
-	r := &Row{width: len(t.ReadColumns), cols: make([]column, len(t.Columns))}
+	c := newCompiler(t, ns)
+	r := &Row{id: t.ID, width: len(t.ReadColumns), cols: make([]column, len(t.Columns)), cur: c.cur}
 	for i := range t.Columns {
-		c, err := compileColumn(t, &t.Columns[i], index, ns)
+		col, err := c.column(&t.Columns[i])
 		if err != nil {
 			return nil, fmt.Errorf("compile %s column %s: %w", t.ID, t.Columns[i].Name, err)
 		}
-		r.cols[i] = c
+		r.cols[i] = col
 	}
+	r.order = computeOrder(r.cols)
+	var err error
+	if r.expansion, err = c.expansion(); err != nil {
+		return nil, fmt.Errorf("compile %s expansion: %w", t.ID, err)
+	}
+	r.identity = newIdentity(t, ns, r.cols)
 	return r, nil
+}
+
+// computeOrder puts every column after the columns its value is made of.
+func computeOrder(cols []column) []int {
+	order := make([]int, 0, len(cols))
+	for phase := range 3 {
+		for i := range cols {
+			if cols[i].phase() == phase {
+				order = append(order, i)
+			}
+		}
+	}
+	return order
 }
 
 // Apply fills dst (one value per target column) from src (one source row, in
 // ReadColumns order). It returns nil, or the first column that cannot load.
+// An expansion table's rows come from Expand instead.
 func (r *Row) Apply(src []any, dst []any) *Reject {
+	if r.expansion != nil {
+		return &Reject{Reason: fmt.Sprintf("%s is an expansion, whose source rows each make 0..n rows: use Expand, not Apply", r.id)}
+	}
+	return r.fill(src, dst)
+}
+
+func (r *Row) fill(src []any, dst []any) *Reject {
 	if len(src) != r.width || len(dst) != len(r.cols) {
 		return &Reject{Reason: fmt.Sprintf("row of %d values into %d target columns, want %d and %d", len(src), len(dst), r.width, len(r.cols))}
 	}
-	for i := range r.cols {
-		v, rej := r.cols[i].value(src)
+	for _, i := range r.order {
+		v, rej := r.cols[i].value(src, dst)
 		if rej != nil {
 			return rej
 		}

@@ -218,7 +218,8 @@ func TestCompileErrors(t *testing.T) {
 		"compile crm.Shipments column id: no key columns":                                                                  func(p *plan.Table) { p.Columns[0].KeyColumns = nil },
 		`compile crm.Shipments column total: cast decimal to "money(2)": modifiers of type money are not supported`:        func(p *plan.Table) { p.Columns[6].Type = "money(2)" },
 		`compile crm.Shipments column fragile: cast default "maybe": "maybe" is not a boolean (0, 1, true, false, t or f)`: func(p *plan.Table) { p.Columns[8].Default = ptr("maybe") },
-		`compile crm.Shipments column note: unknown role "computed"`:                                                       func(p *plan.Table) { p.Columns[5].Role = "computed" },
+		`compile crm.Shipments column note: unknown role "derived"`:                                                        func(p *plan.Table) { p.Columns[5].Role = "derived" },
+		`compile crm.Shipments column note: no expression`:                                                                 func(p *plan.Table) { p.Columns[5].Role = plan.RoleComputed },
 	}
 	for want, breakIt := range cases {
 		pt := shipments()

@@ -5,8 +5,9 @@ import (
 	"github.com/sluicedb/sluice/plan"
 )
 
-// value produces the column's value for one source row.
-func (c *column) value(src []any) (any, *Reject) {
+// value produces the column's value for one source row; dst holds the
+// values of the columns computed before it.
+func (c *column) value(src, dst []any) (any, *Reject) {
 	var v any
 	var rej *Reject
 	switch c.role {
@@ -18,11 +19,33 @@ func (c *column) value(src []any) (any, *Reject) {
 		v = c.refUUID(src)
 	case plan.RoleLegacyKey:
 		v, rej = c.legacyKey(src)
+	default:
+		v, rej = c.newValue(src, dst)
 	}
 	if rej == nil && v == nil && c.notNull {
 		rej = &Reject{Column: c.name, Raw: c.raw(src), Reason: "NULL in a NOT NULL column"}
 	}
 	return v, rej
+}
+
+// newValue produces the values of the roles of merged, computed and
+// expanded tables.
+func (c *column) newValue(src, dst []any) (any, *Reject) {
+	switch c.role {
+	case plan.RoleComputed:
+		return c.computed(src)
+	case plan.RoleFill, plan.RoleSource:
+		return c.def, nil
+	case plan.RoleMatchUUID:
+		return c.matchUUID(dst)
+	case plan.RoleRowHash:
+		return c.hash.sum(dst), nil
+	case plan.RoleExpandUUID:
+		return c.expandUUID(src)
+	case plan.RoleOrdinal:
+		return c.ordinal()
+	}
+	return c.element() // plan.RoleElement
 }
 
 func (c *column) castValue(raw any) (any, *Reject) {
@@ -80,13 +103,24 @@ func (c *column) legacyKey(src []any) (any, *Reject) {
 	return v, nil
 }
 
-// raw is what a reject of this column shows: the source value, or the key.
+// raw is what a reject of this column shows: the source value, the key, or
+// what an expression read.
 func (c *column) raw(src []any) any {
-	if c.role == plan.RoleValue {
+	switch c.role {
+	case plan.RoleValue:
 		return src[c.src]
+	case plan.RoleComputed:
+		return c.inputText(src)
+	case plan.RoleRowUUID, plan.RoleRefUUID, plan.RoleLegacyKey, plan.RoleExpandUUID:
+		return c.keyRaw(src)
 	}
+	return nil
+}
+
+func (c *column) keyRaw(src []any) any {
 	if len(c.keys) == 1 {
 		return src[c.keys[0]]
 	}
-	return sluice.KeyText(c.scratch)
+	c.gather(src)
+	return sluice.KeyText(c.scratch[:len(c.keys)])
 }
