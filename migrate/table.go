@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/google/uuid"
+
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/target"
@@ -23,6 +25,10 @@ type chunk struct {
 	keys     [][]any // each loaded row's key, for a reject the target makes
 	ordinals []int   // each loaded row's position in the chunk
 	rejects  []target.Reject
+	// identities are each loaded row's legacy identity, for a part of a
+	// table merged on a natural key (see target.ChunkLoad.Identities).
+	identities []uuid.UUID
+	identify   bool // compute identities
 }
 
 // loadTable copies one table (resuming after its last committed chunk),
@@ -35,6 +41,9 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 	}
 	if j.state == target.StatePending || j.state == target.StateLoading {
 		if err := r.copyTable(ctx, j); err != nil {
+			return res, err
+		}
+		if _, err := r.deleteMissing(ctx, j); err != nil {
 			return res, err
 		}
 		if err := r.tgt.SetTableState(ctx, t.ID, j.generation, target.StateLoaded, ""); err != nil {
@@ -69,6 +78,10 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 // the table indexed.
 func (r *runner) index(ctx context.Context, j *job) error {
 	t, schema := j.table, r.plan.Schema
+	if j.merge != nil && j.merge.Mode != target.MergeInsert {
+		// A merge writes through keys that exist already.
+		return r.tgt.Index(ctx, t.ID, j.generation, nil)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(r.opt.Workers)
 	for _, stmt := range plan.BuildIndexes(schema, t) {
@@ -99,7 +112,7 @@ func (r *runner) copyTable(ctx context.Context, j *job) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		defer close(chunks)
-		return r.readChunks(gctx, t, row, next, chunks)
+		return r.readChunks(gctx, j, row, next, chunks)
 	})
 	g.Go(func() error { return r.loadChunks(gctx, j, chunks) })
 	return g.Wait()
@@ -133,10 +146,11 @@ func (r *runner) resumePoint(ctx context.Context, j *job) (position, bool, error
 	return p, t.Key == nil, nil
 }
 
-func (r *runner) readChunks(ctx context.Context, t *plan.Table, row *transform.Row, p position, out chan<- *chunk) error {
+func (r *runner) readChunks(ctx context.Context, j *job, row *transform.Row, p position, out chan<- *chunk) error {
+	t := j.table
 	after, no := p.after, p.chunkNo
 	for {
-		c, err := r.readChunk(ctx, t, row, after, no)
+		c, err := r.readChunk(ctx, j, row, after, no)
 		if err != nil {
 			return err
 		}
@@ -170,6 +184,7 @@ func (r *runner) loadChunks(ctx context.Context, j *job, in <-chan *chunk) error
 			Schema: r.plan.Schema, Table: t.Name, Columns: cols,
 			Rows: c.rows, KeyOf: c.keyOf, Rejects: c.rejects,
 			AfterKey: c.after, LastKey: c.last, RowsRead: c.read,
+			Merge: j.merge, Identities: c.identities,
 		})
 		if err != nil {
 			return fmt.Errorf("load %s chunk %d (keys after %s): %w", t.ID, c.no, keyLabel(c.after), err)

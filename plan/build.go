@@ -32,6 +32,8 @@ type builder struct {
 	list    []*tableState // source order: schemas as given, tables as introspected
 	errs    config.Errors
 	warns   []Warning
+	merges  []*mergeState          // config order
+	mergeOf map[string]*mergeState // by part ID
 }
 
 // tableState is one planned table with what planning it needs.
@@ -41,15 +43,24 @@ type tableState struct {
 	rule   *config.TableRule // nil when the config has none
 	legacy string            // the legacy key column's name
 	fks    []sourceFK
+	// reads are source columns read for something other than a target
+	// column's Source or KeyColumns: an expression's variables, the column
+	// an expansion splits.
+	reads []string
+	// expand is set on an expansion's child table: its rule locates the
+	// child's problems, and src is the parent's source table.
+	expand *config.ExpandRule
+	merge  *mergeState // set on a part of a merged table
 }
 
 func newBuilder(cfg *config.Config, schemas []*sluice.Schema) *builder {
-	return &builder{cfg: cfg, set: resolve(cfg), schemas: schemas, states: map[string]*tableState{}}
+	return &builder{cfg: cfg, set: resolve(cfg), schemas: schemas, states: map[string]*tableState{}, mergeOf: map[string]*mergeState{}}
 }
 
 // build runs every step; each later step relies on the earlier ones having
 // run for every table (a foreign key needs its referenced table's keys).
 func (b *builder) build() *Plan {
+	b.checkMerges()
 	b.checkRules()
 	for _, s := range b.schemas {
 		for i := range s.Tables {
@@ -62,8 +73,17 @@ func (b *builder) build() *Plan {
 	for _, st := range b.list {
 		b.planForeignKeys(st)
 	}
+	b.planExpansions()
+	for _, ms := range b.merges {
+		b.unify(ms)
+	}
+	b.settleStrategies()
+	b.resolveMatches()
 	b.finish()
-	return &Plan{Schema: b.set.schema, Namespace: b.set.namespace, Tables: b.loadOrder(), Warnings: b.warns}
+	return &Plan{
+		Schema: b.set.schema, Namespace: b.set.namespace, Tables: b.loadOrder(), Warnings: b.warns,
+		Databases: b.set.databases, Drift: b.drift(),
+	}
 }
 
 // finish checks names and completes what depends on the final columns.
@@ -73,6 +93,11 @@ func (b *builder) finish() {
 		b.planIndexes(st)
 		b.checkColumnNames(st)
 		st.t.ReadColumns = readColumns(st)
+		st.t.ReadTypes = readTypes(st)
+	}
+	for _, ms := range b.merges {
+		b.mergeIndexes(ms)
+		b.unusedDrift(ms)
 	}
 	b.nameConstraints()
 }
@@ -95,8 +120,11 @@ func lineOrder(line int) int {
 // so that a Config built in code without a parser plans the same way.
 type settings struct {
 	naming, keys, legacy, strategy, zeroDates, schema string
+	sourceColumn                                      string
+	deleteMissing                                     bool
 	chunkRows                                         int
 	namespace                                         uuid.UUID
+	databases                                         []Database // the first is the default
 }
 
 func resolve(cfg *config.Config) settings {
@@ -104,9 +132,11 @@ func resolve(cfg *config.Config) settings {
 	s := settings{
 		naming: or(d.Naming, config.NamingSnake), keys: or(d.Keys, config.KeysKeep),
 		legacy: or(d.LegacyColumn, "legacy_id"), strategy: or(d.Strategy, config.StrategyCreate),
-		zeroDates: or(d.ZeroDates, config.ZeroDatesReject), schema: or(cfg.Target.Schema, "public"),
-		chunkRows: d.ChunkRows, namespace: d.KeyNamespace,
+		zeroDates: or(d.ZeroDates, config.ZeroDatesReject), sourceColumn: or(d.SourceColumn, "source"),
+		deleteMissing: d.DeleteMissing, chunkRows: d.ChunkRows, namespace: d.KeyNamespace,
+		databases: databases(cfg),
 	}
+	s.schema = s.databases[0].Schema
 	if s.chunkRows <= 0 {
 		s.chunkRows = 20000
 	}

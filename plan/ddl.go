@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -154,10 +155,19 @@ func DropForeignKeys(schema string, p *Plan) []string {
 	})
 }
 
+// eachForeignKey writes a statement per constraint: once for the parts of
+// a merged table, which share theirs, and none for a reference to another
+// database, which cannot be a constraint (it is checked for orphans).
 func eachForeignKey(p *Plan, stmt func(*Table, ForeignKey) string) []string {
 	var stmts []string
+	done := map[string]bool{}
 	for _, t := range p.Tables {
 		for _, fk := range t.ForeignKeys {
+			key := t.Database + "." + t.Name + "." + fk.Name
+			if fk.RefDatabase != "" || done[key] {
+				continue
+			}
+			done[key] = true
 			stmts = append(stmts, stmt(t, fk))
 		}
 	}
@@ -170,9 +180,11 @@ func Truncate(schema string, tables []*Table) string {
 	if len(tables) == 0 {
 		return ""
 	}
-	names := make([]string, len(tables))
-	for i, t := range tables {
-		names[i] = qualified(schema, t.Name)
+	var names []string
+	for _, t := range tables {
+		if name := qualified(schema, t.Name); !slices.Contains(names, name) {
+			names = append(names, name) // the parts of a merged table are one table
+		}
 	}
 	return "TRUNCATE TABLE " + strings.Join(names, ", ") + ";"
 }

@@ -64,15 +64,16 @@ func TestGoldenRender(t *testing.T) {
 	}
 }
 
-// ddlScript is every statement of a run, in execution order.
+// ddlScript is every statement of a run, in execution order; the parts of
+// a merged table create and index it once.
 func ddlScript(p *Plan) string {
 	stmts := []string{CreateSchema(p.Schema)}
-	for _, t := range p.Tables {
+	for _, t := range distinctTables(p.Tables) {
 		stmts = append(stmts, CreateTable(p.Schema, t))
 	}
 	stmts = append(stmts, DropForeignKeys(p.Schema, p)...)
 	stmts = append(stmts, Truncate(p.Schema, p.Tables))
-	for _, t := range p.Tables {
+	for _, t := range distinctTables(p.Tables) {
 		stmts = append(stmts, PostLoad(p.Schema, t)...)
 	}
 	stmts = append(stmts, AddForeignKeys(p.Schema, p)...)

@@ -23,6 +23,8 @@ const compositeUUIDColumn = "id"
 func (b *builder) applyKeys(st *tableState) {
 	pk := st.src.PrimaryKey
 	switch {
+	case st.merge != nil:
+		b.mergedKeys(st)
 	case st.t.Keys != config.KeysUUID:
 		st.t.PrimaryKey = st.targetNames(pk)
 	case len(pk) == 1:
@@ -88,7 +90,7 @@ func (b *builder) rewriteSingleFK(st, ref *tableState, f sourceFK) {
 		Name: c.Name, Type: "uuid", NotNull: c.NotNull, Role: RoleRefUUID, SourceType: c.SourceType, KeyColumns: []string{col},
 		RefSource: ref.t.Source, RefTable: ref.t.SourceTable, Default: c.Default, ZeroDates: c.ZeroDates,
 	}
-	st.t.addForeignKey(ForeignKey{Columns: []string{c.Name}, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey})
+	st.t.addForeignKey(ForeignKey{Columns: []string{c.Name}, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey, RefDatabase: refDatabase(st, ref)})
 }
 
 // canRewrite reports the cases where a column cannot hold the referenced
@@ -136,7 +138,7 @@ func (b *builder) rewriteCompositeFK(st, ref *tableState, f sourceFK) {
 		RefSource: ref.t.Source, RefTable: ref.t.SourceTable,
 	}
 	st.t.Columns = slices.Insert(st.t.Columns, st.t.afterColumns(f.Columns), c)
-	st.t.addForeignKey(ForeignKey{Columns: []string{name}, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey})
+	st.t.addForeignKey(ForeignKey{Columns: []string{name}, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey, RefDatabase: refDatabase(st, ref)})
 }
 
 // afterColumns is the position right after the last target column made from
@@ -180,7 +182,7 @@ func (t *Table) columnIndex(src string) int {
 // value, or the uuid that replaced it (the row's or a reference's).
 func (t *Table) columnFor(src string) *Column {
 	for i, c := range t.Columns {
-		single := len(c.KeyColumns) == 1 && c.KeyColumns[0] == src
+		single := len(c.KeyColumns) == 1 && c.KeyColumns[0] == src && c.Role != RoleMatchUUID
 		if (c.Role == RoleValue && c.Source == src) || (single && c.Role != RoleLegacyKey) {
 			return &t.Columns[i]
 		}
@@ -203,6 +205,9 @@ func (st *tableState) targetNames(cols []string) []string {
 }
 
 func (st *tableState) tableKey() string {
+	if st.expand != nil {
+		return "tables." + st.t.Expansion.Parent + ".expand." + st.expand.Table
+	}
 	return "tables." + st.t.ID
 }
 
@@ -212,10 +217,22 @@ func (st *tableState) columnKey(col string) string {
 
 // tableLine is the line of the table's rule, 0 without one.
 func (st *tableState) tableLine() int {
-	if st.rule == nil {
+	switch {
+	case st.expand != nil:
+		return st.expand.Line
+	case st.rule == nil:
 		return 0
 	}
 	return st.rule.Line
+}
+
+// nameLocation is the rule that names the target table: a merged table's
+// rule, else the table's.
+func (st *tableState) nameLocation() (int, string) {
+	if st.merge != nil {
+		return st.merge.rule.Line, st.merge.key()
+	}
+	return st.tableLine(), st.tableKey()
 }
 
 // columnLine is the line of the column's rule, else of the table's.

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sluicedb/sluice"
 )
 
 // Constraint and index names are derived from the table and columns, so a
@@ -41,23 +43,39 @@ func Shorten(name string) string {
 
 // nameConstraints names indexes and foreign keys. Index names share one
 // namespace per schema with tables, and constraint names must differ within
-// a table, so a name already taken gets a number.
+// a table, so a name already taken gets a number. The parts of a merged
+// table share its names.
 func (b *builder) nameConstraints() {
-	relations := map[string]bool{}
+	relations := map[string]map[string]bool{} // by database
 	for _, st := range b.list {
-		relations[st.t.Name] = true
-		relations[PrimaryKeyName(st.t)] = true
+		if relations[st.t.Database] == nil {
+			relations[st.t.Database] = map[string]bool{}
+		}
+		relations[st.t.Database][st.t.Name] = true
+		relations[st.t.Database][PrimaryKeyName(st.t)] = true
 	}
+	named := map[*mergeState]*Table{}
 	for _, st := range b.list {
-		for i := range st.t.Indexes {
-			ix := &st.t.Indexes[i]
-			ix.Name = claim(relations, ConstraintName(st.t.Name, ix.Columns, indexSuffix(ix.Unique)))
+		if first := named[st.merge]; st.merge != nil && first != nil {
+			st.t.Indexes, st.t.ForeignKeys = slices.Clone(first.Indexes), slices.Clone(first.ForeignKeys)
+			continue
 		}
-		own := map[string]bool{}
-		for i := range st.t.ForeignKeys {
-			fk := &st.t.ForeignKeys[i]
-			fk.Name = claim(own, ConstraintName(st.t.Name, fk.Columns, "fkey"))
+		nameTable(st.t, relations[st.t.Database])
+		if st.merge != nil {
+			named[st.merge] = st.t
 		}
+	}
+}
+
+func nameTable(t *Table, relations map[string]bool) {
+	for i := range t.Indexes {
+		ix := &t.Indexes[i]
+		ix.Name = claim(relations, ConstraintName(t.Name, ix.Columns, indexSuffix(ix.Unique)))
+	}
+	own := map[string]bool{}
+	for i := range t.ForeignKeys {
+		fk := &t.ForeignKeys[i]
+		fk.Name = claim(own, ConstraintName(t.Name, fk.Columns, "fkey"))
 	}
 }
 
@@ -81,7 +99,7 @@ func claim(used map[string]bool, name string) string {
 // the ones the keys added; an index on a dropped column is left out.
 func (b *builder) planIndexes(st *tableState) {
 	var ixs []Index
-	for _, six := range st.src.Indexes {
+	for _, six := range st.sourceIndexes() {
 		cols := st.targetNames(six.Columns)
 		if len(cols) != len(six.Columns) {
 			b.warn(st.t.ID, fmt.Sprintf("index %s uses a dropped column; it is left out", six.Name))
@@ -105,4 +123,13 @@ func hasIndex(ixs []Index, ix Index) bool {
 		}
 	}
 	return false
+}
+
+// sourceIndexes are the source table's indexes; an expansion's child has
+// none of its parent's.
+func (st *tableState) sourceIndexes() []sluice.Index {
+	if st.expand != nil {
+		return nil
+	}
+	return st.src.Indexes
 }

@@ -9,47 +9,95 @@ import (
 // loadOrder sorts the tables so that referenced tables come before the
 // tables referencing them, by source then table name otherwise. A foreign
 // key cycle is broken at its first table by that order, with a warning.
+// The parts of a merged table are one unit, loaded one after the other in
+// from order, where its first part would be.
 //
 // The order is a courtesy, not a requirement: foreign keys are added after
 // the data (NOT VALID, then validated), never enforced while loading, so
-// tables load in parallel in any order and DependsOn stays nil. Enforcing
-// them during the load would make a cycle unloadable and serialise workers.
+// tables load in parallel in any order. Only a reference to a table merged
+// on match_on waits (DependsOn), and the order has it after what it waits for.
 func (b *builder) loadOrder() []*Table {
-	sorted := slices.Clone(b.list)
+	units := b.units()
+	var sorted []*tableState
+	for _, st := range b.list {
+		if units[st.t] != nil {
+			sorted = append(sorted, st)
+		}
+	}
 	slices.SortStableFunc(sorted, func(x, y *tableState) int {
 		if c := strings.Compare(x.t.Source, y.t.Source); c != 0 {
 			return c
 		}
 		return strings.Compare(x.t.SourceTable, y.t.SourceTable)
 	})
-	deps := b.dependencies()
+	deps := b.dependencies(units)
 	placed := map[*Table]bool{}
 	var order []*Table
-	for len(order) < len(sorted) {
+	for len(placed) < len(sorted) {
 		next := firstReady(sorted, deps, placed)
 		if next == nil {
 			next = b.breakCycle(sorted, deps, placed)
 		}
 		placed[next] = true
-		order = append(order, next)
+		order = append(order, units[next]...)
 	}
 	return order
 }
 
-// dependencies maps each table to the tables its foreign keys reference,
-// itself excluded (a self-reference never orders anything).
-func (b *builder) dependencies() map[*Table][]*Table {
+// units maps the first table of each unit of the load order to the unit's
+// tables: a merged table's parts in from order, or the table alone.
+func (b *builder) units() map[*Table][]*Table {
+	units := map[*Table][]*Table{}
+	for _, st := range b.list {
+		switch parts := st.mergeParts(b); {
+		case parts == nil:
+			units[st.t] = []*Table{st.t}
+		case parts[0] == st.t:
+			units[st.t] = parts
+		}
+	}
+	return units
+}
+
+// mergeParts are the tables of st's merged table, or nil.
+func (st *tableState) mergeParts(b *builder) []*Table {
+	if st.merge == nil {
+		return nil
+	}
+	var ts []*Table
+	for _, p := range b.parts(st.merge) {
+		ts = append(ts, p.t)
+	}
+	return ts
+}
+
+// dependencies maps each unit to the units its foreign keys reference and
+// its tables wait for, itself excluded (a self-reference never orders
+// anything).
+func (b *builder) dependencies(units map[*Table][]*Table) map[*Table][]*Table {
+	unitOf := map[*Table]*Table{}
+	for first, ts := range units {
+		for _, t := range ts {
+			unitOf[t] = first
+		}
+	}
 	byName := map[string]*Table{}
 	for _, st := range b.list {
-		byName[st.t.Name] = st.t
+		byName[st.t.Database+"."+st.t.Name] = unitOf[st.t]
 	}
 	deps := map[*Table][]*Table{}
+	add := func(from, to *Table) {
+		if to != nil && to != from && !slices.Contains(deps[from], to) {
+			deps[from] = append(deps[from], to)
+		}
+	}
 	for _, st := range b.list {
+		from := unitOf[st.t]
 		for _, fk := range st.t.ForeignKeys {
-			ref := byName[fk.RefTable]
-			if ref != nil && ref != st.t && !slices.Contains(deps[st.t], ref) {
-				deps[st.t] = append(deps[st.t], ref)
-			}
+			add(from, byName[or(fk.RefDatabase, st.t.Database)+"."+fk.RefTable])
+		}
+		for _, id := range st.t.DependsOn {
+			add(from, unitOf[b.states[id].t])
 		}
 	}
 	return deps

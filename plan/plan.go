@@ -80,14 +80,15 @@ type Table struct {
 	ForeignKeys []ForeignKey
 
 	// How the table is read.
-	ReadColumns []string // source columns, in the order rows are read
-	Key         []string // keyset pagination columns (may be the row id); nil reads one chunk
-	Where       string   // row filter in the source dialect
+	ReadColumns []string      // source columns, in the order rows are read
+	ReadTypes   []sluice.Type // their source types, for expressions that read a column no target column casts
+	Key         []string      // keyset pagination columns (may be the row id); nil reads one chunk
+	Where       string        // row filter in the source dialect
 	ChunkRows   int
 
 	Keys      string   // config.KeysUUID or config.KeysKeep
 	Strategy  string   // a config.Strategy* constant
-	DependsOn []string // IDs of tables that must be loaded first (foreign keys enforced during the load)
+	DependsOn []string // IDs of tables that must be loaded first: the parts of a table merged on match_on that a ResolveMatch column references
 	Rows      int64    // the source's estimate
 	Chunks    int      // estimated chunk count
 

@@ -27,6 +27,9 @@ func (b *builder) planForeignKeys(st *tableState) {
 		switch {
 		case ref == nil:
 			b.warnMissingRef(st, f)
+		case ref.merge != nil && !referencesWholeKey(f, ref):
+			b.warn(st.t.ID, fmt.Sprintf("foreign key (%s) references %s (%s), which is not its primary key; the merged table %s keeps no unique constraint on it, so the foreign key is left out",
+				joinCols(f.Columns), ref.t.ID, joinCols(f.RefColumns), ref.t.Name))
 		case ref.t.Keys == config.KeysUUID && referencesWholeKey(f, ref):
 			b.rewriteFK(st, ref, f)
 		default:
@@ -75,7 +78,7 @@ func (b *builder) keepFK(st, ref *tableState, f sourceFK) {
 	if !ok {
 		return
 	}
-	fk := ForeignKey{RefTable: ref.t.Name}
+	fk := ForeignKey{RefTable: ref.t.Name, RefDatabase: refDatabase(st, ref)}
 	for i := range cols {
 		if (keyDerived(cols[i]) || keyDerived(refCols[i])) && isUUID(cols[i]) != isUUID(refCols[i]) {
 			line, key := fkLocation(st, f)
@@ -118,11 +121,15 @@ func isUUID(c *Column) bool { return strings.EqualFold(c.Type, "uuid") }
 // config declares may repeat one the source has).
 func (t *Table) addForeignKey(fk ForeignKey) {
 	for _, have := range t.ForeignKeys {
-		if slices.Equal(have.Columns, fk.Columns) && have.RefTable == fk.RefTable && slices.Equal(have.RefColumns, fk.RefColumns) {
+		if sameForeignKey(have, fk) {
 			return
 		}
 	}
 	t.ForeignKeys = append(t.ForeignKeys, fk)
+}
+
+func sameForeignKey(a, b ForeignKey) bool {
+	return slices.Equal(a.Columns, b.Columns) && a.RefTable == b.RefTable && slices.Equal(a.RefColumns, b.RefColumns) && a.RefDatabase == b.RefDatabase
 }
 
 // resolveReference reads a column rule's references, "source.Table" (its

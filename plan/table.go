@@ -20,18 +20,20 @@ func (b *builder) planTable(s *sluice.Schema, src *sluice.Table) {
 	t := &Table{
 		ID: s.Source + "." + src.Name, Source: s.Source, Engine: s.Engine, SourceTable: src.Name,
 		Name: b.targetTable(rule, src.Name), Keys: b.set.keys, Strategy: b.set.strategy,
-		ChunkRows: b.set.chunkRows, Rows: max(src.Rows, 0), Key: src.KeyColumns(),
+		ChunkRows: b.set.chunkRows, Rows: max(src.Rows, 0), Key: src.KeyColumns(), DeleteMissing: b.set.deleteMissing,
 	}
 	st := &tableState{t: t, src: src, rule: rule, legacy: b.set.legacy}
 	if rule != nil {
 		applyRule(st, rule)
 	}
+	b.placeRule(st)
 	for _, c := range src.Columns {
 		cr := rule.Column(c.Name)
 		if cr == nil || !cr.Drop {
 			t.Columns = append(t.Columns, b.valueColumn(st, c, cr))
 		}
 	}
+	b.planComputed(st)
 	t.Chunks = chunks(t)
 	b.warnKeyless(st)
 	b.warnTextKeys(st)
@@ -47,6 +49,25 @@ func applyRule(st *tableState, rule *config.TableRule) {
 	if rule.ChunkRows > 0 {
 		t.ChunkRows = rule.ChunkRows
 	}
+	t.Strategy = or(rule.Strategy, t.Strategy)
+	if rule.DeleteMissing != nil {
+		t.DeleteMissing = *rule.DeleteMissing
+	}
+}
+
+// placeRule puts the table in its database, or makes it a part of the
+// merged table that lists it in from:, which decides its name, database,
+// keys and strategy.
+func (b *builder) placeRule(st *tableState) {
+	if ms := b.mergeOf[st.t.ID]; ms != nil {
+		b.joinMerge(st, ms)
+		return
+	}
+	db := ""
+	if st.rule != nil {
+		db = st.rule.Database
+	}
+	b.placeTable(st.t, db)
 }
 
 func (b *builder) targetTable(rule *config.TableRule, name string) string {
@@ -143,8 +164,14 @@ func (b *builder) warn(table, msg string) {
 	b.warns = append(b.warns, Warning{Table: table, Message: msg})
 }
 
+// fail records a problem once: the parts of a merged table may find the
+// same one.
 func (b *builder) fail(line int, key, format string, args ...any) {
-	b.errs = append(b.errs, &config.Error{File: b.cfg.File, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)})
+	e := &config.Error{File: b.cfg.File, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)}
+	same := func(have *config.Error) bool { return have.Line == e.Line && have.Key == e.Key && have.Msg == e.Msg }
+	if !slices.ContainsFunc(b.errs, same) {
+		b.errs = append(b.errs, e)
+	}
 }
 
 // sourceTypeText is how a source type is shown: as the engine declared it.
@@ -162,9 +189,15 @@ func sourceTypeText(t sluice.Type) string {
 // from, in source order, each once.
 func readColumns(st *tableState) []string {
 	need := map[string]bool{}
+	for _, r := range st.reads {
+		need[r] = true
+	}
 	for _, c := range st.t.Columns {
 		if c.Source != "" {
 			need[c.Source] = true
+		}
+		if c.Role == RoleMatchUUID {
+			continue // its key columns are target columns
 		}
 		for _, k := range c.KeyColumns {
 			need[k] = true
@@ -177,4 +210,15 @@ func readColumns(st *tableState) []string {
 		}
 	}
 	return cols
+}
+
+// readTypes are the source types of the columns read, in ReadColumns order.
+func readTypes(st *tableState) []sluice.Type {
+	types := make([]sluice.Type, len(st.t.ReadColumns))
+	for i, name := range st.t.ReadColumns {
+		if c := st.src.Column(name); c != nil {
+			types[i] = c.Type
+		}
+	}
+	return types
 }

@@ -31,6 +31,9 @@ func (b *builder) checkRule(r *config.TableRule) {
 		b.fail(r.Line, key, "%s", missingTable(s, r.Table))
 		return
 	}
+	b.checkDatabase(r.Line, key+".database", r.Database)
+	b.checkStrayFills(r, key)
+	b.checkExpandRules(r, t, key)
 	for _, cr := range r.Columns {
 		ckey := key + ".columns." + cr.Name
 		switch {
@@ -46,22 +49,48 @@ func (b *builder) checkRule(r *config.TableRule) {
 	}
 }
 
-// checkTableNames reports two source tables loading into one target table,
-// and target table names too long for PostgreSQL.
+// checkStrayFills: fill gives values to the columns of a merged table a
+// part lacks, so it belongs to a table that a from: lists.
+func (b *builder) checkStrayFills(r *config.TableRule, key string) {
+	if b.mergeOf[r.Source+"."+r.Table] != nil {
+		return
+	}
+	for _, f := range r.Fill {
+		b.fail(f.Line, key+".fill."+f.Column, "fill applies to a table merged with others (listed in a from:); %s.%s is not", r.Source, r.Table)
+	}
+}
+
+// checkTableNames reports two source tables loading into one target table
+// of one database (the parts of a merged table excepted), and target table
+// names too long for PostgreSQL.
 func (b *builder) checkTableNames() {
 	seen := map[string]*tableState{}
 	for _, st := range b.list {
-		b.checkLength(st.tableLine(), st.tableKey(), st.t.Name)
-		if first, dup := seen[st.t.Name]; dup {
-			line, key := st.tableLine(), st.tableKey()
-			if st.rule == nil && first.rule != nil {
-				line, key = first.tableLine(), first.tableKey()
+		name := st.t.Database + "." + st.t.Name
+		first, dup := seen[name]
+		switch {
+		case dup && st.merge != nil && first.merge == st.merge:
+			// another part of the same merged table
+		case dup:
+			line, key := st.nameLocation()
+			if firstLine, firstKey := first.nameLocation(); line == 0 && firstLine > 0 {
+				line, key = firstLine, firstKey
 			}
-			b.fail(line, key, "target table %q is the target of both %s and %s", st.t.Name, first.t.ID, st.t.ID)
-			continue
+			b.fail(line, key, "target table %q is the target of both %s and %s", st.t.Name, first.targetOf(), st.targetOf())
+		default:
+			line, key := st.nameLocation()
+			b.checkLength(line, key, st.t.Name)
+			seen[name] = st
 		}
-		seen[st.t.Name] = st
 	}
+}
+
+// targetOf names what loads the table: its ID, or its merged table's rule.
+func (st *tableState) targetOf() string {
+	if st.merge != nil {
+		return st.merge.key() + " (from " + joinCols(st.merge.m.Parts) + ")"
+	}
+	return st.t.ID
 }
 
 // checkColumnNames reports two target columns of one table with the same
@@ -70,6 +99,9 @@ func (b *builder) checkColumnNames(st *tableState) {
 	seen := map[string]*Column{}
 	for i := range st.t.Columns {
 		c := &st.t.Columns[i]
+		if c.Role == RoleFill {
+			continue // the part that has the column reports it
+		}
 		line, key := b.columnLocation(st, c)
 		b.checkLength(line, key, c.Name)
 		if first, dup := seen[c.Name]; dup {
@@ -89,8 +121,14 @@ func (b *builder) checkLength(line int, key, name string) {
 // columnLocation is the rule a target column comes from: its source
 // column's rule, else the table's (which names legacy_column, for one).
 func (b *builder) columnLocation(st *tableState, c *Column) (int, string) {
+	if cr := st.computedRule(c); cr != nil {
+		return cr.Line, st.tableKey() + ".computed." + cr.Column
+	}
+	if c.Role == RoleSource || c.Role == RoleMatchUUID {
+		return st.merge.rule.Line, st.merge.key()
+	}
 	src := c.Source
-	if len(c.KeyColumns) == 1 && c.Role != RoleLegacyKey {
+	if len(c.KeyColumns) == 1 && c.Role != RoleLegacyKey && c.Role != RoleExpandUUID {
 		src = c.KeyColumns[0]
 	}
 	if src != "" && st.rule.Column(src) != nil {
@@ -99,17 +137,44 @@ func (b *builder) columnLocation(st *tableState, c *Column) (int, string) {
 	return st.tableLine(), st.tableKey()
 }
 
+// computedRule is the rule of a computed column, or nil.
+func (st *tableState) computedRule(c *Column) *config.ComputedRule {
+	if c.Role != RoleComputed || st.rule == nil {
+		return nil
+	}
+	for i := range st.rule.Computed {
+		if st.rule.Computed[i].Column == c.Name {
+			return &st.rule.Computed[i]
+		}
+	}
+	return nil
+}
+
 // origin says where a target column comes from, for messages.
 func origin(c *Column) string {
+	if s, ok := roleOrigins[c.Role]; ok {
+		return s
+	}
 	switch {
 	case c.Role == RoleValue:
 		return "column " + c.Source
-	case c.Role == RoleLegacyKey:
-		return "the legacy key column (legacy_column)"
+	case c.Role == RoleComputed:
+		return "the computed column " + c.Name
 	case len(c.KeyColumns) == 1:
 		return "column " + c.KeyColumns[0]
 	case c.Role == RoleRowUUID:
 		return "the row uuid of the composite primary key"
 	}
 	return fmt.Sprintf("the uuid of the foreign key (%s) to %s.%s", joinCols(c.KeyColumns), c.RefSource, c.RefTable)
+}
+
+// roleOrigins name the columns Sluice adds, whatever their key columns.
+var roleOrigins = map[Role]string{
+	RoleLegacyKey:  "the legacy key column (legacy_column)",
+	RoleSource:     "the source column of the merged table (source_column)",
+	RoleMatchUUID:  "the id of the merged table",
+	RoleRowHash:    "the row hash of strategy merge and append",
+	RoleExpandUUID: "the id of the expansion's rows",
+	RoleOrdinal:    "the expansion's ordinal column",
+	RoleElement:    "the expansion's value column",
 }

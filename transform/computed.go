@@ -34,10 +34,10 @@ func (cc *compiler) computed(col *column, c *plan.Column) error {
 	return nil
 }
 
-// sourceColumns are the columns read, typed where the plan says how: a
-// plan.Table knows the source type of the columns it casts or keys on, and
-// an expression may read others, which are then untyped (KindOther) and
-// normalised by their Go type.
+// sourceColumns are the columns read, typed by the plan's ReadTypes, else by
+// the source type of a target column cast or keyed from them; a column only
+// an expression reads of a plan.Table made without ReadTypes is untyped
+// (KindOther) and normalised by its Go type.
 func (cc *compiler) sourceColumns() []sluice.Column {
 	types := make(map[string]sluice.Type)
 	for _, c := range cc.t.Columns {
@@ -54,6 +54,9 @@ func (cc *compiler) sourceColumns() []sluice.Column {
 		cols[i] = sluice.Column{Name: name, Type: sluice.Type{Kind: sluice.KindOther}}
 		if t, ok := types[name]; ok {
 			cols[i].Type = t
+		}
+		if i < len(cc.t.ReadTypes) && cc.t.ReadTypes[i].Kind != "" {
+			cols[i].Type = cc.t.ReadTypes[i]
 		}
 	}
 	return cols

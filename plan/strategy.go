@@ -1,0 +1,43 @@
+package plan
+
+import "github.com/sluicedb/sluice/config"
+
+// Strategies: create and truncate load into an empty table; merge and
+// append load into a table that holds rows, comparing each incoming row
+// with the target's by the hash of its content, kept in HashColumn. A
+// table's strategy is its rule's, else the default; a merged table's is
+// its merge rule's, else merge.
+
+// hashed reports whether a strategy keeps the row hash.
+func hashed(strategy string) bool {
+	return strategy == config.StrategyMerge || strategy == config.StrategyAppend
+}
+
+// settleStrategies gives every merge or append table its row hash as the
+// last column, after every column the hash covers. Those strategies match
+// incoming rows with the target's by the primary key, so a table without
+// one cannot use them; delete_missing means nothing for the others.
+func (b *builder) settleStrategies() {
+	for _, st := range b.list {
+		t := st.t
+		t.DeleteMissing = t.DeleteMissing && hashed(t.Strategy)
+		if !hashed(t.Strategy) {
+			continue
+		}
+		if len(t.PrimaryKey) == 0 {
+			line, key := st.strategyLocation()
+			b.fail(line, key, "strategy %s matches rows by the primary key, and %s has none; use create or truncate for it", t.Strategy, t.ID)
+			continue
+		}
+		t.Columns = append(t.Columns, Column{Name: HashColumn, Type: "bytea", NotNull: true, Role: RoleRowHash})
+	}
+}
+
+// strategyLocation is the rule that sets the table's strategy: its own,
+// else the defaults.
+func (st *tableState) strategyLocation() (int, string) {
+	if st.rule != nil && st.rule.Strategy != "" {
+		return st.rule.Line, st.tableKey() + ".strategy"
+	}
+	return 0, "defaults.strategy"
+}
