@@ -15,6 +15,11 @@ func options(cols []sluice.Column) []expr.Option {
 	env := make(types.Map, len(cols))
 	for _, c := range cols {
 		env[c.Name] = classOf(c.Type.Kind).exprType()
+		if c.Nullable {
+			// A typed variable holding NULL breaks expr at run time
+			// (Sex == 1 panics on nil); untyped, NULL compares as nil.
+			env[c.Name] = types.Any
+		}
 	}
 	return []expr.Option{
 		expr.Env(env),

@@ -54,6 +54,17 @@ func (b badPlan) goodPatient(id int) int {
 	return id
 }
 
+// goodPatients lists the patients without a bad value, in PatientID order.
+func (b badPlan) goodPatients() []int {
+	var ids []int
+	for id, k := range b.kinds[1:] {
+		if k == badNone {
+			ids = append(ids, id+1)
+		}
+	}
+	return ids
+}
+
 // notes returns the planted Notes of the bad patient with this ID.
 func (b badPlan) notes(patientID int) ([]byte, string) {
 	n := invalidNotes[patientID%len(invalidNotes)]

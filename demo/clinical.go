@@ -17,19 +17,26 @@ func clinicsTable(p plan) table {
 	r := tableRand("clinical", "Clinics")
 	return table{
 		name: "Clinics",
+		// NumRooms is an aggregate the new platform wants as rows, one per
+		// room: sluice.yaml expands it into clinic_rooms.
 		ddl: `CREATE TABLE Clinics (
 	ClinicID INTEGER NOT NULL PRIMARY KEY,
 	Name NVARCHAR(100) NOT NULL,
 	City NVARCHAR(60) NOT NULL,
 	Phone NVARCHAR(30) NULL,
-	OpenedOn DATE NULL
+	OpenedOn DATE NULL,
+	NumRooms INTEGER NULL
 )`,
-		columns: []string{"ClinicID", "Name", "City", "Phone", "OpenedOn"},
+		columns: []string{"ClinicID", "Name", "City", "Phone", "OpenedOn", "NumRooms"},
 		rows:    p.clinics,
 		row: func(i int, a []any) {
 			city := pick(r, cities)
 			a[0], a[1], a[2] = i+1, city+" "+pick(r, clinicKinds), city
 			a[3], a[4] = orNull(r, 10, phone(r)), orNull(r, 20, randomDate(r, 1975, 2015))
+			a[5] = int64(between(r, 1, 8))
+			if i%5 == 2 {
+				a[5] = nil // never recorded, as on every fifth clinic: no rooms
+			}
 		},
 	}
 }
@@ -69,12 +76,30 @@ func cliniciansTable(p plan) table {
 	}
 }
 
+// The columns of clinical.Patients, in order.
+const (
+	patID = iota
+	patMRN
+	patClinic
+	patFirst
+	patLast
+	patBirth
+	patGender
+	patActive
+	patEmail
+	patPhone
+	patNotes
+	patCreated
+	patColumns
+)
+
 func patientsTable(p plan) table {
 	r := tableRand("clinical", "Patients")
 	return table{
 		name: "Patients",
 		ddl: `CREATE TABLE Patients (
 	PatientID INTEGER NOT NULL PRIMARY KEY,
+	MRN NVARCHAR(12) NOT NULL,
 	ClinicID INTEGER NOT NULL REFERENCES Clinics (ClinicID),
 	FirstName NVARCHAR(50) NOT NULL,
 	LastName NVARCHAR(50) NOT NULL,
@@ -86,8 +111,9 @@ func patientsTable(p plan) table {
 	Notes TEXT NULL,
 	CreatedAt DATETIME NOT NULL
 );
-CREATE INDEX IX_Patients_LastName ON Patients (LastName)`,
-		columns: []string{"PatientID", "ClinicID", "FirstName", "LastName", "BirthDate",
+CREATE INDEX IX_Patients_LastName ON Patients (LastName);
+CREATE INDEX IX_Patients_MRN ON Patients (MRN)`,
+		columns: []string{"PatientID", "MRN", "ClinicID", "FirstName", "LastName", "BirthDate",
 			"Gender", "IsActive", "Email", "Phone", "Notes", "CreatedAt"},
 		rawText: "Notes",
 		rows:    p.patients,
@@ -98,27 +124,31 @@ CREATE INDEX IX_Patients_LastName ON Patients (LastName)`,
 	}
 }
 
+// patientRow fills a with patient id. It draws from r the same way for
+// every patient, so that replaying the stream (see eastReplay) gives the
+// same patients.
 func patientRow(r *rand.Rand, p plan, id int, a []any) {
 	first, last := pick(r, firstNames), pick(r, lastNames)
-	a[0], a[1], a[2], a[3] = id, between(r, 1, p.clinics), first, last
-	a[4] = orNull(r, 3, randomDate(r, 1930, 2022))
-	a[5] = orNull(r, 4, pick(r, []string{"F", "M", "F", "M", "U"}))
-	a[6] = orNull(r, 2, flag(r, 85))
-	a[7] = orNull(r, 30, email(r, first, last, id))
-	a[8] = orNull(r, 20, phone(r))
-	a[9] = orNull(r, 65, pick(r, patientNotes))
-	a[10] = randomDateTime(r, 2003, 2024)
+	a[patID], a[patMRN], a[patClinic] = id, mrn(id), between(r, 1, p.clinics)
+	a[patFirst], a[patLast] = first, last
+	a[patBirth] = orNull(r, 3, randomDate(r, 1930, 2022))
+	a[patGender] = orNull(r, 4, pick(r, []string{"F", "M", "F", "M", "U"}))
+	a[patActive] = orNull(r, 2, flag(r, 85))
+	a[patEmail] = orNull(r, 30, email(r, first, last, id))
+	a[patPhone] = orNull(r, 20, phone(r))
+	a[patNotes] = orNull(r, 65, pick(r, patientNotes))
+	a[patCreated] = randomDateTime(r, 2003, 2024)
 }
 
 // plantBad overwrites one column of a bad patient with its planted value.
 func plantBad(b badPlan, id int, a []any) {
 	switch b.kind(id) {
 	case badZeroDate:
-		a[4] = "0000-00-00"
+		a[patBirth] = "0000-00-00"
 	case badUTF8:
-		a[9], _ = b.notes(id)
+		a[patNotes], _ = b.notes(id)
 	case badFlag:
-		a[6] = int64(2)
+		a[patActive] = int64(2)
 	}
 }
 

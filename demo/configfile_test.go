@@ -3,6 +3,7 @@ package demo_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,8 +16,8 @@ import (
 func TestConfigParsesStrictly(t *testing.T) {
 	est := generate(t, 200)
 	cfg := loadConfig(t, est.ConfigPath)
-	if len(cfg.Sources) != 3 {
-		t.Fatalf("%d sources, want 3", len(cfg.Sources))
+	if len(cfg.Sources) != 4 || len(cfg.Sources) != len(est.Databases) {
+		t.Fatalf("%d sources, want 4, one per database of the estate", len(cfg.Sources))
 	}
 	for _, s := range cfg.Sources {
 		if s.URL != "sqlite://"+est.Databases[s.Name] || !filepath.IsAbs(est.Databases[s.Name]) {
@@ -26,7 +27,50 @@ func TestConfigParsesStrictly(t *testing.T) {
 	if cfg.Target.URL != testTarget || cfg.Defaults.Naming != config.NamingSnake || cfg.Defaults.Keys != config.KeysUUID {
 		t.Errorf("target %s, naming %s, keys %s", cfg.Target.URL, cfg.Defaults.Naming, cfg.Defaults.Keys)
 	}
+	// merge: a rerun on unchanged sources writes nothing, which the demo shows
+	if cfg.Defaults.Strategy != config.StrategyMerge {
+		t.Errorf("default strategy %s, want merge", cfg.Defaults.Strategy)
+	}
 	checkRules(t, cfg)
+	checkMergeRules(t, cfg)
+}
+
+// checkMergeRules checks the patients merge and what it needs from each
+// source table's rule, and the rooms expansion.
+func checkMergeRules(t *testing.T, cfg *config.Config) {
+	t.Helper()
+	m := cfg.Merge("clinic_west", "Patient")
+	if len(cfg.Merges) != 1 || m == nil || m != cfg.Merge("clinical", "Patients") {
+		t.Fatalf("merges %+v, want patients from clinical.Patients and clinic_west.Patient", cfg.Merges)
+	}
+	if m.Table != "patients" || !slices.Equal(m.MatchOn, []string{"mrn"}) || m.Conflict != config.ConflictPrefer ||
+		!slices.Equal(m.Prefer, []string{"clinical", "clinic_west"}) {
+		t.Errorf("merge rule %+v", m)
+	}
+	west := cfg.Rule("clinic_west", "Patient")
+	if c := west.Column("MedicalRecordNo"); c == nil || c.Target != "mrn" {
+		t.Errorf("clinic_west.Patient does not map MedicalRecordNo to mrn: %+v", c)
+	}
+	if len(west.Fill) == 0 {
+		t.Errorf("clinic_west.Patient fills none of the columns it lacks")
+	}
+	for _, r := range []*config.TableRule{west, cfg.Rule("clinical", "Patients")} {
+		if names := computedNames(r); !slices.Equal(names, []string{"full_name", "sex"}) {
+			t.Errorf("%s.%s computes %v, want full_name and sex", r.Source, r.Table, names)
+		}
+	}
+	e := cfg.Rule("clinical", "Clinics").Expand
+	if len(e) != 1 || e[0].Table != "clinic_rooms" || e[0].Kind != config.ExpandCount || e[0].Column != "NumRooms" || e[0].Ordinal != "room_no" {
+		t.Errorf("clinical.Clinics expands %+v, want clinic_rooms from the count NumRooms", e)
+	}
+}
+
+func computedNames(r *config.TableRule) []string {
+	var names []string
+	for _, c := range r.Computed {
+		names = append(names, c.Column)
+	}
+	return names
 }
 
 func checkRules(t *testing.T, cfg *config.Config) {

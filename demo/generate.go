@@ -14,7 +14,7 @@ import (
 const DefaultRows = 2000
 
 // MinRows is the smallest estate that still holds three bad values of each
-// kind and patients without one.
+// kind, patients without one, and three patients the west clinic shares.
 const MinRows = 20
 
 // Options chooses where the estate goes and how big it is.
@@ -33,13 +33,17 @@ type Estate struct {
 	// by "<source>.<Table>"; they are part of Rows.
 	Filtered map[string]int64
 	BadRows  []BadRow // every value planted to be rejected, with why
+	// Matches lists the patients on file in both clinical.Patients and
+	// clinic_west.Patient (the same MRN), in PatientNo order. None of them
+	// holds a bad value.
+	Matches []Match
 }
 
 // BadRow is one value planted to land in sluice.rejects. Key is the row's
 // primary key as text.
 type BadRow struct{ Source, Table, Key, Column, Why string }
 
-// Generate writes the three databases and sluice.yaml into o.Dir, replacing
+// Generate writes the four databases and sluice.yaml into o.Dir, replacing
 // earlier ones.
 func Generate(ctx context.Context, o Options) (*Estate, error) {
 	o, err := o.withDefaults()
@@ -50,7 +54,7 @@ func Generate(ctx context.Context, o Options) (*Estate, error) {
 		return nil, fmt.Errorf("create demo directory: %w", err)
 	}
 	p := newPlan(o.Rows)
-	dbs := []database{clinicalDB(p), pharmacyDB(p), inventoryDB(p)}
+	dbs := []database{clinicalDB(p), clinicWestDB(p), pharmacyDB(p), inventoryDB(p)}
 	est := newEstate(o.Dir)
 	results := make([]dbResult, len(dbs))
 	g, gctx := errgroup.WithContext(ctx)
@@ -66,6 +70,7 @@ func Generate(ctx context.Context, o Options) (*Estate, error) {
 		return nil, err
 	}
 	est.collect(results, p.bad.rows())
+	est.Matches = p.west.matches
 	if err := writeConfig(est, o.Target); err != nil {
 		return nil, err
 	}

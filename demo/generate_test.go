@@ -24,7 +24,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 	if confA != confB {
 		t.Errorf("sluice.yaml differs between two runs:\n%s\n---\n%s", confA, confB)
 	}
-	if !reflect.DeepEqual(a.Rows, b.Rows) || !reflect.DeepEqual(a.BadRows, b.BadRows) || !reflect.DeepEqual(a.Filtered, b.Filtered) {
+	if !reflect.DeepEqual(a.Rows, b.Rows) || !reflect.DeepEqual(a.BadRows, b.BadRows) || !reflect.DeepEqual(a.Filtered, b.Filtered) || !reflect.DeepEqual(a.Matches, b.Matches) {
 		t.Errorf("estates differ: %+v\n%+v", a, b)
 	}
 }
@@ -61,15 +61,15 @@ func TestRowCountsMatchEstate(t *testing.T) {
 			seen++
 		}
 	}
-	if seen != len(est.Rows) || seen != 12 {
-		t.Errorf("the databases hold %d tables, Estate.Rows lists %d, want 12", seen, len(est.Rows))
+	if seen != len(est.Rows) || seen != 13 {
+		t.Errorf("the databases hold %d tables, Estate.Rows lists %d, want 13", seen, len(est.Rows))
 	}
 }
 
 func TestCountsScaleWithRows(t *testing.T) {
 	est := generate(t, 4000)
 	want := map[string]int64{
-		"clinical.Patients": 4000, "clinical.Visits": 6000, "clinical.Prescriptions": 4000,
+		"clinical.Patients": 4000, "clinical.Visits": 6000, "clinical.Prescriptions": 4000, "clinic_west.Patient": 2000,
 		"pharmacy.Drugs": 400, "inventory.StockItems": 1000, "inventory.StockMovements": 2000,
 	}
 	for key, n := range want {

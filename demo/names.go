@@ -130,3 +130,9 @@ var auditActions = []string{"VIEW", "INSERT", "UPDATE", "DELETE", "LOGIN", "EXPO
 var auditTables = []string{"StockItems", "StockMovements", "Warehouses", "Patients", "Drugs"}
 
 var auditUsers = []string{"SYSTEM", "admin", "jgarcia", "zmuller", "lkowalski", "sobrien", "batch_job"}
+
+// languages are the west clinic's PreferredLanguage values, in their own names.
+var languages = []string{
+	"English", "English", "English", "Español", "Français", "Polski", "Tiếng Việt",
+	"中文", "العربية", "Deutsch", "Português", "日本語", "Türkçe", "Kiswahili",
+}

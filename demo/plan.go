@@ -5,18 +5,21 @@ import (
 	"math/rand/v2"
 )
 
-// plan is everything the three databases must agree on before any row is
+// plan is everything the databases must agree on before any row is
 // written, so that they can be written in parallel and still reference each
-// other: how many rows each table gets, and which patients hold bad values.
+// other: how many rows each table gets, which patients hold bad values and
+// which patients of the west clinic are also patients of clinical.
 type plan struct {
 	clinics, clinicians, patients, visits, prescriptions int
 	manufacturers, drugs, interactions                   int
 	warehouses, stockItems, movements, audit             int
 	bad                                                  badPlan
+	west                                                 westPlan
 }
 
 func newPlan(rows int) plan {
 	clinics := max(3, rows/250)
+	bad := newBadPlan(rows)
 	return plan{
 		clinics:       clinics,
 		clinicians:    max(2*clinics, rows/40),
@@ -30,7 +33,8 @@ func newPlan(rows int) plan {
 		stockItems:    max(4, rows/4),
 		movements:     max(4, rows/2),
 		audit:         max(20, rows/2),
-		bad:           newBadPlan(rows),
+		bad:           bad,
+		west:          newWestPlan(rows, bad),
 	}
 }
 

@@ -23,6 +23,11 @@ func TestForeignKeysAreDeclared(t *testing.T) {
 		"clinical":  {"Clinicians.ClinicID>Clinics", "Clinicians.SupervisorID>Clinicians", "Patients.ClinicID>Clinics", "Visits.PatientID>Patients", "Visits.ClinicianID>Clinicians", "Prescriptions.VisitID>Visits"},
 		"pharmacy":  {"Drugs.ManufacturerID>Manufacturers", "DrugInteractions.DrugID>Drugs", "DrugInteractions.InteractsWithID>Drugs"},
 		"inventory": {"StockItems.WarehouseID>Warehouses", "StockMovements.StockItemID>StockItems"},
+		// The west clinic's patients belong to no clinic of clinical's.
+		"clinic_west": {},
+	}
+	if len(want) != len(est.Databases) {
+		t.Fatalf("the estate has the databases %v, the test knows %d", est.Databases, len(want))
 	}
 	for source, fks := range want {
 		got := declaredForeignKeys(t, openDB(t, est.Databases[source]))

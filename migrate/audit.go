@@ -60,11 +60,16 @@ func columnRules(t *plan.Table) []any {
 }
 
 func (r *runner) auditTableDone(ctx context.Context, j *job, res TableResult) error {
-	return r.tgt.Audit(ctx, r.runID, audit.OpTableDone, map[string]any{
+	entry := map[string]any{
 		"table": j.table.ID, "generation": j.generation, "source_rows": res.SourceRows,
 		"filtered": res.Filtered, "read": res.Read, "loaded": res.Loaded, "rejected": res.Rejected,
 		"chunks": res.Chunks,
-	})
+	}
+	if j.merge != nil {
+		entry["mode"] = j.merge.Mode
+		entry["inserted"], entry["updated"], entry["unchanged"], entry["deleted"] = res.Inserted, res.Updated, res.Unchanged, res.Deleted
+	}
+	return r.tgt.Audit(ctx, r.runID, audit.OpTableDone, entry)
 }
 
 // auditEnd records the run's outcome and signs the run's head.

@@ -18,6 +18,15 @@ type job struct {
 	state      string // the state the table starts this run in
 	skip       bool   // finished by an earlier run with the same mapping
 	owned      bool   // Sluice loaded the target table before: it may empty or rebuild it
+	// merge is how the merge way writes the rows (see mode.go); nil copies
+	// them directly.
+	merge *target.MergeSpec
+	// after lists the jobs that must finish before this one loads: the
+	// earlier parts of a merged table, and the parts of a matched table
+	// whose identities this table's references look up.
+	after []*job
+	done  chan struct{} // closed when the job ends
+	err   error         // why it failed; read after done is closed
 }
 
 // prepare decides for each table whether it resumes, starts afresh or is
@@ -37,6 +46,7 @@ func (r *runner) prepare(ctx context.Context) ([]*job, error) {
 		}
 		jobs = append(jobs, j)
 	}
+	linkJobs(jobs)
 	if !anyLoaded(jobs) {
 		return jobs, nil
 	}
@@ -61,7 +71,7 @@ func (r *runner) decide(ctx context.Context, t *plan.Table) (*job, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the state of %s: %w", t.ID, err)
 	}
-	j := &job{table: t, hash: t.Hash(r.plan.Namespace), generation: 1, state: target.StatePending}
+	j := &job{table: t, hash: t.Hash(r.plan.Namespace), generation: 1, state: target.StatePending, done: make(chan struct{})}
 	if st == nil {
 		return j, nil
 	}
@@ -108,6 +118,9 @@ func (r *runner) ready(ctx context.Context, j *job) error {
 		if cols == nil {
 			return fmt.Errorf("resume %s: target table %s.%s was dropped since the last run; recreate it empty, or drop the table's row in sluice.tables to load it afresh", t.ID, schema, t.Name)
 		}
+		if err := r.chooseMode(ctx, j); err != nil {
+			return err
+		}
 		return r.auditTable(ctx, j)
 	}
 	stmts, err := r.fresh(ctx, j, cols)
@@ -117,11 +130,15 @@ func (r *runner) ready(ctx context.Context, j *job) error {
 	if err := r.auditTable(ctx, j); err != nil {
 		return err
 	}
-	return r.tgt.BeginTable(ctx, target.TableState{
+	err = r.tgt.BeginTable(ctx, target.TableState{
 		ID: t.ID, Source: t.Source, SourceTable: t.SourceTable, TargetSchema: schema, TargetTable: t.Name,
 		Generation: j.generation, State: target.StateLoading, Strategy: t.Strategy,
 		RowsEstimated: t.Rows, ChunksEstimated: t.Chunks, RunID: r.runID, PlanHash: j.hash,
 	}, stmts...)
+	if err != nil {
+		return err
+	}
+	return r.chooseMode(ctx, j)
 }
 
 // fresh returns the statements that create the target table, or empty it
@@ -133,13 +150,16 @@ func (r *runner) ready(ctx context.Context, j *job) error {
 func (r *runner) fresh(ctx context.Context, j *job, cols []target.Column) ([]string, error) {
 	t, schema := j.table, r.plan.Schema
 	if cols == nil {
-		return []string{plan.CreateTable(schema, t)}, nil
+		return r.create(t), nil
 	}
 	if diff := columnDiff(t, cols); diff != "" {
-		if j.owned {
-			return []string{plan.DropTable(schema, t), plan.CreateTable(schema, t)}, nil
+		if j.owned || r.ownsMerged(ctx, t) {
+			return append([]string{plan.DropTable(schema, t)}, r.create(t)...), nil
 		}
 		return nil, fmt.Errorf("target table %s.%s exists with other columns (%s); drop it, or map the table to another name", schema, t.Name, diff)
+	}
+	if merging, err := r.keepsRows(ctx, t); merging || err != nil {
+		return nil, err
 	}
 	if t.Strategy == config.StrategyCreate && !j.owned {
 		n, err := r.tgt.CountRows(ctx, schema, t.Name)
@@ -151,6 +171,43 @@ func (r *runner) fresh(ctx context.Context, j *job, cols []target.Column) ([]str
 		}
 	}
 	return append(plan.DropPostLoad(schema, t), plan.Truncate(schema, []*plan.Table{t})), nil
+}
+
+// create makes the target table. A merged table gets its keys at once: its
+// parts write through them from the first row on.
+func (r *runner) create(t *plan.Table) []string {
+	stmts := []string{plan.CreateTable(r.plan.Schema, t)}
+	if t.Merged != nil {
+		stmts = append(stmts, plan.PostLoad(r.plan.Schema, t)...)
+	}
+	return stmts
+}
+
+// keepsRows reports a table whose new generation merges into the rows it
+// holds instead of emptying it: a merged table always, a merge or append
+// table once its key exists (see chooseMode).
+func (r *runner) keepsRows(ctx context.Context, t *plan.Table) (bool, error) {
+	if t.Merged != nil {
+		return true, nil
+	}
+	if t.Strategy != config.StrategyMerge && t.Strategy != config.StrategyAppend {
+		return false, nil
+	}
+	return r.tgt.HasPrimaryKey(ctx, r.plan.Schema, t.Name)
+}
+
+// ownsMerged reports whether Sluice loaded any part of t's merged table
+// before, which lets a part rebuild the table when its columns changed.
+func (r *runner) ownsMerged(ctx context.Context, t *plan.Table) bool {
+	if t.Merged == nil {
+		return false
+	}
+	for _, id := range t.Merged.Parts {
+		if st, err := r.tgt.TableState(ctx, id); err == nil && st != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // columnDiff describes how the existing columns differ from the plan's, or

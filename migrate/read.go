@@ -33,10 +33,11 @@ func (p Retry) wait(attempt int) time.Duration {
 
 // readChunk reads and transforms one chunk. A transient error discards what
 // was read and reads the whole chunk again: nothing of it was loaded yet.
-func (r *runner) readChunk(ctx context.Context, t *plan.Table, row *transform.Row, after []any, no int) (*chunk, error) {
+func (r *runner) readChunk(ctx context.Context, j *job, row *transform.Row, after []any, no int) (*chunk, error) {
+	t := j.table
 	var c *chunk
 	err := r.retry(ctx, t.ID, func() (err error) {
-		c, err = r.readOnce(ctx, t, row, after, no)
+		c, err = r.readOnce(ctx, j, row, after, no)
 		return err
 	})
 	if err != nil {
@@ -63,7 +64,8 @@ func (r *runner) retry(ctx context.Context, id string, fn func() error) error {
 	}
 }
 
-func (r *runner) readOnce(ctx context.Context, t *plan.Table, row *transform.Row, after []any, no int) (*chunk, error) {
+func (r *runner) readOnce(ctx context.Context, j *job, row *transform.Row, after []any, no int) (*chunk, error) {
+	t := j.table
 	src, ok := r.srcs[t.Source]
 	if !ok {
 		return nil, fmt.Errorf("source %q is not open", t.Source)
@@ -77,7 +79,7 @@ func (r *runner) readOnce(ctx context.Context, t *plan.Table, row *transform.Row
 		return nil, err
 	}
 	defer it.Close()
-	c := &chunk{no: no, after: after}
+	c := &chunk{no: no, after: after, identify: j.merge != nil && j.merge.Match != nil}
 	for it.Next() {
 		c.add(t, row, it.Values(), it.Key())
 	}
@@ -87,21 +89,51 @@ func (r *runner) readOnce(ctx context.Context, t *plan.Table, row *transform.Row
 	return c, nil
 }
 
-// add transforms one source row into the chunk, or into its rejects.
+// add transforms one source row into the chunk (an expansion into zero or
+// more rows), or into its rejects.
 func (c *chunk) add(t *plan.Table, row *transform.Row, vals, key []any) {
 	c.read++
 	c.last = key
-	dst := make([]any, len(t.Columns))
-	if rej := row.Apply(vals, dst); rej != nil {
-		c.rejects = append(c.rejects, target.Reject{
-			Key: rowLabel(key, c.read), Source: t.Source, SourceTable: t.SourceTable,
-			Column: rej.Column, Raw: rej.Raw, Reason: rej.Reason,
-		})
+	if row.Expands() {
+		c.expand(t, row, vals, key)
 		return
 	}
+	dst := make([]any, len(t.Columns))
+	if rej := row.Apply(vals, dst); rej != nil {
+		c.reject(t, key, rej)
+		return
+	}
+	c.keep(dst, key)
+	if c.identify {
+		id, _ := row.Identity(vals)
+		c.identities = append(c.identities, id)
+	}
+}
+
+// expand adds the child rows of one source row; a source row that cannot
+// expand is rejected whole, so its children are all there or none is.
+func (c *chunk) expand(t *plan.Table, row *transform.Row, vals, key []any) {
+	rows, rej := row.Expand(vals, nil)
+	if rej != nil {
+		c.reject(t, key, rej)
+		return
+	}
+	for _, dst := range rows {
+		c.keep(dst, key)
+	}
+}
+
+func (c *chunk) keep(dst, key []any) {
 	c.rows = append(c.rows, dst)
 	c.keys = append(c.keys, key)
 	c.ordinals = append(c.ordinals, c.read)
+}
+
+func (c *chunk) reject(t *plan.Table, key []any, rej *transform.Reject) {
+	c.rejects = append(c.rejects, target.Reject{
+		Key: rowLabel(key, c.read), Source: t.Source, SourceTable: t.SourceTable,
+		Column: rej.Column, Raw: rej.Raw, Reason: rej.Reason,
+	})
 }
 
 // keyOf labels row i of the loaded rows, for a reject made by the target.

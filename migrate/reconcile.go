@@ -7,6 +7,7 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/target"
 )
 
 // reconcile proves that every source row of the table is accounted for: the
@@ -28,16 +29,16 @@ func (r *runner) reconcile(ctx context.Context, j *job, res TableResult) (TableR
 	if err != nil {
 		return res, fmt.Errorf("sum the ledger of %s: %w", t.ID, err)
 	}
-	inTarget, err := r.tgt.CountRows(ctx, r.plan.Schema, t.Name)
+	inTarget, err := r.targetRows(ctx, j)
 	if err != nil {
 		return res, fmt.Errorf("count target rows of %s: %w", t.Name, err)
 	}
 	res.SourceRows, res.Filtered = total, total-matching
-	res.Read, res.Loaded, res.Rejected, res.Chunks = tot.Read, tot.Loaded, tot.Rejected, tot.Chunks
+	res = withTotals(res, tot)
 	if err := r.tgt.SetSourceRows(ctx, t.ID, j.generation, total, res.Filtered); err != nil {
 		return res, fmt.Errorf("record source rows of %s: %w", t.ID, err)
 	}
-	if msg := mismatch(matching, inTarget, res); msg != "" {
+	if msg := mismatch(j, matching, inTarget, res); msg != "" {
 		return res, &sluice.ValidationError{Table: t.ID, Detail: msg}
 	}
 	return res, nil
@@ -52,20 +53,51 @@ func (r *runner) count(ctx context.Context, t *plan.Table, where string) (n int6
 	return n, err
 }
 
+// targetRows counts what the target holds of the table: all of its rows
+// after a direct load; after a merge, the rows Sluice loaded from this source
+// (for a matched table, the source rows it knows the identity of), since
+// other sources and the application may have rows there too.
+func (r *runner) targetRows(ctx context.Context, j *job) (int64, error) {
+	t, m := j.table, j.merge
+	switch {
+	case m == nil || m.Mode == target.MergeInsert:
+		return r.tgt.CountRows(ctx, r.plan.Schema, t.Name)
+	case m.Match != nil:
+		return r.tgt.CountLegacyKeys(ctx, t.ID)
+	default:
+		return r.tgt.CountLoaded(ctx, r.plan.Schema, t.Name, m.HashColumn, m.SourceColumn, m.Source)
+	}
+}
+
 // mismatch explains every way the counts fail to reconcile, or returns "".
-func mismatch(matching, inTarget int64, res TableResult) string {
+// A merge keeps the rows whose source row is gone unless delete_missing
+// says otherwise, so the target may then hold more than this run loaded,
+// never fewer. An expansion loads several rows per source row: its
+// expected count is checked row by row by verify.
+func mismatch(j *job, matching, inTarget int64, res TableResult) string {
 	var p []string
 	if res.Read != matching {
 		p = append(p, fmt.Sprintf("the source holds %d rows (%d in all, %d filtered) but %d were read; did it change during the load?",
 			matching, res.SourceRows, res.Filtered, res.Read))
 	}
-	if res.Read != res.Loaded+res.Rejected {
+	if j.table.Expansion == nil && res.Read != res.Loaded+res.Rejected {
 		p = append(p, fmt.Sprintf("%d rows read but %d loaded + %d rejected", res.Read, res.Loaded, res.Rejected))
 	}
-	if inTarget != res.Loaded {
+	exact := j.merge == nil || j.merge.Mode == target.MergeInsert || j.table.DeleteMissing
+	switch {
+	case exact && inTarget != res.Loaded:
 		p = append(p, fmt.Sprintf("the ledger says %d rows loaded but the target table holds %d", res.Loaded, inTarget))
+	case inTarget < res.Loaded:
+		p = append(p, fmt.Sprintf("the ledger says %d rows loaded but the target table holds only %d of them", res.Loaded, inTarget))
 	}
 	return strings.Join(p, "; ")
+}
+
+// withTotals copies the ledger's counts into the result.
+func withTotals(res TableResult, tot target.Totals) TableResult {
+	res.Read, res.Loaded, res.Rejected, res.Chunks = tot.Read, tot.Loaded, tot.Rejected, tot.Chunks
+	res.Inserted, res.Updated, res.Unchanged, res.Deleted = tot.Inserted, tot.Updated, tot.Unchanged, tot.Deleted
+	return res
 }
 
 // result reports a table an earlier run finished, from its state and ledger.
@@ -81,6 +113,5 @@ func (r *runner) result(ctx context.Context, j *job, res TableResult) (TableResu
 	if st != nil && st.RowsSource != nil {
 		res.SourceRows, res.Filtered = *st.RowsSource, st.RowsFiltered
 	}
-	res.Read, res.Loaded, res.Rejected, res.Chunks = tot.Read, tot.Loaded, tot.Rejected, tot.Chunks
-	return res, nil
+	return withTotals(res, tot), nil
 }

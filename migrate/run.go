@@ -38,17 +38,28 @@ type TableResult struct {
 	Loaded     int64
 	Rejected   int64
 	Chunks     int
-	Skipped    bool // finished by an earlier run; nothing to do
-	Elapsed    time.Duration
+	// What the rows did to the target: a direct load inserts every row; a
+	// merge inserts new keys, updates changed rows and leaves the others.
+	Inserted, Updated, Unchanged int64
+	Deleted                      int64 // delete_missing: rows removed because their source row is gone
+	Skipped                      bool  // finished by an earlier run; nothing to do
+	Elapsed                      time.Duration
 }
 
 // Summary is the outcome of a run.
 type Summary struct {
-	RunID    int64
+	RunID    int64         // the run's id in the (first) target database
+	Runs     []DatabaseRun // with several target databases: the run in each
 	Tables   []TableResult
 	Rejected int64
 	Rejects  []target.RejectRow // the first rejects, for the report
 	Elapsed  time.Duration
+}
+
+// DatabaseRun is the run recorded in one of several target databases.
+type DatabaseRun struct {
+	Database string
+	RunID    int64
 }
 
 // Run migrates every table of p from srcs (by source name) into tgt. It

@@ -68,7 +68,7 @@ func (r *runner) loadAll(ctx context.Context, jobs []*job) ([]TableResult, error
 	for i, j := range jobs {
 		g.Go(func() error {
 			start := time.Now()
-			res, err := r.loadTable(gctx, j)
+			res, err := r.loadAfter(gctx, j)
 			if !res.Skipped {
 				res.Elapsed = time.Since(start) // load, reconcile, indexes and verification
 			}
@@ -88,6 +88,15 @@ func (r *runner) loadAll(ctx context.Context, jobs []*job) ([]TableResult, error
 		return results, err
 	}
 	return results, errors.Join(invalid...)
+}
+
+// loadAfter loads j once the jobs it waits for have ended.
+func (r *runner) loadAfter(ctx context.Context, j *job) (res TableResult, err error) {
+	defer func() { j.finish(err) }()
+	if err := j.waitAfter(ctx); err != nil {
+		return TableResult{ID: j.table.ID, Target: j.table.Name}, err
+	}
+	return r.loadTable(ctx, j)
 }
 
 func anyLoaded(jobs []*job) bool {

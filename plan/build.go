@@ -93,7 +93,7 @@ func (b *builder) finish() {
 		b.planIndexes(st)
 		b.checkColumnNames(st)
 		st.t.ReadColumns = readColumns(st)
-		st.t.ReadTypes = readTypes(st)
+		st.t.ReadSchema = readSchema(st)
 	}
 	for _, ms := range b.merges {
 		b.mergeIndexes(ms)

@@ -27,7 +27,7 @@ func TestExpansionOfMergedPart(t *testing.T) {
 		{Name: "patients_id", Type: "uuid", NotNull: true, Role: RoleRefUUID, KeyColumns: pk, SourceType: keyType,
 			RefSource: "east", RefTable: "Patients", ResolveMatch: true},
 		{Name: "room_no", Type: "integer", NotNull: true, Role: RoleOrdinal},
-		{Name: HashColumn, Type: "bytea", NotNull: true, Role: RoleRowHash},
+		{Name: HashColumn, Type: "bytea", Role: RoleRowHash},
 	}
 	if !reflect.DeepEqual(rooms.Columns, wantCols) {
 		t.Errorf("columns = %+v\nwant %+v", rooms.Columns, wantCols)

@@ -54,7 +54,7 @@ func TestMergedTableColumns(t *testing.T) {
 		"age":        {Name: "age", Type: "bigint", Role: RoleValue, Source: "Age", SourceType: intT("tinyint(3) unsigned", 8, true), ZeroDates: config.ZeroDatesReject},
 		"fax":        {Name: "fax", Type: "text", Role: RoleFill},
 		"first_name": {Name: "first_name", Type: "varchar(60)", NotNull: true, Role: RoleValue, Source: "FirstName", SourceType: strT("varchar(50)", 50), ZeroDates: config.ZeroDatesReject},
-		HashColumn:   {Name: HashColumn, Type: "bytea", NotNull: true, Role: RoleRowHash},
+		HashColumn:   {Name: HashColumn, Type: "bytea", Role: RoleRowHash},
 	})
 	checkPlanned(t, west, map[string]Column{
 		"phone":     {Name: "phone", Type: "varchar(30)", Role: RoleFill, Default: strp("n/a")},

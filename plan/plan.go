@@ -80,10 +80,10 @@ type Table struct {
 	ForeignKeys []ForeignKey
 
 	// How the table is read.
-	ReadColumns []string      // source columns, in the order rows are read
-	ReadTypes   []sluice.Type // their source types, for expressions that read a column no target column casts
-	Key         []string      // keyset pagination columns (may be the row id); nil reads one chunk
-	Where       string        // row filter in the source dialect
+	ReadColumns []string        // source columns, in the order rows are read
+	ReadSchema  []sluice.Column // the columns read as the source describes them, for expressions
+	Key         []string        // keyset pagination columns (may be the row id); nil reads one chunk
+	Where       string          // row filter in the source dialect
 	ChunkRows   int
 
 	Keys      string   // config.KeysUUID or config.KeysKeep

@@ -29,7 +29,9 @@ func (b *builder) settleStrategies() {
 			b.fail(line, key, "strategy %s matches rows by the primary key, and %s has none; use create or truncate for it", t.Strategy, t.ID)
 			continue
 		}
-		t.Columns = append(t.Columns, Column{Name: HashColumn, Type: "bytea", NotNull: true, Role: RoleRowHash})
+		// Nullable: a row the application inserts has no hash, which is how
+		// delete_missing tells the rows Sluice loaded from the others.
+		t.Columns = append(t.Columns, Column{Name: HashColumn, Type: "bytea", Role: RoleRowHash})
 	}
 }
 

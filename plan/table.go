@@ -212,13 +212,14 @@ func readColumns(st *tableState) []string {
 	return cols
 }
 
-// readTypes are the source types of the columns read, in ReadColumns order.
-func readTypes(st *tableState) []sluice.Type {
-	types := make([]sluice.Type, len(st.t.ReadColumns))
+// readSchema describes the columns read, in ReadColumns order.
+func readSchema(st *tableState) []sluice.Column {
+	cols := make([]sluice.Column, len(st.t.ReadColumns))
 	for i, name := range st.t.ReadColumns {
+		cols[i] = sluice.Column{Name: name}
 		if c := st.src.Column(name); c != nil {
-			types[i] = c.Type
+			cols[i] = *c
 		}
 	}
-	return types
+	return cols
 }

@@ -84,6 +84,11 @@ func auditChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad, res ChunkResult, r
 		"after_key": after, "last_key": last,
 		"rows_read": c.RowsRead, "rows_loaded": res.Loaded, "rows_rejected": res.Rejected,
 	}
+	if c.Merge != nil {
+		details["merge"] = c.Merge.Mode
+		details["rows_inserted"], details["rows_updated"] = res.Inserted, res.Updated
+		details["rows_unchanged"], details["conflicts"] = res.Unchanged, res.Conflicts
+	}
 	if len(rejects) > 0 {
 		details["rejects"] = rejectDigests(rejects)
 	}

@@ -11,24 +11,34 @@ import (
 
 // Chunk is one row of the ledger sluice.chunks: a chunk that committed.
 type Chunk struct {
-	TableID      string
-	Generation   int
-	ChunkNo      int
-	RunID        int64
-	AfterKey     string // EncodeKey text of the exclusive lower key bound; "" for the first chunk
-	LastKey      string // EncodeKey text of the chunk's last key read: the next chunk starts after it
-	RowsRead     int
-	RowsLoaded   int
-	RowsRejected int
-	CommittedAt  time.Time
+	TableID       string
+	Generation    int
+	ChunkNo       int
+	RunID         int64
+	AfterKey      string // EncodeKey text of the exclusive lower key bound; "" for the first chunk
+	LastKey       string // EncodeKey text of the chunk's last key read: the next chunk starts after it
+	RowsRead      int
+	RowsLoaded    int
+	RowsRejected  int
+	RowsInserted  int // of RowsLoaded: new rows
+	RowsUpdated   int // of RowsLoaded: rows rewritten by a merge
+	RowsUnchanged int // of RowsLoaded: rows a merge left as they were
+	Conflicts     int // disagreements queued (new or reopened)
+	CommittedAt   time.Time
 }
 
-// Totals sums the ledger of one table generation.
+// Totals sums the ledger of one table generation, and adds what
+// DeleteMissing removed in it.
 type Totals struct {
-	Chunks   int
-	Read     int64
-	Loaded   int64
-	Rejected int64
+	Chunks    int
+	Read      int64
+	Loaded    int64 // Inserted + Updated + Unchanged
+	Rejected  int64
+	Inserted  int64
+	Updated   int64
+	Unchanged int64
+	Conflicts int64
+	Deleted   int64 // rows DeleteMissing removed in this generation
 }
 
 // ChunkCommittedError says that a chunk is in the ledger already: another
@@ -50,10 +60,11 @@ func (t *Target) LastChunk(ctx context.Context, id string, generation int) (*Chu
 	c := Chunk{TableID: id, Generation: generation}
 	err := t.pool.QueryRow(ctx, `
 		SELECT chunk_no, coalesce(run_id, 0), coalesce(after_key, ''), coalesce(last_key, ''),
-			rows_read, rows_loaded, rows_rejected, committed_at
+			rows_read, rows_loaded, rows_rejected, rows_inserted, rows_updated, rows_unchanged, conflicts, committed_at
 		FROM sluice.chunks WHERE table_id = $1 AND generation = $2
 		ORDER BY chunk_no DESC LIMIT 1`, id, generation).Scan(&c.ChunkNo, &c.RunID, &c.AfterKey, &c.LastKey,
-		&c.RowsRead, &c.RowsLoaded, &c.RowsRejected, &c.CommittedAt)
+		&c.RowsRead, &c.RowsLoaded, &c.RowsRejected, &c.RowsInserted, &c.RowsUpdated, &c.RowsUnchanged,
+		&c.Conflicts, &c.CommittedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -67,9 +78,12 @@ func (t *Target) LastChunk(ctx context.Context, id string, generation int) (*Chu
 func (t *Target) Totals(ctx context.Context, id string, generation int) (Totals, error) {
 	var s Totals
 	err := t.pool.QueryRow(ctx, `
-		SELECT count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0)
+		SELECT count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0),
+			coalesce(sum(rows_inserted), 0), coalesce(sum(rows_updated), 0), coalesce(sum(rows_unchanged), 0),
+			coalesce(sum(conflicts), 0),
+			coalesce((SELECT rows_deleted FROM sluice.tables WHERE id = $1 AND generation = $2), 0)
 		FROM sluice.chunks WHERE table_id = $1 AND generation = $2`, id, generation).
-		Scan(&s.Chunks, &s.Read, &s.Loaded, &s.Rejected)
+		Scan(&s.Chunks, &s.Read, &s.Loaded, &s.Rejected, &s.Inserted, &s.Updated, &s.Unchanged, &s.Conflicts, &s.Deleted)
 	if err != nil {
 		return Totals{}, fmt.Errorf("sum ledger of %s generation %d: %w", id, generation, err)
 	}

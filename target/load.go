@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 )
@@ -31,6 +32,13 @@ type ChunkLoad struct {
 	// with the rows that PostgreSQL refuses.
 	Rejects []Reject
 
+	// Merge loads through a stage table into a table that may hold rows
+	// already (see MergeSpec); nil copies straight into the table.
+	Merge *MergeSpec
+	// Identities holds each row's legacy identity (parallel to Rows) when
+	// Merge.Match is set: the keys sluice.legacy_keys records.
+	Identities []uuid.UUID
+
 	AfterKey []any // exclusive lower key bound of the chunk; nil for the first
 	LastKey  []any // the key of the last source row read; the next chunk starts after it
 	RowsRead int   // source rows read for this chunk (a row may expand into several Rows)
@@ -48,8 +56,13 @@ type Reject struct {
 
 // ChunkResult counts what LoadChunk did with a chunk.
 type ChunkResult struct {
-	Loaded   int // rows now in the target table
+	Loaded   int // rows now in the target table: Inserted + Updated + Unchanged
 	Rejected int // rejects stored: the transforms' plus the rows PostgreSQL refused
+
+	Inserted  int // new rows (every row, on the direct path)
+	Updated   int // rows that existed and were rewritten because they changed
+	Unchanged int // rows that existed as they are, and were not written
+	Conflicts int // disagreements queued in sluice.conflicts, new or reopened
 }
 
 // LoadChunk loads a chunk exactly once. In one transaction it claims the
@@ -87,6 +100,9 @@ func (c *ChunkLoad) check() error {
 			return fmt.Errorf("row %d has %d values for %d columns", i+1, len(row), len(c.Columns))
 		}
 	}
+	if c.Merge != nil {
+		return c.Merge.check(c)
+	}
 	return nil
 }
 
@@ -95,19 +111,32 @@ func loadChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (ChunkResult, error
 	if err != nil {
 		return ChunkResult{}, err
 	}
-	cp := &copier{tx: tx, c: c}
-	if err := cp.load(ctx, 0, len(c.Rows)); err != nil {
+	res, loadRejects, err := loadRows(ctx, tx, c)
+	if err != nil {
 		return ChunkResult{}, err
 	}
-	rejects := append(append([]Reject(nil), c.Rejects...), cp.rejects...)
+	rejects := append(append([]Reject(nil), c.Rejects...), loadRejects...)
 	if err := insertRejects(ctx, tx, c, table, rejects); err != nil {
 		return ChunkResult{}, err
 	}
-	res := ChunkResult{Loaded: cp.loaded, Rejected: len(rejects)}
+	res.Rejected = len(rejects)
 	if err := recordCounts(ctx, tx, c, res); err != nil {
 		return res, err
 	}
 	return res, auditChunk(ctx, tx, c, res, rejects)
+}
+
+// loadRows copies the rows straight into the table, or merges them through
+// a stage; it returns the rows PostgreSQL refused.
+func loadRows(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (ChunkResult, []Reject, error) {
+	if c.Merge != nil {
+		return mergeChunk(ctx, tx, c)
+	}
+	cp := &copier{tx: tx, c: c}
+	if err := cp.load(ctx, 0, len(c.Rows)); err != nil {
+		return ChunkResult{}, nil, err
+	}
+	return ChunkResult{Loaded: cp.loaded, Inserted: cp.loaded}, cp.rejects, nil
 }
 
 // tableNames are the names of the source table that rejects record.
@@ -160,14 +189,17 @@ func readTableNames(ctx context.Context, tx pgx.Tx, id string, generation int) (
 // counters, in one round trip.
 func recordCounts(ctx context.Context, tx pgx.Tx, c *ChunkLoad, res ChunkResult) error {
 	var b pgx.Batch
-	b.Queue(`UPDATE sluice.chunks SET rows_loaded = $4, rows_rejected = $5
+	b.Queue(`UPDATE sluice.chunks SET rows_loaded = $4, rows_rejected = $5,
+			rows_inserted = $6, rows_updated = $7, rows_unchanged = $8, conflicts = $9
 		WHERE table_id = $1 AND generation = $2 AND chunk_no = $3`,
-		c.TableID, c.Generation, c.ChunkNo, res.Loaded, res.Rejected)
+		c.TableID, c.Generation, c.ChunkNo, res.Loaded, res.Rejected, res.Inserted, res.Updated, res.Unchanged, res.Conflicts)
 	b.Queue(`UPDATE sluice.tables SET rows_read = rows_read + $3, rows_loaded = rows_loaded + $4,
-			rows_rejected = rows_rejected + $5, chunks_done = chunks_done + 1,
-			run_id = coalesce(nullif($6::bigint, 0), run_id), updated_at = now()
+			rows_rejected = rows_rejected + $5, rows_inserted = rows_inserted + $7,
+			rows_updated = rows_updated + $8, rows_unchanged = rows_unchanged + $9, conflicts = conflicts + $10,
+			chunks_done = chunks_done + 1, run_id = coalesce(nullif($6::bigint, 0), run_id), updated_at = now()
 		WHERE id = $1 AND generation = $2`,
-		c.TableID, c.Generation, c.RowsRead, res.Loaded, res.Rejected, c.RunID)
+		c.TableID, c.Generation, c.RowsRead, res.Loaded, res.Rejected, c.RunID,
+		res.Inserted, res.Updated, res.Unchanged, res.Conflicts)
 	br := tx.SendBatch(ctx, &b)
 	if _, err := br.Exec(); err != nil {
 		br.Close()

@@ -27,7 +27,7 @@ func TestLoadChunkCommitsRowsLedgerAndCounters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res != (ChunkResult{Loaded: 3, Rejected: 1}) {
+	if res != (ChunkResult{Loaded: 3, Rejected: 1, Inserted: 3}) {
 		t.Errorf("result = %+v, want 3 loaded, 1 rejected", res)
 	}
 	if n := queryInt(t, conn, "SELECT count(*) FROM items"); n != 3 {
@@ -46,7 +46,7 @@ func TestLoadChunkCommitsRowsLedgerAndCounters(t *testing.T) {
 		t.Errorf("table counters = %+v", st)
 	}
 	tot, _ := tg.Totals(ctx, "legacy.items", 1)
-	if tot != (Totals{Chunks: 1, Read: 4, Loaded: 3, Rejected: 1}) {
+	if tot != (Totals{Chunks: 1, Read: 4, Loaded: 3, Rejected: 1, Inserted: 3}) {
 		t.Errorf("totals = %+v", tot)
 	}
 }
@@ -75,7 +75,7 @@ func TestLoadChunkNarrowsFailingRowsToRejects(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res != (ChunkResult{Loaded: 7, Rejected: 3}) {
+	if res != (ChunkResult{Loaded: 7, Rejected: 3, Inserted: 7}) {
 		t.Errorf("result = %+v, want 7 loaded, 3 rejected", res)
 	}
 	assertIDs(t, conn, "codes", []int64{1, 3, 4, 6, 8, 9, 10})
@@ -130,7 +130,7 @@ func TestLoadChunkBisectsForeignKeyViolations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res != (ChunkResult{Loaded: 17, Rejected: 3}) {
+	if res != (ChunkResult{Loaded: 17, Rejected: 3, Inserted: 17}) {
 		t.Errorf("result = %+v", res)
 	}
 	rejects, _ := tg.Rejects(ctx, 0, 0)
@@ -160,7 +160,7 @@ func TestLoadChunkRejectsRowThatCannotBeEncoded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res != (ChunkResult{Loaded: 2, Rejected: 1}) {
+	if res != (ChunkResult{Loaded: 2, Rejected: 1, Inserted: 2}) {
 		t.Errorf("result = %+v", res)
 	}
 	assertIDs(t, conn, "nums", []int64{1, 3})

@@ -100,6 +100,64 @@ var migrations = []string{
 	at timestamptz NOT NULL DEFAULT now()
 );
 	CREATE INDEX verify_results_run_idx ON sluice.verify_results (run_id);`,
+	// 5: merging into tables that hold rows: the legacy keys matched to each
+	// entity, the disagreements queued for a person, the keys a generation
+	// saw (for delete_missing; unlogged: rebuilt by every generation, and
+	// checked against the ledger before use; no index: it is read whole, and
+	// an index would double the cost of every chunk's insert) and what each
+	// chunk did.
+	`CREATE TABLE sluice.legacy_keys (
+	legacy_uuid uuid PRIMARY KEY,
+	table_id text NOT NULL,
+	target_schema text NOT NULL,
+	target_table text NOT NULL,
+	source text NOT NULL,
+	legacy_key text NOT NULL,
+	entity uuid NOT NULL
+);
+	CREATE INDEX legacy_keys_entity_idx ON sluice.legacy_keys (entity);
+	CREATE INDEX legacy_keys_table_idx ON sluice.legacy_keys (table_id);
+	CREATE TABLE sluice.conflicts (
+	conflict_id bigserial PRIMARY KEY,
+	target_schema text NOT NULL,
+	target_table text NOT NULL,
+	entity_column text NOT NULL,
+	entity uuid NOT NULL,
+	column_name text NOT NULL,
+	owner_source text NOT NULL,
+	owner_key text NOT NULL,
+	owner_value text,
+	other_source text NOT NULL,
+	other_key text NOT NULL,
+	other_value text,
+	status text NOT NULL CHECK (status IN ('open', 'resolved')),
+	resolution text CHECK (resolution IN ('owner', 'other', 'value')),
+	resolved_value text,
+	resolved_by text,
+	run_id bigint,
+	created_at timestamptz NOT NULL DEFAULT now(),
+	updated_at timestamptz NOT NULL DEFAULT now(),
+	resolved_at timestamptz,
+	UNIQUE (target_schema, target_table, entity, column_name, other_source, other_key)
+);
+	CREATE INDEX conflicts_status_idx ON sluice.conflicts (status, target_table);
+	CREATE UNLOGGED TABLE sluice.seen (
+	table_id text NOT NULL,
+	generation int NOT NULL,
+	key text NOT NULL
+);
+	ALTER TABLE sluice.chunks ADD COLUMN rows_inserted int NOT NULL DEFAULT 0,
+	ADD COLUMN rows_updated int NOT NULL DEFAULT 0,
+	ADD COLUMN rows_unchanged int NOT NULL DEFAULT 0,
+	ADD COLUMN conflicts int NOT NULL DEFAULT 0;
+	UPDATE sluice.chunks SET rows_inserted = rows_loaded;
+	ALTER TABLE sluice.tables ADD COLUMN rows_inserted bigint NOT NULL DEFAULT 0,
+	ADD COLUMN rows_updated bigint NOT NULL DEFAULT 0,
+	ADD COLUMN rows_unchanged bigint NOT NULL DEFAULT 0,
+	ADD COLUMN rows_deleted bigint NOT NULL DEFAULT 0,
+	ADD COLUMN conflicts bigint NOT NULL DEFAULT 0,
+	ADD COLUMN missing_deleted_at timestamptz;
+	UPDATE sluice.tables SET rows_inserted = rows_loaded;`,
 }
 
 // SchemaVersion is the state schema version this package creates.

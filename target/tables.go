@@ -36,6 +36,11 @@ type TableState struct {
 	RowsRead        int64
 	RowsLoaded      int64
 	RowsRejected    int64
+	RowsInserted    int64 // of RowsLoaded: new rows (every row loaded by a plain COPY)
+	RowsUpdated     int64 // of RowsLoaded: rows a merge rewrote because they changed
+	RowsUnchanged   int64 // of RowsLoaded: rows a merge found as they were, and did not write
+	RowsDeleted     int64 // rows DeleteMissing removed because their source row is gone
+	Conflicts       int64 // disagreements queued (new or reopened) in sluice.conflicts
 	ChunksDone      int
 	ChunksEstimated int
 	RowsEstimated   int64
@@ -50,14 +55,16 @@ type TableState struct {
 const tableColumns = `id, source, source_table, target_schema, target_table, generation, state,
 	coalesce(strategy, ''), rows_source, rows_filtered, rows_read, rows_loaded, rows_rejected,
 	chunks_done, coalesce(chunks_estimated, 0), coalesce(rows_estimated, 0), coalesce(run_id, 0),
-	started_at, updated_at, finished_at, coalesce(message, ''), coalesce(plan_hash, '')`
+	started_at, updated_at, finished_at, coalesce(message, ''), coalesce(plan_hash, ''),
+	rows_inserted, rows_updated, rows_unchanged, rows_deleted, conflicts`
 
 func scanTable(row pgx.Row) (*TableState, error) {
 	var s TableState
 	err := row.Scan(&s.ID, &s.Source, &s.SourceTable, &s.TargetSchema, &s.TargetTable, &s.Generation,
 		&s.State, &s.Strategy, &s.RowsSource, &s.RowsFiltered, &s.RowsRead, &s.RowsLoaded,
 		&s.RowsRejected, &s.ChunksDone, &s.ChunksEstimated, &s.RowsEstimated, &s.RunID,
-		&s.StartedAt, &s.UpdatedAt, &s.FinishedAt, &s.Message, &s.PlanHash)
+		&s.StartedAt, &s.UpdatedAt, &s.FinishedAt, &s.Message, &s.PlanHash,
+		&s.RowsInserted, &s.RowsUpdated, &s.RowsUnchanged, &s.RowsDeleted, &s.Conflicts)
 	return &s, err
 }
 
@@ -117,6 +124,12 @@ func upsertTable(ctx context.Context, tx pgx.Tx, s TableState) error {
 			rows_read     = CASE WHEN t.generation = EXCLUDED.generation THEN t.rows_read ELSE 0 END,
 			rows_loaded   = CASE WHEN t.generation = EXCLUDED.generation THEN t.rows_loaded ELSE 0 END,
 			rows_rejected = CASE WHEN t.generation = EXCLUDED.generation THEN t.rows_rejected ELSE 0 END,
+			rows_inserted  = CASE WHEN t.generation = EXCLUDED.generation THEN t.rows_inserted ELSE 0 END,
+			rows_updated   = CASE WHEN t.generation = EXCLUDED.generation THEN t.rows_updated ELSE 0 END,
+			rows_unchanged = CASE WHEN t.generation = EXCLUDED.generation THEN t.rows_unchanged ELSE 0 END,
+			rows_deleted   = CASE WHEN t.generation = EXCLUDED.generation THEN t.rows_deleted ELSE 0 END,
+			conflicts      = CASE WHEN t.generation = EXCLUDED.generation THEN t.conflicts ELSE 0 END,
+			missing_deleted_at = CASE WHEN t.generation = EXCLUDED.generation THEN t.missing_deleted_at END,
 			chunks_done   = CASE WHEN t.generation = EXCLUDED.generation THEN t.chunks_done ELSE 0 END,
 			started_at    = CASE WHEN t.generation = EXCLUDED.generation THEN t.started_at ELSE now() END`,
 		s.ID, s.Source, s.SourceTable, s.TargetSchema, s.TargetTable, s.Generation, s.State,

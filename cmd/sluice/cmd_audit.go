@@ -34,7 +34,7 @@ with "migrate --signing-key", the head of each run is signed with ed25519.`,
 }
 
 type auditFlags struct {
-	target, publicKey, file, output string
+	target, database, publicKey, file, output string
 }
 
 func newAuditVerify(g *globals) *cobra.Command {
@@ -68,6 +68,7 @@ Exit code 5 when anything is wrong.`,
 		},
 	}
 	cmd.Flags().StringVar(&f.target, "target", "", "the target database URL (default: the config's target)")
+	cmd.Flags().StringVar(&f.database, "database", "", "with several targets: the one whose trail to read (a name under targets:; default the first)")
 	cmd.Flags().StringVar(&f.publicKey, "public-key", "", "an ed25519 public key (PEM, hex or base64) to check the signed heads")
 	cmd.Flags().StringVar(&f.file, "file", "", "verify an exported JSON-lines file instead of the target")
 	return cmd
@@ -82,7 +83,7 @@ func (f *auditFlags) verify(cmd *cobra.Command, g *globals, pub ed25519.PublicKe
 		defer in.Close()
 		return audit.VerifyLines(in, pub)
 	}
-	tgt, err := openAuditTarget(cmd, g, f.target)
+	tgt, err := openAuditTarget(cmd, g, f.target, f.database)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +103,7 @@ away from the database, with "sluice audit verify --file".`,
   sluice audit export -o /archive/audit-$(date +%F).jsonl`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			tgt, err := openAuditTarget(cmd, g, f.target)
+			tgt, err := openAuditTarget(cmd, g, f.target, f.database)
 			if err != nil {
 				return err
 			}
@@ -122,18 +123,22 @@ away from the database, with "sluice audit verify --file".`,
 		},
 	}
 	cmd.Flags().StringVar(&f.target, "target", "", "the target database URL (default: the config's target)")
+	cmd.Flags().StringVar(&f.database, "database", "", "with several targets: the one whose trail to read (a name under targets:; default the first)")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write to this file instead of standard output")
 	return cmd
 }
 
 // openAuditTarget opens --target, else the config's target.
-func openAuditTarget(cmd *cobra.Command, g *globals, url string) (*target.Target, error) {
+// Each target database keeps its own trail, next to the rows it records.
+func openAuditTarget(cmd *cobra.Command, g *globals, url, database string) (*target.Target, error) {
 	if url == "" {
 		cfg, err := config.Load(g.config)
 		if err != nil {
 			return nil, err
 		}
-		url = cfg.Target.URL
+		if url, err = targetURL(cfg, database); err != nil {
+			return nil, err
+		}
 	}
 	return target.Open(cmd.Context(), url)
 }

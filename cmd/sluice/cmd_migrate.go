@@ -16,7 +16,6 @@ import (
 	"github.com/sluicedb/sluice/audit"
 	"github.com/sluicedb/sluice/migrate"
 	"github.com/sluicedb/sluice/progress"
-	"github.com/sluicedb/sluice/target"
 )
 
 // migrateFlags are the knobs of a run that the config does not hold.
@@ -85,11 +84,11 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 		return err
 	}
 	defer p.Sources.Close()
-	tgt, err := target.Open(ctx, p.Config.Target.URL)
+	tgts, closeTargets, err := openTargets(ctx, p.Config)
+	defer closeTargets()
 	if err != nil {
 		return err
 	}
-	defer tgt.Close()
 	workers := p.Config.Defaults.Workers
 	if f.workers > 0 {
 		workers = f.workers
@@ -99,7 +98,7 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 		return err
 	}
 	display.Start()
-	sum, err := migrate.Run(ctx, p.Plan, p.Sources, tgt, migrate.Options{
+	sum, err := migrate.RunAll(ctx, p.Plan, p.Sources, tgts, migrate.Options{
 		Workers: workers, MaxRejects: f.maxRejects, Observer: display,
 		Command: "migrate", Version: sluiceVersion(), ConfigHash: p.Config.Hash, SigningKey: key, Verify: levels,
 	})

@@ -29,19 +29,35 @@ loading), rejected and filtered rows, and chunks committed.`,
   watch -n 2 sluice status`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			url := targetURL
-			if url == "" {
-				cfg, err := config.Load(g.config)
-				if err != nil {
-					return err
-				}
-				url = cfg.Target.URL
+			if targetURL != "" {
+				return showStatus(cmd.Context(), g.stdout, targetURL)
 			}
-			return showStatus(cmd.Context(), g.stdout, url)
+			cfg, err := config.Load(g.config)
+			if err != nil {
+				return err
+			}
+			return showAllStatus(cmd.Context(), g.stdout, cfg)
 		},
 	}
 	cmd.Flags().StringVar(&targetURL, "target", "", "the target database URL (default: the config's target)")
 	return cmd
+}
+
+// showAllStatus shows each target database's state, under its name when
+// the config splits the tables over several.
+func showAllStatus(ctx context.Context, w io.Writer, cfg *config.Config) error {
+	for i, tc := range cfg.Targets {
+		if len(cfg.Targets) > 1 {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintf(w, "== target database %s\n", tc.Name)
+		}
+		if err := showStatus(ctx, w, tc.URL); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func showStatus(ctx context.Context, w io.Writer, url string) error {

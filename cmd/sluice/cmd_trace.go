@@ -9,7 +9,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/config"
 	"github.com/sluicedb/sluice/lineage"
+	"github.com/sluicedb/sluice/plan"
 )
 
 func newTrace(g *globals) *cobra.Command {
@@ -46,12 +48,16 @@ func runTrace(ctx context.Context, g *globals, table, key string, asJSON bool) e
 		return err
 	}
 	defer p.Sources.Close()
-	pool, err := openReadOnly(ctx, p.Config.Target.URL)
+	pl, url, err := tableDatabase(p.Plan, p.Config, table)
+	if err != nil {
+		return err
+	}
+	pool, err := openReadOnly(ctx, url)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	l, err := lineage.Trace(ctx, pool, p.Plan, table, key)
+	l, err := lineage.Trace(ctx, pool, pl, table, key)
 	var (
 		badTable *lineage.UnknownTableError
 		badKey   *lineage.UnknownKeyError
@@ -62,7 +68,7 @@ func runTrace(ctx context.Context, g *globals, table, key string, asJSON bool) e
 	case errors.As(err, &badKey):
 		return err // exit code 1: the message says it all
 	case err != nil:
-		return fmt.Errorf("trace %s key %s on %s: %w", table, key, sluice.RedactURL(p.Config.Target.URL), err)
+		return fmt.Errorf("trace %s key %s on %s: %w", table, key, sluice.RedactURL(url), err)
 	}
 	for _, src := range p.Config.Sources {
 		if src.Name == l.Source.Database {
@@ -96,4 +102,20 @@ func openReadOnly(ctx context.Context, url string) (*pgxpool.Pool, error) {
 		return nil, &sluice.ConnectError{Where: where, Err: err}
 	}
 	return pool, nil
+}
+
+// tableDatabase finds the target database a table (by ID or target name)
+// loads into: its part of the plan and its URL. An unknown table is left for
+// lineage.Trace to report.
+func tableDatabase(p *plan.Plan, cfg *config.Config, table string) (*plan.Plan, string, error) {
+	if len(p.Databases) <= 1 {
+		return p, cfg.Target.URL, nil
+	}
+	for _, t := range p.Tables {
+		if t.ID == table || t.Name == table {
+			url, err := targetURL(cfg, t.Database)
+			return p.ForDatabase(t.Database), url, err
+		}
+	}
+	return p, cfg.Target.URL, nil
 }

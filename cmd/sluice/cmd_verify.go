@@ -2,17 +2,21 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/audit"
 	"github.com/sluicedb/sluice/engines"
+	"github.com/sluicedb/sluice/migrate"
 	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/target"
 	"github.com/sluicedb/sluice/verify"
@@ -72,12 +76,12 @@ func runVerify(ctx context.Context, g *globals, f *verifyFlags) error {
 	if err != nil {
 		return err
 	}
-	tgt, err := target.Open(ctx, p.Config.Target.URL)
+	tgts, closeTargets, err := openTargets(ctx, p.Config)
+	defer closeTargets()
 	if err != nil {
 		return err
 	}
-	defer tgt.Close()
-	report, err := verifyRun(ctx, tgt, pl, p.Sources, p.Config.Hash, levels)
+	report, err := verifyDatabases(ctx, tgts, pl, p.Sources, p.Config.Hash, levels)
 	if err != nil {
 		return err
 	}
@@ -88,6 +92,42 @@ func runVerify(ctx context.Context, g *globals, f *verifyFlags) error {
 		return &sluice.ValidationError{Table: "the target", Detail: fmt.Sprintf("verification found %d problem(s), listed above", report.Findings)}
 	}
 	return nil
+}
+
+// verifyDatabases verifies each target database's tables as a run of its
+// own there, then (level 3) the references between the databases.
+func verifyDatabases(ctx context.Context, tgts migrate.Targets, p *plan.Plan, srcs engines.Sources, configHash string, levels []int) (*verify.Report, error) {
+	if len(p.Databases) <= 1 {
+		for _, tgt := range tgts { // the only one
+			return verifyRun(ctx, tgt, p, srcs, configHash, levels)
+		}
+		return nil, errors.New("no target database")
+	}
+	all := &verify.Report{Started: time.Now()}
+	for _, db := range p.Databases {
+		sub := p.ForDatabase(db.Name)
+		if len(sub.Tables) == 0 {
+			continue
+		}
+		r, err := verifyRun(ctx, tgts[db.Name], sub, srcs, configHash, levels)
+		if err != nil {
+			return nil, fmt.Errorf("target database %s: %w", db.Name, err)
+		}
+		all.Merge(r)
+	}
+	if slices.Contains(levels, verify.LevelOrphans) {
+		pools := map[string]*pgxpool.Pool{}
+		for name, t := range tgts {
+			pools[name] = t.Pool()
+		}
+		r, err := verify.CrossReferences(ctx, p, pools, verify.Options{Levels: []int{verify.LevelOrphans}})
+		if err != nil {
+			return nil, fmt.Errorf("check the references between target databases: %w", err)
+		}
+		all.Merge(r)
+	}
+	all.Finished = time.Now()
+	return all, nil
 }
 
 // verifyRun verifies as a run of its own: recorded in sluice.runs, its

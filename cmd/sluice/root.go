@@ -30,6 +30,7 @@ Typical session:
   sluice migrate     # copy, validate, verify; rerun after an interruption to resume
   sluice status      # from any terminal, during or after a run
   sluice verify      # prove the target matches the sources, at six levels
+  sluice conflicts list   # sources that disagree on a merged row (manual: true)
   sluice audit verify --public-key audit.pub   # check the tamper-evident trail
 
 Exit codes: 0 ok, 1 failure, 2 bad command line or config, 3 database unreachable,
@@ -41,6 +42,6 @@ Exit codes: 0 ok, 1 failure, 2 bad command line or config, 3 database unreachabl
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVarP(&g.config, "config", "c", "sluice.yaml", "the config file")
-	root.AddCommand(newInit(g), newPlan(g), newMigrate(g), newVerify(g), newStatus(g), newAudit(g), newTrace(g), newDemo(g), newVersion(g))
+	root.AddCommand(newInit(g), newPlan(g), newMigrate(g), newVerify(g), newStatus(g), newAudit(g), newConflicts(g), newTrace(g), newDemo(g), newVersion(g))
 	return root
 }

@@ -14,21 +14,84 @@ import (
 // printSummary writes what a run did: a line per table, the totals, and the
 // first rejected rows with their reasons.
 func printSummary(w io.Writer, s *migrate.Summary) {
+	merged := anyMerged(s)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "source table\ttarget\tsource rows\tloaded\trejected\tfiltered\tchunks\ttime\t")
-	var src, loaded, rejected, filtered int64
-	for _, t := range s.Tables {
-		when := t.Elapsed.Round(time.Millisecond).String()
-		if t.Skipped {
-			when = "earlier run"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%s\t\n", t.ID, t.Target, t.SourceRows, t.Loaded, t.Rejected, t.Filtered, t.Chunks, when)
-		src, loaded, rejected, filtered = src+t.SourceRows, loaded+t.Loaded, rejected+t.Rejected, filtered+t.Filtered
+	head := "source table\ttarget\tsource rows\tloaded\t"
+	if merged {
+		head += "inserted\tupdated\tunchanged\tdeleted\t"
 	}
-	fmt.Fprintf(tw, "total\t\t%d\t%d\t%d\t%d\t\t%s\t\n", src, loaded, rejected, filtered, s.Elapsed.Round(time.Millisecond))
+	fmt.Fprintln(tw, head+"rejected\tfiltered\tchunks\ttime\t")
+	var tot migrate.TableResult
+	for _, t := range s.Tables {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s%d\t%d\t%d\t%s\t\n", t.ID, t.Target, t.SourceRows, t.Loaded,
+			changes(merged, t), t.Rejected, t.Filtered, t.Chunks, when(t))
+		tot = sumResults(tot, t)
+	}
+	fmt.Fprintf(tw, "total\t\t%d\t%d\t%s%d\t%d\t\t%s\t\n", tot.SourceRows, tot.Loaded, changes(merged, tot),
+		tot.Rejected, tot.Filtered, s.Elapsed.Round(time.Millisecond))
 	tw.Flush()
-	fmt.Fprintf(w, "\nrun %d: %d rows loaded, %d rejected, %d filtered in %s\n", s.RunID, loaded, rejected, filtered, s.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "\n%s: %d rows loaded, %d rejected, %d filtered in %s\n", runLabel(s), tot.Loaded, tot.Rejected, tot.Filtered, s.Elapsed.Round(time.Millisecond))
+	if merged {
+		fmt.Fprintf(w, "changes: %d inserted, %d updated, %d unchanged, %d deleted\n", tot.Inserted, tot.Updated, tot.Unchanged, tot.Deleted)
+	}
 	printRejects(w, s)
+}
+
+// anyMerged reports a run in which some table merged into existing rows:
+// only then do inserted, updated and unchanged say more than loaded.
+func anyMerged(s *migrate.Summary) bool {
+	for _, t := range s.Tables {
+		if !t.Skipped && (t.Updated+t.Unchanged+t.Deleted > 0 || t.Inserted != t.Loaded) {
+			return true
+		}
+	}
+	return false
+}
+
+func changes(merged bool, t migrate.TableResult) string {
+	if !merged {
+		return ""
+	}
+	if t.Skipped {
+		return "\t\t\t\t"
+	}
+	return fmt.Sprintf("%d\t%d\t%d\t%d\t", t.Inserted, t.Updated, t.Unchanged, t.Deleted)
+}
+
+func when(t migrate.TableResult) string {
+	if t.Skipped {
+		return "earlier run"
+	}
+	return t.Elapsed.Round(time.Millisecond).String()
+}
+
+// sumResults adds b to a. A table an earlier run finished changed nothing
+// in this one, whatever its generation's counts say.
+func sumResults(a, b migrate.TableResult) migrate.TableResult {
+	if b.Skipped {
+		b.Inserted, b.Updated, b.Unchanged, b.Deleted = 0, 0, 0, 0
+	}
+	a.SourceRows += b.SourceRows
+	a.Loaded += b.Loaded
+	a.Rejected += b.Rejected
+	a.Filtered += b.Filtered
+	a.Inserted += b.Inserted
+	a.Updated += b.Updated
+	a.Unchanged += b.Unchanged
+	a.Deleted += b.Deleted
+	return a
+}
+
+// runLabel names the run, or the run in each database of a split.
+func runLabel(s *migrate.Summary) string {
+	if len(s.Runs) <= 1 {
+		return fmt.Sprintf("run %d", s.RunID)
+	}
+	parts := make([]string, len(s.Runs))
+	for i, r := range s.Runs {
+		parts[i] = fmt.Sprintf("%s run %d", r.Database, r.RunID)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func printRejects(w io.Writer, s *migrate.Summary) {
