@@ -115,6 +115,24 @@ func (n *mergeCounts) add(o mergeCounts) {
 // It returns the rows refused, at the stage (types, NULLs) or on their way
 // into the table (foreign keys, unique and check constraints).
 func mergeChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (ChunkResult, []Reject, error) {
+	same := 0
+	if canProbe(c.Merge) {
+		var err error
+		if c, same, err = withoutUnchanged(ctx, tx, c); err != nil {
+			return ChunkResult{}, nil, err
+		}
+	}
+	res, rejects, err := stageChunk(ctx, tx, c)
+	res.Loaded += same
+	res.Unchanged += same
+	return res, rejects, err
+}
+
+// stageChunk stages the rows and moves them into the table.
+func stageChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (ChunkResult, []Reject, error) {
+	if len(c.Rows) == 0 {
+		return ChunkResult{}, nil, nil
+	}
 	st := newStage(c)
 	staged, rejects, err := st.fill(ctx, tx)
 	if err != nil {
