@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/google/uuid"
+
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/transform"
 )
@@ -14,7 +16,8 @@ import (
 // ChunkDigest is the content hash of one chunk on each side: SHA-256 over
 // the chunk's rows, each encoded canonically (see the package doc), in key
 // order. Equal digests prove the chunk's rows equal; Options.OnChunk
-// receives them, for an audit trail.
+// receives them, for an audit trail. For a part merged on a natural key
+// they cover the rows the chunk's source rows own (see matched.go).
 type ChunkDigest struct {
 	Table      string
 	Chunk      int
@@ -34,10 +37,20 @@ type worker struct {
 	cd       *codec
 	dst      []any
 	src, tgt rowSet
-	idents   [][]any // per identity column, the source rows' values (to select the target rows)
-	legacies []any   // the source rows' legacy keys (keys: uuid), for rows not found by UUID
+	idents   [][]any     // per identity column, the source rows' values (to select the target rows)
+	legacies []any       // the source rows' legacy keys (keys: uuid), for rows not found by UUID
+	ids      []uuid.UUID // matched parts: the source rows' legacy identities
 	rejects  []rowReject
+	pending  []pendingRow // rows waiting for their references to be resolved
+	out      [][]any      // expansions: the child rows of one source row
 	fa, fb   []field
+}
+
+// pendingRow is a transformed source row kept until the chunk's references
+// to matched entities are resolved.
+type pendingRow struct {
+	i    int // its position in the chunk
+	vals []any
 }
 
 // rowReject is a source row the mapping rejects.
@@ -61,14 +74,22 @@ func (w *worker) reset() {
 	for i := range w.idents {
 		w.idents[i] = w.idents[i][:0]
 	}
-	w.legacies, w.rejects = w.legacies[:0], w.rejects[:0]
+	w.legacies, w.rejects, w.ids, w.pending = w.legacies[:0], w.rejects[:0], w.ids[:0], w.pending[:0]
 }
 
 // check compares one chunk: the digests of both sides, and only when they
 // differ, row by row.
 func (w *worker) check(ctx context.Context, c *srcChunk) error {
+	switch {
+	case w.s.v.t.Expansion != nil:
+		return w.checkExpansion(ctx, c)
+	case matched(w.s.v.t):
+		return w.checkMatched(ctx, c)
+	}
 	w.reset()
-	w.transform(c)
+	if err := w.transform(ctx, c); err != nil {
+		return err
+	}
 	if err := w.fetch(ctx, c); err != nil {
 		return err
 	}
@@ -86,34 +107,62 @@ func (w *worker) check(ctx context.Context, c *srcChunk) error {
 }
 
 // transform maps and encodes the chunk's source rows; rejected rows are set
-// aside.
-func (w *worker) transform(c *srcChunk) {
-	sh := &w.s.sh
+// aside. References to a table merged on a natural key are resolved as the
+// load resolved them, a chunk at a time.
+func (w *worker) transform(ctx context.Context, c *srcChunk) error {
+	resolving := len(w.s.resolve) > 0
 	for i, vals := range c.vals {
 		if rej := w.row.Apply(vals, w.dst); rej != nil {
 			w.rejects = append(w.rejects, rowReject{label: rowLabel(c.keys[i], i+1), rej: rej})
 			continue
 		}
-		w.src.beginRow()
-		for j, v := range w.dst {
-			w.src.column()
-			w.src.buf = w.cd.appendSource(w.src.buf, j, v)
+		if resolving {
+			w.pending = append(w.pending, pendingRow{i: i, vals: slices.Clone(w.dst)})
+			continue
 		}
-		w.src.endRow(sh, i)
-		if sh.rangeOn == nil {
-			w.keepIdentity()
+		w.add(c, i, w.dst)
+	}
+	if !resolving {
+		return nil
+	}
+	if err := w.s.resolveRefs(ctx, w.pending); err != nil {
+		return err
+	}
+	for _, p := range w.pending {
+		w.add(c, p.i, p.vals)
+	}
+	return nil
+}
+
+// add encodes the transformed row dst of the chunk's row i.
+func (w *worker) add(c *srcChunk, i int, dst []any) {
+	sh := &w.s.sh
+	w.src.beginRow()
+	for j, v := range dst {
+		if w.s.masked[j] {
+			v = nil
 		}
+		w.src.column()
+		w.src.buf = w.cd.appendSource(w.src.buf, j, v)
+	}
+	w.src.endRow(sh, i)
+	if sh.rangeOn == nil {
+		w.keepIdentity(dst)
+	}
+	if matched(w.s.view) {
+		id, _ := w.row.Identity(c.vals[i])
+		w.ids = append(w.ids, id)
 	}
 }
 
 // keepIdentity keeps the row's identity and legacy key, by which its
 // target row is selected when chunks are not key ranges.
-func (w *worker) keepIdentity() {
+func (w *worker) keepIdentity(dst []any) {
 	for k, ci := range w.s.sh.ident {
-		w.idents[k] = append(w.idents[k], w.dst[ci])
+		w.idents[k] = append(w.idents[k], dst[ci])
 	}
 	if w.s.sh.legacy >= 0 {
-		w.legacies = append(w.legacies, w.dst[w.s.sh.legacy])
+		w.legacies = append(w.legacies, dst[w.s.sh.legacy])
 	}
 }
 

@@ -10,32 +10,77 @@ import (
 
 // counts is level 1: every source row is loaded, rejected or filtered out.
 // The source is counted with and without the table's filter; loaded is what
-// the target table holds now; rejected what sluice.rejects holds for the
-// table's current generation.
+// the target table holds now (of the rows this table answers for, see
+// scope); rejected what sluice.rejects holds for the table's current
+// generation. Where the strategy keeps rows whose source row is gone, and
+// only when the target holds more than the source accounts for, those rows
+// are counted and left out of loaded.
 func (v *tableCheck) counts(ctx context.Context) (LevelResult, error) {
-	t := v.t
-	total, err := v.src.Count(ctx, t.SourceTable, "")
-	if err != nil {
-		return LevelResult{}, fmt.Errorf("count source rows of %s: %w", t.ID, err)
+	switch {
+	case v.t.Expansion != nil:
+		return v.expansionCounts(ctx)
+	case matched(v.t):
+		return v.matchedCounts(ctx)
 	}
-	matching := total
-	if t.Where != "" {
-		if matching, err = v.src.Count(ctx, t.SourceTable, t.Where); err != nil {
-			return LevelResult{}, fmt.Errorf("count filtered source rows of %s: %w", t.ID, err)
-		}
+	sc, err := v.sourceCounts(ctx)
+	if err != nil {
+		return LevelResult{}, err
 	}
 	var loaded int64
-	if err := v.db.QueryRow(ctx, "SELECT count(*) FROM "+v.cat.name).Scan(&loaded); err != nil {
+	if err := v.db.QueryRow(ctx, "SELECT count(*) FROM "+v.cat.name+v.where("")).Scan(&loaded); err != nil {
 		return LevelResult{}, fmt.Errorf("count target rows of %s: %w", v.cat.name, err)
 	}
-	rejected, err := v.load.rejectCount(ctx, v.db, t.ID)
+	kept, err := v.keptIfSurplus(ctx, sc, loaded, v.keptRows)
 	if err != nil {
 		return LevelResult{}, err
 	}
 	v.checkState()
-	v.checkBalance(total, loaded, rejected, total-matching)
-	return LevelResult{Checked: total, Detail: fmt.Sprintf("source %d = loaded %d + rejected %d + filtered %d",
-		total, loaded, rejected, total-matching)}, nil
+	v.checkBalance(sc.total, loaded-kept, sc.rejected, sc.filtered(), "loaded")
+	detail := fmt.Sprintf("source %d = loaded %d + rejected %d + filtered %d", sc.total, loaded-kept, sc.rejected, sc.filtered())
+	if kept > 0 {
+		detail += "; " + keptText(kept)
+	}
+	return LevelResult{Checked: sc.total, Detail: detail}, nil
+}
+
+// sourceCount is what the source and sluice.rejects say of a table's rows.
+type sourceCount struct {
+	total    int64 // every row of the source table
+	matching int64 // the rows its filter selects
+	rejected int64 // the rejects of the current generation
+}
+
+func (sc sourceCount) filtered() int64 { return sc.total - sc.matching }
+
+// expected is how many rows the source says are loaded.
+func (sc sourceCount) expected() int64 { return sc.matching - sc.rejected }
+
+func (v *tableCheck) sourceCounts(ctx context.Context) (sourceCount, error) {
+	t := v.t
+	var sc sourceCount
+	var err error
+	if sc.total, err = v.src.Count(ctx, t.SourceTable, ""); err != nil {
+		return sc, fmt.Errorf("count source rows of %s: %w", t.ID, err)
+	}
+	sc.matching = sc.total
+	if t.Where != "" {
+		if sc.matching, err = v.src.Count(ctx, t.SourceTable, t.Where); err != nil {
+			return sc, fmt.Errorf("count filtered source rows of %s: %w", t.ID, err)
+		}
+	}
+	sc.rejected, err = v.load.rejectCount(ctx, v.db, t.ID)
+	return sc, err
+}
+
+// keptIfSurplus counts, with count, the rows the strategy keeps although
+// their source row is gone, when the target holds more rows than the source
+// accounts for; otherwise 0: the rows pass (levels 5 and 6) counts them
+// anyway, and the count costs a read of every source key.
+func (v *tableCheck) keptIfSurplus(ctx context.Context, sc sourceCount, loaded int64, count func(context.Context) (int64, error)) (int64, error) {
+	if !keeps(v.t) || loaded <= sc.expected() {
+		return 0, nil
+	}
+	return count(ctx)
 }
 
 // checkState reports a table whose load is not recorded as finished: its
@@ -54,15 +99,18 @@ func (v *tableCheck) checkState() {
 	}
 }
 
-func (v *tableCheck) checkBalance(total, loaded, rejected, filtered int64) {
+// checkBalance reports a source whose rows are not loaded (what names
+// where: "loaded", or "legacy keys" for a part matched on a natural key),
+// rejected or filtered out, exactly.
+func (v *tableCheck) checkBalance(total, loaded, rejected, filtered int64, what string) {
 	sum := loaded + rejected + filtered
 	if total == sum {
 		return
 	}
 	v.add(Finding{Level: LevelCounts, Check: "counts",
 		SourceValue: strconv.FormatInt(total, 10), TargetValue: strconv.FormatInt(sum, 10),
-		Detail: fmt.Sprintf("the source holds %d rows but loaded %d + rejected %d + filtered %d = %d: %s",
-			total, loaded, rejected, filtered, sum, unaccounted(total-sum))})
+		Detail: fmt.Sprintf("the source holds %d rows but %s %d + rejected %d + filtered %d = %d: %s",
+			total, what, loaded, rejected, filtered, sum, unaccounted(total-sum))})
 }
 
 func unaccounted(diff int64) string {

@@ -13,6 +13,9 @@
 //     guarantee it. Not applicable to a table without a primary key.
 //  3. foreign keys: no orphan, for every planned foreign key, by an
 //     anti-join whether or not the constraint exists or was validated.
+//     References into another target database are CrossReferences': it
+//     copies the distinct child values into the parent's database and
+//     anti-joins them there.
 //  4. types: every planned column exists with its planned type (compared
 //     as format_type spells it, so varchar(50) = character varying(50)) and
 //     nullability; a column the plan does not make is a finding.
@@ -31,6 +34,43 @@
 //     whose sides differ is compared row by row. Rows the mapping rejects must be in
 //     sluice.rejects; so must a source row the target lacks (PostgreSQL
 //     refused it during the load), or it is missing.
+//
+// # Tables that hold more than one load's rows
+//
+// A table loaded with merge or append carries plan.HashColumn, the hash of
+// each row's values as Sluice wrote it. Rows without a hash are the
+// application's and are ignored at every level. The hash is compared like
+// any value, recomputed from the source row by the mapping, which proves
+// the stored hash right. Without delete_missing, a row whose source row is
+// gone (deleted, filtered out or rejected since) is what the strategy keeps:
+// counted in the details of levels 1, 5 and 6 ("n rows kept whose source
+// row is gone"), not a finding; with delete_missing it is one. Level 1 only
+// counts them when the target holds more rows than the source accounts for.
+//
+// A part of a merged target table (plan.Table.Merged; several planned
+// tables share the target table) answers for the rows of its own source
+// (the source column). Without match_on each source row has its own row,
+// identified as in any keys: uuid table. With match_on a row is an entity,
+// shared by the source rows with the same natural key and owned by one of
+// them (its source and legacy columns): a source row that owns its row has
+// every value compared, except the fill columns (which other sources may
+// have given the entity) and a column whose manual conflict was resolved;
+// a source row matched into another's row is checked for presence only (its
+// entity row exists). Every source row of a matched part must be mapped by
+// sluice.legacy_keys from its legacy identity to its entity (level 5), and
+// level 1 counts those rows against the source. Conflicts are not findings.
+//
+// An expansion table (plan.Table.Expansion) holds 0..n rows per source row.
+// Level 1 reads the source and compares, for each source row, the children
+// the mapping makes with those its parent has in the target ("clinics 7
+// should have 5 rows in rooms, the target holds 4"); level 6 compares the
+// children by their UUIDs, and finds the children beyond them. Child rows
+// have no legacy key: level 5 does not apply.
+//
+// A reference to a table merged on a natural key is resolved through
+// sluice.legacy_keys before it is compared, as the load resolved it. A
+// reference into another target database cannot be checked by level 3 (one
+// query cannot join two databases); CrossReferences checks those.
 //
 // # Use
 //
@@ -88,5 +128,5 @@
 // and the target are read concurrently. Options.Workers tables run at once.
 //
 // Not yet done: transient source errors are not retried (migrate's retry
-// is unexported), and references across target databases are not checked.
+// is unexported).
 package verify

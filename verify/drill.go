@@ -22,7 +22,7 @@ func (w *worker) drill(ctx context.Context, c *srcChunk) error {
 			i, ok = byLegacy[string(w.tgt.legacy(j))]
 		}
 		if !ok || matched[i] {
-			w.extra(j, byLegacy)
+			w.extra(j, byKey, byLegacy)
 			continue
 		}
 		matched[i] = true
@@ -87,7 +87,11 @@ func (w *worker) indexSource() (byKey, byLegacy map[string]int) {
 
 // compare reports each column in which target row j differs from source row
 // i; under keys: uuid a different UUID or legacy key is also a level 5 finding.
-func (w *worker) compare(c *srcChunk, i, j int) {
+func (w *worker) compare(c *srcChunk, i, j int) { w.compareExcept(c, i, j, nil) }
+
+// compareExcept is compare, but a column for which excused (when set) holds
+// is no finding.
+func (w *worker) compareExcept(c *srcChunk, i, j int, excused func(col string) bool) {
 	if bytes.Equal(w.src.row(i), w.tgt.row(j)) {
 		return
 	}
@@ -96,7 +100,7 @@ func (w *worker) compare(c *srcChunk, i, j int) {
 	sh, v := &w.s.sh, w.s.v
 	for k, col := range w.s.view.Columns {
 		a, b := w.fa[k], w.fb[k]
-		if a.null == b.null && a.failed == b.failed && bytes.Equal(a.b, b.b) {
+		if a.null == b.null && a.failed == b.failed && bytes.Equal(a.b, b.b) || excused != nil && excused(col.Name) {
 			continue
 		}
 		f := Finding{Level: LevelContent, Check: "value", LegacyKey: legacyKey, Key: key, Column: col.Name,
@@ -113,8 +117,17 @@ func (w *worker) compare(c *srcChunk, i, j int) {
 	}
 }
 
-// extra reports target row j, which no source row of its chunk matches.
-func (w *worker) extra(j int, byLegacy map[string]int) {
+// extra reports target row j, which no source row of its chunk matches. A
+// row whose source row is gone (neither its identity nor its legacy key is
+// one of the chunk's, whose key range it is in) is only counted where the
+// strategy keeps such rows.
+func (w *worker) extra(j int, byKey, byLegacy map[string]int) {
+	_, knownKey := byKey[string(w.tgt.key(j))]
+	_, knownLegacy := byLegacy[string(w.tgt.legacy(j))]
+	if keeps(w.s.v.t) && !knownKey && !knownLegacy {
+		w.s.kept.Add(1)
+		return
+	}
 	w.fb = fields(w.tgt.row(j), w.fb)
 	key := w.identText(w.fb)
 	legacy, sh := key, &w.s.sh
@@ -123,7 +136,7 @@ func (w *worker) extra(j int, byLegacy map[string]int) {
 	}
 	w.s.v.add(Finding{Level: LevelContent, Check: "extra row", LegacyKey: legacy, Key: key,
 		Detail: "the target row matches no source row"})
-	if _, known := byLegacy[string(w.tgt.legacy(j))]; sh.uuidKeys() && !known {
+	if sh.uuidKeys() && !knownLegacy {
 		w.s.v.add(Finding{Level: LevelLegacy, Check: "extra key", LegacyKey: legacy, Key: key,
 			Detail: "no source row has this legacy key"})
 	}

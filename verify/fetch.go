@@ -28,10 +28,7 @@ func (s *scan) rangeSQL(c *srcChunk) (string, []any) {
 		conds = append(conds, tuple+" <= "+params(len(args), len(c.last)))
 		args = append(args, c.last...)
 	}
-	q := "SELECT " + s.list + " FROM " + s.v.cat.name
-	if len(conds) > 0 {
-		q += " WHERE " + andAll(conds)
-	}
+	q := "SELECT " + s.list + " FROM " + s.v.cat.name + s.v.where("", conds...)
 	return q + " ORDER BY " + columnList("", cols), args
 }
 
@@ -56,11 +53,11 @@ func (s *scan) inSQL(idx []int, vals [][]any) (string, []any) {
 		arrays[k] = fmt.Sprintf("$%d::%s[]", k+1, s.v.cat.column(name).Type)
 		args[k] = vals[k]
 	}
-	q := "SELECT " + s.list + " FROM " + s.v.cat.name + " WHERE "
+	q := "SELECT " + s.list + " FROM " + s.v.cat.name
 	if len(idx) == 1 {
-		return q + qualified("", names[0]) + " = ANY(" + arrays[0] + ")", args
+		return q + s.v.where("", qualified("", names[0])+" = ANY("+arrays[0]+")"), args
 	}
-	return q + "(" + columnList("", names) + ") IN (SELECT * FROM unnest(" + strings.Join(arrays, ", ") + "))", args
+	return q + s.v.where("", "("+columnList("", names)+") IN (SELECT * FROM unnest("+strings.Join(arrays, ", ")+"))"), args
 }
 
 // fetch runs a select of target rows and appends them to rs, encoded.

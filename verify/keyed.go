@@ -46,8 +46,14 @@ func (s *scan) keyed(ctx context.Context) error {
 // finish looks for the target rows no chunk read, and under keys: uuid for
 // legacy keys held by several rows.
 func (s *scan) finish(ctx context.Context) error {
+	switch {
+	case s.v.t.Expansion != nil:
+		return s.finishExpansion(ctx)
+	case matched(s.v.t):
+		return s.finishMatched(ctx)
+	}
 	var total int64
-	if err := s.v.db.QueryRow(ctx, "SELECT count(*) FROM "+s.v.cat.name).Scan(&total); err != nil {
+	if err := s.v.db.QueryRow(ctx, "SELECT count(*) FROM "+s.v.cat.name+s.v.where("")).Scan(&total); err != nil {
 		return fmt.Errorf("count target rows of %s: %w", s.v.cat.name, err)
 	}
 	if total > s.fetched.Load() {
@@ -70,7 +76,7 @@ func (s *scan) unread(ctx context.Context) error {
 	for _, ci := range s.sh.rangeOn {
 		conds = append(conds, qualified("", s.view.Columns[ci].Name)+" IS NULL")
 	}
-	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s", s.identSQL(""), s.legacySQL(""), s.v.cat.name, orAll(conds))
+	q := fmt.Sprintf("SELECT %s, %s FROM %s%s", s.identSQL(""), s.legacySQL(""), s.v.cat.name, s.v.where("", "("+orAll(conds)+")"))
 	return s.v.sample(ctx, LevelContent, q, func(vals []string) {
 		s.v.add(Finding{Level: LevelContent, Check: "extra row", Key: vals[0], LegacyKey: vals[1],
 			Detail: "the target row's key is NULL: it matches no source row"})
@@ -87,8 +93,11 @@ func (s *scan) legacyDuplicates(ctx context.Context) error {
 	if s.v.cat.uniqueOn([]string{legacy}) {
 		return nil
 	}
-	q := fmt.Sprintf("SELECT %s, string_agg(%s, ', ' ORDER BY %s), count(*)::text FROM %s GROUP BY %s HAVING count(*) > 1",
-		s.legacySQL(""), s.identSQL(""), s.identSQL(""), s.v.cat.name, qualified("", legacy))
+	if m := s.v.t.Merged; m != nil && s.v.cat.uniqueOn([]string{m.SourceColumn, legacy}) {
+		return nil // a legacy key is unique per source
+	}
+	q := fmt.Sprintf("SELECT %s, string_agg(%s, ', ' ORDER BY %s), count(*)::text FROM %s%s GROUP BY %s HAVING count(*) > 1",
+		s.legacySQL(""), s.identSQL(""), s.identSQL(""), s.v.cat.name, s.v.where(""), qualified("", legacy))
 	return s.v.sample(ctx, LevelLegacy, q, func(vals []string) {
 		s.v.add(Finding{Level: LevelLegacy, Check: "duplicate key", LegacyKey: vals[0], Key: vals[1],
 			Detail: vals[2] + " target rows hold this legacy key"})

@@ -127,7 +127,9 @@ func (s *scan) eachSourceRow(ctx context.Context, first bool, fn func(row []byte
 			return err
 		}
 		w.reset()
-		w.transform(c)
+		if err := w.transform(ctx, c); err != nil {
+			return err
+		}
 		for i := range w.src.len() {
 			fn(w.src.row(i), rowLabel(c.keys[w.src.origin[i]], w.src.origin[i]+1))
 		}
@@ -149,7 +151,7 @@ func (s *scan) eachSourceRow(ctx context.Context, first bool, fn func(row []byte
 func (s *scan) eachTargetRow(ctx context.Context, fn func(row []byte)) error {
 	cd := newCodec(s.oids)
 	var rs rowSet
-	err := s.fetchEach(ctx, cd, &rs, "SELECT "+s.list+" FROM "+s.v.cat.name, func() {
+	err := s.fetchEach(ctx, cd, &rs, "SELECT "+s.list+" FROM "+s.v.cat.name+s.v.where(""), func() {
 		for i := range rs.len() {
 			fn(rs.row(i))
 		}

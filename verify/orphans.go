@@ -11,21 +11,41 @@ import (
 // orphans is level 3: every planned foreign key of the table has a parent
 // row, checked by an anti-join whether or not the constraint exists or was
 // validated (NOT VALID, dropped, or never created all leave room for orphans).
+// A reference into another target database is CrossReferences' to check:
+// one query cannot join two databases.
 func (v *tableCheck) orphans(ctx context.Context) (LevelResult, error) {
-	fks := v.t.ForeignKeys
-	if len(fks) == 0 {
-		return LevelResult{Status: StatusNotApplicable, Detail: "the table has no foreign keys"}, nil
+	var local []plan.ForeignKey
+	for _, fk := range v.t.ForeignKeys {
+		if fk.RefDatabase == "" {
+			local = append(local, fk)
+		}
 	}
-	for _, fk := range fks {
+	across := len(v.t.ForeignKeys) - len(local)
+	if len(local) == 0 {
+		detail := "the table has no foreign keys"
+		if across > 0 {
+			detail = acrossDetail(across)
+		}
+		return LevelResult{Status: StatusNotApplicable, Detail: detail}, nil
+	}
+	for _, fk := range local {
 		if err := v.orphansOf(ctx, fk); err != nil {
 			return LevelResult{}, err
 		}
 	}
-	return LevelResult{Checked: int64(len(fks)), Detail: plural(len(fks), "foreign key")}, nil
+	detail := plural(len(local), "foreign key")
+	if across > 0 {
+		detail += "; " + acrossDetail(across)
+	}
+	return LevelResult{Checked: int64(len(local)), Detail: detail}, nil
+}
+
+func acrossDetail(n int) string {
+	return plural(n, "reference") + " into another target database, checked by CrossReferences"
 }
 
 func (v *tableCheck) orphansOf(ctx context.Context, fk plan.ForeignKey) error {
-	parent, err := readCatalog(ctx, v.db, v.p.Schema, fk.RefTable)
+	parent, err := readCatalog(ctx, v.db, schemaOf(v.p, v.t), fk.RefTable)
 	if err != nil {
 		return err
 	}
@@ -35,9 +55,10 @@ func (v *tableCheck) orphansOf(ctx context.Context, fk plan.ForeignKey) error {
 			Detail: fmt.Sprintf("the referenced table %s does not exist", parent.name)})
 		return nil
 	}
-	q := fmt.Sprintf("SELECT %s, %s, %s FROM %s c WHERE %s AND NOT EXISTS (SELECT 1 FROM %s p WHERE %s)",
+	q := fmt.Sprintf("SELECT %s, %s, %s FROM %s c%s",
 		v.rowKeyText("c"), v.legacyText("c"), textOf("c", fk.Columns), v.cat.name,
-		notNulls("c", fk.Columns), parent.name, joinOn("p", fk.RefColumns, "c", fk.Columns))
+		v.where("c", notNulls("c", fk.Columns),
+			fmt.Sprintf("NOT EXISTS (SELECT 1 FROM %s p WHERE %s)", parent.name, joinOn("p", fk.RefColumns, "c", fk.Columns))))
 	detail := fmt.Sprintf("no row of %s has (%s) = ", fk.RefTable, strings.Join(fk.RefColumns, ", "))
 	return v.sample(ctx, LevelOrphans, q, func(vals []string) {
 		v.add(Finding{Level: LevelOrphans, Check: "orphan", Key: vals[0], LegacyKey: vals[1], Column: cols,

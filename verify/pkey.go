@@ -39,8 +39,8 @@ func (v *tableCheck) nullKeys(ctx context.Context, pk []string) error {
 	for i, c := range pk {
 		conds[i] = qualified("", c) + " IS NULL"
 	}
-	q := fmt.Sprintf("SELECT %s, %s FROM %s WHERE %s",
-		v.rowKeyText(""), v.legacyText(""), v.cat.name, strings.Join(conds, " OR "))
+	q := fmt.Sprintf("SELECT %s, %s FROM %s%s",
+		v.rowKeyText(""), v.legacyText(""), v.cat.name, v.where("", "("+strings.Join(conds, " OR ")+")"))
 	return v.sample(ctx, LevelKeys, q, func(vals []string) {
 		v.add(Finding{Level: LevelKeys, Check: "null key", Key: vals[0], LegacyKey: vals[1],
 			Column: strings.Join(pk, ", "), TargetValue: vals[0], Detail: "a primary key column is NULL"})
@@ -48,11 +48,23 @@ func (v *tableCheck) nullKeys(ctx context.Context, pk []string) error {
 }
 
 func (v *tableCheck) duplicateKeys(ctx context.Context, pk []string) error {
-	q := fmt.Sprintf(`SELECT %s, string_agg(%s, ', ' ORDER BY %s), count(*)::text FROM %s
-		GROUP BY %s HAVING count(*) > 1`,
-		v.rowKeyText(""), v.legacyText(""), v.legacyText(""), v.cat.name, columnList("", pk))
+	q := fmt.Sprintf(`SELECT %s, string_agg(%s, ', ' ORDER BY %s), count(*)::text FROM %s%s
+		GROUP BY %s HAVING count(*) > 1%s`,
+		v.rowKeyText(""), v.legacyText(""), v.legacyText(""), v.cat.name, whereAll(loadedCond(v.t, "")),
+		columnList("", pk), v.reportsGroup())
 	return v.sample(ctx, LevelKeys, q, func(vals []string) {
 		v.add(Finding{Level: LevelKeys, Check: "duplicate key", Key: vals[0], LegacyKey: vals[1],
 			Column: strings.Join(pk, ", "), TargetValue: vals[0], Detail: vals[2] + " rows share this primary key"})
 	})
+}
+
+// reportsGroup makes exactly one part of a merged table report a key that
+// several rows share, whichever sources they come from: the part whose
+// source is the least among them.
+func (v *tableCheck) reportsGroup() string {
+	m := v.t.Merged
+	if m == nil {
+		return ""
+	}
+	return " AND min(" + qualified("", m.SourceColumn) + ") = " + literal(v.t.Source)
 }

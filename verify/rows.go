@@ -23,7 +23,7 @@ func (v *tableCheck) rows(ctx context.Context, out map[int]LevelResult) error {
 		return nil
 	}
 	view := v.t
-	if !v.o.wants(LevelContent) {
+	if !v.o.wants(LevelContent) && !matched(v.t) && v.t.Expansion == nil {
 		view = project(v.t, []int{full.rowUUID, full.legacy})
 	}
 	s, err := newScan(ctx, v, view)
@@ -51,9 +51,19 @@ func (v *tableCheck) rowsSkipped(full shape) *LevelResult {
 		return &LevelResult{Status: StatusSkipped, Detail: fmt.Sprintf("columns missing from the target (see level 4): %s",
 			strings.Join(v.cat.missing(v.t), ", "))}
 	case !v.o.wants(LevelContent) && !full.uuidKeys():
-		return &LevelResult{Status: StatusNotApplicable, Detail: "the table keeps its keys (no row UUID and legacy key)"}
+		return &LevelResult{Status: StatusNotApplicable, Detail: noLegacyDetail(v.t)}
+	case (matched(v.t) || len(resolveColumns(v.t)) > 0) && !v.load.hasLegacyKeys:
+		return &LevelResult{Status: StatusSkipped, Detail: "the target has no sluice.legacy_keys, which maps the rows matched on a natural key"}
 	}
 	return nil
+}
+
+// noLegacyDetail says why a table has no legacy keys to check.
+func noLegacyDetail(t *plan.Table) string {
+	if t.Expansion != nil {
+		return "child rows have no legacy key; their identities are compared with their values (level 6)"
+	}
+	return "the table keeps its keys (no row UUID and legacy key)"
 }
 
 func (v *tableCheck) settleRows(out map[int]LevelResult, content, legacy LevelResult, start time.Time) {
@@ -78,12 +88,33 @@ type scan struct {
 	compared  atomic.Int64 // source rows matched against the target
 	fetched   atomic.Int64 // target rows read
 	rejected  atomic.Int64 // source rows the mapping rejects
+	kept      atomic.Int64 // target rows whose source row is gone, which the strategy keeps
+	keysFound atomic.Int64 // matched parts: the sluice.legacy_keys rows of the source rows
+	owned     atomic.Int64 // matched parts: source rows owning their entity's row
+	keptKeys  atomic.Int64 // matched parts: sluice.legacy_keys rows whose source row is gone, kept
+	// resolve lists the columns referencing a table merged on a natural
+	// key, whose values the load resolved through sluice.legacy_keys.
+	resolve []int
+	// masked marks the columns not compared: the fill columns of a matched
+	// part, which rows of other sources may have given the entity.
+	masked []bool
+	parent parentRef // expansions: the reference to the parent row
 }
 
 func newScan(ctx context.Context, v *tableCheck, view *plan.Table) (*scan, error) {
-	s := &scan{v: v, view: view, sh: shapeOf(view), chunkRows: v.o.ChunkRows}
+	s := &scan{v: v, view: view, sh: shapeOf(view), chunkRows: v.o.ChunkRows, resolve: resolveColumns(view),
+		masked: make([]bool, len(view.Columns))}
 	if s.chunkRows <= 0 {
 		s.chunkRows = max(view.ChunkRows, 1)
+	}
+	for i, c := range view.Columns {
+		s.masked[i] = matched(view) && c.Role == plan.RoleFill
+	}
+	if view.Expansion != nil {
+		var err error
+		if s.parent, err = newParentRef(view, v.p.Namespace); err != nil {
+			return nil, err
+		}
 	}
 	return s, s.describe(ctx)
 }
@@ -119,7 +150,9 @@ func (s *scan) selectList(asText []bool) string {
 	parts := make([]string, len(s.view.Columns))
 	for i, c := range s.view.Columns {
 		parts[i] = qualified("", c.Name)
-		if asText[i] {
+		if s.masked[i] {
+			parts[i] = "NULL AS " + parts[i]
+		} else if asText[i] {
 			parts[i] += "::text"
 		}
 	}
@@ -130,13 +163,42 @@ func (s *scan) contentResult() LevelResult {
 	if !s.v.o.wants(LevelContent) {
 		return LevelResult{}
 	}
-	return LevelResult{Checked: s.compared.Load(), Detail: fmt.Sprintf("%d rows in %d chunks compared value by value; %d rejected by the mapping",
-		s.compared.Load(), s.chunks.Load(), s.rejected.Load())}
+	detail := fmt.Sprintf("%d rows in %d chunks compared value by value; %d rejected by the mapping",
+		s.compared.Load(), s.chunks.Load(), s.rejected.Load())
+	if matched(s.v.t) {
+		owned := s.owned.Load()
+		detail = fmt.Sprintf("%d rows in %d chunks: %d owning their entity's row, compared value by value, %d matched into another's (present); %d rejected by the mapping",
+			s.compared.Load(), s.chunks.Load(), owned, s.compared.Load()-owned, s.rejected.Load())
+	}
+	return LevelResult{Checked: s.compared.Load(), Detail: detail + s.keptDetail()}
+}
+
+// keptDetail names the rows whose source row is gone, which the strategy
+// keeps: not findings, but worth a line.
+func (s *scan) keptDetail() string {
+	if n := s.kept.Load(); n > 0 {
+		return "; " + keptText(n)
+	}
+	return ""
+}
+
+func keptText(n int64) string {
+	if n == 1 {
+		return "1 row kept whose source row is gone"
+	}
+	return fmt.Sprintf("%d rows kept whose source row is gone", n)
 }
 
 func (s *scan) legacyResult(full shape) LevelResult {
 	if !full.uuidKeys() {
-		return LevelResult{Status: StatusNotApplicable, Detail: "the table keeps its keys (no row UUID and legacy key)"}
+		return LevelResult{Status: StatusNotApplicable, Detail: noLegacyDetail(s.v.t)}
 	}
-	return LevelResult{Checked: s.compared.Load(), Detail: fmt.Sprintf("%d legacy keys and their UUIDs", s.compared.Load())}
+	if matched(s.v.t) {
+		detail := fmt.Sprintf("%d legacy keys mapped to their entities in sluice.legacy_keys", s.compared.Load())
+		if n := s.keptKeys.Load(); n > 0 {
+			detail += fmt.Sprintf("; %d kept whose source row is gone", n)
+		}
+		return LevelResult{Checked: s.compared.Load(), Detail: detail}
+	}
+	return LevelResult{Checked: s.compared.Load(), Detail: fmt.Sprintf("%d legacy keys and their UUIDs", s.compared.Load()) + s.keptDetail()}
 }

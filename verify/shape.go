@@ -25,11 +25,20 @@ func shapeOf(t *plan.Table) shape {
 	s := shape{t: t, rowUUID: -1, legacy: -1}
 	for i, c := range t.Columns {
 		switch c.Role {
-		case plan.RoleRowUUID:
-			s.rowUUID = i
+		case plan.RoleRowUUID, plan.RoleMatchUUID:
+			s.rowUUID = i // a matched part's row is identified by its entity
 		case plan.RoleLegacyKey:
 			s.legacy = i
 		}
+	}
+	if t.Expansion != nil {
+		// a child row is identified by its UUID (its parent's key and its
+		// ordinal); a chunk's children are selected by their parents.
+		s.ident = []int{slices.IndexFunc(t.Columns, func(c plan.Column) bool { return c.Role == plan.RoleExpandUUID })}
+		if s.ident[0] < 0 {
+			s.ident = nil
+		}
+		return s
 	}
 	if s.uuidKeys() {
 		s.ident = []int{s.rowUUID}

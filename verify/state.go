@@ -12,15 +12,19 @@ import (
 // loadState is what the state schema says about a table's load: which
 // generation is current, and so which rejects count.
 type loadState struct {
-	hasSchema  bool // the target has sluice.tables and sluice.rejects
-	found      bool // sluice.tables has a row for the table
-	generation int
-	state      string
+	hasSchema bool // the target has sluice.tables and sluice.rejects
+	// hasLegacyKeys: the target has sluice.legacy_keys (state schema 5),
+	// which maps the rows of tables merged on a natural key.
+	hasLegacyKeys bool
+	found         bool // sluice.tables has a row for the table
+	generation    int
+	state         string
 }
 
 func readLoadState(ctx context.Context, db *pgxpool.Pool, id string) (loadState, error) {
 	var s loadState
-	err := db.QueryRow(ctx, `SELECT to_regclass('sluice.tables') IS NOT NULL AND to_regclass('sluice.rejects') IS NOT NULL`).Scan(&s.hasSchema)
+	err := db.QueryRow(ctx, `SELECT to_regclass('sluice.tables') IS NOT NULL AND to_regclass('sluice.rejects') IS NOT NULL,
+		to_regclass('sluice.legacy_keys') IS NOT NULL`).Scan(&s.hasSchema, &s.hasLegacyKeys)
 	if err != nil || !s.hasSchema {
 		return s, wrapState(id, err)
 	}

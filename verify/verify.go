@@ -76,7 +76,7 @@ type tableCheck struct {
 func newTableCheck(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, db *pgxpool.Pool, o Options) (*tableCheck, error) {
 	v := &tableCheck{p: p, t: t, src: src, db: db, o: o, found: newCollector(t.ID, o)}
 	var err error
-	if v.cat, err = readCatalog(ctx, db, p.Schema, t.Name); err != nil {
+	if v.cat, err = readCatalog(ctx, db, schemaOf(p, t), t.Name); err != nil {
 		return nil, fmt.Errorf("verify %s: %w", t.ID, err)
 	}
 	if v.load, err = readLoadState(ctx, db, t.ID); err != nil {
