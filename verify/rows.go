@@ -89,6 +89,7 @@ type scan struct {
 	fetched   atomic.Int64 // target rows read
 	rejected  atomic.Int64 // source rows the mapping rejects
 	kept      atomic.Int64 // target rows whose source row is gone, which the strategy keeps
+	unupdated atomic.Int64 // append: target rows that differ from their changed source row, which append never updates
 	keysFound atomic.Int64 // matched parts: the sluice.legacy_keys rows of the source rows
 	owned     atomic.Int64 // matched parts: source rows owning their entity's row
 	keptKeys  atomic.Int64 // matched parts: sluice.legacy_keys rows whose source row is gone, kept
@@ -176,10 +177,14 @@ func (s *scan) contentResult() LevelResult {
 // keptDetail names the rows whose source row is gone, which the strategy
 // keeps: not findings, but worth a line.
 func (s *scan) keptDetail() string {
+	var d string
 	if n := s.kept.Load(); n > 0 {
-		return "; " + keptText(n)
+		d += "; " + keptText(n)
 	}
-	return ""
+	if n := s.unupdated.Load(); n > 0 {
+		d += fmt.Sprintf("; %d rows as first loaded, whose source row changed since (append does not update)", n)
+	}
+	return d
 }
 
 func keptText(n int64) string {
