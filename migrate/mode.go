@@ -45,7 +45,7 @@ func (r *runner) chooseMode(ctx context.Context, j *job) error {
 func (r *runner) mergeSpec(t *plan.Table) *target.MergeSpec {
 	s := &target.MergeSpec{
 		Mode: target.MergeUpsert, Key: t.PrimaryKey, HashColumn: plan.HashColumn,
-		Resolve: resolved(t), TrackSeen: t.DeleteMissing,
+		Resolve: resolved(t), TrackSeen: t.DeleteMissing, Range: rangeColumn(t),
 	}
 	if t.Strategy == config.StrategyAppend {
 		s.Mode = target.MergeAppend
@@ -65,6 +65,18 @@ func (r *runner) mergeSpec(t *plan.Table) *target.MergeSpec {
 		}
 	}
 	return s
+}
+
+// rangeColumn is the legacy key column of a table whose key became a uuid:
+// unique, indexed, and read in key order, so one chunk's values are close
+// together in its index while their uuids are scattered over the table.
+func rangeColumn(t *plan.Table) string {
+	for _, c := range t.Columns {
+		if c.Role == plan.RoleLegacyKey && len(c.KeyColumns) == 1 && t.Merged == nil {
+			return c.Name
+		}
+	}
+	return ""
 }
 
 // resolved lists the columns whose uuid is looked up among the matched rows.

@@ -40,6 +40,11 @@ type MergeSpec struct {
 	// TrackSeen records the keys of the chunk's rows in this generation, for
 	// DeleteMissing.
 	TrackSeen bool
+	// Range names an indexed column whose values the rows of one chunk hold
+	// in a narrow range (the legacy key, read in key order), or "": finding
+	// a chunk's unchanged rows then reads that range of the table in index
+	// order instead of looking up every key on its own.
+	Range string
 }
 
 // MatchSpec says how the rows of one part of a table merged on a natural key

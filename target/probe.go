@@ -2,11 +2,13 @@ package target
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // A rerun of a merge mostly finds its rows unchanged. Staging every row to
@@ -39,7 +41,7 @@ func withoutUnchanged(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (*ChunkLoad,
 		if rb := sp.Rollback(ctx); rb != nil {
 			return nil, 0, fmt.Errorf("roll back the probe: %w", rb)
 		}
-		if ctx.Err() != nil {
+		if !isDataError(err) {
 			return nil, 0, err
 		}
 		return c, 0, nil
@@ -50,13 +52,23 @@ func withoutUnchanged(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (*ChunkLoad,
 	return keepChanged(c, same), len(same), nil
 }
 
+// isDataError reports an error about a value (SQLSTATE class 22), which
+// the stage narrows down to its row; anything else is the probe's own.
+func isDataError(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && strings.HasPrefix(pg.Code, "22")
+}
+
 // probe copies the keys and hashes into the probe table and returns the
 // indexes of the rows whose key the table holds with the same hash.
 func probe(ctx context.Context, tx pgx.Tx, c *ChunkLoad) ([]int32, error) {
 	m := c.Merge
 	cols := append(slices.Clone(m.Key), m.HashColumn)
+	if m.Range != "" && !slices.Contains(cols, m.Range) {
+		cols = append(cols, m.Range)
+	}
 	if _, err := tx.Exec(ctx, fmt.Sprintf(`CREATE TEMP TABLE %s ON COMMIT DROP AS SELECT %s FROM %s WITH NO DATA;
-		ALTER TABLE %[1]s ADD COLUMN %s int`, probeName, qualify("", cols), pgx.Identifier{c.Schema, c.Table}.Sanitize(), stageOrd)); err != nil {
+		ALTER TABLE %[1]s ADD COLUMN %[4]s int`, probeName, qualify("", cols), pgx.Identifier{c.Schema, c.Table}.Sanitize(), stageOrd)); err != nil {
 		return nil, fmt.Errorf("create the probe: %w", err)
 	}
 	at := make([]int, len(cols))
@@ -88,6 +100,13 @@ func unchangedRows(ctx context.Context, tx pgx.Tx, c *ChunkLoad) ([]int32, error
 	if m.SourceColumn != "" {
 		q += " AND t." + quoteIdent(m.SourceColumn) + " = $1"
 		args = append(args, m.Source)
+	}
+	if m.Range != "" {
+		// The chunk's own least and greatest values, in the column's order
+		// in the target: every probed row is within them, whatever order the
+		// source read them in.
+		r := quoteIdent(m.Range)
+		q += fmt.Sprintf(" WHERE t.%s BETWEEN (SELECT min(%[1]s) FROM %s) AND (SELECT max(%[1]s) FROM %[2]s)", r, probeName)
 	}
 	rows, _ := tx.Query(ctx, q, args...)
 	same, err := pgx.CollectRows(rows, pgx.RowTo[int32])
