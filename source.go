@@ -62,3 +62,28 @@ type RowIter interface {
 	Err() error
 	Close() error
 }
+
+// Summarizer is a Source that can digest a range of a table's rows on the
+// server, without sending them. A rerun of a merge compares a chunk's digest
+// with the one recorded when the chunk was loaded and skips the chunk when
+// they are equal, so an unchanged table is not read again.
+type Summarizer interface {
+	Summarize(ctx context.Context, req SummaryRequest) (Summary, error)
+}
+
+// SummaryRequest selects the rows the embedded ReadRequest selects (Key is
+// required; Limit, when set, takes the first rows after After in key order),
+// further bounded by Upto, an inclusive upper bound on Key (nil: none).
+type SummaryRequest struct {
+	ReadRequest
+	Upto []any
+}
+
+// Summary digests a set of rows: how many, and a hash of their values that
+// does not depend on the order they are read in and changes when any value
+// of any Column changes, NULL included. Hashes are comparable only between
+// summaries of the same source, table and columns.
+type Summary struct {
+	Rows int64
+	Hash string
+}
