@@ -25,6 +25,10 @@ type job struct {
 	// earlier parts of a merged table, and the parts of a matched table
 	// whose identities this table's references look up.
 	after []*job
+	// since is the finished generation, loaded under the same mapping, whose
+	// chunks this generation may skip where the source's digest of their
+	// rows did not change (see skip.go); 0 for none.
+	since int
 	done  chan struct{} // closed when the job ends
 	err   error         // why it failed; read after done is closed
 }
@@ -84,6 +88,8 @@ func (r *runner) decide(ctx context.Context, t *plan.Table) (*job, error) {
 		j.generation, j.state = st.Generation, st.State
 	case st.State == target.StateDone && t.Strategy == config.StrategyCreate:
 		return r.skipOrReload(ctx, j, st)
+	case st.State == target.StateDone:
+		j.since = st.Generation
 	}
 	return j, nil
 }

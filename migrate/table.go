@@ -29,6 +29,8 @@ type chunk struct {
 	// table merged on a natural key (see target.ChunkLoad.Identities).
 	identities []uuid.UUID
 	identify   bool // compute identities
+	sum        string // the source's digest of the chunk's rows, "" when it has none
+	skipped    int    // rows not read: the digest equals the one they were loaded with
 }
 
 // loadTable copies one table (resuming after its last committed chunk),
@@ -149,8 +151,12 @@ func (r *runner) resumePoint(ctx context.Context, j *job) (position, bool, error
 func (r *runner) readChunks(ctx context.Context, j *job, row *transform.Row, p position, out chan<- *chunk) error {
 	t := j.table
 	after, no := p.after, p.chunkNo
+	sk, err := r.newSkipper(ctx, j, p.chunkNo)
+	if err != nil {
+		return err
+	}
 	for {
-		c, err := r.readChunk(ctx, j, row, after, no)
+		c, err := sk.next(ctx, after, no, func() (*chunk, error) { return r.readChunk(ctx, j, row, after, no) })
 		if err != nil {
 			return err
 		}
@@ -162,7 +168,7 @@ func (r *runner) readChunks(ctx context.Context, j *job, row *transform.Row, p p
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if t.Key == nil || c.read < t.ChunkRows {
+		if t.Key == nil || c.read < t.ChunkRows && c.skipped == 0 {
 			return nil
 		}
 		if err := advanced(t, after, c.last); err != nil {
@@ -184,7 +190,7 @@ func (r *runner) loadChunks(ctx context.Context, j *job, in <-chan *chunk) error
 			Schema: r.plan.Schema, Table: t.Name, Columns: cols,
 			Rows: c.rows, KeyOf: c.keyOf, Rejects: c.rejects,
 			AfterKey: c.after, LastKey: c.last, RowsRead: c.read,
-			Merge: j.merge, Identities: c.identities,
+			Merge: j.merge, Identities: c.identities, SourceSum: c.sum, Skipped: c.skipped,
 		})
 		if err != nil {
 			return fmt.Errorf("load %s chunk %d (keys after %s): %w", t.ID, c.no, keyLabel(c.after), err)

@@ -10,7 +10,7 @@ import (
 
 // Read streams the rows req selects, by keyset pagination.
 func (s *Source) Read(ctx context.Context, req sluice.ReadRequest) (sluice.RowIter, error) {
-	label := chunkLabel(s.name, req)
+	label := chunkLabel("read", s.name, req)
 	names := append(append([]string{}, req.Columns...), req.Key...)
 	types, err := s.readTypes(ctx, req.Table, names)
 	if err != nil {
@@ -27,12 +27,13 @@ func (s *Source) Read(ctx context.Context, req sluice.ReadRequest) (sluice.RowIt
 	return newRowIter(rows, names, types, len(req.Columns), label), nil
 }
 
-// chunkLabel names a chunk in errors: "read legacy.people after key 20000".
-func chunkLabel(source string, req sluice.ReadRequest) string {
+// chunkLabel names the work on a chunk in errors: "read legacy.people
+// after key 20000".
+func chunkLabel(verb, source string, req sluice.ReadRequest) string {
 	if req.After == nil {
-		return fmt.Sprintf("read %s.%s from the start", source, req.Table)
+		return fmt.Sprintf("%s %s.%s from the start", verb, source, req.Table)
 	}
-	return fmt.Sprintf("read %s.%s after key %s", source, req.Table, sluice.KeyText(req.After))
+	return fmt.Sprintf("%s %s.%s after key %s", verb, source, req.Table, sluice.KeyText(req.After))
 }
 
 // readTypes lists the types of the named columns of table.

@@ -33,59 +33,98 @@ func countSQL(table, where string) string {
 }
 
 // selectSQL reads one chunk: the requested columns, then the key columns,
-// filtered by the user's where and the keyset bound, in key order. The
-// user's filter is parenthesised so that an OR in it cannot escape the bound.
+// filtered by the user's where and the keyset bound, in key order.
 func selectSQL(req sluice.ReadRequest) (string, []any, error) {
 	if len(req.Columns)+len(req.Key) == 0 {
 		return "", nil, errors.New("no columns to read")
 	}
+	cols := append(append([]string{}, req.Columns...), req.Key...)
+	tail, args, err := chunkTail(req, nil)
+	if err != nil {
+		return "", nil, err
+	}
+	return "SELECT " + quoteList(cols) + " FROM " + quoteIdent(req.Table) + tail, args, nil
+}
+
+// chunkTail is the WHERE, ORDER BY and LIMIT that select a chunk: the
+// user's where, the keyset bound after req.After and, when upto is not nil,
+// the inclusive bound upto. The user's filter is parenthesised so that an OR
+// in it cannot escape the bounds.
+func chunkTail(req sluice.ReadRequest, upto []any) (string, []any, error) {
 	if req.After != nil && len(req.After) != len(req.Key) {
 		return "", nil, fmt.Errorf("%d values after a key of %d columns", len(req.After), len(req.Key))
 	}
-	cols := append(append([]string{}, req.Columns...), req.Key...)
-	q := "SELECT " + quoteList(cols) + " FROM " + quoteIdent(req.Table)
+	if upto != nil && len(upto) != len(req.Key) {
+		return "", nil, fmt.Errorf("%d values up to a key of %d columns", len(upto), len(req.Key))
+	}
 	var conds []string
 	if req.Where != "" {
 		conds = append(conds, "("+req.Where+")")
 	}
 	var args []any
-	if req.After != nil {
-		pred, predArgs, err := keysetPredicate(req.Key, req.After)
+	for _, b := range []struct {
+		values []any
+		pred   func([]string, []any) (string, []any, error)
+	}{{req.After, keysetPredicate}, {upto, uptoPredicate}} {
+		if b.values == nil {
+			continue
+		}
+		pred, predArgs, err := b.pred(req.Key, b.values)
 		if err != nil {
 			return "", nil, err
 		}
-		conds = append(conds, "("+pred+")")
-		args = predArgs
+		conds, args = append(conds, "("+pred+")"), append(args, predArgs...)
 	}
+	return tailText(conds, req.Key, req.Limit), args, nil
+}
+
+func tailText(conds, key []string, limit int) string {
+	var q string
 	if len(conds) > 0 {
 		q += " WHERE " + strings.Join(conds, " AND ")
 	}
-	if len(req.Key) > 0 {
-		q += " ORDER BY " + quoteList(req.Key)
+	if len(key) > 0 {
+		q += " ORDER BY " + quoteList(key)
 	}
-	if req.Limit > 0 {
-		q += " LIMIT " + strconv.Itoa(req.Limit)
+	if limit > 0 {
+		q += " LIMIT " + strconv.Itoa(limit)
 	}
-	return q, args, nil
+	return q
 }
 
 // keysetPredicate is "key > after" for a possibly composite key, in the
 // expanded form a > ? OR (a = ? AND b > ?): MariaDB turns it into a range
 // scan of the index, which it does not do for the row constructor (a, b) > (?, ?).
 func keysetPredicate(key []string, after []any) (string, []any, error) {
+	return boundPredicate(key, after, ">", ">", "lower")
+}
+
+// uptoPredicate is "key <= upto" in the same expanded form:
+// a < ? OR (a = ? AND b <= ?).
+func uptoPredicate(key []string, upto []any) (string, []any, error) {
+	return boundPredicate(key, upto, "<", "<=", "upper")
+}
+
+// boundPredicate compares the key with bound: every column but the last
+// with strict, the last with last.
+func boundPredicate(key []string, bound []any, strict, last, name string) (string, []any, error) {
 	var terms []string
 	var args []any
 	for i := range key {
-		if after[i] == nil {
-			return "", nil, fmt.Errorf("key column %s is NULL in the lower bound", key[i])
+		if bound[i] == nil {
+			return "", nil, fmt.Errorf("key column %s is NULL in the %s bound", key[i], name)
 		}
 		var parts []string
 		for j := 0; j < i; j++ {
 			parts = append(parts, quoteIdent(key[j])+" = ?")
-			args = append(args, after[j])
+			args = append(args, bound[j])
 		}
-		parts = append(parts, quoteIdent(key[i])+" > ?")
-		args = append(args, after[i])
+		op := strict
+		if i == len(key)-1 {
+			op = last
+		}
+		parts = append(parts, quoteIdent(key[i])+" "+op+" ?")
+		args = append(args, bound[i])
 		term := strings.Join(parts, " AND ")
 		if i > 0 {
 			term = "(" + term + ")"

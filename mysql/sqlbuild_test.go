@@ -73,3 +73,35 @@ func TestCountSQL(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestSummarySQL(t *testing.T) {
+	req := sluice.SummaryRequest{
+		ReadRequest: sluice.ReadRequest{Table: "pairs", Columns: []string{"v"}, Key: []string{"a", "b"},
+			After: []any{1, "x"}, Limit: 5, Where: "v = 1 OR v = 2"},
+		Upto: []any{3, "y"},
+	}
+	q, args, err := summarySQL(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "SELECT COUNT(*), COALESCE(BIT_XOR(CAST(CONV(LEFT(m, 16), 16, 10) AS UNSIGNED)), 0), " +
+		"COALESCE(BIT_XOR(CAST(CONV(RIGHT(m, 16), 16, 10) AS UNSIGNED)), 0), COUNT(*) - COUNT(m) " +
+		"FROM (SELECT MD5(CONCAT(QUOTE(`v`), ',', QUOTE(`a`), ',', QUOTE(`b`))) AS m FROM `pairs` " +
+		"WHERE (v = 1 OR v = 2) AND (`a` > ? OR (`a` = ? AND `b` > ?)) AND (`a` < ? OR (`a` = ? AND `b` <= ?)) " +
+		"ORDER BY `a`, `b` LIMIT 5) s"
+	if q != want {
+		t.Errorf("sql:\n got %s\nwant %s", q, want)
+	}
+	if got := fmt.Sprint(args); got != "[1 1 x 3 3 y]" {
+		t.Errorf("args: got %s", got)
+	}
+	for _, bad := range []sluice.SummaryRequest{
+		{ReadRequest: sluice.ReadRequest{Table: "t", Columns: []string{"a"}}},
+		{ReadRequest: sluice.ReadRequest{Table: "t", Key: []string{"a"}}, Upto: []any{nil}},
+		{ReadRequest: sluice.ReadRequest{Table: "t", Key: []string{"a"}}, Upto: []any{1, 2}},
+	} {
+		if q, _, err := summarySQL(bad); err == nil {
+			t.Errorf("%+v: got %q, want an error", bad, q)
+		}
+	}
+}

@@ -46,9 +46,16 @@ func CountSQL(schema, table, where string, partitioned bool) string {
 // it is passed as text and cast back to the column's type, so it compares as
 // the column does. ctid is selected as text and compared as a tid.
 func ReadSQL(schema string, req sluice.ReadRequest, types map[string]sluice.Type, partitioned bool) (string, []any) {
+	tail, args := chunkTail(schema, req, nil, types, partitioned)
+	return "SELECT " + selectList(append(append([]string{}, req.Columns...), req.Key...), types) + tail, args
+}
+
+// chunkTail is the FROM, WHERE, ORDER BY and LIMIT that select a chunk: the
+// user's where (parenthesised so that an OR in it cannot escape the bounds),
+// the keyset bound after req.After and, when upto is not nil, the inclusive
+// bound upto.
+func chunkTail(schema string, req sluice.ReadRequest, upto []any, types map[string]sluice.Type, partitioned bool) (string, []any) {
 	var b strings.Builder
-	b.WriteString("SELECT ")
-	b.WriteString(selectList(append(append([]string{}, req.Columns...), req.Key...), types))
 	b.WriteString(" FROM " + FromClause(schema, req.Table, partitioned))
 	var conds []string
 	if req.Where != "" {
@@ -58,6 +65,10 @@ func ReadSQL(schema string, req sluice.ReadRequest, types map[string]sluice.Type
 	if len(req.Key) > 0 && req.After != nil {
 		conds = append(conds, KeysetCondition(schema, req.Table, req.Key, types))
 		args = append(args, req.After...)
+	}
+	if len(req.Key) > 0 && upto != nil {
+		conds = append(conds, keyBound(schema, req.Table, req.Key, types, "<=", len(args)+1))
+		args = append(args, upto...)
 	}
 	if len(conds) > 0 {
 		b.WriteString(" WHERE " + strings.Join(conds, " AND "))
@@ -95,15 +106,20 @@ func selectExpr(col string, types map[string]sluice.Type) string {
 // KeysetCondition is "k > $1" for one key column and the row value
 // "(a, b) > ($1, $2)" for several.
 func KeysetCondition(schema, table string, key []string, types map[string]sluice.Type) string {
+	return keyBound(schema, table, key, types, ">", 1)
+}
+
+// keyBound compares the key with op to parameters numbered from first on.
+func keyBound(schema, table string, key []string, types map[string]sluice.Type, op string, first int) string {
 	params := make([]string, len(key))
 	for i, k := range key {
-		params[i] = paramExpr(i+1, k, types)
+		params[i] = paramExpr(first+i, k, types)
 	}
 	cols := keyList(schema, table, key)
 	if len(key) == 1 {
-		return cols + " > " + params[0]
+		return cols + " " + op + " " + params[0]
 	}
-	return "(" + cols + ") > (" + strings.Join(params, ", ") + ")"
+	return "(" + cols + ") " + op + " (" + strings.Join(params, ", ") + ")"
 }
 
 func paramExpr(n int, col string, types map[string]sluice.Type) string {

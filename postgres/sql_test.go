@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sluicedb/sluice"
@@ -72,5 +73,33 @@ func TestParseURL(t *testing.T) {
 		if (err == nil) != c.ok || u != c.url || schema != c.schema {
 			t.Errorf("ParseURL(%q) = %q, %q, %v; want %q, %q, ok=%v", c.in, u, schema, err, c.url, c.schema, c.ok)
 		}
+	}
+}
+
+func TestSummarySQL(t *testing.T) {
+	types := map[string]sluice.Type{
+		"a": {Kind: sluice.KindInt, Raw: "integer"},
+		"b": {Kind: sluice.KindDecimal, Raw: "numeric(10,2)"},
+		"v": {Kind: sluice.KindText, Raw: "text"},
+	}
+	req := sluice.SummaryRequest{
+		ReadRequest: sluice.ReadRequest{Table: "t", Columns: []string{"v"}, Key: []string{"a", "b"},
+			After: []any{int64(1), "2.50"}, Limit: 5, Where: "v = 'x' OR v = 'y'"},
+		Upto: []any{int64(3), "1.00"},
+	}
+	q, args, err := SummarySQL("s", req, types, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `SELECT count(*), coalesce(bit_xor(('x' || substr(m, 1, 16))::bit(64)::bigint), 0), ` +
+		`coalesce(bit_xor(('x' || substr(m, 17, 16))::bit(64)::bigint), 0) ` +
+		`FROM (SELECT md5(ROW("v", "a", "b")::text) AS m FROM ONLY "s"."t" WHERE (v = 'x' OR v = 'y') ` +
+		`AND ("s"."t"."a", "s"."t"."b") > ($1, $2::text::numeric(10,2)) AND ("s"."t"."a", "s"."t"."b") <= ($3, $4::text::numeric(10,2)) ` +
+		`ORDER BY "s"."t"."a", "s"."t"."b" LIMIT 5) s`
+	if q != want || fmt.Sprint(args) != "[1 2.50 3 1.00]" {
+		t.Errorf("got\n%s %v\nwant\n%s", q, args, want)
+	}
+	if q, _, _ := SummarySQL("s", sluice.SummaryRequest{ReadRequest: sluice.ReadRequest{Table: "t", Key: []string{"a"}}}, types, true); !strings.Contains(q, `FROM "s"."t"`) || strings.Contains(q, "ONLY") {
+		t.Errorf("partitioned: %s", q)
 	}
 }

@@ -92,6 +92,14 @@ func auditChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad, res ChunkResult, r
 	if len(rejects) > 0 {
 		details["rejects"] = rejectDigests(rejects)
 	}
+	if c.SourceSum != "" {
+		details["source_sum"] = c.SourceSum
+	}
+	if c.Skipped > 0 {
+		// Not read: the source's digest of the range equals the one its rows
+		// were loaded with.
+		details["skipped"] = true
+	}
 	if _, err := audit.Append(ctx, tx, audit.Entry{RunID: c.RunID, Operation: audit.OpChunkCommit, Details: details}); err != nil {
 		return fmt.Errorf("record the chunk in the audit trail: %w", err)
 	}

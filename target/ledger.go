@@ -25,6 +25,7 @@ type Chunk struct {
 	RowsUnchanged int // of RowsLoaded: rows a merge left as they were
 	Conflicts     int // disagreements queued (new or reopened)
 	CommittedAt   time.Time
+	SourceSum     string // the source's digest of the chunk's rows; "" when it has none
 }
 
 // Totals sums the ledger of one table generation, and adds what
@@ -72,6 +73,23 @@ func (t *Target) LastChunk(ctx context.Context, id string, generation int) (*Chu
 		return nil, fmt.Errorf("read last chunk of %s generation %d: %w", id, generation, err)
 	}
 	return &c, nil
+}
+
+// Chunks lists the ledger of table id in generation, in chunk order: where
+// each chunk started and ended, and its rows' digest.
+func (t *Target) Chunks(ctx context.Context, id string, generation int) ([]Chunk, error) {
+	rows, _ := t.pool.Query(ctx, `
+		SELECT chunk_no, coalesce(after_key, ''), coalesce(last_key, ''), rows_read, rows_loaded, rows_rejected, coalesce(source_sum, '')
+		FROM sluice.chunks WHERE table_id = $1 AND generation = $2 ORDER BY chunk_no`, id, generation)
+	chunks, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Chunk, error) {
+		c := Chunk{TableID: id, Generation: generation}
+		err := r.Scan(&c.ChunkNo, &c.AfterKey, &c.LastKey, &c.RowsRead, &c.RowsLoaded, &c.RowsRejected, &c.SourceSum)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the ledger of %s generation %d: %w", id, generation, err)
+	}
+	return chunks, nil
 }
 
 // Totals sums the ledger of table id in generation.

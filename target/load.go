@@ -42,6 +42,15 @@ type ChunkLoad struct {
 	AfterKey []any // exclusive lower key bound of the chunk; nil for the first
 	LastKey  []any // the key of the last source row read; the next chunk starts after it
 	RowsRead int   // source rows read for this chunk (a row may expand into several Rows)
+
+	// SourceSum is the source's digest of the chunk's rows (sluice.Summary),
+	// recorded so that a later generation can skip the chunk while it stays
+	// the same; "" when the source cannot digest.
+	SourceSum string
+	// Skipped counts rows a merge knows unchanged without them being read:
+	// the chunk's digest equals the one its rows were loaded with. Such a
+	// chunk has no Rows; its rows count as read, loaded and unchanged.
+	Skipped int
 }
 
 // Reject is a source row, or one value of it, that cannot be loaded.
@@ -129,6 +138,9 @@ func loadChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (ChunkResult, error
 // loadRows copies the rows straight into the table, or merges them through
 // a stage; it returns the rows PostgreSQL refused.
 func loadRows(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (ChunkResult, []Reject, error) {
+	if c.Skipped > 0 {
+		return ChunkResult{Loaded: c.Skipped, Unchanged: c.Skipped}, nil, nil
+	}
 	if c.Merge != nil {
 		return mergeChunk(ctx, tx, c)
 	}
@@ -155,9 +167,9 @@ func claimChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (tableNames, error
 		return tableNames{}, fmt.Errorf("last key: %w", err)
 	}
 	_, err = tx.Exec(ctx, `
-		INSERT INTO sluice.chunks (table_id, generation, chunk_no, run_id, after_key, last_key, rows_read, rows_loaded, rows_rejected)
-		VALUES ($1, $2, $3, nullif($4::bigint, 0), nullif($5, ''), nullif($6, ''), $7, 0, 0)`,
-		c.TableID, c.Generation, c.ChunkNo, c.RunID, after, last, c.RowsRead)
+		INSERT INTO sluice.chunks (table_id, generation, chunk_no, run_id, after_key, last_key, rows_read, rows_loaded, rows_rejected, source_sum)
+		VALUES ($1, $2, $3, nullif($4::bigint, 0), nullif($5, ''), nullif($6, ''), $7, 0, 0, nullif($8, ''))`,
+		c.TableID, c.Generation, c.ChunkNo, c.RunID, after, last, c.RowsRead, c.SourceSum)
 	if isUniqueViolation(err) {
 		return tableNames{}, &ChunkCommittedError{TableID: c.TableID, Generation: c.Generation, ChunkNo: c.ChunkNo}
 	}

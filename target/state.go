@@ -158,6 +158,9 @@ var migrations = []string{
 	ADD COLUMN conflicts bigint NOT NULL DEFAULT 0,
 	ADD COLUMN missing_deleted_at timestamptz;
 	UPDATE sluice.tables SET rows_inserted = rows_loaded;`,
+	// v6: the source's digest of each chunk's rows, so that a rerun can skip
+	// a chunk whose rows did not change.
+	`ALTER TABLE sluice.chunks ADD COLUMN source_sum text;`,
 }
 
 // SchemaVersion is the state schema version this package creates.
