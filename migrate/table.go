@@ -28,7 +28,7 @@ type chunk struct {
 	// identities are each loaded row's legacy identity, for a part of a
 	// table merged on a natural key (see target.ChunkLoad.Identities).
 	identities []uuid.UUID
-	identify   bool // compute identities
+	identify   bool   // compute identities
 	sum        string // the source's digest of the chunk's rows, "" when it has none
 	skipped    int    // rows not read: the digest equals the one they were loaded with
 }

@@ -34,7 +34,7 @@ func (cc *compiler) computed(col *column, c *plan.Column) error {
 	return nil
 }
 
-// sourceColumns are the columns read, typed by the plan's ReadTypes, else by
+// sourceColumns are the columns read, as the plan's ReadSchema describes them, else typed by
 // the source type of a target column cast or keyed from them; a column only
 // an expression reads of a plan.Table made without ReadTypes is untyped
 // (KindOther) and normalised by its Go type.
@@ -55,8 +55,8 @@ func (cc *compiler) sourceColumns() []sluice.Column {
 		if t, ok := types[name]; ok {
 			cols[i].Type = t
 		}
-		if i < len(cc.t.ReadTypes) && cc.t.ReadTypes[i].Kind != "" {
-			cols[i].Type = cc.t.ReadTypes[i]
+		if i < len(cc.t.ReadSchema) && cc.t.ReadSchema[i].Type.Kind != "" {
+			cols[i] = cc.t.ReadSchema[i]
 		}
 	}
 	return cols
