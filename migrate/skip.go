@@ -12,8 +12,8 @@ import (
 
 // A rerun of a merge table would read every source row only to find most of
 // them unchanged. When the source can digest a key range on its server
-// (sluice.Summarizer), each chunk a merge table reads records the digest of
-// its rows, and the next generation, under the same mapping, asks the
+// (sluice.Summarizer), each chunk a rerun of a merge table reads records the
+// digest of its rows, and the next generation, under the same mapping, asks the
 // source for the digest of each earlier chunk's range before reading it:
 // an equal digest means the same rows with the same values, which the target
 // holds already, so the chunk is recorded as unchanged without being read.
@@ -41,8 +41,13 @@ func (r *runner) newSkipper(ctx context.Context, j *job, first int) (*skipper, e
 	if !ok || t.Key == nil || t.Merged != nil || (t.Strategy != config.StrategyMerge && t.Strategy != config.StrategyAppend) {
 		return sk, nil
 	}
+	if j.merge == nil || j.merge.Mode == target.MergeInsert {
+		// A first load copies directly and digests nothing: two digests a
+		// chunk would cost it about half again; its first rerun records them.
+		return sk, nil
+	}
 	sk.src = src
-	if j.since == 0 || first > 1 || j.merge == nil || j.merge.Mode == target.MergeInsert || t.DeleteMissing {
+	if j.since == 0 || first > 1 || t.DeleteMissing {
 		return sk, nil
 	}
 	prev, err := r.tgt.Chunks(ctx, t.ID, j.since)

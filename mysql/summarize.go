@@ -23,14 +23,14 @@ func (s *Source) Summarize(ctx context.Context, req sluice.SummaryRequest) (slui
 		return sluice.Summary{}, fmt.Errorf("%s: %w", label, err)
 	}
 	var sum sluice.Summary
-	var hi, lo uint64
+	var hash uint64
 	var undigested int64
-	if err := s.db.QueryRowContext(ctx, query, args...).Scan(&sum.Rows, &hi, &lo, &undigested); err != nil {
+	if err := s.db.QueryRowContext(ctx, query, args...).Scan(&sum.Rows, &hash, &undigested); err != nil {
 		return sluice.Summary{}, fmt.Errorf("%s: %w", label, classify(err))
 	}
 	if undigested > 0 {
 		return sluice.Summary{}, fmt.Errorf("%s: %d rows are larger than the server's max_allowed_packet and have no digest", label, undigested)
 	}
-	sum.Hash = fmt.Sprintf("%016x%016x", hi, lo)
+	sum.Hash = fmt.Sprintf("%016x", hash)
 	return sum, nil
 }

@@ -115,7 +115,7 @@ func verifyDatabases(ctx context.Context, tgts migrate.Targets, p *plan.Plan, sr
 		}
 		all.Merge(r)
 	}
-	if slices.Contains(levels, verify.LevelOrphans) {
+	if len(levels) == 0 || slices.Contains(levels, verify.LevelOrphans) { // no --level: every level
 		pools := map[string]*pgxpool.Pool{}
 		for name, t := range tgts {
 			pools[name] = t.Pool()
