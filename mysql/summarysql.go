@@ -50,7 +50,7 @@ func digestColumns(req sluice.ReadRequest) []string {
 // rowConcat is the row's values, each QUOTEd and joined by commas: QUOTE
 // renders NULL as the bare word NULL and every other value quoted, with its
 // quotes, backslashes, NUL and Ctrl-Z bytes escaped, binary strings
-// included, so NULL, '', 'NULL' and values holding the separator all
+// included, so NULL, ”, 'NULL' and values holding the separator all
 // differ. A value whose quoted text exceeds max_allowed_packet makes QUOTE
 // NULL, which CONCAT (unlike CONCAT_WS, which skips NULLs) spreads to the
 // whole row; summarySQL counts those rows rather than hash them as if they
