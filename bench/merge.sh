@@ -3,8 +3,12 @@
 # source, `legacy` in MariaDB), one after another into the database bench_merge:
 #   full       the first load of a fresh database (strategy: merge loads it directly)
 #   rerun-0%   the same sources again: every row compared by its hash, nothing written
-#   rerun-1%   after changing 1% of the rows of both tables in the source (UpdatedAt and
-#              VisitDate moved by one second): exactly those rows are updated
+#   rerun-0%-first  the first rerun: reads and compares every row, records chunk digests
+#   rerun-0%   a later rerun: the source digests every chunk's range, none changed, none read
+#   rerun-1%-spread     after changing 1% of the rows of both tables, every 100th key
+#              (UpdatedAt and VisitDate moved by one second): every chunk is read, exactly
+#              those rows are updated
+#   rerun-1%-clustered  the same for the first 1% of keys: only their chunks are read
 # Each is `sluice migrate --verify none` under /usr/bin/time -v. The script checks the
 # counts each run reports (inserted, updated, unchanged) against what it changed, prints a
 # markdown table, appends it to bench/results/<date>.md, and restores the source on exit.
@@ -36,16 +40,20 @@ wall_seconds() {
 }
 peak_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $NF / 1024 }' "$1"; }
 
-# The 1% change: rows whose key is a multiple of 100 and whose timestamp is set. change +1
-# moves them one second forward, change -1 back; both print how many rows they touched.
+# The 1% changes: 1% of each table's rows get their timestamp moved by $1 seconds (+1 to
+# change, -1 to restore). spread: every 100th key, so every chunk holds changed rows.
+# clustered: the first 1% of keys, as when recent rows are the ones that change. Each
+# prints how many rows of each table it touched.
 change() {
+  local p_where="PatientID % 100 = 0" v_where="VisitID % 100 = 0"
+  if [[ "$2" == clustered ]]; then p_where="PatientID <= 20000" v_where="VisitID <= 30000"; fi
   my -e "UPDATE legacy.Patients SET UpdatedAt = UpdatedAt + INTERVAL ($1) SECOND
-           WHERE PatientID % 100 = 0 AND UpdatedAt IS NOT NULL; SELECT ROW_COUNT();
+           WHERE ${p_where} AND UpdatedAt IS NOT NULL; SELECT ROW_COUNT();
          UPDATE legacy.Visits SET VisitDate = VisitDate + INTERVAL ($1) SECOND
-           WHERE VisitID % 100 = 0 AND VisitDate IS NOT NULL; SELECT ROW_COUNT();" | paste -sd' '
+           WHERE ${v_where} AND VisitDate IS NOT NULL; SELECT ROW_COUNT();" | paste -sd' '
 }
 changed=""
-restore() { if [[ -n "${changed}" ]]; then change -1 >/dev/null && log "source restored"; fi; }
+restore() { if [[ -n "${changed}" ]]; then change -1 "${changed}" >/dev/null && log "source restored"; fi; }
 trap restore EXIT
 
 "${bench_dir}/load-legacy.sh" >&2 || die "prepare the source database legacy failed"
@@ -84,15 +92,21 @@ run() {
 }
 
 run full 5000000 0
-run rerun-0% 0 0
-read -r p v < <(change 1); changed=yes
-log "changed ${p} patients and ${v} visits"
-run rerun-1% 0 $((p + v))
+run rerun-0%-first 0 0      # reads every row, and records each chunk's source digest
+run rerun-0% 0 0            # skips every chunk: the source's digests did not change
+read -r p v < <(change 1 spread); changed=spread
+log "changed ${p} patients and ${v} visits, spread over every chunk"
+run rerun-1%-spread 0 $((p + v))
+change -1 spread >/dev/null; changed=""
+run rerun-restore 0 $((p + v))
+read -r p v < <(change 1 clustered); changed=clustered
+log "changed ${p} patients and ${v} visits, the first 1% of keys"
+run rerun-1%-clustered 0 $((p + v))
 
 report="## ${stamp} (merge reruns)
 
 $(nproc) cores; $(my -e 'SELECT VERSION()' | cut -d- -f1-2) -> PostgreSQL $(pg postgres -c 'SHOW server_version' | cut -d' ' -f1).
-Each run: \`sluice migrate --verify none --config bench/merge.yaml\`; the 1% run follows a change of ${p} patients and ${v} visits.
+Each run: \`sluice migrate --verify none --config bench/merge.yaml\`, in this order; each 1% run follows a change of 1% of each table's rows (the restore run puts the spread change back).
 
 ${table}
 - logs: ${log_dir#"${repo_dir}/"}

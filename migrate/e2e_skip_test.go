@@ -70,6 +70,12 @@ func TestMergeRerunSkipsUnchangedChunks(t *testing.T) {
 	if got := e.text(t, "SELECT coalesce(name, '<NULL>') FROM items WHERE legacy_id = 230"); got != "<NULL>" {
 		t.Errorf("item 230 is named %q in the target, want NULL", got)
 	}
+	// The chunk read again recorded its new digest: the next run skips it.
+	e = newEnv(t, s.yaml)
+	sum = e.mustRun(t, opts)
+	if n := skippedChunks(t, e, sum.RunID); n != 5 {
+		t.Errorf("after the change was merged: %d chunks skipped, want 5", n)
+	}
 
 	// A new row inside chunk 2's range shifts every later boundary by one.
 	sluicetest.ExecMySQL(t, s.src, "INSERT INTO Items VALUES (155, 'item 15.5', 1.00)")

@@ -29,6 +29,9 @@ type skipper struct {
 	j    *job
 	src  sluice.Summarizer // nil: nothing is digested or skipped
 	prev []target.Chunk    // the earlier generation's chunks still ahead, in order
+	// changed is the digest skip just took of an earlier chunk's range that
+	// changed: the digest before the read, which need not be asked again.
+	changed string
 }
 
 // newSkipper prepares the skipping of j's chunks from chunk number first on.
@@ -64,7 +67,11 @@ func (sk *skipper) next(ctx context.Context, after []any, no int, read func() (*
 	if c, err := sk.skip(ctx, after, no); c != nil || err != nil {
 		return c, err
 	}
-	before, err := sk.digest(ctx, after, nil)
+	before, err := sk.changed, error(nil)
+	if sk.changed == "" {
+		before, err = sk.digest(ctx, after, nil)
+	}
+	sk.changed = ""
 	if err != nil {
 		return nil, err
 	}
@@ -99,6 +106,9 @@ func (sk *skipper) skip(ctx context.Context, after []any, no int) (*chunk, error
 	}
 	now, err := sk.digest(ctx, after, last)
 	if err != nil || now != p.SourceSum {
+		// Read it; if it keeps its boundaries, the rows read are those
+		// this digest covers, and the digest after the read confirms it.
+		sk.changed = now
 		return nil, err
 	}
 	sk.prev = sk.prev[1:]
