@@ -3,6 +3,7 @@ package lineage
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -22,16 +23,19 @@ type Querier interface {
 // which chunk and run loaded it and which audit entries cover it; for a row
 // that was rejected, the rejects instead of the target row.
 type Lineage struct {
-	Source  Source    `json:"source"`
-	Target  Target    `json:"target"`
-	Mapping Mapping   `json:"mapping"`
-	Chunk   *Chunk    `json:"chunk"` // nil: no ledger range holds the key (unknown chunk)
-	Run     *Run      `json:"run"`   // nil when the chunk is unknown
-	Audit   []Entry   `json:"audit"`
-	Rows    []Row     `json:"rows"`    // the target row(s); empty when rejected
-	Rejects []Reject  `json:"rejects"` // the row's rejects when it did not load
-	Notes   []string  `json:"notes,omitempty"`
-	Traced  time.Time `json:"traced_at"`
+	Source  Source   `json:"source"`
+	Target  Target   `json:"target"`
+	Mapping Mapping  `json:"mapping"`
+	Chunk   *Chunk   `json:"chunk"` // nil: no ledger range holds the key (unknown chunk)
+	Run     *Run     `json:"run"`   // nil when the chunk is unknown
+	Audit   []Entry  `json:"audit"`
+	Rows    []Row    `json:"rows"`    // the target row(s); empty when rejected
+	Rejects []Reject `json:"rejects"` // the row's rejects when it did not load
+	// Matched lists, for a table merged on a natural key, every source row
+	// the traced row stands for (sluice.legacy_keys).
+	Matched []MatchedKey `json:"matched,omitempty"`
+	Notes   []string     `json:"notes,omitempty"`
+	Traced  time.Time    `json:"traced_at"`
 }
 
 // Source is where the row came from.
@@ -136,7 +140,13 @@ func mappingOf(t *plan.Table) []Column {
 	out := make([]Column, len(t.Columns))
 	for i, c := range t.Columns {
 		col := Column{Name: c.Name, Type: c.Type, Role: string(c.Role), From: c.Source, Default: c.Default}
-		if c.Role != plan.RoleValue {
+		switch c.Role {
+		case plan.RoleValue:
+		case plan.RoleComputed:
+			col.From = c.Expr
+		case plan.RoleSource:
+			col.From = strconv.Quote(t.Source)
+		default:
 			col.From = strings.Join(c.KeyColumns, ", ")
 		}
 		if c.RefTable != "" {

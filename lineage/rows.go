@@ -23,7 +23,7 @@ type lookup struct {
 // byUUID searches the table's row uuid column when key is a UUID and the
 // table has one (keys: uuid).
 func byUUID(t *plan.Table, key string) (*lookup, uuid.UUID, bool) {
-	c := roleColumn(t, plan.RoleRowUUID)
+	c := identityColumn(t)
 	u, err := uuid.Parse(key)
 	if c == nil || err != nil {
 		return nil, uuid.Nil, false
@@ -37,6 +37,12 @@ func byUUID(t *plan.Table, key string) (*lookup, uuid.UUID, bool) {
 // another notation all match what the column holds. When the table keeps no
 // such column, or the key has the wrong number of parts, it returns why.
 func byLegacyKey(t *plan.Table, key string) (*lookup, string) {
+	switch {
+	case matched(t):
+		return byMatchedKey(t, key), ""
+	case t.Merged != nil:
+		return bySourceLegacy(t, key), ""
+	}
 	cols, whole := legacyColumns(t)
 	if cols == nil {
 		return nil, fmt.Sprintf("%s keeps no column with its legacy key, so its rows cannot be found by it", t.ID)

@@ -35,7 +35,7 @@ func orEmpty[T any](s []T) []T {
 // from, how mapped, which chunk and run, which audit entries, what values).
 func (l *Lineage) WriteText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, section := range []func(io.Writer){l.writeHead, l.writeSource, l.writeMapping, l.writeLoad, l.writeAudit, l.writeRows, l.writeNotes} {
+	for _, section := range []func(io.Writer){l.writeHead, l.writeSource, l.writeMatched, l.writeMapping, l.writeLoad, l.writeAudit, l.writeRows, l.writeNotes} {
 		section(tw)
 	}
 	return tw.Flush()
@@ -61,6 +61,18 @@ func (l *Lineage) writeSource(w io.Writer) {
 	fmt.Fprintf(w, "  table\t%s\n", s.Table)
 	fmt.Fprintf(w, "  legacy key\t%s = %s\n", orDash(strings.Join(s.KeyCols, ", ")), s.Key)
 	fmt.Fprintf(w, "  target\t%s.%s, generation %d (%s), keys: %s\n\n", l.Target.Schema, l.Target.Table, l.Target.Generation, l.Target.State, l.Target.Keys)
+}
+
+// writeMatched lists the source rows a matched entity stands for.
+func (l *Lineage) writeMatched(w io.Writer) {
+	if len(l.Matched) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Matched (sluice.legacy_keys: every source row this row stands for)")
+	for _, k := range l.Matched {
+		fmt.Fprintf(w, "  %s\tlegacy key %s\n", k.TableID, k.LegacyKey)
+	}
+	fmt.Fprintln(w)
 }
 
 func (l *Lineage) writeMapping(w io.Writer) {

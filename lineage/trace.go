@@ -87,7 +87,11 @@ func (tr *tracer) findRows(ctx context.Context, key string) (bool, string, error
 		}
 		if len(rows) > 0 {
 			tr.l.Target.UUID = u.String()
-			return true, "", tr.loaded(ctx, rows, "")
+			key := ""
+			if err := tr.matches(ctx, &key); err != nil {
+				return false, "", err
+			}
+			return true, "", tr.loaded(ctx, rows, key)
 		}
 	}
 	found, why, err := tr.findLegacy(ctx, key)
@@ -106,10 +110,37 @@ func (tr *tracer) findLegacy(ctx context.Context, key string) (bool, string, err
 	if err != nil || len(rows) == 0 {
 		return false, why, err
 	}
-	if c := roleColumn(tr.t, plan.RoleRowUUID); c != nil {
+	if c := identityColumn(tr.t); c != nil {
 		tr.l.Target.UUID, _ = rows[0].value(c.Name)
 	}
+	if err := tr.matches(ctx, &key); err != nil {
+		return false, "", err
+	}
 	return true, "", tr.loaded(ctx, rows, key)
+}
+
+// matches lists, for a row of a table matched on a natural key, every
+// source row matched into it, and sets *key to this part's own when it was
+// not given (the legacy column holds the owner's, maybe another source's).
+func (tr *tracer) matches(ctx context.Context, key *string) error {
+	if !matched(tr.t) || tr.l.Target.UUID == "" {
+		return nil
+	}
+	keys, err := matchedKeys(ctx, tr.q, tr.l.Target.UUID)
+	if err != nil {
+		return err
+	}
+	tr.l.Matched = keys
+	if *key != "" {
+		return nil
+	}
+	if own, ok := ownKey(tr.t, keys); ok {
+		*key = own
+		return nil
+	}
+	tr.l.note("no row of %s is matched into this row; it stands for the source rows listed under Matched", tr.t.ID)
+	*key = "-"
+	return nil
 }
 
 func joinNotes(a, b string) string {

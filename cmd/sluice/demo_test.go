@@ -40,11 +40,32 @@ func TestDemo(t *testing.T) {
 	}
 	checkDemoTarget(t, dir, target)
 	cfg := filepath.Join(dir, "sluice.yaml")
+	checkDemoTrace(t, cfg, target)
 	for cmd, want := range map[string]string{"status": "clinical.Patients", "plan": "Schema drift: patients"} {
 		r := runSluice(t, cmd, "--config", cfg)
 		wantCode(t, r, 0)
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("sluice %s --config %s does not show %q:\n%s", cmd, cfg, want, r)
+		}
+	}
+}
+
+// checkDemoTrace traces a shared patient by its west clinic key: the trace
+// finds the merged row and lists both clinics' source rows.
+func checkDemoTrace(t *testing.T, cfg, target string) {
+	t.Helper()
+	conn := pgConn(t, target)
+	pair := pgRows(t, conn, `SELECT string_agg(k.legacy_key, '|' ORDER BY k.source) FROM sluice.legacy_keys k
+		GROUP BY k.entity HAVING count(*) = 2 ORDER BY 1 LIMIT 1`)
+	if len(pair) != 1 {
+		t.Fatalf("no shared patient in sluice.legacy_keys")
+	}
+	west, clinical, _ := strings.Cut(pair[0], "|")
+	r := runSluice(t, "trace", "clinic_west.Patient", west, "--config", cfg)
+	wantCode(t, r, 0)
+	for _, want := range []string{"clinic_west.Patient  legacy key " + west, "clinical.Patients    legacy key " + clinical} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("trace of clinic_west.Patient %s does not list %q:\n%s", west, want, r)
 		}
 	}
 }
