@@ -302,11 +302,25 @@ func TestStrategies(t *testing.T) {
 			t.Errorf("%s: strategy %s, delete missing %v, last column %+v", id, tbl.Strategy, tbl.DeleteMissing, last)
 		}
 	}
-	// A keyless table cannot be merged, by its rule or by the defaults.
-	cfg.Tables[2].Strategy, cfg.Tables[3].Strategy = config.StrategyMerge, ""
+	// A keyless table that inherits merge from the defaults is truncated
+	// and reloaded instead, with a warning.
+	cfg.Tables = cfg.Tables[:3]
+	p, err = Build(cfg, shopSchemas())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tbl := table(t, p, "pharmacy.Stock"); tbl.Strategy != config.StrategyTruncate || tbl.Columns[len(tbl.Columns)-1].Role == RoleRowHash {
+		t.Errorf("keyless pharmacy.Stock under defaults.strategy merge: strategy %s, columns %+v", tbl.Strategy, tbl.Columns)
+	}
+	if !slices.ContainsFunc(p.Warnings, func(w Warning) bool {
+		return w.Table == "pharmacy.Stock" && strings.Contains(w.Message, "loaded with truncate")
+	}) {
+		t.Errorf("no warning that pharmacy.Stock is truncated: %+v", p.Warnings)
+	}
+	// A rule asking a keyless table for merge is an error.
+	cfg.Tables[2].Strategy = config.StrategyMerge
 	checkErrors(t, cfg, shopSchemas(), []string{
 		"shop.yaml:9: tables.shop.Log.strategy: strategy merge matches rows by the primary key, and shop.Log has none; use create or truncate for it",
-		"shop.yaml: defaults.strategy: strategy merge matches rows by the primary key, and pharmacy.Stock has none; use create or truncate for it",
 	})
 }
 

@@ -79,7 +79,7 @@ func (s *starter) defaults() {
 	s.printf("  legacy_column: %s\n", yamlScalar(set.legacy))
 	s.printf("  chunk_rows: %d\n", set.chunkRows)
 	s.printf("  workers: %d\n", workers(s.b.cfg.Defaults.Workers))
-	s.printf("  strategy: %s   # create | truncate\n", yamlScalar(set.strategy))
+	s.printf("  strategy: %s   # create | truncate | merge | append\n", yamlScalar(set.strategy))
 	s.printf("  zero_dates: %s   # reject | null\n", yamlScalar(set.zeroDates))
 }
 

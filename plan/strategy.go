@@ -1,6 +1,10 @@
 package plan
 
-import "github.com/sluicedb/sluice/config"
+import (
+	"fmt"
+
+	"github.com/sluicedb/sluice/config"
+)
 
 // Strategies: create and truncate load into an empty table; merge and
 // append load into a table that holds rows, comparing each incoming row
@@ -25,8 +29,7 @@ func (b *builder) settleStrategies() {
 			continue
 		}
 		if len(t.PrimaryKey) == 0 {
-			line, key := st.strategyLocation()
-			b.fail(line, key, "strategy %s matches rows by the primary key, and %s has none; use create or truncate for it", t.Strategy, t.ID)
+			b.keyless(st)
 			continue
 		}
 		// Nullable: a row the application inserts has no hash, which is how
@@ -42,4 +45,20 @@ func (st *tableState) strategyLocation() (int, string) {
 		return st.rule.Line, st.tableKey() + ".strategy"
 	}
 	return 0, "defaults.strategy"
+}
+
+// keyless settles a merge or append table without a primary key: rows
+// cannot be matched, so a rule asking for it is an error, and a table that
+// only inherits it from the defaults is reloaded in full on every run
+// (truncate), with a warning, so that one keyless table does not stop a
+// whole database from being merged.
+func (b *builder) keyless(st *tableState) {
+	t := st.t
+	line, key := st.strategyLocation()
+	if key != "defaults.strategy" || t.Merged != nil || t.Expansion != nil {
+		b.fail(line, key, "strategy %s matches rows by the primary key, and %s has none; use create or truncate for it", t.Strategy, t.ID)
+		return
+	}
+	b.warn(t.ID, fmt.Sprintf("no primary key, which strategy %s needs to match rows: loaded with truncate (in full, on every run)", t.Strategy))
+	t.Strategy, t.DeleteMissing = config.StrategyTruncate, false
 }

@@ -63,7 +63,7 @@ plan and migrate expand.`,
 	fl.StringVar(&f.schema, "schema", "public", "the target schema")
 	fl.StringVar(&f.keys, "keys", config.KeysKeep, "key strategy: keep or uuid")
 	fl.StringVar(&f.naming, "naming", config.NamingSnake, "naming rule: snake_case, camelCase or keep")
-	fl.StringVar(&f.strategy, "strategy", config.StrategyCreate, "load strategy: create or truncate")
+	fl.StringVar(&f.strategy, "strategy", config.StrategyCreate, "load strategy: create, truncate, merge or append")
 	fl.IntVar(&f.chunkRows, "chunk-rows", 20000, "rows per chunk")
 	_ = cmd.MarkFlagRequired("source")
 	_ = cmd.MarkFlagRequired("target")
@@ -84,7 +84,7 @@ func (f *initFlags) config() (*config.Config, error) {
 	}
 	check("keys", f.keys, config.KeysKeep, config.KeysUUID)
 	check("naming", f.naming, config.NamingSnake, config.NamingCamel, config.NamingKeep)
-	check("strategy", f.strategy, config.StrategyCreate, config.StrategyTruncate)
+	check("strategy", f.strategy, config.StrategyCreate, config.StrategyTruncate, config.StrategyMerge, config.StrategyAppend)
 	if f.chunkRows < 1 || f.chunkRows > 10_000_000 {
 		problems = append(problems, fmt.Sprintf("--chunk-rows %d: use 1 to 10000000", f.chunkRows))
 	}
