@@ -39,7 +39,10 @@ be killed at any moment and run again: it resumes after the last committed
 chunk, loading nothing twice and losing nothing. Values that cannot be converted
 go to sluice.rejects with the reason; the rest of their chunk still loads.
 After each table the source's row count must equal loaded + rejected +
-filtered. Keys, indexes and foreign keys are built after the data. Then each
+filtered. Keys, indexes and foreign keys are built after the data. Tables with
+strategy merge or append, and tables merged from several sources, are loaded
+again on every run and written only where rows are new or changed; the summary
+counts inserted, updated, unchanged and deleted rows. Then each
 table is verified against its source (see "sluice verify"; --verify chooses the
 levels), and every operation is recorded in the audit trail (sluice.audit).
 
