@@ -210,20 +210,7 @@ tables:
 // left is then owned by the other source's row still matched to it.
 func TestOwnerRematchAfterKeyChange(t *testing.T) {
 	t.Parallel()
-	east := newSQLite(t, "east", `CREATE TABLE Patients (Id INTEGER PRIMARY KEY, MRN TEXT NOT NULL, Name TEXT);
-INSERT INTO Patients VALUES (1, 'M1', 'Ann'), (2, 'M2', 'Bo');`)
-	west := newSQLite(t, "west", `CREATE TABLE Patient (Id INTEGER PRIMARY KEY, MRN TEXT NOT NULL, Name TEXT);
-INSERT INTO Patient VALUES (7, 'M1', 'Ann W');`)
-	yaml := fmt.Sprintf(`version: 1
-sources:
-  east: {url: %q}
-  west: {url: %q}
-target: {url: %q}
-tables:
-  patients:
-    from: [east.Patients, west.Patient]
-    match_on: [mrn]
-`, east, west, sluicetest.NewPostgresDB(t))
+	east, _, yaml := twoClinics(t, "")
 	newEnv(t, yaml).mustRun(t, migrate.Options{})
 	execSQLite(t, east, `UPDATE Patients SET MRN = 'M5' WHERE Id = 1`)
 	e := newEnv(t, yaml)
@@ -241,21 +228,7 @@ tables:
 // matching a held entity adds its legacy key, so references to it resolve.
 func TestMergedAppend(t *testing.T) {
 	t.Parallel()
-	east := newSQLite(t, "east", `CREATE TABLE Patients (Id INTEGER PRIMARY KEY, MRN TEXT NOT NULL, Name TEXT);
-INSERT INTO Patients VALUES (1, 'M1', 'Ann'), (2, 'M2', 'Bo');`)
-	west := newSQLite(t, "west", `CREATE TABLE Patient (Id INTEGER PRIMARY KEY, MRN TEXT NOT NULL, Name TEXT);
-INSERT INTO Patient VALUES (7, 'M1', 'Ann W');`)
-	yaml := fmt.Sprintf(`version: 1
-sources:
-  east: {url: %q}
-  west: {url: %q}
-target: {url: %q}
-tables:
-  patients:
-    from: [east.Patients, west.Patient]
-    match_on: [mrn]
-    strategy: append
-`, east, west, sluicetest.NewPostgresDB(t))
+	east, west, yaml := twoClinics(t, "    strategy: append\n")
 	newEnv(t, yaml).mustRun(t, migrate.Options{})
 	execSQLite(t, east, `UPDATE Patients SET Name = 'Ann Changed' WHERE Id = 1; INSERT INTO Patients VALUES (3, 'M3', 'Cy')`)
 	execSQLite(t, west, `INSERT INTO Patient VALUES (8, 'M2', 'Bo W'), (9, 'M4', 'Di')`)
@@ -301,4 +274,26 @@ tables:
 		t.Errorf("chairs holds %d rows, want 3", n)
 	}
 	verifyClean(t, e)
+}
+
+// twoClinics writes two SQLite patient tables, east's M1 and M2 and west's
+// M1, and a config merging them on the MRN into one target table, with
+// extra appended to the merged table's rule.
+func twoClinics(t *testing.T, extra string) (east, west, yaml string) {
+	t.Helper()
+	east = newSQLite(t, "east", `CREATE TABLE Patients (Id INTEGER PRIMARY KEY, MRN TEXT NOT NULL, Name TEXT);
+INSERT INTO Patients VALUES (1, 'M1', 'Ann'), (2, 'M2', 'Bo');`)
+	west = newSQLite(t, "west", `CREATE TABLE Patient (Id INTEGER PRIMARY KEY, MRN TEXT NOT NULL, Name TEXT);
+INSERT INTO Patient VALUES (7, 'M1', 'Ann W');`)
+	yaml = fmt.Sprintf(`version: 1
+sources:
+  east: {url: %q}
+  west: {url: %q}
+target: {url: %q}
+tables:
+  patients:
+    from: [east.Patients, west.Patient]
+    match_on: [mrn]
+`, east, west, sluicetest.NewPostgresDB(t)) + extra
+	return east, west, yaml
 }

@@ -38,17 +38,7 @@ func TestConflictsQueuedAndResolved(t *testing.T) {
 	east := newSQLite(t, filepath.Join(dir, "east.db"), conflictEast)
 	west := newSQLite(t, filepath.Join(dir, "west.db"), conflictWest)
 	tgt := sluicetest.NewPostgresDB(t)
-	writeFile(t, dir, "sluice.yaml", fmt.Sprintf(`version: 1
-sources:
-  east: {url: %q}
-  west: {url: %q}
-target: {url: %q}
-tables:
-  patients:
-    from: [east.Patients, west.Patient]
-    match_on: [mrn]
-    manual: true
-`, east, west, tgt))
+	writeManualConfig(t, dir, east, west, tgt)
 	in := invocation{dir: dir}
 	db := pgConn(t, tgt)
 	phone := func() string {
@@ -147,17 +137,7 @@ INSERT INTO Patients VALUES (1, 'M1', NULL);`)
 	west := newSQLite(t, filepath.Join(dir, "west.db"), `CREATE TABLE Patient (Id INTEGER PRIMARY KEY, MRN TEXT NOT NULL, Phone TEXT);
 INSERT INTO Patient VALUES (2, 'M1', '555-4444');`)
 	tgt := sluicetest.NewPostgresDB(t)
-	writeFile(t, dir, "sluice.yaml", fmt.Sprintf(`version: 1
-sources:
-  east: {url: %q}
-  west: {url: %q}
-target: {url: %q}
-tables:
-  patients:
-    from: [east.Patients, west.Patient]
-    match_on: [mrn]
-    manual: true
-`, east, west, tgt))
+	writeManualConfig(t, dir, east, west, tgt)
 	in := invocation{dir: dir}
 	wantCode(t, in.run(t, "migrate", "--progress", "none"), 0)
 	cs := listConflictsJSON(t, in, "open")
@@ -187,4 +167,21 @@ tables:
 		t.Errorf("resolved conflicts after a rerun: %+v", cs)
 	}
 	wantCode(t, in.run(t, "verify"), 0)
+}
+
+// writeManualConfig writes a config merging east.Patients and west.Patient
+// on the MRN into patients, with disagreements queued (manual: true).
+func writeManualConfig(t *testing.T, dir, east, west, tgt string) {
+	t.Helper()
+	writeFile(t, dir, "sluice.yaml", fmt.Sprintf(`version: 1
+sources:
+  east: {url: %q}
+  west: {url: %q}
+target: {url: %q}
+tables:
+  patients:
+    from: [east.Patients, west.Patient]
+    match_on: [mrn]
+    manual: true
+`, east, west, tgt))
 }
