@@ -8,7 +8,9 @@ import (
 	"github.com/sluicedb/sluice/demo"
 )
 
-const testTarget = "postgres://postgres@127.0.0.1:5432/sluice_demo"
+// testTarget is only written into generated config files; no test connects
+// to it, and it is not the demo's own database.
+const testTarget = "postgres://postgres@127.0.0.1:5432/sluice_demo_config_test"
 
 // generate writes an estate of rows patients into a fresh directory.
 func generate(t testing.TB, rows int) *demo.Estate {

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// ChinookRows are the expected row counts of Chinook 1.4.5 (../shared/data/README.md),
+// ChinookRows are the expected row counts of Chinook 1.4.5 (testdata/chinook/README.md),
 // by the PascalCase table names of the SQLite and MySQL editions.
 var ChinookRows = map[string]int64{
 	"Album": 347, "Artist": 275, "Customer": 59, "Employee": 8, "Genre": 25,
@@ -15,11 +15,11 @@ var ChinookRows = map[string]int64{
 	"PlaylistTrack": 8715, "Track": 3503,
 }
 
-// ChinookSQLite returns a sqlite: URL of the shared Chinook file. The source
+// ChinookSQLite returns a sqlite: URL of the repository's Chinook file. The source
 // opens it read-only, so tests share it safely.
 func ChinookSQLite(t testing.TB) string {
 	t.Helper()
-	return "sqlite:" + SharedData(t, "chinook/Chinook_Sqlite.sqlite")
+	return "sqlite:" + TestData(t, "chinook/Chinook_Sqlite.sqlite")
 }
 
 // ChinookMySQL loads Chinook into a fresh MySQL database and returns its URL.
@@ -51,7 +51,7 @@ func ChinookPostgres(t testing.TB) string {
 
 func readShared(t testing.TB, rel string) string {
 	t.Helper()
-	b, err := os.ReadFile(SharedData(t, rel))
+	b, err := os.ReadFile(TestData(t, rel))
 	if err != nil {
 		t.Fatalf("read %s: %v", rel, err)
 	}

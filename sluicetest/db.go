@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -171,16 +173,18 @@ func ExecPostgres(t testing.TB, dbURL, script string) {
 	}
 }
 
-// SharedData returns the path of ../shared/data/<rel> seen from the module
-// root; a test that needs it fails when CI=true and it is missing.
-func SharedData(t testing.TB, rel string) string {
+// TestData returns the path of a file of the repository's own test data,
+// sluicetest/testdata/<rel>, from whichever package's directory the test runs
+// in: a clone holds everything its tests read.
+func TestData(t testing.TB, rel string) string {
 	t.Helper()
-	for _, up := range []string{".", "..", "../..", "../../.."} {
-		p := up + "/../shared/data/" + rel
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
+	_, file, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatalf("locate the test data: no caller information")
 	}
-	Unavailable(t, "../shared/data/"+rel, os.ErrNotExist)
-	return ""
+	p := filepath.Join(filepath.Dir(file), "testdata", filepath.FromSlash(rel))
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("test data %s: %v", rel, err)
+	}
+	return p
 }

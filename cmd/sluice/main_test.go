@@ -67,7 +67,7 @@ type invocation struct {
 	env []string
 }
 
-// runSluice runs the binary with args and waits for it, for at most two minutes.
+// runSluice runs the binary with args and waits for it (see processContext).
 func runSluice(t *testing.T, args ...string) result {
 	t.Helper()
 	return invocation{}.run(t, args...)
@@ -75,7 +75,7 @@ func runSluice(t *testing.T, args ...string) result {
 
 func (in invocation) run(t *testing.T, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := processContext(t)
 	defer cancel()
 	cmd := in.command(ctx, args...)
 	var out, errb bytes.Buffer
@@ -86,6 +86,18 @@ func (in invocation) run(t *testing.T, args ...string) result {
 		t.Fatalf("run sluice %v: %v", args, err)
 	}
 	return r
+}
+
+// processContext bounds a run of the binary by the test's own deadline
+// (go test -timeout), less a minute for the test to report what it saw, so
+// a loaded machine makes runs slower but never fails them on a fixed clock;
+// without a deadline the run is not bounded.
+func processContext(t *testing.T) (context.Context, context.CancelFunc) {
+	deadline, ok := t.Deadline()
+	if !ok {
+		return context.WithCancel(context.Background())
+	}
+	return context.WithDeadline(context.Background(), deadline.Add(-time.Minute))
 }
 
 func (in invocation) command(ctx context.Context, args ...string) *exec.Cmd {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"testing"
-	"time"
 )
 
 // process is the binary running in the background, for tests that signal
@@ -22,7 +21,7 @@ type process struct {
 // it still runs.
 func (in invocation) start(t *testing.T, args ...string) *process {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := processContext(t)
 	p := &process{cancel: cancel, done: make(chan struct{})}
 	cmd := in.command(ctx, args...)
 	cmd.Stdout, cmd.Stderr = &p.out, &p.err
