@@ -26,7 +26,10 @@ const (
 	KindEnum        Kind = "enum" // Type.Values lists the members
 	KindSet         Kind = "set"  // Type.Values lists the members
 	KindBit         Kind = "bit"  // Type.Bits is the width
-	KindOther       Kind = "other"
+	// KindGeometry is a spatial value (MySQL GEOMETRY, POINT, ...; PostGIS
+	// geometry and geography); Type.Raw names the declared shape.
+	KindGeometry Kind = "geometry"
+	KindOther    Kind = "other"
 )
 
 // Type is a column type as the source declares it, normalised into a Kind.
@@ -44,11 +47,23 @@ type Type struct {
 
 // Column is one column of a source table.
 type Column struct {
-	Name          string
-	Type          Type
-	Nullable      bool
-	Default       *string // the default expression as the engine reports it; nil when none
+	Name     string
+	Type     Type
+	Nullable bool
+	Default  *string // the default expression as the engine reports it, in its dialect; nil when none
+	// AutoIncrement is set on a column the engine numbers itself: MySQL
+	// AUTO_INCREMENT, a PostgreSQL identity or serial column, SQLite's
+	// INTEGER PRIMARY KEY.
 	AutoIncrement bool
+	// Charset is the character set of a text column whose bytes are not
+	// UTF-8 (MySQL "gbk", "latin1", "cp1251"; the encoding of a PostgreSQL
+	// database): the source yields the raw bytes and the cast decodes them.
+	// "" is UTF-8, and is the only value for a column that is not text.
+	Charset string
+	// Generated is the expression of a column the engine computes from the
+	// others, in the source's dialect; "" for a column that stores values.
+	Generated string
+	Comment   string
 }
 
 // Index is a unique constraint or an index other than the primary key.
@@ -56,7 +71,19 @@ type Index struct {
 	Name    string
 	Columns []string
 	Unique  bool
+	// Method is IndexFullText, IndexSpatial, or "" for an ordinary (B-tree)
+	// index; another method the engine names (hash, gin, ...) as it names it.
+	Method string
+	// Expression is the indexed expression, in the source's dialect, of an
+	// index on an expression rather than on columns; Columns is then nil.
+	Expression string
 }
+
+// The index methods that need more than a B-tree on the target.
+const (
+	IndexFullText = "fulltext"
+	IndexSpatial  = "spatial"
+)
 
 // ForeignKey points from Columns of its table at RefColumns of RefTable.
 // RefSource is empty for a reference inside the same source database; a
@@ -67,6 +94,49 @@ type ForeignKey struct {
 	RefSource  string
 	RefTable   string
 	RefColumns []string
+	OnDelete   FKAction
+	OnUpdate   FKAction
+}
+
+// FKAction is what a foreign key does to referencing rows when the row they
+// reference is deleted or its key updated.
+type FKAction string
+
+// The foreign key actions; the zero value is NO ACTION.
+const (
+	NoAction   FKAction = ""
+	Cascade    FKAction = "CASCADE"
+	SetNull    FKAction = "SET NULL"
+	SetDefault FKAction = "SET DEFAULT"
+	Restrict   FKAction = "RESTRICT"
+)
+
+// Check is a CHECK constraint of a table.
+type Check struct {
+	Name string
+	Expr string // the condition, in the source's dialect
+}
+
+// ObjectKind names a kind of schema object that is not a table.
+type ObjectKind string
+
+// The objects a source reports besides its tables.
+const (
+	ObjectView      ObjectKind = "view"
+	ObjectTrigger   ObjectKind = "trigger"
+	ObjectProcedure ObjectKind = "procedure"
+	ObjectFunction  ObjectKind = "function"
+	ObjectEvent     ObjectKind = "event"
+	ObjectSequence  ObjectKind = "sequence"
+)
+
+// Object is a view, trigger, routine or other object of the source schema.
+// Sluice moves tables; plan says what becomes of each object.
+type Object struct {
+	Kind       ObjectKind
+	Name       string
+	Table      string // the table a trigger belongs to; "" otherwise
+	Definition string // its SQL in the source's dialect (a view's query, a trigger's body)
 }
 
 // Table is one source table. Name is unqualified: a source reads one schema
@@ -77,6 +147,8 @@ type Table struct {
 	PrimaryKey  []string // nil when the table has no primary key
 	Indexes     []Index  // unique constraints and indexes, without the primary key
 	ForeignKeys []ForeignKey
+	Checks      []Check
+	Comment     string
 	// RowID names the engine's own row identifier ("rowid" in SQLite, "ctid" in
 	// PostgreSQL) that keyset pagination can fall back to; empty when the engine
 	// has none usable for this table.
@@ -87,9 +159,10 @@ type Table struct {
 
 // Schema is what a source holds, as introspected.
 type Schema struct {
-	Source string // the source's name in the config
-	Engine string // "mysql", "postgres" or "sqlite"
-	Tables []Table
+	Source  string // the source's name in the config
+	Engine  string // "mysql", "postgres" or "sqlite"
+	Tables  []Table
+	Objects []Object // views, triggers, routines, events, standalone sequences
 }
 
 // Table returns the table with this exact name, or nil.

@@ -45,12 +45,14 @@ type ReadRequest struct {
 //   - KindFloat: float64;
 //   - KindString, KindText, KindEnum, KindSet, KindJSON: string, holding the
 //     raw bytes, which may be invalid UTF-8 (the cast rejects it, never mangles it);
+//     in Column.Charset when it is set (the cast decodes them);
 //   - KindBytes, KindBit: []byte;
 //   - KindDate, KindTimestamp, KindTimestampTZ: time.Time in UTC, or a string
 //     with the raw text when the engine stores text or the value is not a real
 //     date (a MySQL zero date "0000-00-00");
 //   - KindTime: string "[-]HHH:MM:SS[.ffffff]";
 //   - KindUUID: [16]byte or string;
+//   - KindGeometry: Geometry;
 //   - KindOther: whatever the driver yields.
 //
 // SQLite may yield int64, float64, string or []byte in any column whatever its
@@ -61,6 +63,13 @@ type RowIter interface {
 	Key() []any    // the Key columns of the current row
 	Err() error
 	Close() error
+}
+
+// Geometry is a spatial value as a source yields it: its spatial reference
+// system and its OGC well-known binary form.
+type Geometry struct {
+	SRID uint32
+	WKB  []byte
 }
 
 // Summarizer is a Source that can digest a range of a table's rows on the

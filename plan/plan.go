@@ -22,6 +22,19 @@ type Plan struct {
 	// Drift reports, for each target table fed by several source tables, how
 	// the sources differ and how the plan settles it.
 	Drift []Drift
+	// Losses lists what of the sources the target will not reproduce, so
+	// that a DBA reads in one place what a migration leaves behind.
+	Losses []Loss
+}
+
+// Loss is an object of a source (a view, a trigger, a procedure) or an
+// attribute of a table or column (a default, a CHECK constraint, an index)
+// that the target will not have as the source has it.
+type Loss struct {
+	Source string // the source's name
+	Table  string // the source table; "" for an object of the whole database
+	What   string // e.g. "trigger trg_audit", "column Notes: default newid()"
+	Why    string // why, and what to do about it
 }
 
 // Database is one target database of the plan.

@@ -29,6 +29,7 @@ func (p *Plan) Render(w io.Writer) error {
 		}
 	}
 	r.warnings(p.Warnings)
+	r.losses(p.Losses)
 	return r.err
 }
 
@@ -252,6 +253,23 @@ func (r *renderer) warnings(ws []Warning) {
 			continue
 		}
 		r.printf("  - %s: %s\n", w.Table, w.Message)
+	}
+}
+
+// losses ends the plan with what will not be carried over, one line each,
+// grouped by source and table in plan order.
+func (r *renderer) losses(ls []Loss) {
+	if len(ls) == 0 {
+		r.printf("\nNot carried over: nothing.\n")
+		return
+	}
+	r.printf("\nNot carried over (%d):\n", len(ls))
+	for _, l := range ls {
+		where := l.Source
+		if l.Table != "" {
+			where += "." + l.Table
+		}
+		r.printf("  - %s: %s: %s\n", where, l.What, l.Why)
 	}
 }
 
