@@ -76,8 +76,8 @@ func TestIntrospectShapes(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s pk=%v rowid=%q idx=%v fk=%v", tb.Name, tb.PrimaryKey, tb.RowID, tb.Indexes, tb.ForeignKeys))
 	}
 	want := []string{
-		`child pk=[id] rowid="ctid" idx=[] fk=[{child_k_fkey [k]  parent [k]}]`,
-		`parent pk=[k] rowid="ctid" idx=[{parent_code_v [code v] true} {parent_incl [v] false}] fk=[]`,
+		`child pk=[id] rowid="ctid" idx=[] fk=[{child_k_fkey [k]  parent [k]  }]`,
+		`parent pk=[k] rowid="ctid" idx=[{parent_code_v [code v] true  } {parent_incl [v] false  }] fk=[]`,
 		`parted pk=[id at] rowid="" idx=[] fk=[]`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -54,10 +54,10 @@ func TestIntrospectShapes(t *testing.T) {
 		}
 	}
 	child := schema.Table("child")
-	if got := fmt.Sprint(child.Indexes); got != "[{child_code [code] true}]" {
+	if got := fmt.Sprint(child.Indexes); got != "[{child_code [code] true  }]" {
 		t.Errorf("child indexes %s, want only child_code (no expression or partial index)", got)
 	}
-	if got := fmt.Sprint(child.ForeignKeys); got != "[{child_k_fkey [k]  parent [k]}]" {
+	if got := fmt.Sprint(child.ForeignKeys); got != "[{child_k_fkey [k]  parent [k]  }]" {
 		t.Errorf("child foreign keys %s, want k -> parent(k) resolved from the primary key", got)
 	}
 	if c := child.Column("total"); c == nil || c.Default != nil {
