@@ -87,6 +87,14 @@ const (
 	ZeroDatesNull   = "null"
 )
 
+// What to do with the rows of a table whose primary key the source engine
+// does not enforce (SQLite), when some of them cannot have it in PostgreSQL:
+// a NULL in a key column, or a key another row holds.
+const (
+	BadKeysReject = "reject" // such rows go to sluice.rejects; the table keeps its primary key
+	BadKeysLoad   = "load"   // every row loads; the table has no primary key
+)
+
 // Defaults apply to every table unless its rule says otherwise.
 type Defaults struct {
 	Naming       string    // NamingCamel, NamingSnake or NamingKeep; default snake_case
@@ -101,6 +109,7 @@ type Defaults struct {
 	// Sluice loaded whose source row is gone; default false.
 	DeleteMissing bool
 	SourceColumn  string // lineage column of a merged target table; default "source"
+	BadKeys       string // BadKeysReject or BadKeysLoad; default reject
 }
 
 // TableRule maps one source table ("<source>.<table>" in the file).
@@ -117,6 +126,7 @@ type TableRule struct {
 	Columns      []ColumnRule
 	Database     string // the target database (a name under targets:); "" is the first
 	Strategy     string // "" uses the default
+	BadKeys      string // "" uses the default
 	// DeleteMissing overrides defaults.delete_missing when not nil.
 	DeleteMissing *bool
 	// Fill gives, by target column name, the value of a column of the merged

@@ -7,11 +7,12 @@ import (
 
 var (
 	defaultsKeys = []string{"naming", "keys", "key_namespace", "legacy_column", "chunk_rows", "workers", "strategy",
-		"zero_dates", "delete_missing", "source_column"}
+		"zero_dates", "delete_missing", "source_column", "bad_keys"}
 	namingValues    = []string{NamingCamel, NamingSnake, NamingKeep}
 	keysValues      = []string{KeysUUID, KeysKeep}
 	strategyValues  = []string{StrategyCreate, StrategyTruncate, StrategyMerge, StrategyAppend}
 	zeroDatesValues = []string{ZeroDatesReject, ZeroDatesNull}
+	badKeysValues   = []string{BadKeysReject, BadKeysLoad}
 )
 
 // Limits of the numeric settings.
@@ -29,6 +30,7 @@ const (
 	DefaultWorkers      = 4
 	DefaultStrategy     = StrategyCreate
 	DefaultZeroDates    = ZeroDatesReject
+	DefaultBadKeys      = BadKeysReject
 	DefaultSchema       = "public"
 	DefaultSourceColumn = "source"
 	// An expansion's child columns and list separator.
@@ -51,6 +53,7 @@ func (d *decoder) defaults(f field) Defaults {
 		{"keys", &out.Keys, keysValues},
 		{"strategy", &out.Strategy, strategyValues},
 		{"zero_dates", &out.ZeroDates, zeroDatesValues},
+		{"bad_keys", &out.BadKeys, badKeysValues},
 	}
 	for _, e := range enums {
 		if v, ok := fs[e.key]; ok {
@@ -90,6 +93,7 @@ func applyDefaults(c *Config) {
 	setString(&df.LegacyColumn, DefaultLegacyColumn)
 	setString(&df.Strategy, DefaultStrategy)
 	setString(&df.ZeroDates, DefaultZeroDates)
+	setString(&df.BadKeys, DefaultBadKeys)
 	setString(&df.SourceColumn, DefaultSourceColumn)
 	for i := range c.Targets {
 		setString(&c.Targets[i].Schema, DefaultSchema)

@@ -44,9 +44,9 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top-level key", header + "tabels: {}\n", []string{
 			`sluice.yaml:5: unknown key "tabels"; did you mean "tables"? (allowed: version, sources, target, targets, defaults, tables)`}},
 		{"unknown defaults key", header + "defaults:\n  chunk_row: 5\n", []string{
-			`sluice.yaml:6: defaults: unknown key "chunk_row"; did you mean "chunk_rows"? (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column)`}},
+			`sluice.yaml:6: defaults: unknown key "chunk_row"; did you mean "chunk_rows"? (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column, bad_keys)`}},
 		{"unknown key without a close match", header + "defaults:\n  colour: red\n", []string{
-			`sluice.yaml:6: defaults: unknown key "colour" (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column)`}},
+			`sluice.yaml:6: defaults: unknown key "colour" (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column, bad_keys)`}},
 		{"unknown column key", header + "tables:\n  clinical.Patients:\n    columns:\n      Notes: {rename: notes}\n", []string{
 			`sluice.yaml:8: tables.clinical.Patients.columns.Notes: unknown key "rename"; did you mean "name"? (allowed: name, type, drop, default, references)`}},
 		{"unknown source key", "version: 1\nsources:\n  clinical: {uri: \"mysql://a@b/c\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{
@@ -103,8 +103,10 @@ func TestParseErrors(t *testing.T) {
 			`sluice.yaml:6: defaults.strategy: unknown value "upsert" (allowed: create, truncate, merge, append)`}},
 		{"enum zero_dates", header + "defaults:\n  zero_dates: nul\n", []string{
 			`sluice.yaml:6: defaults.zero_dates: unknown value "nul"; did you mean "null"? (allowed: reject, null)`}},
-		{"enum zero_dates unquoted null", header + "defaults:\n  zero_dates: null\n", []string{
+		{"enum zero_dates empty", header + "defaults:\n  zero_dates:\n", []string{
 			`sluice.yaml:6: defaults.zero_dates: expected one of reject, null, got nothing`}},
+		{"enum bad_keys", header + "defaults:\n  bad_keys: drop\n", []string{
+			`sluice.yaml:6: defaults.bad_keys: unknown value "drop" (allowed: reject, load)`}},
 		{"enum table keys", header + "tables:\n  clinical.Patients: {keys: UUID}\n", []string{
 			`sluice.yaml:6: tables.clinical.Patients.keys: unknown value "UUID"; did you mean "uuid"? (allowed: uuid, keep)`}},
 		{"malformed key_namespace", header + "defaults:\n  key_namespace: a18306cf-4b0a-5674-93e2\n", []string{

@@ -49,7 +49,7 @@ func TestParseFull(t *testing.T) {
 			Workers:      8,
 			Strategy:     StrategyTruncate,
 			ZeroDates:    ZeroDatesNull,
-			SourceColumn: "source",
+			SourceColumn: "source", BadKeys: BadKeysReject,
 		},
 		Tables: []TableRule{
 			{
@@ -88,7 +88,7 @@ func TestParseDefaults(t *testing.T) {
 	want := Defaults{
 		Naming: NamingSnake, Keys: KeysKeep, KeyNamespace: sluice.DefaultNamespace,
 		LegacyColumn: "legacy_id", ChunkRows: 20000, Workers: 4,
-		Strategy: StrategyCreate, ZeroDates: ZeroDatesReject, SourceColumn: "source",
+		Strategy: StrategyCreate, ZeroDates: ZeroDatesReject, SourceColumn: "source", BadKeys: BadKeysReject,
 	}
 	if got.Defaults != want {
 		t.Errorf("defaults = %+v, want %+v", got.Defaults, want)
@@ -193,6 +193,23 @@ func TestSplitReference(t *testing.T) {
 		if s != tt.source || tb != tt.table || c != tt.column || ok != tt.ok {
 			t.Errorf("SplitReference(%q) = %q, %q, %q, %v; want %q, %q, %q, %v",
 				tt.ref, s, tb, c, ok, tt.source, tt.table, tt.column, tt.ok)
+		}
+	}
+}
+
+// `zero_dates: null`, unquoted as `sluice init` writes it and docs/CONFIG.md
+// shows it, is YAML's null: it means the documented value null. bad_keys
+// decodes in the defaults and in a table rule.
+func TestParseUnquotedNull(t *testing.T) {
+	for _, text := range []string{"null", "Null", "NULL", `"null"`} {
+		src := header + "defaults:\n  zero_dates: " + text + "   # reject | null\n  bad_keys: load\n" +
+			"tables:\n  clinical.t:\n    bad_keys: reject\n"
+		got, err := Parse(strings.NewReader(src), "sluice.yaml")
+		if err != nil {
+			t.Fatalf("zero_dates: %s: %v", text, err)
+		}
+		if got.Defaults.ZeroDates != ZeroDatesNull || got.Defaults.BadKeys != BadKeysLoad || got.Tables[0].BadKeys != BadKeysReject {
+			t.Errorf("zero_dates: %s: defaults %+v, table %+v", text, got.Defaults, got.Tables[0])
 		}
 	}
 }

@@ -118,6 +118,11 @@ func (d *decoder) enum(f field, allowed []string) (string, bool) {
 	}
 	v := s.node.Value
 	if !s.expanded && isNull(s.node) {
+		// A documented value "null" written unquoted is YAML's null, not
+		// nothing: take it as the word it is.
+		if v != "" && v != "~" && slices.Contains(allowed, strings.ToLower(v)) {
+			return strings.ToLower(v), true
+		}
 		d.fail(f.line, f.path, "expected one of %s, got nothing", list)
 		return "", false
 	}

@@ -3,7 +3,7 @@ package config
 import "strings"
 
 var tableKeys = []string{"target", "skip", "keys", "legacy_column", "chunk_rows", "where", "columns",
-	"database", "strategy", "delete_missing", "fill", "computed", "expand"}
+	"database", "strategy", "delete_missing", "fill", "computed", "expand", "bad_keys"}
 
 // tableEntry is a decoded table rule with its keys, for the checks that tie
 // it to the merge rules.
@@ -74,6 +74,9 @@ func (d *decoder) tableRule(f field) (TableRule, map[string]field) {
 	}
 	if v, ok := fs["chunk_rows"]; ok {
 		r.ChunkRows, _ = d.integer(v, 1, MaxChunkRows)
+	}
+	if v, ok := fs["bad_keys"]; ok {
+		r.BadKeys, _ = d.enum(v, badKeysValues)
 	}
 	if v, ok := fs["columns"]; ok {
 		r.Columns = d.columns(v)
