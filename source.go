@@ -96,3 +96,36 @@ type Summary struct {
 	Rows int64
 	Hash string
 }
+
+// KeyChecker is a Source whose engine does not guarantee that a table's
+// primary key can be a primary key in PostgreSQL: SQLite lets a primary key
+// column hold NULLs, and holds two values of different storage classes (the
+// integer 1 and the text '1') apart where PostgreSQL would hold one. The
+// migration asks it before the load, for the tables the plan marks
+// (plan.Table.BadKeys).
+type KeyChecker interface {
+	CheckKey(ctx context.Context, req KeyCheck) (KeyReport, error)
+}
+
+// KeyCheck asks about the primary key Key of Table, over the rows Where
+// selects ("" all).
+type KeyCheck struct {
+	Table string
+	Key   []string // the primary key's columns
+	Page  []string // the pagination key (ReadRequest.Key), which names the offending rows
+	Where string
+	Limit int // at most this many duplicate rows are listed
+}
+
+// KeyReport is what KeyChecker found. A row whose key is NULL is seen in
+// the row itself; a row whose key another row holds is listed by its Page
+// key in DupRows.
+type KeyReport struct {
+	Nulls      int64    // rows with a NULL in a key column
+	Duplicates int64    // rows whose key another row holds, compared as PostgreSQL would
+	DupRows    [][]any  // the Page keys of those rows in Page order, at most Limit of them
+	DupKeys    []string // the first keys held more than once, as text, for messages
+}
+
+// Clean reports a key every row can have.
+func (r KeyReport) Clean() bool { return r.Nulls == 0 && r.Duplicates == 0 }
