@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -28,6 +29,7 @@ func RunAll(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tg
 	}
 	o = o.withDefaults()
 	total := &Summary{}
+	var failed []error // tables that failed in a database: the next databases still load
 	for _, db := range p.Databases {
 		sub := p.ForDatabase(db.Name)
 		if len(sub.Tables) == 0 {
@@ -41,10 +43,14 @@ func RunAll(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tg
 		sum, err := Run(ctx, sub, srcs, tgt, o)
 		total.add(db.Name, sum)
 		if err != nil {
-			return total, fmt.Errorf("target database %s: %w", db.Name, err)
+			err = fmt.Errorf("target database %s: %w", db.Name, err)
+			if sum == nil || sum.stopped {
+				return total, errors.Join(append(failed, err)...)
+			}
+			failed = append(failed, err)
 		}
 	}
-	return total, crossReferences(ctx, p, tgts, o)
+	return total, errors.Join(append(failed, crossReferences(ctx, p, tgts, o))...)
 }
 
 // databaseName is the only database of a plan ("" for a plan built without
@@ -68,6 +74,7 @@ func (s *Summary) add(db string, part *Summary) {
 	s.Tables = append(s.Tables, part.Tables...)
 	s.Rejected += part.Rejected
 	s.Rejects = append(s.Rejects, part.Rejects...)
+	s.ForeignKeys = append(s.ForeignKeys, part.ForeignKeys...)
 	s.Elapsed += part.Elapsed
 }
 

@@ -29,8 +29,13 @@ type job struct {
 	// chunks this generation may skip where the source's digest of their
 	// rows did not change (see skip.go); 0 for none.
 	since int
-	done  chan struct{} // closed when the job ends
-	err   error         // why it failed; read after done is closed
+	// keys is set when bad_keys: reject rejects rows whose key cannot be
+	// the primary key; keyless says why bad_keys: load builds none.
+	keys    *keyCheck
+	keyless string
+	unready error         // why the target table could not be made ready; the job fails with it
+	done    chan struct{} // closed when the job ends
+	err     error         // why it failed; read after done is closed
 }
 
 // prepare decides for each table whether it resumes, starts afresh or is
@@ -59,7 +64,10 @@ func (r *runner) prepare(ctx context.Context) ([]*job, error) {
 	}
 	for _, j := range jobs {
 		if err := r.ready(ctx, j); err != nil {
-			return nil, err
+			if !r.tableLocal(ctx, err) {
+				return nil, err
+			}
+			j.unready = err // the table fails; the others load
 		}
 	}
 	return jobs, nil

@@ -79,7 +79,7 @@ func (r *runner) readOnce(ctx context.Context, j *job, row *transform.Row, after
 		return nil, err
 	}
 	defer it.Close()
-	c := &chunk{no: no, after: after, identify: j.merge != nil && j.merge.Match != nil}
+	c := &chunk{no: no, after: after, identify: j.merge != nil && j.merge.Match != nil, badKeys: j.keys}
 	for it.Next() {
 		c.add(t, row, it.Values(), it.Key())
 	}
@@ -94,6 +94,12 @@ func (r *runner) readOnce(ctx context.Context, j *job, row *transform.Row, after
 func (c *chunk) add(t *plan.Table, row *transform.Row, vals, key []any) {
 	c.read++
 	c.last = key
+	if c.badKeys != nil {
+		if rej := c.badKeys.reject(vals, key); rej != nil {
+			c.reject(t, key, rej)
+			return
+		}
+	}
 	if row.Expands() {
 		c.expand(t, row, vals, key)
 		return

@@ -43,7 +43,16 @@ type TableResult struct {
 	Inserted, Updated, Unchanged int64
 	Deleted                      int64 // delete_missing: rows removed because their source row is gone
 	Skipped                      bool  // finished by an earlier run; nothing to do
-	Elapsed                      time.Duration
+	// Failed is why the table failed (the run went on with the others; its
+	// counts are what its committed chunks hold); "" when it did not.
+	Failed string
+	// NotStarted is why the table never started: it waits for a table
+	// that failed. It read nothing.
+	NotStarted string
+	// Keyless says why the table was loaded without its primary key
+	// (bad_keys: load); "" when it has it.
+	Keyless string
+	Elapsed time.Duration
 }
 
 // Summary is the outcome of a run.
@@ -54,6 +63,20 @@ type Summary struct {
 	Rejected int64
 	Rejects  []target.RejectRow // the first rejects, for the report
 	Elapsed  time.Duration
+	// ForeignKeys lists the foreign keys of failed or not-started tables,
+	// and those to them, which were left NOT VALID or not added.
+	ForeignKeys []ForeignKeyNote
+	// stopped says that the run ended for a reason other than tables that
+	// failed (an interruption, a lost connection): RunAll does not go on.
+	stopped bool
+}
+
+// ForeignKeyNote is a foreign key the run could not validate.
+type ForeignKeyNote struct {
+	Table, Name, RefTable string
+	Added                 bool   // added NOT VALID (its rows are not checked); false: not added
+	Why                   string // the table that failed or has no primary key
+	Refused               string // why the target did not add it, when it did not
 }
 
 // DatabaseRun is the run recorded in one of several target databases.
@@ -89,10 +112,10 @@ func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *
 	status, msg := outcome(err)
 	end := context.WithoutCancel(ctx)
 	if aerr := r.auditEnd(end, status, msg, sum); aerr != nil && err == nil {
-		err, status, msg = aerr, "failed", aerr.Error()
+		err, status, msg, sum.stopped = aerr, "failed", aerr.Error(), true
 	}
 	if ferr := tgt.FinishRun(end, runID, status, msg); ferr != nil && err == nil {
-		err = fmt.Errorf("record the end of run %d: %w", runID, ferr)
+		err, sum.stopped = fmt.Errorf("record the end of run %d: %w", runID, ferr), true
 	}
 	return sum, err
 }

@@ -28,9 +28,10 @@ type chunk struct {
 	// identities are each loaded row's legacy identity, for a part of a
 	// table merged on a natural key (see target.ChunkLoad.Identities).
 	identities []uuid.UUID
-	identify   bool   // compute identities
-	sum        string // the source's digest of the chunk's rows, "" when it has none
-	skipped    int    // rows not read: the digest equals the one they were loaded with
+	identify   bool      // compute identities
+	badKeys    *keyCheck // bad_keys: reject: rows whose key cannot be the primary key
+	sum        string    // the source's digest of the chunk's rows, "" when it has none
+	skipped    int       // rows not read: the digest equals the one they were loaded with
 }
 
 // loadTable copies one table (resuming after its last committed chunk),
@@ -41,6 +42,10 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 	if j.skip {
 		return r.result(ctx, j, res)
 	}
+	if err := r.checkKeys(ctx, j); err != nil {
+		return res, err
+	}
+	res.Keyless = j.keyless
 	if j.state == target.StatePending || j.state == target.StateLoading {
 		if err := r.copyTable(ctx, j); err != nil {
 			return res, err
@@ -83,6 +88,9 @@ func (r *runner) index(ctx context.Context, j *job) error {
 	if j.merge != nil && j.merge.Mode != target.MergeInsert {
 		// A merge writes through keys that exist already.
 		return r.tgt.Index(ctx, t.ID, j.generation, nil)
+	}
+	if j.keyless != "" {
+		t = withoutKey(t)
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(r.opt.Workers)

@@ -2,10 +2,7 @@ package migrate
 
 import (
 	"context"
-	"fmt"
 	"slices"
-
-	"github.com/sluicedb/sluice"
 )
 
 // linkJobs makes each job wait for the earlier parts of its merged table
@@ -48,9 +45,9 @@ func (j *job) waitAfter(ctx context.Context) error {
 			return ctx.Err()
 		}
 		if dep.err != nil {
-			// A validation failure, so that the run goes on with the other
-			// tables and reports every table that did not load.
-			return &sluice.ValidationError{Table: j.table.ID, Detail: fmt.Sprintf("not loaded: it waits for %s, which failed", dep.table.ID)}
+			// Table-local, so that the run goes on with the other tables
+			// and reports every table that did not load.
+			return &NotStartedError{Table: j.table.ID, Waits: dep.table.ID}
 		}
 	}
 	return nil

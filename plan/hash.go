@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/config"
 )
 
 // Hash identifies how the table's rows are produced: the source table and
@@ -38,7 +39,8 @@ func (t *Table) Hash(ns uuid.UUID) string {
 		Columns                   []hashColumn
 		Merged                    *Merged    `json:",omitempty"`
 		Expansion                 *Expansion `json:",omitempty"`
-	}{ns, t.Source, t.SourceTable, t.Name, t.ReadColumns, t.Key, t.Where, t.Keys, hashColumns(t.Columns), t.Merged, t.Expansion})
+		BadKeys                   string     `json:",omitempty"`
+	}{ns, t.Source, t.SourceTable, t.Name, t.ReadColumns, t.Key, t.Where, t.Keys, hashColumns(t.Columns), t.Merged, t.Expansion, loadsBadKeys(t)})
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -70,4 +72,14 @@ func hashColumns(cols []Column) []hashColumn {
 		}
 	}
 	return hcs
+}
+
+// loadsBadKeys is what BadKeys adds to the hash: only load, which changes
+// what the table holds, so that a table loaded under reject (in effect what
+// every earlier version did) keeps its hash.
+func loadsBadKeys(t *Table) string {
+	if t.BadKeys == config.BadKeysLoad {
+		return t.BadKeys
+	}
+	return ""
 }

@@ -36,6 +36,7 @@ func (b *builder) planTable(s *sluice.Schema, src *sluice.Table) {
 	b.planComputed(st)
 	t.Chunks = chunks(t)
 	b.warnKeyless(st)
+	b.planBadKeys(st)
 	b.warnTextKeys(st)
 	b.states[t.ID] = st
 	b.list = append(b.list, st)
@@ -141,6 +142,46 @@ func (b *builder) warnKeyless(st *tableState) {
 		st.t.Keys = config.KeysKeep
 	}
 	b.warn(st.t.ID, msg)
+}
+
+// planBadKeys marks a SQLite table whose primary key is not the row id:
+// SQLite lets such a key hold NULLs (unless the table is WITHOUT ROWID),
+// and holds 1 and '1' apart in a column without strict typing, where
+// PostgreSQL would hold one value. The plan cannot look at the rows, so it
+// says what migrate will do when it finds them. A part of a merged table
+// is left out: its key is the merged table's.
+func (b *builder) planBadKeys(st *tableState) {
+	t, src := st.t, st.src
+	if t.Engine != "sqlite" || len(src.PrimaryKey) == 0 || st.merge != nil || rowIDAlias(src) {
+		return
+	}
+	t.BadKeys = b.set.badKeys
+	if st.rule != nil && st.rule.BadKeys != "" {
+		t.BadKeys = st.rule.BadKeys
+	}
+	for _, name := range src.PrimaryKey {
+		if c := src.Column(name); c != nil && c.Nullable {
+			b.warn(t.ID, "SQLite does not keep NULLs out of the primary key ("+strings.Join(src.PrimaryKey, ", ")+"): migrate checks it before the load; "+badKeysText(t.BadKeys))
+			return
+		}
+	}
+}
+
+func badKeysText(mode string) string {
+	if mode == config.BadKeysLoad {
+		return "if a row has a NULL or duplicate key, the table is loaded without its primary key (bad_keys: load)"
+	}
+	return "rows with a NULL or duplicate key are rejected (bad_keys: reject)"
+}
+
+// rowIDAlias reports an INTEGER PRIMARY KEY: the row id itself, never NULL
+// and always unique.
+func rowIDAlias(src *sluice.Table) bool {
+	if len(src.PrimaryKey) != 1 {
+		return false
+	}
+	c := src.Column(src.PrimaryKey[0])
+	return c != nil && c.AutoIncrement
 }
 
 // warnTextKeys: a UUID is hashed from the key's text, but MySQL matches a

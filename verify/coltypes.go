@@ -40,9 +40,12 @@ func (v *tableCheck) checkColumn(pc plan.Column) {
 		v.add(Finding{Level: LevelTypes, Check: "type", Column: pc.Name, SourceValue: want, TargetValue: c.Type,
 			Detail: fmt.Sprintf("planned %s, the target has %s", want, c.Type)})
 	}
-	if c.NotNull != pc.NotNull {
-		v.add(Finding{Level: LevelTypes, Check: "not null", Column: pc.Name, SourceValue: nullity(pc.NotNull),
-			TargetValue: nullity(c.NotNull), Detail: fmt.Sprintf("planned %s, the target has %s", nullity(pc.NotNull), nullity(c.NotNull))})
+	// A primary key makes its columns NOT NULL, also where the source
+	// column was nullable (SQLite lets a primary key column be).
+	planned := pc.NotNull || slices.Contains(v.t.PrimaryKey, pc.Name)
+	if c.NotNull != planned {
+		v.add(Finding{Level: LevelTypes, Check: "not null", Column: pc.Name, SourceValue: nullity(planned),
+			TargetValue: nullity(c.NotNull), Detail: fmt.Sprintf("planned %s, the target has %s", nullity(planned), nullity(c.NotNull))})
 	}
 }
 

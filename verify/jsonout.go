@@ -21,6 +21,7 @@ type jsonTable struct {
 	Seconds  float64     `json:"elapsed_seconds"`
 	Levels   []jsonLevel `json:"levels"`
 	Findings []Finding   `json:"findings"`
+	Counts   *Counts     `json:"counts,omitempty"`
 }
 
 type jsonLevel struct {
@@ -34,7 +35,7 @@ type jsonLevel struct {
 func (r *Report) WriteJSON(w io.Writer) error {
 	out := jsonReport{Started: r.Started, Finished: r.Finished, OK: r.OK(), Findings: r.Findings, Tables: []jsonTable{}}
 	for _, t := range r.Tables {
-		jt := jsonTable{ID: t.ID, Target: t.Target, Seconds: t.Elapsed.Seconds(), Findings: t.Findings}
+		jt := jsonTable{ID: t.ID, Target: t.Target, Seconds: t.Elapsed.Seconds(), Findings: t.Findings, Counts: t.Counts}
 		if jt.Findings == nil {
 			jt.Findings = []Finding{}
 		}

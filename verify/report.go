@@ -77,6 +77,19 @@ type TableReport struct {
 	Levels   map[int]LevelResult // the levels that were asked for
 	Findings []Finding           // at most Options.MaxFindings per level, sorted
 	Elapsed  time.Duration
+	// Counts is what level 1 counted of a table loaded from one source
+	// table; nil when level 1 did not run, or for a matched or expanded
+	// table, which count otherwise.
+	Counts *Counts
+}
+
+// Counts are a table's rows as level 1 reconciles them: Source = Loaded +
+// Rejected + Filtered.
+type Counts struct {
+	Source   int64 `json:"source"`
+	Loaded   int64 `json:"loaded"`
+	Rejected int64 `json:"rejected"`
+	Filtered int64 `json:"filtered"`
 }
 
 // Report is the verification of a whole plan.

@@ -17,8 +17,41 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(ew, "Verified %d tables: %s (%s, %s)\n\n", len(r.Tables), plural(r.Findings, "finding"),
 		r.Started.UTC().Format(time.RFC3339), r.Finished.Sub(r.Started).Round(time.Millisecond))
 	r.writeGrid(ew)
+	r.writeCounts(ew)
 	r.writeFindings(ew)
 	return ew.err
+}
+
+// writeCounts states, for every table with rejected or filtered rows, how
+// its source rows are accounted for: "ok" at level 1 must not read as
+// "every row loaded".
+func (r *Report) writeCounts(w io.Writer) {
+	var rejected int64
+	var lines []string
+	for _, t := range r.Tables {
+		c := t.Counts
+		if c == nil || c.Rejected+c.Filtered == 0 {
+			continue
+		}
+		rejected += c.Rejected
+		lines = append(lines, fmt.Sprintf("  %s\tsource %d = loaded %d + rejected %d + filtered %d", t.ID, c.Source, c.Loaded, c.Rejected, c.Filtered))
+	}
+	if len(lines) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nRows not loaded: %s rejected (in sluice.rejects, with the reason), by table:\n", plural64(rejected, "row"))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, l := range lines {
+		fmt.Fprintln(tw, l)
+	}
+	tw.Flush()
+}
+
+func plural64(n int64, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.FormatInt(n, 10) + " " + noun + "s"
 }
 
 func (r *Report) writeGrid(w io.Writer) {

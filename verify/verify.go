@@ -57,7 +57,7 @@ func Table(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, 
 		return rep, err
 	}
 	err = v.run(ctx, rep.Levels)
-	rep.Findings, rep.Elapsed = v.found.findings(), time.Since(start)
+	rep.Findings, rep.Elapsed, rep.Counts = v.found.findings(), time.Since(start), v.tally
 	return rep, err
 }
 
@@ -71,6 +71,7 @@ type tableCheck struct {
 	cat   *catalog
 	load  loadState
 	found *collector
+	tally *Counts // what level 1 counted, when it ran
 }
 
 func newTableCheck(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, db *pgxpool.Pool, o Options) (*tableCheck, error) {

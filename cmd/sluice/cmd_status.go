@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -79,7 +80,45 @@ func showStatus(ctx context.Context, w io.Writer, url string) error {
 	}
 	printRun(w, st.Run)
 	printTables(w, st.Tables)
+	printStateNotes(w, st.Tables)
 	return nil
+}
+
+// printStateNotes counts the tables by state and lists why each table
+// failed, did not start, or was loaded without its primary key.
+func printStateNotes(w io.Writer, tables []target.TableStatus) {
+	counts := map[string]int{}
+	notes := map[string][]string{}
+	for _, t := range tables {
+		state := t.State
+		if state == target.StatePending && t.Message != "" {
+			state = "not started"
+		}
+		counts[state]++
+		if t.Message != "" && state != target.StateLoading {
+			notes[state] = append(notes[state], t.ID+": "+t.Message)
+		}
+	}
+	var parts []string
+	for _, s := range []string{target.StateDone, target.StateFailed, "not started", target.StatePending, target.StateLoading, target.StateLoaded, target.StateIndexed} {
+		if counts[s] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+		}
+	}
+	fmt.Fprintf(w, "\ntables: %s\n", strings.Join(parts, ", "))
+	for _, s := range []struct{ state, title string }{
+		{target.StateFailed, "failed (a rerun loads these again)"},
+		{"not started", "not started"},
+		{target.StateDone, "loaded without their primary key"},
+	} {
+		if len(notes[s.state]) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s:\n", s.title)
+		for _, n := range notes[s.state] {
+			fmt.Fprintf(w, "  %s\n", n)
+		}
+	}
 }
 
 func printRun(w io.Writer, r *target.RunInfo) {
@@ -107,7 +146,11 @@ func printTables(w io.Writer, tables []target.TableStatus) {
 		if total > 0 {
 			pct = fmt.Sprintf("%.0f", 100*float64(t.RowsLoaded+t.RowsRejected)/float64(total))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t%d/%d\t%s\t\n", t.ID, t.TargetTable, t.State,
+		state := t.State
+		if state == target.StatePending && t.Message != "" {
+			state = "not started"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t%d/%d\t%s\t\n", t.ID, t.TargetTable, state,
 			t.RowsLoaded, total, pct, t.RowsRejected, t.RowsFiltered, t.ChunksDone, t.ChunksEstimated,
 			t.UpdatedAt.Local().Format(time.TimeOnly))
 	}

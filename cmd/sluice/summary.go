@@ -11,8 +11,10 @@ import (
 	"github.com/sluicedb/sluice/migrate"
 )
 
-// printSummary writes what a run did: a line per table, the totals, and the
-// first rejected rows with their reasons.
+// printSummary writes what a run did: a line per table, the totals, the
+// tables that failed or did not start and why, and the first rejected rows
+// with their reasons. A table that failed or never started is not counted
+// in the totals, and a count it never made is shown as "-", never as 0.
 func printSummary(w io.Writer, s *migrate.Summary) {
 	merged := anyMerged(s)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -23,18 +25,102 @@ func printSummary(w io.Writer, s *migrate.Summary) {
 	fmt.Fprintln(tw, head+"rejected\tfiltered\tchunks\ttime\t")
 	var tot migrate.TableResult
 	for _, t := range s.Tables {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s%d\t%d\t%d\t%s\t\n", t.ID, t.Target, t.SourceRows, t.Loaded,
-			changes(merged, t), t.Rejected, t.Filtered, t.Chunks, when(t))
-		tot = sumResults(tot, t)
+		fmt.Fprintln(tw, tableLine(merged, t))
+		if t.Failed == "" && t.NotStarted == "" {
+			tot = sumResults(tot, t)
+		}
 	}
 	fmt.Fprintf(tw, "total\t\t%d\t%d\t%s%d\t%d\t\t%s\t\n", tot.SourceRows, tot.Loaded, changes(merged, tot),
 		tot.Rejected, tot.Filtered, s.Elapsed.Round(time.Millisecond))
 	tw.Flush()
 	fmt.Fprintf(w, "\n%s: %d rows loaded, %d rejected, %d filtered in %s\n", runLabel(s), tot.Loaded, tot.Rejected, tot.Filtered, s.Elapsed.Round(time.Millisecond))
+	fmt.Fprintln(w, tableCounts(s))
 	if merged {
 		fmt.Fprintf(w, "changes: %d inserted, %d updated, %d unchanged, %d deleted\n", tot.Inserted, tot.Updated, tot.Unchanged, tot.Deleted)
 	}
+	printTableProblems(w, s)
 	printRejects(w, s)
+}
+
+// tableLine is one table's line: its counts, or "-" for what a table that
+// did not start never counted and for the source rows of one that failed.
+func tableLine(merged bool, t migrate.TableResult) string {
+	switch {
+	case t.NotStarted != "":
+		dashes := strings.Repeat("-\t", 5)
+		if merged {
+			dashes += strings.Repeat("-\t", 4)
+		}
+		return fmt.Sprintf("%s\t%s\t%snot started\t", t.ID, t.Target, dashes)
+	case t.Failed != "":
+		return fmt.Sprintf("%s\t%s\t-\t%d\t%s%d\t-\t%d\tFAILED\t", t.ID, t.Target, t.Loaded, changes(merged, t), t.Rejected, t.Chunks)
+	}
+	return fmt.Sprintf("%s\t%s\t%d\t%d\t%s%d\t%d\t%d\t%s\t", t.ID, t.Target, t.SourceRows, t.Loaded,
+		changes(merged, t), t.Rejected, t.Filtered, t.Chunks, when(t))
+}
+
+// tableCounts says how many tables loaded, failed and did not start.
+func tableCounts(s *migrate.Summary) string {
+	var loaded, earlier, failed, waiting, keyless int
+	for _, t := range s.Tables {
+		switch {
+		case t.NotStarted != "":
+			waiting++
+		case t.Failed != "":
+			failed++
+		case t.Skipped:
+			earlier++
+		default:
+			loaded++
+		}
+		if t.Keyless != "" {
+			keyless++
+		}
+	}
+	out := fmt.Sprintf("tables: %d loaded, %d failed, %d not started", loaded, failed, waiting)
+	if earlier > 0 {
+		out += fmt.Sprintf(", %d finished by an earlier run", earlier)
+	}
+	if keyless > 0 {
+		out += fmt.Sprintf("; %d loaded without its primary key", keyless)
+	}
+	return out
+}
+
+// printTableProblems lists the tables that failed, did not start or lost
+// their primary key, and the foreign keys left unvalidated because of them.
+func printTableProblems(w io.Writer, s *migrate.Summary) {
+	section := func(title string, lines []string) {
+		if len(lines) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "\n%s:\n", title)
+		for _, l := range lines {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
+	var failed, waiting, keyless, fks []string
+	for _, t := range s.Tables {
+		switch {
+		case t.NotStarted != "":
+			waiting = append(waiting, t.ID+": "+t.NotStarted)
+		case t.Failed != "":
+			failed = append(failed, t.ID+": "+t.Failed)
+		case t.Keyless != "":
+			keyless = append(keyless, t.ID+": "+t.Keyless)
+		}
+	}
+	for _, f := range s.ForeignKeys {
+		state := "added NOT VALID, not validated"
+		if !f.Added {
+			state = "not added: " + f.Refused
+		}
+		fks = append(fks, fmt.Sprintf("%s.%s -> %s: %s (%s)", f.Table, f.Name, f.RefTable, state, f.Why))
+	}
+	section("failed tables (the other tables went on; a rerun loads these again)", failed)
+	section("not started", waiting)
+	section("loaded without their primary key (bad_keys: load; `sluice verify` reports the keys)", keyless)
+	section("foreign keys not validated", fks)
 }
 
 // anyMerged reports a run in which some table merged into existing rows:
