@@ -33,7 +33,7 @@ func TestBadKeysMarksUnenforcedKeys(t *testing.T) {
 	cfg := &config.Config{File: "sluice.yaml", Version: 1,
 		Sources: []config.Source{{Name: "lite", URL: "sqlite:x.db"}, {Name: "my", URL: "mysql://h/my"}},
 		Target:  config.Target{URL: "postgres://pg/x", Schema: "public"}, Defaults: d,
-		Tables:  []config.TableRule{{Source: "lite", Table: "ruled", BadKeys: config.BadKeysReject}}}
+		Tables: []config.TableRule{{Source: "lite", Table: "ruled", BadKeys: config.BadKeysReject}}}
 	p, err := Build(cfg, []*sluice.Schema{lite, my})
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +59,10 @@ func TestBadKeysMarksUnenforcedKeys(t *testing.T) {
 		t.Error("bad_keys: load and reject hash alike")
 	}
 	rejected.BadKeys = ""
-	if r2 := *p.Table("lite.nullable"); func() bool { r2.BadKeys = config.BadKeysReject; return r2.Hash(p.Namespace) != rejected.Hash(p.Namespace) }() {
+	if r2 := *p.Table("lite.nullable"); func() bool {
+		r2.BadKeys = config.BadKeysReject
+		return r2.Hash(p.Namespace) != rejected.Hash(p.Namespace)
+	}() {
 		t.Error("bad_keys: reject changes the hash of a table")
 	}
 }

@@ -134,7 +134,7 @@ func resolve(cfg *config.Config) settings {
 		naming: or(d.Naming, config.NamingSnake), keys: or(d.Keys, config.KeysKeep),
 		legacy: or(d.LegacyColumn, "legacy_id"), strategy: or(d.Strategy, config.StrategyCreate),
 		zeroDates: or(d.ZeroDates, config.ZeroDatesReject), sourceColumn: or(d.SourceColumn, "source"),
-		badKeys: or(d.BadKeys, config.BadKeysReject),
+		badKeys:       or(d.BadKeys, config.BadKeysReject),
 		deleteMissing: d.DeleteMissing, chunkRows: d.ChunkRows, namespace: d.KeyNamespace,
 		databases: databases(cfg),
 	}

@@ -99,13 +99,13 @@ type Table struct {
 	Where       string          // row filter in the source dialect
 	ChunkRows   int
 
-	Keys      string   // config.KeysUUID or config.KeysKeep
+	Keys string // config.KeysUUID or config.KeysKeep
 	// BadKeys is set where the source engine does not guarantee that the
 	// primary key can be one in PostgreSQL (SQLite): migrate asks the source
 	// before the load, and config.BadKeysReject rejects the rows that cannot
 	// have the key while config.BadKeysLoad loads every row without it.
 	// "" where the engine enforces the key.
-	BadKeys string
+	BadKeys   string
 	Strategy  string   // a config.Strategy* constant
 	DependsOn []string // IDs of tables that must be loaded first: the parts of a table merged on match_on that a ResolveMatch column references
 	Rows      int64    // the source's estimate
