@@ -34,6 +34,8 @@ type builder struct {
 	warns   []Warning
 	merges  []*mergeState          // config order
 	mergeOf map[string]*mergeState // by part ID
+	// fit is set for the starter config: see fitNames.
+	fit *fitNames
 }
 
 // tableState is one planned table with what planning it needs.

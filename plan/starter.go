@@ -18,6 +18,7 @@ import (
 // written and the user edits it.
 func WriteStarter(w io.Writer, cfg *config.Config, schemas []*sluice.Schema) error {
 	b := newBuilder(cfg, schemas)
+	b.fit = &fitNames{tables: map[string]bool{}, columns: map[*Table]map[string]bool{}}
 	p := b.build()
 	s := &starter{renderer: renderer{w: w}, b: b, p: p}
 	s.header(b.errors())

@@ -6,8 +6,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/config"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -160,8 +162,10 @@ func TestStarterURL(t *testing.T) {
 }
 
 // Problems the plan finds are listed at the top, and the file still decodes.
+// (A name the config gives is kept as it is, even when another table has it.)
 func TestStarterListsProblems(t *testing.T) {
 	cfg := shopConfig("")
+	cfg.Tables = append(cfg.Tables, config.TableRule{Source: "shop", Table: "LOG", Target: "log"})
 	schemas := shopSchemas()
 	schemas[0].Tables = append(schemas[0].Tables, schemas[0].Tables[3])
 	schemas[0].Tables[4].Name = "LOG"
@@ -192,5 +196,64 @@ func TestYAMLScalar(t *testing.T) {
 		if got["k"] != s || flow["a"] != s {
 			t.Errorf("%q reads back as %#v and %#v", s, got["k"], flow["a"])
 		}
+	}
+}
+
+// Names the naming rule makes too long for PostgreSQL (63 bytes), or that
+// two tables or columns share (Log and LOG, or two long names alike in
+// their first 63 bytes), are written shortened and unique, cut at a UTF-8
+// boundary with a hash of the whole name: the file init writes plans, and
+// writes the same names every time.
+func TestStarterFitsLongNames(t *testing.T) {
+	long := strings.Repeat("Überweisungsübersicht", 4) // 21 characters, 23 bytes
+	cfg := shopConfig("")
+	cfg.Sources = []config.Source{{Name: "shop", URL: "mysql://h/shop"}, {Name: "pharmacy", URL: "sqlite:p.db"}}
+	cfg.Target.URL = "postgres://pg/x"
+	cols := []sluice.Column{
+		col("ID", intT("int(11)", 32, false), false),
+		col(long+"Ä", strT("varchar(5)", 5), true),
+		col(long+"Ö", strT("varchar(5)", 5), true),
+		col("Größe", strT("varchar(5)", 5), true),
+		col("GRÖSSE", strT("varchar(5)", 5), true),
+	}
+	schemas := shopSchemas()
+	schemas[0].Tables = append(schemas[0].Tables,
+		sluice.Table{Name: long + "Patienten", Columns: cols, PrimaryKey: []string{"ID"}},
+		sluice.Table{Name: long + "Patientinnen", Columns: cols, PrimaryKey: []string{"ID"}},
+		sluice.Table{Name: "LOG", Columns: cols[:1]})
+	var first, second bytes.Buffer
+	if err := WriteStarter(&first, cfg, schemas); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteStarter(&second, cfg, schemas); err != nil || first.String() != second.String() {
+		t.Fatalf("two starters differ (%v)", err)
+	}
+	if strings.Contains(first.String(), "Fix these") {
+		t.Fatalf("the starter lists problems:\n%s", first.String())
+	}
+	parsed, err := config.Parse(strings.NewReader(first.String()), "sluice.yaml")
+	if err != nil {
+		t.Fatalf("parse the starter: %v\n%s", err, first.String())
+	}
+	p, err := Build(parsed, schemas)
+	if err != nil {
+		t.Fatalf("the starter does not plan: %v\n%s", err, first.String())
+	}
+	names := map[string]bool{}
+	for _, tbl := range p.Tables {
+		if len(tbl.Name) > 63 || !utf8.ValidString(tbl.Name) || names[tbl.Name] {
+			t.Errorf("table name %q: too long, cut inside a character, or taken", tbl.Name)
+		}
+		names[tbl.Name] = true
+		seen := map[string]bool{}
+		for _, c := range tbl.Columns {
+			if len(c.Name) > 63 || !utf8.ValidString(c.Name) || seen[c.Name] {
+				t.Errorf("%s: column name %q: too long, cut inside a character, or taken", tbl.Name, c.Name)
+			}
+			seen[c.Name] = true
+		}
+	}
+	if !names["log"] || !names["log_2"] {
+		t.Errorf("Log and LOG are not log and log_2: %v", names)
 	}
 }

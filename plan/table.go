@@ -19,7 +19,7 @@ func (b *builder) planTable(s *sluice.Schema, src *sluice.Table) {
 	}
 	t := &Table{
 		ID: s.Source + "." + src.Name, Source: s.Source, Engine: s.Engine, SourceTable: src.Name,
-		Name: b.targetTable(rule, src.Name), Keys: b.set.keys, Strategy: b.set.strategy,
+		Name: b.fitTable(rule, b.targetTable(rule, src.Name)), Keys: b.set.keys, Strategy: b.set.strategy,
 		ChunkRows: b.set.chunkRows, Rows: max(src.Rows, 0), Key: src.KeyColumns(), DeleteMissing: b.set.deleteMissing,
 	}
 	st := &tableState{t: t, src: src, rule: rule, legacy: b.set.legacy}
@@ -90,7 +90,7 @@ func (b *builder) targetColumn(cr *config.ColumnRule, name string) string {
 func (b *builder) valueColumn(st *tableState, c sluice.Column, cr *config.ColumnRule) Column {
 	typ, unknown := MapType(st.t.Engine, c.Type)
 	col := Column{
-		Name: b.targetColumn(cr, c.Name), Type: typ, NotNull: !c.Nullable, Role: RoleValue,
+		Name: b.fitColumn(st, cr, b.targetColumn(cr, c.Name)), Type: typ, NotNull: !c.Nullable, Role: RoleValue,
 		Source: c.Name, SourceType: c.Type, ZeroDates: b.set.zeroDates,
 	}
 	if cr != nil {
