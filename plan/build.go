@@ -53,6 +53,12 @@ type tableState struct {
 	// child's problems, and src is the parent's source table.
 	expand *config.ExpandRule
 	merge  *mergeState // set on a part of a merged table
+	// parent is set on a subtype table: its primary key is a foreign key
+	// to the whole key of parent.ref, whose identity its rows take.
+	parent *subtypeLink
+	// identity is whose identity the table's rows take under keys: uuid
+	// (see subtype.go); nil means the table's own.
+	identity *keyIdentity
 }
 
 func newBuilder(cfg *config.Config, schemas []*sluice.Schema) *builder {
@@ -69,6 +75,10 @@ func (b *builder) build() *Plan {
 			b.planTable(s, &s.Tables[i])
 		}
 	}
+	for _, st := range b.list {
+		b.avoidKeyNames(st)
+	}
+	b.linkSubtypes()
 	for _, st := range b.list {
 		b.applyKeys(st)
 	}

@@ -97,9 +97,10 @@ func (b *builder) childColumns(parent *tableState, er *config.ExpandRule) []Colu
 	cols := []Column{
 		{Name: compositeUUIDColumn, Type: "uuid", NotNull: true, Role: RoleExpandUUID, KeyColumns: pk, SourceType: keyType},
 		{Name: or(er.Parent, naming.Apply(b.set.naming, p.Name+"_id")), Type: "uuid", NotNull: true, Role: RoleRefUUID,
-			SourceType: keyType, KeyColumns: pk, RefSource: p.Source, RefTable: p.SourceTable},
+			SourceType: keyType, KeyColumns: parent.rootIdentity().keys, RefSource: p.Source, RefTable: p.SourceTable},
 		{Name: or(er.Ordinal, expandOrdinal), Type: "integer", NotNull: true, Role: RoleOrdinal},
 	}
+	parent.markIdentity(&cols[1]) // the parent's row uuid, a subtype's root's
 	if er.Kind != config.ExpandCount {
 		cols = append(cols, Column{Name: or(er.Value, expandValue), Type: "text", Role: RoleElement, SourceType: parent.src.Column(er.Column).Type})
 	}

@@ -60,6 +60,9 @@ type hashColumn struct {
 	ZeroDates    string
 	Expr         string `json:",omitempty"`
 	ResolveMatch bool   `json:",omitempty"`
+	// Identity is the root table of a subtype's identity:
+	// "<source>.<table>", or "" for the table's or the referenced table's own.
+	Identity string `json:",omitempty"`
 }
 
 func hashColumns(cols []Column) []hashColumn {
@@ -69,6 +72,9 @@ func hashColumns(cols []Column) []hashColumn {
 			Name: c.Name, Type: c.Type, NotNull: c.NotNull, Role: c.Role, Source: c.Source, SourceType: c.SourceType,
 			KeyColumns: c.KeyColumns, RefSource: c.RefSource, RefTable: c.RefTable, Default: c.Default, ZeroDates: c.ZeroDates,
 			Expr: c.Expr, ResolveMatch: c.ResolveMatch,
+		}
+		if c.IdentityTable != "" {
+			hcs[i].Identity = c.IdentitySource + "." + c.IdentityTable
 		}
 	}
 	return hcs

@@ -44,6 +44,7 @@ func (b *builder) singleUUID(st *tableState, pk string) {
 	}
 	orig := t.Columns[i]
 	t.Columns[i] = Column{Name: orig.Name, Type: "uuid", NotNull: true, Role: RoleRowUUID, SourceType: orig.SourceType, KeyColumns: []string{pk}}
+	st.markIdentity(&t.Columns[i])
 	legacy := Column{
 		Name: st.legacy, Type: orig.Type, NotNull: true, Role: RoleLegacyKey,
 		SourceType: orig.SourceType, KeyColumns: []string{pk}, ZeroDates: orig.ZeroDates,
@@ -58,7 +59,8 @@ func (b *builder) singleUUID(st *tableState, pk string) {
 // key columns stay, unique together.
 func (b *builder) compositeUUID(st *tableState, pk []string) {
 	t := st.t
-	id := Column{Name: compositeUUIDColumn, Type: "uuid", NotNull: true, Role: RoleRowUUID, KeyColumns: pk}
+	id := Column{Name: compositeUUIDColumn, Type: "uuid", NotNull: true, Role: RoleRowUUID, KeyColumns: st.rootIdentity().keys}
+	st.markIdentity(&id)
 	legacy := Column{Name: st.legacy, Type: "text", NotNull: true, Role: RoleLegacyKey, KeyColumns: pk}
 	t.Columns = append([]Column{id, legacy}, t.Columns...)
 	t.PrimaryKey = []string{compositeUUIDColumn}
@@ -66,13 +68,64 @@ func (b *builder) compositeUUID(st *tableState, pk []string) {
 }
 
 // rewriteFK turns a foreign key to the whole primary key of a keys: uuid
-// table into a uuid reference to that table's row uuid.
+// table into a uuid reference to that table's row uuid. Where the foreign
+// key's columns are the table's own primary key: a subtype's row uuid
+// already is the reference (subtype.go); a keys: keep table keeps its key
+// and references the legacy key; any other table keeps its own row uuid and
+// gets a reference column, as a composite foreign key does.
 func (b *builder) rewriteFK(st, ref *tableState, f sourceFK) {
-	if len(f.Columns) == 1 {
+	switch {
+	case st.sharesIdentity(ref, f):
+		st.t.addForeignKey(ForeignKey{Columns: st.t.PrimaryKey, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey, RefDatabase: refDatabase(st, ref)})
+	case st.t.Keys != config.KeysUUID && len(f.Columns) == 1 && slices.Contains(st.src.PrimaryKey, f.Columns[0]):
+		b.legacyFK(st, ref, f)
+	case len(f.Columns) == 1 && !(st.t.Keys == config.KeysUUID && sameSet(f.Columns, st.src.PrimaryKey)):
 		b.rewriteSingleFK(st, ref, f)
+	default:
+		b.warnOwnIdentity(st, ref, f)
+		b.rewriteCompositeFK(st, ref, f)
+	}
+}
+
+// legacyFK keeps a key column of a keys: keep table as it is when it
+// references a keys: uuid table: the key is the table's legacy key, which
+// a rewrite to uuids would lose. Its value is the referenced row's legacy
+// key, so the constraint points at the referenced legacy column (unique,
+// of the same source type). A merged table's legacy column holds text and
+// is unique only with the source: the reference then gets a column.
+func (b *builder) legacyFK(st, ref *tableState, f sourceFK) {
+	c, legacy := st.t.columnFor(f.Columns[0]), ref.t.legacyColumnOf(f.RefColumns[0])
+	if c == nil || legacy == nil || ref.merge != nil {
+		b.rewriteCompositeFK(st, ref, f)
 		return
 	}
-	b.rewriteCompositeFK(st, ref, f)
+	st.t.addForeignKey(ForeignKey{Columns: []string{c.Name}, RefTable: ref.t.Name, RefColumns: []string{legacy.Name}, RefDatabase: refDatabase(st, ref)})
+}
+
+// legacyColumnOf is the legacy column holding source column src alone, or nil.
+func (t *Table) legacyColumnOf(src string) *Column {
+	for i, c := range t.Columns {
+		if c.Role == RoleLegacyKey && slices.Equal(c.KeyColumns, []string{src}) {
+			return &t.Columns[i]
+		}
+	}
+	return nil
+}
+
+// warnOwnIdentity explains why a table whose primary key references
+// another's keeps its own row uuids.
+func (b *builder) warnOwnIdentity(st, ref *tableState, f sourceFK) {
+	if st.t.Keys != config.KeysUUID || !sameSet(f.Columns, st.src.PrimaryKey) || ref == st {
+		return
+	}
+	why := "its rows take the identity of " + st.rootIdentity().source + "." + st.rootIdentity().table
+	switch {
+	case st.merge != nil:
+		why = "a part of a merged table keeps its own identity"
+	case !canBeParent(ref):
+		why = "the rows of " + ref.t.ID + " are identified by their natural key (match_on), known only at load time"
+	}
+	b.warn(st.t.ID, fmt.Sprintf("primary key (%s) references %s, but %s: the rows keep their own uuids, and the reference is a column of its own", joinCols(f.Columns), ref.t.ID, why))
 }
 
 // rewriteSingleFK makes the referencing column itself the uuid reference.
@@ -90,13 +143,13 @@ func (b *builder) rewriteSingleFK(st, ref *tableState, f sourceFK) {
 		Name: c.Name, Type: "uuid", NotNull: c.NotNull, Role: RoleRefUUID, SourceType: c.SourceType, KeyColumns: []string{col},
 		RefSource: ref.t.Source, RefTable: ref.t.SourceTable, Default: c.Default, ZeroDates: c.ZeroDates,
 	}
+	ref.markIdentity(c)
 	st.t.addForeignKey(ForeignKey{Columns: []string{c.Name}, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey, RefDatabase: refDatabase(st, ref)})
 }
 
 // canRewrite reports the cases where a column cannot hold the referenced
-// row's uuid: it is this table's own row uuid (its value is the hash of
-// another table's name, so it can never equal the parent's), it already
-// references another table, or its rule forces another type.
+// row's uuid: it already references another table, or its rule forces
+// another type.
 func (b *builder) canRewrite(st, ref *tableState, f sourceFK, c *Column) bool {
 	col := f.Columns[0]
 	line, key := st.columnLine(col), st.columnKey(col)
@@ -108,8 +161,6 @@ func (b *builder) canRewrite(st, ref *tableState, f sourceFK, c *Column) bool {
 		override = cr.Type
 	}
 	switch {
-	case c.Role == RoleRowUUID:
-		b.fail(line, key, "keys: uuid: %s is the primary key of %s and references %s; their uuids cannot match (set keys: keep on one of the tables)", col, st.t.ID, ref.t.ID)
 	case c.Role == RoleRefUUID:
 		b.fail(line, key, "keys: uuid: %s references both %s.%s and %s; one column cannot hold both uuids", col, c.RefSource, c.RefTable, ref.t.ID)
 	case override != "" && override != "uuid":
@@ -120,23 +171,27 @@ func (b *builder) canRewrite(st, ref *tableState, f sourceFK, c *Column) bool {
 	return false
 }
 
-// rewriteCompositeFK adds a uuid column named after the referenced table,
-// computed from the foreign key's columns in the order of the referenced
-// primary key; the original columns stay as values.
+// rewriteCompositeFK adds a uuid column named after the referenced table
+// (the first free one of <table>_id, <table>_id_1, ...), computed from the
+// foreign key's columns in the order of the referenced identity's key; the
+// original columns stay as values.
 func (b *builder) rewriteCompositeFK(st, ref *tableState, f sourceFK) {
-	keyCols := make([]string, len(ref.src.PrimaryKey))
+	keyCols := throughFK(ref.rootIdentity().keys, f)
 	notNull := true
-	for i, pk := range ref.src.PrimaryKey {
-		keyCols[i] = f.Columns[slices.Index(f.RefColumns, pk)]
-		if c := st.src.Column(keyCols[i]); c == nil || c.Nullable {
+	for _, k := range keyCols {
+		if c := st.src.Column(k); c == nil || c.Nullable {
 			notNull = false
 		}
 	}
 	name := naming.Apply(b.set.naming, ref.t.Name+"_id")
+	if st.t.column(name) != nil {
+		name = freeName(name, st.t.columnNames())
+	}
 	c := Column{
 		Name: name, Type: "uuid", NotNull: notNull, Role: RoleRefUUID, KeyColumns: keyCols,
 		RefSource: ref.t.Source, RefTable: ref.t.SourceTable,
 	}
+	ref.markIdentity(&c)
 	st.t.Columns = slices.Insert(st.t.Columns, st.t.afterColumns(f.Columns), c)
 	st.t.addForeignKey(ForeignKey{Columns: []string{name}, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey, RefDatabase: refDatabase(st, ref)})
 }

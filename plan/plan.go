@@ -154,7 +154,8 @@ type Role string
 const (
 	// RoleValue casts one source column (Source) into the target type.
 	RoleValue Role = "value"
-	// RoleRowUUID is the row's identity: KeyUUID over KeyColumns of this table.
+	// RoleRowUUID is the row's identity: KeyUUID over KeyColumns of this
+	// table, or of the root table a subtype takes its identity from.
 	RoleRowUUID Role = "row_uuid"
 	// RoleRefUUID is a rewritten foreign key: KeyUUID over KeyColumns (the
 	// foreign key's source columns) as the identity of a RefSource.RefTable row.
@@ -204,6 +205,27 @@ type Column struct {
 	// looked up in sluice.legacy_keys at load time and replaced by the
 	// matched row's identity.
 	ResolveMatch bool
+	// IdentitySource and IdentityTable are set on a RoleRowUUID or
+	// RoleRefUUID column whose rows take another table's identity: the root
+	// of a chain of tables whose primary key is a foreign key to the next
+	// one's (a subtype table, such as patient -> person). Its KeyColumns are
+	// then in the order of the root's primary key. See Identity.
+	IdentitySource string
+	IdentityTable  string
+}
+
+// Identity names the source table whose identity a RoleRowUUID or
+// RoleRefUUID column of t holds, as KeyUUID takes it: the root of a subtype
+// chain when IdentityTable is set, else the referenced table (RoleRefUUID)
+// or t itself (RoleRowUUID).
+func (c *Column) Identity(t *Table) (source, table string) {
+	switch {
+	case c.IdentityTable != "":
+		return c.IdentitySource, c.IdentityTable
+	case c.Role == RoleRefUUID:
+		return or(c.RefSource, t.Source), c.RefTable
+	}
+	return t.Source, t.SourceTable
 }
 
 // Index is a unique constraint or an index on target columns.

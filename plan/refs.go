@@ -80,6 +80,7 @@ func (b *builder) keepFK(st, ref *tableState, f sourceFK) {
 	}
 	fk := ForeignKey{RefTable: ref.t.Name, RefDatabase: refDatabase(st, ref)}
 	for i := range cols {
+		cols[i] = st.t.legacyInstead(cols[i], refCols[i])
 		if (keyDerived(cols[i]) || keyDerived(refCols[i])) && isUUID(cols[i]) != isUUID(refCols[i]) {
 			line, key := fkLocation(st, f)
 			b.fail(line, key, "keys: uuid: foreign key (%s) to %s: %s is %s but %s.%s is %s; their types cannot match",
@@ -104,6 +105,20 @@ func (b *builder) fkColumns(st, ref *tableState, f sourceFK) (cols, refCols []*C
 		cols, refCols = append(cols, c), append(refCols, rc)
 	}
 	return cols, refCols, true
+}
+
+// legacyInstead is the column that holds c's source value for a foreign key
+// to rc: a row uuid made of a single key column referencing a value (a
+// table whose key references a keys: keep table's) is referenced by its
+// legacy column, which holds the key as the source has it.
+func (t *Table) legacyInstead(c, rc *Column) *Column {
+	if c.Role != RoleRowUUID || len(c.KeyColumns) != 1 || keyDerived(rc) || t.Merged != nil {
+		return c
+	}
+	if legacy := t.legacyColumnOf(c.KeyColumns[0]); legacy != nil {
+		return legacy
+	}
+	return c
 }
 
 func fkLocation(st *tableState, f sourceFK) (int, string) {

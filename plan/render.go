@@ -159,6 +159,9 @@ func role(t *Table, c Column) string {
 func roleText(t *Table, c Column) string {
 	switch c.Role {
 	case RoleRowUUID:
+		if c.IdentityTable != "" {
+			return "row uuid, identity of " + c.IdentitySource + "." + c.IdentityTable + " (primary key)"
+		}
 		return "row uuid (primary key)"
 	case RoleMatchUUID:
 		return "match uuid of (" + joinCols(c.KeyColumns) + ") (primary key)"
@@ -169,6 +172,9 @@ func roleText(t *Table, c Column) string {
 	case RoleRefUUID:
 		if c.ResolveMatch {
 			return "uuid of " + c.RefSource + "." + c.RefTable + ", resolved to its matched row"
+		}
+		if c.IdentityTable != "" {
+			return "uuid of " + c.RefSource + "." + c.RefTable + ", identity of " + c.IdentitySource + "." + c.IdentityTable
 		}
 		return "uuid of " + c.RefSource + "." + c.RefTable
 	case RoleComputed:

@@ -105,7 +105,7 @@ func (b *builder) checkColumnNames(st *tableState) {
 		line, key := b.columnLocation(st, c)
 		b.checkLength(line, key, c.Name)
 		if first, dup := seen[c.Name]; dup {
-			b.fail(line, key, "target column %q comes from both %s and %s", c.Name, origin(first), origin(c))
+			b.fail(line, key, "target column %q comes from both %s and %s%s", c.Name, origin(first), origin(c), b.renameAdvice(st, first, c))
 			continue
 		}
 		seen[c.Name] = c
@@ -177,4 +177,42 @@ var roleOrigins = map[Role]string{
 	RoleExpandUUID: "the id of the expansion's rows",
 	RoleOrdinal:    "the expansion's ordinal column",
 	RoleElement:    "the expansion's value column",
+}
+
+// renameAdvice says how to settle two target columns with one name: a rule
+// that gives one of them a name no column of the table has. It is empty
+// when neither can be renamed by the config.
+func (b *builder) renameAdvice(st *tableState, first, c *Column) string {
+	free := freeName(c.Name, st.t.columnNames())
+	order := []*Column{c, first}
+	if first.Role == RoleSource {
+		order = []*Column{first, c} // one rule for every part of the merged table
+	}
+	for _, x := range order {
+		if rule := b.renameRule(st, x, free); rule != "" {
+			return "; give one of them another name, e.g. " + rule
+		}
+	}
+	return ""
+}
+
+// renameRule is the config that names column c free, or "".
+func (b *builder) renameRule(st *tableState, c *Column, free string) string {
+	src := c.Source
+	if len(c.KeyColumns) == 1 && (c.Role == RoleRowUUID || c.Role == RoleRefUUID) {
+		src = c.KeyColumns[0]
+	}
+	switch {
+	case c.Role == RoleComputed:
+		return fmt.Sprintf("rename %s.computed.%s to %s", st.tableKey(), c.Name, free)
+	case c.Role == RoleLegacyKey && st.merge == nil:
+		return fmt.Sprintf("%s.legacy_column: %s", st.tableKey(), free)
+	case c.Role == RoleSource:
+		return fmt.Sprintf("%s.source_column: %s", st.merge.key(), free)
+	case src == "" || st.expand != nil || c.Name != b.targetColumn(st.rule.Column(src), src):
+		return "" // a column Sluice names
+	case c.Role == RoleValue || (st.merge == nil && c.Role != RoleLegacyKey):
+		return fmt.Sprintf("%s.columns.%s.name: %s", st.tableKey(), src, free)
+	}
+	return ""
 }
