@@ -73,7 +73,7 @@ func (cc *compiler) column(c *plan.Column) (column, error) {
 	case plan.RoleValue:
 		return col, col.compileValue(c, cc.index)
 	case plan.RoleRowUUID:
-		col.source, col.table = cc.t.Source, cc.t.SourceTable
+		col.source, col.table = c.Identity(cc.t)
 		return col, col.compileKeys(c.KeyColumns, cc.index)
 	case plan.RoleRefUUID:
 		return col, col.compileRef(cc.t, c, cc.index)
@@ -133,13 +133,12 @@ func (col *column) compileDefault(c *plan.Column) error {
 }
 
 func (col *column) compileRef(t *plan.Table, c *plan.Column, index map[string]int) error {
-	col.source, col.table = c.RefSource, c.RefTable
-	if col.table == "" {
+	if c.RefTable == "" {
 		return errors.New("no referenced table")
 	}
-	if col.source == "" {
-		col.source = t.Source // a reference inside the same source
-	}
+	// The referenced row's identity: its table's, or its root's when it
+	// is a subtype; RefSource is empty inside the same source.
+	col.source, col.table = c.Identity(t)
 	return col.compileKeys(c.KeyColumns, index)
 }
 

@@ -35,7 +35,8 @@ func newParentRef(t *plan.Table, ns uuid.UUID) (parentRef, error) {
 		if c.Role != plan.RoleRefUUID || c.RefSource != t.Source || c.RefTable != t.SourceTable {
 			continue
 		}
-		p := parentRef{col: i, ns: ns, source: c.RefSource, table: c.RefTable}
+		p := parentRef{col: i, ns: ns}
+		p.source, p.table = c.Identity(t) // a subtype parent's uuid is its root's
 		for _, k := range c.KeyColumns {
 			j := slices.Index(t.ReadColumns, k)
 			if j < 0 {
