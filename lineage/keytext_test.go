@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/plan"
 )
 
 // SplitKey reads what sluice.KeyText writes, escapes included, and joinKey
@@ -43,5 +44,24 @@ func TestSplitKeySingleValue(t *testing.T) {
 	}
 	if _, ok := SplitKey("1", 2); ok {
 		t.Error("one part accepted for a key of two")
+	}
+}
+
+// A subtype's uuid is its root's, over the key in the root's column order:
+// the legacy key (in the table's own order) is reordered before hashing.
+func TestIdentityKey(t *testing.T) {
+	tbl := &plan.Table{Columns: []plan.Column{
+		{Name: "id", Role: plan.RoleRowUUID, KeyColumns: []string{"member_id", "set_id"}, IdentitySource: "emr", IdentityTable: "concept_set"},
+		{Name: "legacy_id", Role: plan.RoleLegacyKey, KeyColumns: []string{"set_id", "member_id"}},
+	}}
+	cases := map[string]string{"40|3": "3|40", `a\|b|c`: `c|a\|b`, "1": "1"}
+	for key, want := range cases {
+		if got := identityKey(tbl, &tbl.Columns[0], key); got != want {
+			t.Errorf("identityKey(%q) = %q, want %q", key, got, want)
+		}
+	}
+	same := &plan.Table{Columns: []plan.Column{tbl.Columns[0], {Name: "legacy_id", Role: plan.RoleLegacyKey, KeyColumns: []string{"member_id", "set_id"}}}}
+	if got := identityKey(same, &same.Columns[0], "40|3"); got != "40|3" {
+		t.Errorf("same order: %q", got)
 	}
 }

@@ -77,6 +77,9 @@ type Column struct {
 	From       string  `json:"from,omitempty"` // the source column, or the key columns joined by ", "
 	References string  `json:"references,omitempty"`
 	Default    *string `json:"default,omitempty"`
+	// Identity is the table whose row identity a uuid is computed as, when
+	// it is another's: the root of a subtype chain ("<source>.<table>").
+	Identity string `json:"identity,omitempty"`
 }
 
 // Chunk is the ledger row of the chunk that loaded (or rejected) the row.
@@ -151,6 +154,9 @@ func mappingOf(t *plan.Table) []Column {
 		}
 		if c.RefTable != "" {
 			col.References = c.RefSource + "." + c.RefTable
+		}
+		if c.IdentityTable != "" {
+			col.Identity = c.IdentitySource + "." + c.IdentityTable
 		}
 		out[i] = col
 	}

@@ -88,6 +88,9 @@ func (l *Lineage) writeMapping(w io.Writer) {
 		if c.References != "" {
 			from += " → " + c.References
 		}
+		if c.Identity != "" {
+			from += " (identity of " + c.Identity + ")"
+		}
 		if c.Default != nil {
 			from += ", default " + strconv.Quote(*c.Default)
 		}

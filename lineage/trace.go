@@ -3,6 +3,7 @@ package lineage
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -206,9 +207,38 @@ func (tr *tracer) findRejects(ctx context.Context, key string) (bool, error) {
 }
 
 // rowUUID is the uuid the migration gives the row with this legacy key:
-// sluice.KeyUUID, computed from the key's text as sluice.KeyName spells it.
+// sluice.KeyUUID, computed from the key's text as sluice.KeyName spells it,
+// as the identity of the table's row or, for a subtype, of its root's.
 func (tr *tracer) rowUUID(key string) uuid.UUID {
-	return uuid.NewSHA1(tr.ns, []byte(tr.t.Source+"."+tr.t.SourceTable+":"+key))
+	source, table := tr.t.Source, tr.t.SourceTable
+	if c := roleColumn(tr.t, plan.RoleRowUUID); c != nil {
+		source, table = c.Identity(tr.t)
+		key = identityKey(tr.t, c, key)
+	}
+	return uuid.NewSHA1(tr.ns, []byte(source+"."+table+":"+key))
+}
+
+// identityKey reorders a composite legacy key (the table's key order) into
+// the order of the row uuid's key columns, which a subtype takes from its
+// root's primary key.
+func identityKey(t *plan.Table, id *plan.Column, key string) string {
+	legacy := roleColumn(t, plan.RoleLegacyKey)
+	if legacy == nil || len(id.KeyColumns) < 2 || slices.Equal(legacy.KeyColumns, id.KeyColumns) {
+		return key
+	}
+	parts, ok := SplitKey(key, len(legacy.KeyColumns))
+	if !ok {
+		return key
+	}
+	ordered := make([]string, len(id.KeyColumns))
+	for i, k := range id.KeyColumns {
+		j := slices.Index(legacy.KeyColumns, k)
+		if j < 0 {
+			return key
+		}
+		ordered[i] = parts[j]
+	}
+	return joinKey(ordered)
 }
 
 // setChunk records the chunk and the run that committed it.

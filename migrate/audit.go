@@ -51,6 +51,9 @@ func columnRules(t *plan.Table) []any {
 		if c.RefTable != "" {
 			rule["references"] = c.RefSource + "." + c.RefTable
 		}
+		if c.IdentityTable != "" {
+			rule["identity"] = c.IdentitySource + "." + c.IdentityTable
+		}
 		if c.Default != nil {
 			rule["default"] = *c.Default
 		}
