@@ -153,6 +153,9 @@ func (s *starter) addedColumns(t *Table) {
 func addedRole(c Column) string {
 	switch c.Role {
 	case RoleRowUUID:
+		if c.IdentityTable != "" {
+			return "the row uuid, that of " + c.IdentitySource + "." + c.IdentityTable + "'s row with the key (" + joinCols(c.KeyColumns) + ")"
+		}
 		return "the row uuid, from (" + joinCols(c.KeyColumns) + ")"
 	case RoleLegacyKey:
 		return "the legacy key (" + joinCols(c.KeyColumns) + ")"
@@ -240,6 +243,9 @@ func columnRoles(schema *sluice.Schema, src *sluice.Table, col string, t *Table)
 	}
 	if tc := t.columnFor(col); tc != nil && tc.Role == RoleRowUUID {
 		roles = append(roles, "legacy value kept in "+legacyName(t))
+		if tc.IdentityTable != "" {
+			roles = append(roles, "uuid of "+tc.IdentitySource+"."+tc.IdentityTable+"'s row with this key")
+		}
 	}
 	for _, fk := range src.ForeignKeys {
 		if slices.Contains(fk.Columns, col) {
