@@ -20,7 +20,8 @@
 //     as format_type spells it, so varchar(50) = character varying(50)) and
 //     nullability; a column the plan does not make is a finding.
 //  5. legacy keys (keys: uuid): every source key is in the legacy column
-//     exactly once, on the row whose UUID sluice.KeyUUID gives it. Missing
+//     exactly once, on the row whose UUID sluice.KeyUUID gives it (for a
+//     subtype table, as its root table's identity; plan.Column.Identity). Missing
 //     keys, extra keys, duplicates, wrong UUIDs and changed legacy keys are
 //     findings. Not applicable under keys: keep, where the key is the
 //     legacy key and level 6 compares it.
