@@ -31,6 +31,8 @@ func newIdentity(t *plan.Table, ns uuid.UUID, cols []column) identity {
 // the legacy key column's KeyColumns): the identity a child's foreign key
 // computes, which sluice.legacy_keys maps to the row a natural key matched.
 // It is false when the table has no legacy key column, or a key part is NULL.
+// It serves the parts of merged tables, which never take a subtype's root
+// identity (plan.Column.Identity): their own is what references compute.
 func (r *Row) Identity(src []any) (uuid.UUID, bool) {
 	if r.legacy == nil || len(src) != r.width {
 		return uuid.Nil, false
