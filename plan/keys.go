@@ -79,12 +79,20 @@ func (b *builder) rewriteFK(st, ref *tableState, f sourceFK) {
 		st.t.addForeignKey(ForeignKey{Columns: st.t.PrimaryKey, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey, RefDatabase: refDatabase(st, ref)})
 	case st.t.Keys != config.KeysUUID && len(f.Columns) == 1 && slices.Contains(st.src.PrimaryKey, f.Columns[0]):
 		b.legacyFK(st, ref, f)
-	case len(f.Columns) == 1 && !(st.t.Keys == config.KeysUUID && sameSet(f.Columns, st.src.PrimaryKey)):
-		b.rewriteSingleFK(st, ref, f)
-	default:
+	case st.uuidKeyIs(f.Columns):
 		b.warnOwnIdentity(st, ref, f)
 		b.rewriteCompositeFK(st, ref, f)
+	case len(f.Columns) == 1:
+		b.rewriteSingleFK(st, ref, f)
+	default:
+		b.rewriteCompositeFK(st, ref, f)
 	}
+}
+
+// uuidKeyIs reports whether cols are exactly the table's primary key and
+// the key becomes the table's row uuid.
+func (st *tableState) uuidKeyIs(cols []string) bool {
+	return st.t.Keys == config.KeysUUID && sameSet(cols, st.src.PrimaryKey)
 }
 
 // legacyFK keeps a key column of a keys: keep table as it is when it
@@ -115,10 +123,8 @@ func (t *Table) legacyColumnOf(src string) *Column {
 // warnOwnIdentity explains why a table whose primary key references
 // another's keeps its own row uuids.
 func (b *builder) warnOwnIdentity(st, ref *tableState, f sourceFK) {
-	if st.t.Keys != config.KeysUUID || !sameSet(f.Columns, st.src.PrimaryKey) || ref == st {
-		return
-	}
-	why := "its rows take the identity of " + st.rootIdentity().source + "." + st.rootIdentity().table
+	root := st.rootIdentity()
+	why := "its rows take the identity of " + root.source + "." + root.table
 	switch {
 	case st.merge != nil:
 		why = "a part of a merged table keeps its own identity"

@@ -269,3 +269,35 @@ tables:
 		}
 	})
 }
+
+// A keys: keep table's key is its legacy key and is never rewritten, even
+// in part: the key column referencing a keys: uuid table references its
+// legacy column. Its other references still become uuids.
+func TestKeepKeyNeverRewritten(t *testing.T) {
+	s := []*sluice.Schema{{Source: "s", Engine: "mysql", Tables: []sluice.Table{
+		{Name: "parent", PrimaryKey: []string{"id"}, Columns: []sluice.Column{intCol("id", false)}},
+		{Name: "child", PrimaryKey: []string{"a", "b"}, Columns: []sluice.Column{intCol("a", false), intCol("b", false), intCol("c", true)},
+			ForeignKeys: []sluice.ForeignKey{fk([]string{"a"}, "parent", "id"), fk([]string{"c"}, "parent", "id")}},
+	}}}
+	p, err := Build(shopConfig(config.KeysUUID, config.TableRule{Source: "s", Table: "child", Keys: config.KeysKeep}), s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	child := table(t, p, "s.child")
+	if a := column(t, child, "a"); a.Role != RoleValue || a.Type != "integer" {
+		t.Errorf("a = %+v", a)
+	}
+	if c := column(t, child, "c"); c.Role != RoleRefUUID {
+		t.Errorf("c = %+v", c)
+	}
+	want := []ForeignKey{
+		{Name: "child_a_fkey", Columns: []string{"a"}, RefTable: "parent", RefColumns: []string{"legacy_id"}},
+		{Name: "child_c_fkey", Columns: []string{"c"}, RefTable: "parent", RefColumns: []string{"id"}},
+	}
+	if !slices.EqualFunc(child.ForeignKeys, want, fkEqual) {
+		t.Errorf("foreign keys %+v, want %+v", child.ForeignKeys, want)
+	}
+	if !slices.Equal(child.PrimaryKey, []string{"a", "b"}) {
+		t.Errorf("primary key %v", child.PrimaryKey)
+	}
+}
