@@ -301,3 +301,31 @@ func TestKeepKeyNeverRewritten(t *testing.T) {
 		t.Errorf("primary key %v", child.PrimaryKey)
 	}
 }
+
+// A subtype link declared in the config (a source without foreign keys,
+// such as MyISAM) works like the source's own.
+func TestSubtypeDeclared(t *testing.T) {
+	s := emrSchema()
+	for i := range s.Tables {
+		s.Tables[i].ForeignKeys = nil
+	}
+	p, err := planYAML(t, `version: 1
+sources: {emr: {url: 'mysql://e'}}
+target: {url: 'postgres://t'}
+defaults: {keys: uuid}
+tables:
+  emr.patient:
+    columns: {patient_id: {references: emr.person}}
+  emr.encounter:
+    columns: {patient_id: {references: emr.patient}}
+`, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := column(t, table(t, p, "emr.patient"), "patient_id"); c.IdentityTable != "person" || c.Role != RoleRowUUID {
+		t.Errorf("patient.patient_id = %+v", c)
+	}
+	if c := column(t, table(t, p, "emr.encounter"), "patient_id"); c.IdentityTable != "person" || c.RefTable != "patient" {
+		t.Errorf("encounter.patient_id = %+v", c)
+	}
+}
