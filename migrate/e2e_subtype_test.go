@@ -319,10 +319,10 @@ var emrJoins = []emrJoin{
 	// The source columns named like the columns keys add, renamed.
 	{"person_attribute.ID",
 		"SELECT CONCAT(person_id, '|', attribute_type_id), ID FROM person_attribute",
-		"SELECT legacy_id, id_1 FROM person_attribute"},
+		"SELECT legacy_id, id_2 FROM person_attribute"},
 	{"location.legacy_id",
 		"SELECT location_id, legacy_id FROM location",
-		"SELECT legacy_id::text, legacy_id_1 FROM location"},
+		"SELECT legacy_id::text, legacy_id_2 FROM location"},
 }
 
 // checkEMRJoins compares every join's pairs; a row rejected by the load is

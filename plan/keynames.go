@@ -12,12 +12,12 @@ import (
 // ("legacy_id") and a merged table's source column ("source") keep their
 // names: a source column that would take one of them under the naming rule,
 // and that no column rule names, is renamed to the first free one of
-// <name>_1, <name>_2, ..., with a warning. A clash with a name the config
+// <name>_2, <name>_3, ..., with a warning. A clash with a name the config
 // chooses (legacy_column, source_column, a column's name:, a computed
 // column) is the config's to settle: checkColumnNames reports it with a
 // name that is free.
 
-// Default names of the legacy and source columns.
+// Default names of the legacy and source columns (resolve's defaults).
 const (
 	defaultLegacyColumn = "legacy_id"
 	defaultSourceColumn = "source"
@@ -86,7 +86,9 @@ func (st *tableState) dropsKeyColumn(c *Column) bool {
 	return st.merge != nil && len(pk) == 1 && c.Source == pk[0]
 }
 
-// freeName is the first of name_1, name_2, ... that is not in taken.
+// freeName is the first of name_2, name_3, ... that is not in taken,
+// shortened to PostgreSQL's limit: numbered as init numbers the second of
+// two columns with one name (unique, fit.go).
 func freeName(name string, taken []string) string {
 	set := make(map[string]bool, len(taken))
 	for _, n := range taken {
@@ -96,8 +98,8 @@ func freeName(name string, taken []string) string {
 }
 
 func freeNameIn(name string, taken map[string]bool) string {
-	for n := 1; ; n++ {
-		if c := name + "_" + strconv.Itoa(n); !taken[c] {
+	for n := 2; ; n++ {
+		if c := Shorten(name + "_" + strconv.Itoa(n)); !taken[c] {
 			return c
 		}
 	}

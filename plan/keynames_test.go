@@ -17,8 +17,8 @@ func TestKeyNamesRenamed(t *testing.T) {
 	cases := []struct {
 		table, source, name, warning string
 	}{
-		{"emr.person_attribute", "ID", "id_1", "column ID is named id_1 in the target: id is the row uuid of the composite primary key"},
-		{"emr.location", "legacy_id", "legacy_id_1", "column legacy_id is named legacy_id_1 in the target: legacy_id is the legacy key column (legacy_column)"},
+		{"emr.person_attribute", "ID", "id_2", "column ID is named id_2 in the target: id is the row uuid of the composite primary key"},
+		{"emr.location", "legacy_id", "legacy_id_2", "column legacy_id is named legacy_id_2 in the target: legacy_id is the legacy key column (legacy_column)"},
 	}
 	for _, c := range cases {
 		tbl := table(t, p, c.table)
@@ -50,7 +50,7 @@ func TestKeyNamesMerged(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"a.people", "b.people"} {
-		if got := strings.Join(columnNamesOf(table(t, p, id)), ","); got != "id,legacy_id,source,id_1,source_1,sluice_row_hash" {
+		if got := strings.Join(columnNamesOf(table(t, p, id)), ","); got != "id,legacy_id,source,id_2,source_2,sluice_row_hash" {
 			t.Errorf("%s columns: %s", id, got)
 		}
 	}
@@ -66,10 +66,10 @@ func TestKeyNamesReferenceColumn(t *testing.T) {
 	if c := column(t, lines, "orders_id"); c.Role != RoleValue {
 		t.Errorf("orders_id = %+v: the source column keeps its name", c)
 	}
-	if c := column(t, lines, "orders_id_1"); c.Role != RoleRefUUID || c.RefTable != "Orders" {
-		t.Errorf("orders_id_1 = %+v", c)
+	if c := column(t, lines, "orders_id_2"); c.Role != RoleRefUUID || c.RefTable != "Orders" {
+		t.Errorf("orders_id_2 = %+v", c)
 	}
-	if fk := lines.ForeignKeys; len(fk) != 1 || fk[0].Columns[0] != "orders_id_1" {
+	if fk := lines.ForeignKeys; len(fk) != 1 || fk[0].Columns[0] != "orders_id_2" {
 		t.Errorf("foreign keys %+v", fk)
 	}
 }
@@ -82,15 +82,15 @@ func TestKeyNamesAdviceConverges(t *testing.T) {
 		name, rules, want string
 	}{
 		{"named like the row uuid", "  emr.person_attribute:\n    columns: {ID: {name: id}}\n",
-			`sluice.yaml:7: tables.emr.person_attribute.columns.ID: target column "id" comes from both the row uuid of the composite primary key and column ID; give one of them another name, e.g. tables.emr.person_attribute.columns.ID.name: id_1`},
+			`sluice.yaml:7: tables.emr.person_attribute.columns.ID: target column "id" comes from both the row uuid of the composite primary key and column ID; give one of them another name, e.g. tables.emr.person_attribute.columns.ID.name: id_2`},
 		{"legacy column named like a column", "  emr.location:\n    legacy_column: name\n",
-			`sluice.yaml:6: tables.emr.location: target column "name" comes from both the legacy key column (legacy_column) and column name; give one of them another name, e.g. tables.emr.location.columns.name.name: name_1`},
+			`sluice.yaml:6: tables.emr.location: target column "name" comes from both the legacy key column (legacy_column) and column name; give one of them another name, e.g. tables.emr.location.columns.name.name: name_2`},
 		{"legacy column named like a renamed column", "  emr.location:\n    legacy_column: label\n    columns: {name: {name: label}}\n",
-			`sluice.yaml:8: tables.emr.location.columns.name: target column "label" comes from both the legacy key column (legacy_column) and column name; give one of them another name, e.g. tables.emr.location.columns.name.name: label_1`},
+			`sluice.yaml:8: tables.emr.location.columns.name: target column "label" comes from both the legacy key column (legacy_column) and column name; give one of them another name, e.g. tables.emr.location.columns.name.name: label_2`},
 		{"computed like the legacy column", "  emr.location:\n    computed: {legacy_id: {expr: 'name'}}\n",
-			`sluice.yaml:7: tables.emr.location.computed.legacy_id: target column "legacy_id" comes from both the legacy key column (legacy_column) and the computed column legacy_id; give one of them another name, e.g. rename tables.emr.location.computed.legacy_id to legacy_id_2`},
+			`sluice.yaml:7: tables.emr.location.computed.legacy_id: target column "legacy_id" comes from both the legacy key column (legacy_column) and the computed column legacy_id; give one of them another name, e.g. rename tables.emr.location.computed.legacy_id to legacy_id_3`},
 		{"legacy column named like the key", "  emr.visit_type_ext:\n    legacy_column: visit_type_id\n",
-			`sluice.yaml:6: tables.emr.visit_type_ext: target column "visit_type_id" comes from both column visit_type_id and the legacy key column (legacy_column); give one of them another name, e.g. tables.emr.visit_type_ext.legacy_column: visit_type_id_1`},
+			`sluice.yaml:6: tables.emr.visit_type_ext: target column "visit_type_id" comes from both column visit_type_id and the legacy key column (legacy_column); give one of them another name, e.g. tables.emr.visit_type_ext.legacy_column: visit_type_id_2`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -178,7 +178,7 @@ func (b *builder) canRewrite(st, ref *tableState, f sourceFK, c *Column) bool {
 }
 
 // rewriteCompositeFK adds a uuid column named after the referenced table
-// (the first free one of <table>_id, <table>_id_1, ...), computed from the
+// (the first free one of <table>_id, <table>_id_2, ...), computed from the
 // foreign key's columns in the order of the referenced identity's key; the
 // original columns stay as values.
 func (b *builder) rewriteCompositeFK(st, ref *tableState, f sourceFK) {

@@ -94,11 +94,11 @@ func TestMergeErrors(t *testing.T) {
 			r.Computed[1].Column = "phone"
 		}, []string{
 			`merge.yaml:23: tables.east.Patients.computed.full_name: expression FirstName + " " + LastNme: unknown column LastNme; nearest columns: LastName, FirstName, Balance`,
-			`merge.yaml:24: tables.east.Patients.computed.phone: target column "phone" comes from both column Phone and the computed column phone; give one of them another name, e.g. rename tables.east.Patients.computed.phone to phone_1`,
+			`merge.yaml:24: tables.east.Patients.computed.phone: target column "phone" comes from both column Phone and the computed column phone; give one of them another name, e.g. rename tables.east.Patients.computed.phone to phone_2`,
 		}},
 		{"source column", func(c *config.Config) { c.Merges[0].SourceColumn = "age" }, []string{
-			`merge.yaml:16: tables.east.Patients: target column "age" comes from both the source column of the merged table (source_column) and column Age; give one of them another name, e.g. tables.patients.source_column: age_1`,
-			`merge.yaml:28: tables.west.Patient: target column "age" comes from both the source column of the merged table (source_column) and column age; give one of them another name, e.g. tables.patients.source_column: age_1`,
+			`merge.yaml:16: tables.east.Patients: target column "age" comes from both the source column of the merged table (source_column) and column Age; give one of them another name, e.g. tables.patients.source_column: age_2`,
+			`merge.yaml:28: tables.west.Patient: target column "age" comes from both the source column of the merged table (source_column) and column age; give one of them another name, e.g. tables.patients.source_column: age_2`,
 		}},
 		{"expand", func(c *config.Config) {
 			r := rule(c, "east.Patients")
