@@ -56,9 +56,10 @@ type Column struct {
 	// INTEGER PRIMARY KEY.
 	AutoIncrement bool
 	// Charset is the character set of a text column whose bytes are not
-	// UTF-8 (MySQL "gbk", "latin1", "cp1251"; the encoding of a PostgreSQL
-	// database): the source yields the raw bytes and the cast decodes them.
-	// "" is UTF-8, and is the only value for a column that is not text.
+	// UTF-8 (MySQL "gbk", "latin1", "cp1251"; the encoding declared for a
+	// SQLite file or a PostgreSQL SQL_ASCII database): the source reads the
+	// stored bytes and converts them strictly (see Undecodable). "" is
+	// UTF-8, and is the only value for a column that is not text.
 	Charset string
 	// Generated is the expression of a column the engine computes from the
 	// others, in the source's dialect; "" for a column that stores values.

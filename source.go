@@ -1,6 +1,9 @@
 package sluice
 
-import "context"
+import (
+	"context"
+	"encoding/hex"
+)
 
 // Source reads one legacy database. Implementations never write to it: the
 // sources stay in production while Sluice reads them.
@@ -43,9 +46,11 @@ type ReadRequest struct {
 //   - KindInt, KindYear: int64, or uint64 for an unsigned value above MaxInt64;
 //   - KindDecimal: string, the exact decimal text;
 //   - KindFloat: float64;
-//   - KindString, KindText, KindEnum, KindSet, KindJSON: string, holding the
-//     raw bytes, which may be invalid UTF-8 (the cast rejects it, never mangles it);
-//     in Column.Charset when it is set (the cast decodes them);
+//   - KindString, KindText, KindEnum, KindSet, KindJSON: string. From a
+//     column whose Column.Charset is set, the source converts the stored
+//     bytes to UTF-8 strictly, and yields an Undecodable for a value that
+//     does not convert. Otherwise the string holds the bytes as stored,
+//     which may be invalid UTF-8 (the cast rejects it, never mangles it);
 //   - KindBytes, KindBit: []byte;
 //   - KindDate, KindTimestamp, KindTimestampTZ: time.Time in UTC, or a string
 //     with the raw text when the engine stores text or the value is not a real
@@ -57,6 +62,10 @@ type ReadRequest struct {
 //
 // SQLite may yield int64, float64, string or []byte in any column whatever its
 // declared type; the cast decides what converts and rejects the rest.
+//
+// Key yields the same values as Values, except that a key value that does
+// not convert from its Charset is its stored bytes ([]byte) rather than an
+// Undecodable: what the ledger records and Read takes back in After.
 type RowIter interface {
 	Next() bool
 	Values() []any // the requested Columns of the current row
@@ -64,6 +73,20 @@ type RowIter interface {
 	Err() error
 	Close() error
 }
+
+// Undecodable is a text value with no exact UTF-8 form: its bytes, in its
+// column's character set, hold a sequence that is no character, or a
+// character that would not convert back to the same bytes (so that two
+// different stored values would become one). A source yields it instead of
+// a string; every cast rejects it with Reason, and the reject keeps Bytes.
+type Undecodable struct {
+	Charset string // the column's character set, as the source names it
+	Bytes   []byte // the value as stored
+	Reason  string // e.g. "not valid gbk: bytes a380"
+}
+
+// String shows the stored bytes in hex, as ValueText shows bytes.
+func (u Undecodable) String() string { return "0x" + hex.EncodeToString(u.Bytes) }
 
 // Geometry is a spatial value as a source yields it: its spatial reference
 // system and its OGC well-known binary form.

@@ -49,7 +49,7 @@ func For(from sluice.Type, to string, opts Options) (Func, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cast %s to %q: %w", from.Kind, to, err)
 	}
-	return skipNil(f), nil
+	return admit(f), nil
 }
 
 // build picks the converter of a parsed target, with the checks its source
@@ -91,6 +91,21 @@ var scalars = map[string]maker{
 	"date": toDate, "timestamp": toTimestamp, "timestamptz": toTimestamp,
 	"time": toTime, "interval": toInterval, "uuid": toUUID,
 	"json": toJSON, "jsonb": toJSON, "bit": toBits, "varbit": toBits,
+}
+
+// admit is skipNil that also rejects a value its source could not convert
+// from its column's character set, whatever the target: no cast may turn
+// its bytes into text of its own.
+func admit(f Func) Func {
+	return func(v any) (any, error) {
+		switch x := v.(type) {
+		case nil:
+			return nil, nil
+		case sluice.Undecodable:
+			return nil, &Error{Reason: x.Reason}
+		}
+		return f(v)
+	}
 }
 
 func skipNil(f Func) Func {

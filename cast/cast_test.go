@@ -177,6 +177,26 @@ func TestNilIsNil(t *testing.T) {
 	}
 }
 
+// A value its source could not convert from its character set is rejected
+// with the source's reason by every cast, text or not: none may take its
+// bytes as text of its own.
+func TestUndecodableIsRejected(t *testing.T) {
+	u := sluice.Undecodable{Charset: "gbk", Bytes: []byte{0xa3, 0x80}, Reason: "not valid gbk: bytes a380"}
+	for _, to := range []string{"text", "varchar(10)", "char(2)", "bytea", "jsonb", "integer", "text[]", "inet", "uuid"} {
+		for _, from := range []sluice.Type{kText, kString, kEnum, kSet, kJSON, kOther} {
+			f, err := For(from, to, Options{})
+			if err != nil {
+				t.Fatalf("For %s: %v", to, err)
+			}
+			got, err := f(u)
+			var ce *Error
+			if !errors.As(err, &ce) || ce.Reason != u.Reason || got != nil {
+				t.Errorf("%s from %s: gave %#v, %v; want the reject %q", to, from.Kind, got, err, u.Reason)
+			}
+		}
+	}
+}
+
 func TestForRejectsUnknownTypes(t *testing.T) {
 	bad := map[string]string{
 		"mystery":                 "unknown type",

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
 )
 
@@ -19,6 +20,9 @@ func (x *expansion) count(v any) (int, *Reject) {
 	x.elems = x.elems[:0]
 	if v == nil {
 		return 0, nil
+	}
+	if u, ok := v.(sluice.Undecodable); ok {
+		return 0, &Reject{Column: x.column, Raw: u.Bytes, Reason: "expand " + x.column + ": " + u.Reason}
 	}
 	n, err := x.read(v)
 	if err == nil && n > maxChildren {

@@ -133,6 +133,9 @@ func (c *column) element() (any, *Reject) {
 // expandUUID is a child row's identity: its parent's key and its ordinal.
 func (c *column) expandUUID(src []any) (any, *Reject) {
 	n := len(c.keys)
+	if rej := c.undecodedKey(src); rej != nil {
+		return nil, rej
+	}
 	if k := c.gather(src); k >= 0 {
 		return nil, &Reject{Column: c.name, Raw: c.raw(src), Reason: "key column " + c.keyName[k] + " is NULL"}
 	}

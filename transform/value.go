@@ -16,7 +16,7 @@ func (c *column) value(src, dst []any) (any, *Reject) {
 	case plan.RoleRowUUID:
 		v, rej = c.rowUUID(src)
 	case plan.RoleRefUUID:
-		v = c.refUUID(src)
+		v, rej = c.refUUID(src)
 	case plan.RoleLegacyKey:
 		v, rej = c.legacyKey(src)
 	default:
@@ -54,9 +54,30 @@ func (c *column) castValue(raw any) (any, *Reject) {
 	}
 	v, err := c.cast(raw)
 	if err != nil {
-		return nil, &Reject{Column: c.name, Raw: raw, Reason: err.Error()}
+		return nil, &Reject{Column: c.name, Raw: stored(raw), Reason: err.Error()}
 	}
 	return v, nil
+}
+
+// stored is what a reject keeps of a source value: the bytes of a value
+// its source could not convert from its character set, else the value.
+func stored(v any) any {
+	if u, ok := v.(sluice.Undecodable); ok {
+		return u.Bytes
+	}
+	return v
+}
+
+// undecodedKey rejects a row whose key has a part its source could not
+// convert from its character set: a UUID hashed from those bytes would
+// identify no row anyone can name.
+func (c *column) undecodedKey(src []any) *Reject {
+	for k, i := range c.keys {
+		if u, ok := src[i].(sluice.Undecodable); ok {
+			return &Reject{Column: c.name, Raw: u.Bytes, Reason: "key column " + c.keyName[k] + ": " + u.Reason}
+		}
+	}
+	return nil
 }
 
 // gather copies the key values into the scratch slice and returns the
@@ -74,6 +95,9 @@ func (c *column) gather(src []any) int {
 
 // rowUUID is the row's identity; a NULL key part leaves the row without one.
 func (c *column) rowUUID(src []any) (any, *Reject) {
+	if rej := c.undecodedKey(src); rej != nil {
+		return nil, rej
+	}
 	if k := c.gather(src); k >= 0 {
 		return nil, &Reject{Column: c.name, Raw: c.raw(src), Reason: "key column " + c.keyName[k] + " is NULL"}
 	}
@@ -82,17 +106,23 @@ func (c *column) rowUUID(src []any) (any, *Reject) {
 }
 
 // refUUID is the referenced row's identity; a NULL part references nothing.
-func (c *column) refUUID(src []any) any {
+func (c *column) refUUID(src []any) (any, *Reject) {
+	if rej := c.undecodedKey(src); rej != nil {
+		return nil, rej
+	}
 	if c.gather(src) >= 0 {
-		return nil
+		return nil, nil
 	}
 	u, _ := c.hasher.UUID(c.ns, c.source, c.table, c.scratch)
-	return [16]byte(u)
+	return [16]byte(u), nil
 }
 
 func (c *column) legacyKey(src []any) (any, *Reject) {
 	if len(c.keys) == 1 {
 		return c.castValue(src[c.src])
+	}
+	if rej := c.undecodedKey(src); rej != nil {
+		return nil, rej
 	}
 	c.gather(src)
 	text := sluice.KeyText(c.scratch)
@@ -108,7 +138,7 @@ func (c *column) legacyKey(src []any) (any, *Reject) {
 func (c *column) raw(src []any) any {
 	switch c.role {
 	case plan.RoleValue:
-		return src[c.src]
+		return stored(src[c.src])
 	case plan.RoleComputed:
 		return c.inputText(src)
 	case plan.RoleRowUUID, plan.RoleRefUUID, plan.RoleLegacyKey, plan.RoleExpandUUID:
@@ -119,7 +149,7 @@ func (c *column) raw(src []any) any {
 
 func (c *column) keyRaw(src []any) any {
 	if len(c.keys) == 1 {
-		return src[c.keys[0]]
+		return stored(src[c.keys[0]])
 	}
 	c.gather(src)
 	return sluice.KeyText(c.scratch[:len(c.keys)])
