@@ -28,6 +28,8 @@ type facts struct {
 	json    map[string]map[string]bool // MariaDB's JSON: longtext CHECK (json_valid(col))
 	indexes map[string][]sluice.Index  // the primary key included, named "PRIMARY"
 	fks     map[string][]sluice.ForeignKey
+	// charsets are the text columns in a character set other than UTF-8.
+	charsets map[string]charsets
 }
 
 func (s *Source) gatherFacts(ctx context.Context) (*facts, error) {
@@ -48,6 +50,9 @@ func (s *Source) gatherFacts(ctx context.Context) (*facts, error) {
 	if f.fks, err = s.queryForeignKeys(ctx); err != nil {
 		return nil, fmt.Errorf("list foreign keys: %w", err)
 	}
+	if f.charsets, err = s.queryCharsets(ctx, ""); err != nil {
+		return nil, fmt.Errorf("list character sets: %w", err)
+	}
 	return &f, nil
 }
 
@@ -58,6 +63,7 @@ func (f *facts) assemble(name string, rows int64) sluice.Table {
 		if f.json[name][c.Name] && c.Type.Kind == sluice.KindText {
 			c.Type.Kind = sluice.KindJSON
 		}
+		c.Charset = f.charsets[name][c.Name].Name
 	}
 	for _, ix := range f.indexes[name] {
 		if ix.Name == "PRIMARY" {

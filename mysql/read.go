@@ -16,7 +16,11 @@ func (s *Source) Read(ctx context.Context, req sluice.ReadRequest) (sluice.RowIt
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
-	query, args, err := selectSQL(req)
+	sets, err := s.tableCharsets(ctx, req.Table)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", label, err)
+	}
+	query, args, err := selectSQL(req, sets)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
@@ -24,7 +28,29 @@ func (s *Source) Read(ctx context.Context, req sluice.ReadRequest) (sluice.RowIt
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, classify(err))
 	}
-	return newRowIter(rows, names, types, len(req.Columns), label), nil
+	it := newRowIter(rows, names, types, len(req.Columns), label)
+	it.setCharsets(sets)
+	return it, nil
+}
+
+// tableCharsets returns the table's text columns in a character set other
+// than UTF-8, introspected once per Source.
+func (s *Source) tableCharsets(ctx context.Context, table string) (charsets, error) {
+	s.mu.Lock()
+	cached, ok := s.sets[table]
+	s.mu.Unlock()
+	if ok {
+		return cached, nil
+	}
+	found, err := s.queryCharsets(ctx, table)
+	if err != nil {
+		return nil, fmt.Errorf("list character sets: %w", classify(err))
+	}
+	sets := found[table] // nil when every text column is UTF-8
+	s.mu.Lock()
+	s.sets[table] = sets
+	s.mu.Unlock()
+	return sets, nil
 }
 
 // chunkLabel names the work on a chunk in errors: "read legacy.people
@@ -84,7 +110,8 @@ type rowIter struct {
 	rows  *sql.Rows
 	names []string
 	types []sluice.Type
-	n     int // how many of the selected columns are Values; the rest are Key
+	sets  []string // per column: its character set when read as two (readExprs), else ""
+	n     int      // how many of the selected columns are Values; the rest are Key
 	raw   []sql.RawBytes
 	dest  []any
 	row   []any
@@ -93,13 +120,32 @@ type rowIter struct {
 }
 
 func newRowIter(rows *sql.Rows, names []string, types []sluice.Type, n int, label string) *rowIter {
-	it := &rowIter{rows: rows, names: names, types: types, n: n, label: label}
-	it.raw = make([]sql.RawBytes, len(types))
-	it.dest = make([]any, len(types))
+	it := &rowIter{rows: rows, names: names, types: types, n: n, label: label, sets: make([]string, len(types))}
+	it.alloc()
+	return it
+}
+
+// setCharsets marks the columns that readExprs selects as two.
+func (it *rowIter) setCharsets(sets charsets) {
+	for i, name := range it.names {
+		it.sets[i] = sets[name].Name
+	}
+	it.alloc()
+}
+
+// alloc sizes the scan buffers: one per selected expression.
+func (it *rowIter) alloc() {
+	width := len(it.types)
+	for _, cs := range it.sets {
+		if cs != "" {
+			width++
+		}
+	}
+	it.raw = make([]sql.RawBytes, width)
+	it.dest = make([]any, width)
 	for i := range it.raw {
 		it.dest[i] = &it.raw[i]
 	}
-	return it
 }
 
 func (it *rowIter) Next() bool {
@@ -113,14 +159,20 @@ func (it *rowIter) Next() bool {
 		it.err = fmt.Errorf("%s: %w", it.label, classify(err))
 		return false
 	}
-	row := make([]any, len(it.raw))
-	for i, raw := range it.raw {
-		v, err := convert(it.types[i], raw)
+	row := make([]any, len(it.types))
+	at := 0 // the column's first expression in raw
+	for i := range row {
+		v, err := convert(it.types[i], it.raw[at])
+		if cs := it.sets[i]; cs != "" {
+			at++
+			v, err = inCharset(v, err, cs, it.raw[at], i >= it.n)
+		}
 		if err != nil {
 			it.err = fmt.Errorf("%s: column %s: %w", it.label, it.names[i], err)
 			return false
 		}
 		row[i] = v
+		at++
 	}
 	it.row = row
 	return true

@@ -22,6 +22,7 @@ type Source struct {
 
 	mu    sync.Mutex
 	types map[string]map[string]sluice.Type // per table, per column; filled by Read
+	sets  map[string]charsets               // per table; filled by Read
 }
 
 var _ sluice.Source = (*Source)(nil)
@@ -44,6 +45,7 @@ func Open(ctx context.Context, name, rawURL string) (*Source, error) {
 		database: cfg.DBName,
 		db:       sql.OpenDB(sessionConnector{connector}),
 		types:    map[string]map[string]sluice.Type{},
+		sets:     map[string]charsets{},
 	}
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()

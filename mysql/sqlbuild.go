@@ -33,24 +33,47 @@ func countSQL(table, where string) string {
 }
 
 // selectSQL reads one chunk: the requested columns, then the key columns,
-// filtered by the user's where and the keyset bound, in key order.
-func selectSQL(req sluice.ReadRequest) (string, []any, error) {
+// filtered by the user's where and the keyset bound, in key order. A column
+// in sets is read as two (readExprs).
+func selectSQL(req sluice.ReadRequest, sets charsets) (string, []any, error) {
 	if len(req.Columns)+len(req.Key) == 0 {
 		return "", nil, errors.New("no columns to read")
 	}
 	cols := append(append([]string{}, req.Columns...), req.Key...)
-	tail, args, err := chunkTail(req, nil)
+	tail, args, err := chunkTail(req, nil, sets)
 	if err != nil {
 		return "", nil, err
 	}
-	return "SELECT " + quoteList(cols) + " FROM " + quoteIdent(req.Table) + tail, args, nil
+	exprs := make([]string, 0, len(cols))
+	for _, c := range cols {
+		exprs = append(exprs, readExprs(c, sets)...)
+	}
+	return "SELECT " + strings.Join(exprs, ", ") + " FROM " + quoteIdent(req.Table) + tail, args, nil
+}
+
+// readExprs selects a column. A column in a character set other than
+// UTF-8 is selected twice: converted to utf8mb4 by the server, then its
+// stored bytes, but only when the server's conversion is not exact, that is
+// when the converted text does not convert back to the same bytes (the
+// server writes ? for a byte sequence it has no character for). A value
+// then comes across as the character the server shows for it, and two
+// different stored values never as one.
+func readExprs(col string, sets charsets) []string {
+	cs, ok := sets[col]
+	if !ok {
+		return []string{quoteIdent(col)}
+	}
+	text := "CONVERT(" + quoteIdent(col) + " USING utf8mb4)"
+	stored := "CAST(" + quoteIdent(col) + " AS BINARY)"
+	back := "CAST(CONVERT(" + text + " USING " + cs.Name + ") AS BINARY)"
+	return []string{text, "IF(" + back + " = " + stored + ", NULL, " + stored + ")"}
 }
 
 // chunkTail is the WHERE, ORDER BY and LIMIT that select a chunk: the
 // user's where, the keyset bound after req.After and, when upto is not nil,
 // the inclusive bound upto. The user's filter is parenthesised so that an OR
 // in it cannot escape the bounds.
-func chunkTail(req sluice.ReadRequest, upto []any) (string, []any, error) {
+func chunkTail(req sluice.ReadRequest, upto []any, sets charsets) (string, []any, error) {
 	if req.After != nil && len(req.After) != len(req.Key) {
 		return "", nil, fmt.Errorf("%d values after a key of %d columns", len(req.After), len(req.Key))
 	}
@@ -64,12 +87,12 @@ func chunkTail(req sluice.ReadRequest, upto []any) (string, []any, error) {
 	var args []any
 	for _, b := range []struct {
 		values []any
-		pred   func([]string, []any) (string, []any, error)
+		pred   func([]string, []any, charsets) (string, []any, error)
 	}{{req.After, keysetPredicate}, {upto, uptoPredicate}} {
 		if b.values == nil {
 			continue
 		}
-		pred, predArgs, err := b.pred(req.Key, b.values)
+		pred, predArgs, err := b.pred(req.Key, b.values, sets)
 		if err != nil {
 			return "", nil, err
 		}
@@ -95,19 +118,19 @@ func tailText(conds, key []string, limit int) string {
 // keysetPredicate is "key > after" for a possibly composite key, in the
 // expanded form a > ? OR (a = ? AND b > ?): MariaDB turns it into a range
 // scan of the index, which it does not do for the row constructor (a, b) > (?, ?).
-func keysetPredicate(key []string, after []any) (string, []any, error) {
-	return boundPredicate(key, after, ">", ">", "lower")
+func keysetPredicate(key []string, after []any, sets charsets) (string, []any, error) {
+	return boundPredicate(key, after, sets, ">", ">", "lower")
 }
 
 // uptoPredicate is "key <= upto" in the same expanded form:
 // a < ? OR (a = ? AND b <= ?).
-func uptoPredicate(key []string, upto []any) (string, []any, error) {
-	return boundPredicate(key, upto, "<", "<=", "upper")
+func uptoPredicate(key []string, upto []any, sets charsets) (string, []any, error) {
+	return boundPredicate(key, upto, sets, "<", "<=", "upper")
 }
 
 // boundPredicate compares the key with bound: every column but the last
 // with strict, the last with last.
-func boundPredicate(key []string, bound []any, strict, last, name string) (string, []any, error) {
+func boundPredicate(key []string, bound []any, sets charsets, strict, last, name string) (string, []any, error) {
 	var terms []string
 	var args []any
 	for i := range key {
@@ -116,14 +139,14 @@ func boundPredicate(key []string, bound []any, strict, last, name string) (strin
 		}
 		var parts []string
 		for j := 0; j < i; j++ {
-			parts = append(parts, quoteIdent(key[j])+" = ?")
+			parts = append(parts, quoteIdent(key[j])+" = "+boundParam(key[j], sets))
 			args = append(args, bound[j])
 		}
 		op := strict
 		if i == len(key)-1 {
 			op = last
 		}
-		parts = append(parts, quoteIdent(key[i])+" "+op+" ?")
+		parts = append(parts, quoteIdent(key[i])+" "+op+" "+boundParam(key[i], sets))
 		args = append(args, bound[i])
 		term := strings.Join(parts, " AND ")
 		if i > 0 {
@@ -132,4 +155,19 @@ func boundPredicate(key []string, bound []any, strict, last, name string) (strin
 		terms = append(terms, term)
 	}
 	return strings.Join(terms, " OR "), args, nil
+}
+
+// boundParam is the placeholder of a key column's bound. A column in a
+// character set other than UTF-8 gets its bound converted into that set and
+// collation: a decoded key (a string) converts back to exactly its stored
+// bytes, a key that did not decode is those bytes ([]byte, sent as a binary
+// string), and either then compares as the column sorts. Left in utf8mb4,
+// the bound would make the server convert the column instead, comparing by
+// another collation and without the index.
+func boundParam(col string, sets charsets) string {
+	cs, ok := sets[col]
+	if !ok {
+		return "?"
+	}
+	return "CONVERT(? USING " + cs.Name + ") COLLATE " + cs.Collation
 }

@@ -2,6 +2,7 @@ package mysql
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sluicedb/sluice"
@@ -38,7 +39,7 @@ func TestSelectSQL(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			q, args, err := selectSQL(c.req)
+			q, args, err := selectSQL(c.req, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,7 +60,7 @@ func TestSelectSQLErrors(t *testing.T) {
 		{Table: "t", Columns: []string{"a"}, Key: []string{"a"}, After: []any{nil}},
 	}
 	for _, req := range cases {
-		if q, _, err := selectSQL(req); err == nil {
+		if q, _, err := selectSQL(req, nil); err == nil {
 			t.Errorf("%+v: got %q, want an error", req, q)
 		}
 	}
@@ -80,7 +81,7 @@ func TestSummarySQL(t *testing.T) {
 			After: []any{1, "x"}, Limit: 5, Where: "v = 1 OR v = 2"},
 		Upto: []any{3, "y"},
 	}
-	q, args, err := summarySQL(req)
+	q, args, err := summarySQL(req, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +98,7 @@ func TestSummarySQL(t *testing.T) {
 	want = "SELECT COUNT(*), COALESCE(BIT_XOR(CAST(CONV(LEFT(MD5(" + row + "), 16), 16, 10) AS UNSIGNED)), 0), " +
 		"COUNT(*) - COUNT(" + row + ") FROM `pairs` " +
 		"WHERE (v = 1 OR v = 2) AND (`a` > ? OR (`a` = ? AND `b` > ?)) AND (`a` < ? OR (`a` = ? AND `b` <= ?))"
-	if q, _, _ := summarySQL(req); q != want {
+	if q, _, _ := summarySQL(req, nil); q != want {
 		t.Errorf("sql without a limit:\n got %s\nwant %s", q, want)
 	}
 	if got := fmt.Sprint(args); got != "[1 1 x 3 3 y]" {
@@ -108,8 +109,39 @@ func TestSummarySQL(t *testing.T) {
 		{ReadRequest: sluice.ReadRequest{Table: "t", Key: []string{"a"}}, Upto: []any{nil}},
 		{ReadRequest: sluice.ReadRequest{Table: "t", Key: []string{"a"}}, Upto: []any{1, 2}},
 	} {
-		if q, _, err := summarySQL(bad); err == nil {
+		if q, _, err := summarySQL(bad, nil); err == nil {
 			t.Errorf("%+v: got %q, want an error", bad, q)
 		}
+	}
+}
+
+// A column in a character set other than UTF-8 is read converted and, when
+// the conversion is not exact, as stored; its bounds convert back into its
+// set and collation; it is digested as stored.
+func TestCharsetSQL(t *testing.T) {
+	sets := charsets{"name": {Name: "gbk", Collation: "gbk_bin"}}
+	req := sluice.ReadRequest{Table: "t", Columns: []string{"id", "name"}, Key: []string{"name", "id"},
+		After: []any{"啊", int64(3)}, Limit: 10}
+	q, args, err := selectSQL(req, sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "CONVERT(`name` USING utf8mb4), " +
+		"IF(CAST(CONVERT(CONVERT(`name` USING utf8mb4) USING gbk) AS BINARY) = CAST(`name` AS BINARY), NULL, CAST(`name` AS BINARY))"
+	bound := "CONVERT(? USING gbk) COLLATE gbk_bin"
+	want := "SELECT `id`, " + name + ", " + name + ", `id` FROM `t` " +
+		"WHERE (`name` > " + bound + " OR (`name` = " + bound + " AND `id` > ?)) ORDER BY `name`, `id` LIMIT 10"
+	if q != want {
+		t.Errorf("sql:\n got %s\nwant %s", q, want)
+	}
+	if got := fmt.Sprint(args); got != "[啊 啊 3]" {
+		t.Errorf("args: got %s", got)
+	}
+	sq, _, err := summarySQL(sluice.SummaryRequest{ReadRequest: req}, sets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if digest := "CONCAT(QUOTE(`id`), ',', QUOTE(CAST(`name` AS BINARY)), ',', QUOTE(CAST(`name` AS BINARY)), ',', QUOTE(`id`))"; !strings.Contains(sq, digest) {
+		t.Errorf("summary sql:\n got %s\nwant it to digest %s", sq, digest)
 	}
 }

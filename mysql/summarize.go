@@ -18,7 +18,11 @@ func (s *Source) Summarize(ctx context.Context, req sluice.SummaryRequest) (slui
 	if _, err := s.readTypes(ctx, req.Table, digestColumns(req.ReadRequest)); err != nil {
 		return sluice.Summary{}, fmt.Errorf("%s: %w", label, err)
 	}
-	query, args, err := summarySQL(req)
+	sets, err := s.tableCharsets(ctx, req.Table)
+	if err != nil {
+		return sluice.Summary{}, fmt.Errorf("%s: %w", label, err)
+	}
+	query, args, err := summarySQL(req, sets)
 	if err != nil {
 		return sluice.Summary{}, fmt.Errorf("%s: %w", label, err)
 	}

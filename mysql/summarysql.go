@@ -15,18 +15,18 @@ import (
 // bounds, order and limit as selectSQL, so a summary covers exactly the rows
 // Read would send; a range bounded by Upto needs no order, and is digested
 // in one pass without materialising the rows (about twice as fast).
-func summarySQL(req sluice.SummaryRequest) (string, []any, error) {
+func summarySQL(req sluice.SummaryRequest, sets charsets) (string, []any, error) {
 	if len(req.Key) == 0 {
 		return "", nil, errors.New("summaries need a key")
 	}
-	tail, args, err := chunkTail(req.ReadRequest, req.Upto)
+	tail, args, err := chunkTail(req.ReadRequest, req.Upto, sets)
 	if err != nil {
 		return "", nil, err
 	}
 	if req.Limit == 0 {
 		tail = strings.TrimSuffix(tail, " ORDER BY "+quoteList(req.Key))
 	}
-	row := rowConcat(digestColumns(req.ReadRequest))
+	row := rowConcat(digestColumns(req.ReadRequest), sets)
 	if req.Limit == 0 {
 		q := "SELECT COUNT(*), " + xorOf("MD5("+row+")") + ", COUNT(*) - COUNT(" + row + ") FROM " + quoteIdent(req.Table) + tail
 		return q, args, nil
@@ -55,10 +55,20 @@ func digestColumns(req sluice.ReadRequest) []string {
 // NULL, which CONCAT (unlike CONCAT_WS, which skips NULLs) spreads to the
 // whole row; summarySQL counts those rows rather than hash them as if they
 // were shorter.
-func rowConcat(cols []string) string {
+//
+// A column in a character set other than UTF-8 is digested as its stored
+// bytes, as Read reads it: CONCAT would otherwise convert it, writing ? for
+// every byte sequence it has no character for, so that a change between two
+// such values would not change the digest (and two columns of different
+// sets could not be concatenated at all).
+func rowConcat(cols []string, sets charsets) string {
 	exprs := make([]string, len(cols))
 	for i, c := range cols {
-		exprs[i] = "QUOTE(" + quoteIdent(c) + ")"
+		v := quoteIdent(c)
+		if _, ok := sets[c]; ok {
+			v = "CAST(" + v + " AS BINARY)"
+		}
+		exprs[i] = "QUOTE(" + v + ")"
 	}
 	return "CONCAT(" + strings.Join(exprs, ", ',', ") + ")"
 }
