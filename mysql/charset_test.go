@@ -283,7 +283,7 @@ INSERT INTO lk VALUES (X'E9', 1, X'C0'), (X'45', 2, X'98'), (X'65', 3, NULL), (X
 	(X'81', 7, X'44'), (X'7A', 8, X'45'), (X'5A', 9, X'46'), (X'F6', 10, X'47'), (X'4F', 11, X'48'), (X'E9', 12, X'98');
 `
 
-// TestCharsetKeysPage pages text keys in GBK and latin1 two rows at a time,
+// TestCharsetKeysPage pages text keys in GBK and latin1 one row at a time,
 // each chunk after the last key of the one before, as migrate does: every
 // row must come exactly once, in the server's own order of the column's
 // collation, whether its key converts or not.
@@ -301,7 +301,7 @@ func TestCharsetKeysPage(t *testing.T) {
 		var got []int64
 		var after []any
 		for chunk := 0; ; chunk++ {
-			it, err := src.Read(t.Context(), sluice.ReadRequest{Table: tc.table, Columns: []string{"n"}, Key: tc.key, After: after, Limit: 2})
+			it, err := src.Read(t.Context(), sluice.ReadRequest{Table: tc.table, Columns: []string{"n"}, Key: tc.key, After: after, Limit: 1})
 			if err != nil {
 				t.Fatalf("%s chunk %d: %v", tc.table, chunk, err)
 			}
@@ -314,7 +314,7 @@ func TestCharsetKeysPage(t *testing.T) {
 				t.Fatal(err)
 			}
 			it.Close()
-			if n < 2 {
+			if n < 1 {
 				break
 			}
 		}

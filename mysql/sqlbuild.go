@@ -159,11 +159,11 @@ func boundPredicate(key []string, bound []any, sets charsets, strict, last, name
 
 // boundParam is the placeholder of a key column's bound. A column in a
 // character set other than UTF-8 gets its bound converted into that set and
-// collation: a decoded key (a string) converts back to exactly its stored
-// bytes, a key that did not decode is those bytes ([]byte, sent as a binary
-// string), and either then compares as the column sorts. Left in utf8mb4,
-// the bound would make the server convert the column instead, comparing by
-// another collation and without the index.
+// collation explicitly: a decoded key (a string, sent as utf8mb4) converts
+// back to exactly its stored bytes, a key that did not decode is those bytes
+// ([]byte, sent as a binary string), and either then compares as the column
+// sorts, whatever the server's coercibility rules would make of a utf8mb4
+// or binary literal beside the column.
 func boundParam(col string, sets charsets) string {
 	cs, ok := sets[col]
 	if !ok {
