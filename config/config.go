@@ -40,6 +40,11 @@ type Source struct {
 	Name string
 	URL  string // after ${ENV} expansion; print it only through sluice.RedactURL
 	Line int
+	// Encoding is the character set the source's text is stored in, as
+	// charset.Lookup names it, when the database does not record it (a
+	// SQLite file, a PostgreSQL database created with SQL_ASCII); "" reads
+	// text as UTF-8.
+	Encoding string
 }
 
 // Target is the PostgreSQL database the sources move into.

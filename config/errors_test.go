@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sluicedb/sluice/charset"
 )
 
 // header is a minimal valid file of four lines; cases append from line 5.
@@ -50,8 +52,14 @@ func TestParseErrors(t *testing.T) {
 		{"unknown column key", header + "tables:\n  clinical.Patients:\n    columns:\n      Notes: {rename: notes}\n", []string{
 			`sluice.yaml:8: tables.clinical.Patients.columns.Notes: unknown key "rename"; did you mean "name"? (allowed: name, type, drop, default, references)`}},
 		{"unknown source key", "version: 1\nsources:\n  clinical: {uri: \"mysql://a@b/c\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{
-			`sluice.yaml:3: sources.clinical: unknown key "uri"; did you mean "url"? (allowed: url)`,
+			`sluice.yaml:3: sources.clinical: unknown key "uri"; did you mean "url"? (allowed: url, encoding)`,
 			`sluice.yaml:3: sources.clinical.url: required key is missing`}},
+		{"unknown encoding", "version: 1\nsources:\n  shop:\n    url: sqlite:shop.db\n    encoding: latin-1\ntarget: {url: \"postgres://x/y\"}\n", []string{
+			`sluice.yaml:5: sources.shop.encoding: unknown encoding "latin-1"; did you mean "latin1"? (known: ` + strings.Join(charset.Names(), ", ") + `)`}},
+		{"encoding of a mysql source", "version: 1\nsources:\n  legacy: {url: \"mysql://a@b/c\", encoding: gbk}\ntarget: {url: \"postgres://x/y\"}\n", []string{
+			`sluice.yaml:3: sources.legacy.encoding: a mysql source records the character set of each column; encoding applies to sqlite and postgres sources only`}},
+		{"empty encoding", "version: 1\nsources:\n  shop: {url: \"postgres://a@b/c\", encoding: \"\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{
+			`sluice.yaml:3: sources.shop.encoding: must not be empty`}},
 		{"bool of the wrong type", header + "tables:\n  clinical.Patients:\n    columns:\n      Notes: {drop: sometimes}\n", []string{
 			`sluice.yaml:8: tables.clinical.Patients.columns.Notes.drop: expected true or false, got "sometimes"`}},
 		{"empty bool", header + "tables:\n  clinical.AuditLog:\n    skip:\n", []string{

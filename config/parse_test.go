@@ -115,6 +115,24 @@ func TestSourceLookup(t *testing.T) {
 	}
 }
 
+// A source's encoding is kept in its canonical spelling, whatever the
+// alias and case written; no encoding is "".
+func TestSourceEncoding(t *testing.T) {
+	t.Setenv("SHOP_ENCODING", "cp1252")
+	text := "version: 1\nsources:\n  shop: {url: \"sqlite:shop.db\", encoding: Windows-1252}\n" +
+		"  books: {url: \"postgres://a@b/c\", encoding: UJIS}\n  env: {url: \"sqlite:x.db\", encoding: \"${SHOP_ENCODING}\"}\n" +
+		"  plain: {url: \"sqlite:y.db\"}\ntarget: {url: \"postgres://x/y\"}\n"
+	cfg, err := Parse(strings.NewReader(text), "sluice.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"shop": "cp1252", "books": "eucjp", "env": "cp1252", "plain": ""} {
+		if got := cfg.Source(name).Encoding; got != want {
+			t.Errorf("source %s: encoding %q, want %q", name, got, want)
+		}
+	}
+}
+
 // TestHash ties a run to the exact bytes of its config: any edit, even a
 // comment, changes it, and an unchanged file keeps it.
 func TestHash(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 
 var (
 	rootKeys   = []string{"version", "sources", "target", "targets", "defaults", "tables"}
-	sourceKeys = []string{"url"}
+	sourceKeys = []string{"url", "encoding"}
 
 	sourceSchemes = []string{"mysql", "postgres", "postgresql", "sqlite"}
 	targetSchemes = []string{"postgres", "postgresql"}
@@ -71,6 +71,9 @@ func (d *decoder) source(f field) Source {
 	s := Source{Name: f.name, Line: f.line}
 	if fs, ok := d.object(f, sourceKeys); ok {
 		s.URL = d.requiredURL(fs, f, sourceSchemes)
+		if e, ok := fs["encoding"]; ok {
+			s.Encoding = d.encoding(e, s.URL)
+		}
 	}
 	return s
 }
