@@ -47,18 +47,42 @@ func Scheme(rawURL string) string {
 // Sources are the open sources of a config, by name.
 type Sources map[string]sluice.Source
 
-// OpenAll opens every source of cfg; on an error it closes those it opened.
+// OpenAll opens every source of cfg, with the encoding its config declares;
+// on an error it closes those it opened.
 func OpenAll(ctx context.Context, cfg *config.Config) (Sources, error) {
 	s := Sources{}
 	for _, src := range cfg.Sources {
 		db, err := Open(ctx, src.Name, src.URL)
+		if err == nil {
+			s[src.Name] = db
+			err = declareEncoding(ctx, db, src)
+		}
 		if err != nil {
 			s.Close()
 			return nil, err
 		}
-		s[src.Name] = db
 	}
 	return s, nil
+}
+
+// encodingDeclarer is a source whose database may hold text in an encoding
+// it does not record, which the config then declares (sqlite, postgres).
+type encodingDeclarer interface {
+	DeclareEncoding(ctx context.Context, name string) error
+}
+
+func declareEncoding(ctx context.Context, db sluice.Source, src config.Source) error {
+	if src.Encoding == "" {
+		return nil
+	}
+	d, ok := db.(encodingDeclarer)
+	if !ok {
+		return fmt.Errorf("source %s: a %s source takes no encoding", src.Name, db.Engine())
+	}
+	if err := d.DeclareEncoding(ctx, src.Encoding); err != nil {
+		return fmt.Errorf("source %s: encoding %s: %w", src.Name, src.Encoding, err)
+	}
+	return nil
 }
 
 // Close closes every source.

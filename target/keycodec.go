@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+	"github.com/sluicedb/sluice"
 )
 
 // EncodeKey encodes keyset key values for the ledger, so that a rerun resumes
@@ -25,7 +26,9 @@ import (
 // ([]byte, base64), bool, time (time.Time as an instant in UTC, RFC 3339, or
 // timeu:<unix seconds>:<nanoseconds> outside years 0-9999), uuid ([16]byte)
 // and null. Smaller integer types are stored as int or uint, uuid.UUID as
-// uuid. A nil or empty key encodes as "".
+// uuid. A nil or empty key encodes as "". A sluice.Undecodable (a text key
+// its source could not convert from its character set) is
+// undecodable:<charset>:<base64 of its bytes>; its Reason is not kept.
 func EncodeKey(key []any) (string, error) {
 	if len(key) == 0 {
 		return "", nil
@@ -79,6 +82,8 @@ func encodeKeyValue(v any) (string, error) {
 		return "uuid:" + uuid.UUID(x).String(), nil
 	case uuid.UUID:
 		return "uuid:" + x.String(), nil
+	case sluice.Undecodable:
+		return "undecodable:" + x.Charset + ":" + base64.StdEncoding.EncodeToString(x.Bytes), nil
 	default:
 		return "", fmt.Errorf("unsupported key type %T", v)
 	}
@@ -154,6 +159,8 @@ func decodeKeyValue(p string) (any, error) {
 		return decodeKeyUnixTime(text)
 	case "uuid":
 		return decodeKeyUUID(text)
+	case "undecodable":
+		return decodeKeyUndecodable(text)
 	}
 	return nil, fmt.Errorf("unknown type tag %q", tag)
 }
@@ -192,4 +199,13 @@ func decodeKeyUnixTime(text string) (time.Time, error) {
 func decodeKeyUUID(text string) ([16]byte, error) {
 	u, err := uuid.Parse(text)
 	return [16]byte(u), err
+}
+
+func decodeKeyUndecodable(text string) (sluice.Undecodable, error) {
+	charset, encoded, ok := strings.Cut(text, ":")
+	if !ok || charset == "" {
+		return sluice.Undecodable{}, fmt.Errorf("no character set in %q", text)
+	}
+	b, err := decodeKeyBytes(encoded)
+	return sluice.Undecodable{Charset: charset, Bytes: b}, err
 }

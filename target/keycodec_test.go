@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/sluicedb/sluice"
 )
 
 func TestKeyCodecRoundTrips(t *testing.T) {
@@ -29,6 +30,7 @@ func TestKeyCodecRoundTrips(t *testing.T) {
 		{"uuid", []any{[16]byte(u)}, `["uuid:a18306cf-4b0a-5674-93e2-be8c183b5270"]`},
 		{"null part", []any{nil, int64(1)}, `["null","int:1"]`},
 		{"composite", []any{"x", int64(2), []byte("y")}, ""},
+		{"undecodable text", []any{sluice.Undecodable{Charset: "gbk", Bytes: []byte{0xa3, 0x80}}, int64(1)}, `["undecodable:gbk:o4A=","int:1"]`},
 	}
 	for _, tc := range cases {
 		s, err := EncodeKey(tc.key)
@@ -61,7 +63,7 @@ func TestKeyCodecNormalisesAndRefuses(t *testing.T) {
 	if _, err := EncodeKey([]any{struct{}{}}); err == nil {
 		t.Error("EncodeKey accepted a struct")
 	}
-	for _, bad := range []string{`[1]`, `["int:x"]`, `["what:1"]`, `[]`, `nope`, `["bytes:!!"]`, `["timeu:1:2000000000"]`} {
+	for _, bad := range []string{`[1]`, `["int:x"]`, `["what:1"]`, `[]`, `nope`, `["bytes:!!"]`, `["timeu:1:2000000000"]`, `["undecodable:o4A="]`, `["undecodable:gbk:!!"]`} {
 		if _, err := DecodeKey(bad); err == nil {
 			t.Errorf("DecodeKey(%s) succeeded", bad)
 		}
