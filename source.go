@@ -63,9 +63,10 @@ type ReadRequest struct {
 // SQLite may yield int64, float64, string or []byte in any column whatever its
 // declared type; the cast decides what converts and rejects the rest.
 //
-// Key yields the same values as Values, except that a key value that does
-// not convert from its Charset is its stored bytes ([]byte) rather than an
-// Undecodable: what the ledger records and Read takes back in After.
+// Key yields the same values as Values, Undecodable included: what the
+// ledger records and Read takes back in After, converting a decoded string
+// back into its column's character set, and an Undecodable's bytes as they
+// are, so that the next chunk starts exactly after it.
 type RowIter interface {
 	Next() bool
 	Values() []any // the requested Columns of the current row

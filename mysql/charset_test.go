@@ -342,9 +342,9 @@ func serverOrder(t *testing.T, db *sql.DB, table string, key []string) []int64 {
 	return order
 }
 
-// The key of an Undecodable row is its stored bytes, so that the ledger
-// can record it and the next chunk start after it.
-func TestCharsetUndecodableKeyIsItsBytes(t *testing.T) {
+// The key of an Undecodable row is the same Undecodable as its value, what
+// the ledger records and the next chunk starts after.
+func TestCharsetUndecodableKey(t *testing.T) {
 	url := sluicetest.NewMySQLDB(t)
 	sluicetest.ExecMySQL(t, url, keyedCharsetScript)
 	src := openSource(t, url)
@@ -358,7 +358,8 @@ func TestCharsetUndecodableKeyIsItsBytes(t *testing.T) {
 	for it.Next() {
 		got[fmt.Sprintf("%T", it.Values()[0])] = it.Key()
 	}
-	want := map[string][]any{"string": {"啊"}, "sluice.Undecodable": {[]byte{0xa3, 0x80}}}
+	want := map[string][]any{"string": {"啊"}, "sluice.Undecodable": {
+		sluice.Undecodable{Charset: "gbk", Bytes: []byte{0xa3, 0x80}, Reason: "not valid gbk: bytes a380"}}}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("keys by value type: got %#v, want %#v", got, want)
 	}

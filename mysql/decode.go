@@ -14,16 +14,13 @@ const maxShownBytes = 32
 // inCharset settles a value of a column read as two (readExprs): v is the
 // server's utf8mb4 conversion, stored the stored bytes, which the server
 // sends only when that conversion is not exact. Then the value is an
-// Undecodable, or for a key column the stored bytes themselves: what the
-// next chunk's bound converts back into the column's set.
-func inCharset(v any, err error, charset string, stored []byte, key bool) (any, error) {
+// Undecodable, in Values and in Key alike: a bound made of it converts its
+// bytes back into the column's set (boundArg).
+func inCharset(v any, err error, charset string, stored []byte) (any, error) {
 	if err != nil || stored == nil {
 		return v, err
 	}
 	raw := bytes.Clone(stored)
-	if key {
-		return raw, nil
-	}
 	return sluice.Undecodable{Charset: charset, Bytes: raw, Reason: undecodableReason(charset, raw)}, nil
 }
 

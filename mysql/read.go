@@ -165,7 +165,7 @@ func (it *rowIter) Next() bool {
 		v, err := convert(it.types[i], it.raw[at])
 		if cs := it.sets[i]; cs != "" {
 			at++
-			v, err = inCharset(v, err, cs, it.raw[at], i >= it.n)
+			v, err = inCharset(v, err, cs, it.raw[at])
 		}
 		if err != nil {
 			it.err = fmt.Errorf("%s: column %s: %w", it.label, it.names[i], err)

@@ -140,14 +140,14 @@ func boundPredicate(key []string, bound []any, sets charsets, strict, last, name
 		var parts []string
 		for j := 0; j < i; j++ {
 			parts = append(parts, quoteIdent(key[j])+" = "+boundParam(key[j], sets))
-			args = append(args, bound[j])
+			args = append(args, boundArg(bound[j]))
 		}
 		op := strict
 		if i == len(key)-1 {
 			op = last
 		}
 		parts = append(parts, quoteIdent(key[i])+" "+op+" "+boundParam(key[i], sets))
-		args = append(args, bound[i])
+		args = append(args, boundArg(bound[i]))
 		term := strings.Join(parts, " AND ")
 		if i > 0 {
 			term = "(" + term + ")"
@@ -161,13 +161,23 @@ func boundPredicate(key []string, bound []any, sets charsets, strict, last, name
 // character set other than UTF-8 gets its bound converted into that set and
 // collation explicitly: a decoded key (a string, sent as utf8mb4) converts
 // back to exactly its stored bytes, a key that did not decode is those bytes
-// ([]byte, sent as a binary string), and either then compares as the column
-// sorts, whatever the server's coercibility rules would make of a utf8mb4
-// or binary literal beside the column.
+// (boundArg), and either then compares as the column sorts, whatever the
+// server's coercibility rules would make of a utf8mb4 or binary literal
+// beside the column.
 func boundParam(col string, sets charsets) string {
 	cs, ok := sets[col]
 	if !ok {
 		return "?"
 	}
 	return "CONVERT(? USING " + cs.Name + ") COLLATE " + cs.Collation
+}
+
+// boundArg is the parameter of a bound value: the stored bytes of a key
+// that did not convert from its character set (sent as a binary string),
+// else the value.
+func boundArg(v any) any {
+	if u, ok := v.(sluice.Undecodable); ok {
+		return u.Bytes
+	}
+	return v
 }
