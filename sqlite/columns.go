@@ -35,6 +35,7 @@ func (s *Source) columns(ctx context.Context, table string) ([]sluice.Column, []
 	if err := rows.Err(); err != nil {
 		return nil, nil, fmt.Errorf("read columns: %w", err)
 	}
+	s.markCharsets(cols)
 	return cols, pkOrder(pk), nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/charset"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
@@ -24,6 +25,7 @@ type Source struct {
 	name string
 	path string
 	db   *sql.DB
+	enc  *charset.Encoding // the declared encoding of the file's text; nil is UTF-8
 }
 
 var _ sluice.Source = (*Source)(nil)

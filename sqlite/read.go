@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/charset"
 	sqlite "modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -25,18 +26,28 @@ func (s *Source) Read(ctx context.Context, req sluice.ReadRequest) (sluice.RowIt
 	if len(req.After) > 0 && len(req.After) != len(req.Key) {
 		return nil, fmt.Errorf("read %s.%s: %d key values after, for a key of %d columns", s.name, req.Table, len(req.After), len(req.Key))
 	}
+	decs, err := s.decoders(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	label := req.After
+	if req.After, err = encodeBounds(req.After, decs[len(req.Columns):]); err != nil {
+		return nil, fmt.Errorf("read %s.%s after %v: %w", s.name, req.Table, label, err)
+	}
 	q, args := ReadSQL(req)
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, classify(fmt.Errorf("read %s.%s after %v: %w", s.name, req.Table, req.After, err))
+		return nil, classify(fmt.Errorf("read %s.%s after %v: %w", s.name, req.Table, label, err))
 	}
-	return &rowIter{rows: rows, ncols: len(req.Columns), nkey: len(req.Key), what: s.name + "." + req.Table}, nil
+	it := &rowIter{rows: rows, ncols: len(req.Columns), nkey: len(req.Key), what: s.name + "." + req.Table, decs: decs}
+	return it, nil
 }
 
 type rowIter struct {
 	rows        *sql.Rows
 	ncols, nkey int
 	what        string
+	decs        []*charset.Encoding // per selected column: the encoding its TEXT values convert from, or nil
 	vals, key   []any
 	err         error
 }
@@ -55,6 +66,9 @@ func (it *rowIter) Next() bool {
 		return false
 	}
 	emptyBlobs(all)
+	for i, enc := range it.decs {
+		all[i] = decode(enc, all[i])
+	}
 	it.vals, it.key = all[:it.ncols:it.ncols], all[it.ncols:]
 	return true
 }
