@@ -37,6 +37,7 @@ func (s *Source) columns(ctx context.Context, oids []uint32) ([]tableColumn, err
 	if err != nil {
 		return nil, classify(fmt.Errorf("read columns of %s schema %s: %w", s.name, s.schema, err))
 	}
+	s.markCharsets(cols)
 	return cols, nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/charset"
 )
 
 // Source reads one schema of a PostgreSQL database.
@@ -17,6 +18,8 @@ type Source struct {
 	name   string
 	schema string
 	pool   *pgxpool.Pool
+
+	enc *charset.Encoding // the declared encoding of a SQL_ASCII database's text; nil reads it as UTF-8
 
 	mu          sync.Mutex
 	types       map[string]map[string]sluice.Type // table -> column -> type, for Read
@@ -42,6 +45,7 @@ func Open(ctx context.Context, name, rawURL string) (*Source, error) {
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "sluice"
 	}
+	cfg.AfterConnect = settleClientEncoding
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, connectError(name, rawURL, err)

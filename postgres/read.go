@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/charset"
 )
 
 // Count returns the number of rows of table that match where ("" for all).
@@ -33,18 +34,24 @@ func (s *Source) Read(ctx context.Context, req sluice.ReadRequest) (sluice.RowIt
 	if err != nil {
 		return nil, err
 	}
+	decs := s.decoders(append(append([]string{}, req.Columns...), req.Key...), types)
+	label := req.After
+	if req.After, err = encodeBounds(req.After, decs[len(req.Columns):]); err != nil {
+		return nil, fmt.Errorf("read %s after key %v: %w", what, label, err)
+	}
 	q, args := ReadSQL(s.schema, req, types, partitioned)
 	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
-		return nil, classify(fmt.Errorf("read %s after key %v: %w", what, req.After, err))
+		return nil, classify(fmt.Errorf("read %s after key %v: %w", what, label, err))
 	}
-	return &rowIter{rows: rows, ncols: len(req.Columns), what: what}, nil
+	return &rowIter{rows: rows, ncols: len(req.Columns), what: what, decs: decs}, nil
 }
 
 type rowIter struct {
 	rows      pgx.Rows
 	ncols     int
 	what      string
+	decs      []*charset.Encoding // per selected column: the declared encoding its text converts from, or nil
 	vals, key []any
 	err       error
 }
@@ -59,7 +66,7 @@ func (it *rowIter) Next() bool {
 		return false
 	}
 	for i, v := range all {
-		all[i] = normalize(v)
+		all[i] = decode(it.decs[i], normalize(v))
 	}
 	it.vals, it.key = all[:it.ncols:it.ncols], all[it.ncols:]
 	return true

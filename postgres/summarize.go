@@ -26,6 +26,13 @@ func (s *Source) Summarize(ctx context.Context, req sluice.SummaryRequest) (slui
 	if err != nil {
 		return sluice.Summary{}, fmt.Errorf("%s: %w", label, err)
 	}
+	keyDecs := s.decoders(req.Key, types)
+	if req.After, err = encodeBounds(req.After, keyDecs); err == nil {
+		req.Upto, err = encodeBounds(req.Upto, keyDecs)
+	}
+	if err != nil {
+		return sluice.Summary{}, fmt.Errorf("%s: %w", label, err)
+	}
 	q, args, err := SummarySQL(s.schema, req, types, partitioned)
 	if err != nil {
 		return sluice.Summary{}, fmt.Errorf("%s: %w", label, err)

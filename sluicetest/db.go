@@ -75,6 +75,30 @@ func NewPostgresDB(t testing.TB) string {
 	return withPath(t, PostgresURL(), name)
 }
 
+// NewPostgresDBEncoded is NewPostgresDB for a database whose text is stored
+// in encoding (LATIN1, WIN1252, SQL_ASCII, ...), with the C locale, which
+// every encoding accepts.
+func NewPostgresDBEncoded(t testing.TB, encoding string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	admin, err := pgx.Connect(ctx, PostgresURL())
+	if err != nil {
+		Unavailable(t, "PostgreSQL", err)
+	}
+	defer admin.Close(ctx)
+	if strings.Trim(encoding, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != "" {
+		t.Fatalf("encoding %q is not an encoding name", encoding)
+	}
+	name := UniqueName("sluicetest")
+	q := "CREATE DATABASE " + name + " ENCODING '" + encoding + "' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"
+	if _, err := admin.Exec(ctx, q); err != nil {
+		t.Fatalf("create database %s in %s: %v", name, encoding, err)
+	}
+	t.Cleanup(func() { dropPostgresDB(t, name) })
+	return withPath(t, PostgresURL(), name)
+}
+
 func dropPostgresDB(t testing.TB, name string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
