@@ -56,6 +56,7 @@ func (s *starter) connections(cfg *config.Config) {
 	for _, src := range cfg.Sources {
 		s.printf("  %s:\n", yamlScalar(src.Name))
 		s.url("    ", src.Name, src.URL)
+		s.encoding(src)
 	}
 	s.printf("\ntarget:\n")
 	s.url("  ", "target", cfg.Target.URL)
@@ -69,6 +70,20 @@ func (s *starter) url(indent, name, raw string) {
 		return
 	}
 	s.printf("%surl: %s\n", indent, yamlScalar(u))
+}
+
+// encoding writes a source's declared encoding, or, for a source that may
+// hold text in an encoding its database does not record, the key commented
+// out.
+func (s *starter) encoding(src config.Source) {
+	switch scheme, _, _ := strings.Cut(src.URL, ":"); {
+	case src.Encoding != "":
+		s.printf("    encoding: %s\n", yamlScalar(src.Encoding))
+	case scheme == "sqlite":
+		s.printf("    # encoding: latin1   # if the file's text is not UTF-8 (docs/TYPES.md, Character sets)\n")
+	case scheme == "postgres" || scheme == "postgresql":
+		s.printf("    # encoding: latin1   # if the database is SQL_ASCII and its text not UTF-8 (docs/TYPES.md, Character sets)\n")
+	}
 }
 
 func (s *starter) defaults() {

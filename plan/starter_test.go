@@ -257,3 +257,32 @@ func TestStarterFitsLongNames(t *testing.T) {
 		t.Errorf("Log and LOG are not log and log_2: %v", names)
 	}
 }
+
+// A source's declared encoding is written back; a SQLite source without
+// one gets the key commented out, a MySQL source none.
+func TestStarterEncoding(t *testing.T) {
+	cfg := fixtureConfig(variants[0].defaults())
+	var buf bytes.Buffer
+	if err := WriteStarter(&buf, cfg, fixtureSchemas()); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), "# encoding: latin1"); n != 1 {
+		t.Errorf("%d commented encodings, want 1 (the SQLite source):\n%s", n, buf.String())
+	}
+	for i := range cfg.Sources {
+		if strings.HasPrefix(cfg.Sources[i].URL, "sqlite:") {
+			cfg.Sources[i].Encoding = "cp1252"
+		}
+	}
+	buf.Reset()
+	if err := WriteStarter(&buf, cfg, fixtureSchemas()); err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if got := mapAt(t, mapAt(t, doc, "sources"), "pharmacy")["encoding"]; got != "cp1252" {
+		t.Errorf("pharmacy encoding %v, want cp1252", got)
+	}
+}
