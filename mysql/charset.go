@@ -15,6 +15,7 @@ import (
 type textCharset struct {
 	Name      string // CHARACTER_SET_NAME, e.g. "gbk"
 	Collation string // COLLATION_NAME, e.g. "gbk_chinese_ci"
+	Exact     bool   // the server converts every value of the set exactly (exactSet): read as one
 }
 
 // charsets maps a table's columns to their textCharset; a column that is
@@ -60,4 +61,40 @@ func (s *Source) queryCharsets(ctx context.Context, table string) (map[string]ch
 		found[tableName][column] = cs
 	}
 	return found, rows.Err()
+}
+
+// exactSQL counts the bytes of a character set that do not convert to
+// utf8mb4 and back to themselves, the set's name written in twice.
+const exactSQL = `WITH RECURSIVE b(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM b WHERE n < 255)
+	SELECT COUNT(*) FROM b WHERE CAST(CONVERT(CONVERT(CONVERT(UNHEX(LPAD(HEX(n), 2, '0')) USING %[1]s) USING utf8mb4) USING %[1]s) AS BINARY)
+	<> UNHEX(LPAD(HEX(n), 2, '0'))`
+
+// exactSet reports whether the server converts every value of a character
+// set exactly: a single-byte set converts byte by byte, so when each of its
+// 256 bytes converts to a character that converts back to that byte, every
+// value does, and no two values become one. Such a set (latin1, cp866,
+// koi8r, ... on MariaDB) needs no check of each value. The answer is the
+// server's, asked once per set.
+func (s *Source) exactSet(ctx context.Context, charset string) (bool, error) {
+	s.mu.Lock()
+	exact, ok := s.exact[charset]
+	s.mu.Unlock()
+	if ok {
+		return exact, nil
+	}
+	var maxLen, bad int
+	const q = `SELECT MAXLEN FROM information_schema.CHARACTER_SETS WHERE CHARACTER_SET_NAME = ?`
+	if err := s.db.QueryRowContext(ctx, q, charset).Scan(&maxLen); err != nil {
+		return false, fmt.Errorf("look up character set %s: %w", charset, err)
+	}
+	if maxLen == 1 {
+		if err := s.db.QueryRowContext(ctx, fmt.Sprintf(exactSQL, charset)).Scan(&bad); err != nil {
+			return false, fmt.Errorf("check character set %s: %w", charset, err)
+		}
+	}
+	exact = maxLen == 1 && bad == 0
+	s.mu.Lock()
+	s.exact[charset] = exact
+	s.mu.Unlock()
+	return exact, nil
 }

@@ -47,6 +47,12 @@ func (s *Source) tableCharsets(ctx context.Context, table string) (charsets, err
 		return nil, fmt.Errorf("list character sets: %w", classify(err))
 	}
 	sets := found[table] // nil when every text column is UTF-8
+	for col, cs := range sets {
+		if cs.Exact, err = s.exactSet(ctx, cs.Name); err != nil {
+			return nil, classify(err)
+		}
+		sets[col] = cs
+	}
 	s.mu.Lock()
 	s.sets[table] = sets
 	s.mu.Unlock()
@@ -128,7 +134,9 @@ func newRowIter(rows *sql.Rows, names []string, types []sluice.Type, n int, labe
 // setCharsets marks the columns that readExprs selects as two.
 func (it *rowIter) setCharsets(sets charsets) {
 	for i, name := range it.names {
-		it.sets[i] = sets[name].Name
+		if cs, ok := sets[name]; ok && !cs.Exact {
+			it.sets[i] = cs.Name
+		}
 	}
 	it.alloc()
 }

@@ -23,6 +23,7 @@ type Source struct {
 	mu    sync.Mutex
 	types map[string]map[string]sluice.Type // per table, per column; filled by Read
 	sets  map[string]charsets               // per table; filled by Read
+	exact map[string]bool                   // per character set: exactSet's answer
 }
 
 var _ sluice.Source = (*Source)(nil)
@@ -46,6 +47,7 @@ func Open(ctx context.Context, name, rawURL string) (*Source, error) {
 		db:       sql.OpenDB(sessionConnector{connector}),
 		types:    map[string]map[string]sluice.Type{},
 		sets:     map[string]charsets{},
+		exact:    map[string]bool{},
 	}
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()

@@ -57,13 +57,17 @@ func selectSQL(req sluice.ReadRequest, sets charsets) (string, []any, error) {
 // when the converted text does not convert back to the same bytes (the
 // server writes ? for a byte sequence it has no character for). A value
 // then comes across as the character the server shows for it, and two
-// different stored values never as one.
+// different stored values never as one. A set the server converts exactly
+// in every value (textCharset.Exact) is selected once, converted.
 func readExprs(col string, sets charsets) []string {
 	cs, ok := sets[col]
 	if !ok {
 		return []string{quoteIdent(col)}
 	}
 	text := "CONVERT(" + quoteIdent(col) + " USING utf8mb4)"
+	if cs.Exact {
+		return []string{text}
+	}
 	stored := "CAST(" + quoteIdent(col) + " AS BINARY)"
 	back := "CAST(CONVERT(" + text + " USING " + cs.Name + ") AS BINARY)"
 	return []string{text, "IF(" + back + " = " + stored + ", NULL, " + stored + ")"}

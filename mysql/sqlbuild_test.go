@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/sluicetest"
 )
 
 func TestSelectSQL(t *testing.T) {
@@ -143,5 +144,30 @@ func TestCharsetSQL(t *testing.T) {
 	}
 	if digest := "CONCAT(QUOTE(`id`), ',', QUOTE(CAST(`name` AS BINARY)), ',', QUOTE(CAST(`name` AS BINARY)), ',', QUOTE(`id`))"; !strings.Contains(sq, digest) {
 		t.Errorf("summary sql:\n got %s\nwant it to digest %s", sq, digest)
+	}
+}
+
+// A set the server converts exactly in every value is read once.
+func TestExactCharsetReadsOnce(t *testing.T) {
+	sets := charsets{"l": {Name: "latin1", Collation: "latin1_swedish_ci", Exact: true}}
+	q, _, err := selectSQL(sluice.ReadRequest{Table: "t", Columns: []string{"l"}}, sets)
+	if want := "SELECT CONVERT(`l` USING utf8mb4) FROM `t`"; err != nil || q != want {
+		t.Errorf("sql %s, %v; want %s", q, err, want)
+	}
+}
+
+// The server says which sets convert every value exactly: on MariaDB and
+// MySQL, latin1 and koi8r do; cp1251 has 0x98, ascii 0x80 and up, and a
+// multi-byte set is never checked byte by byte.
+func TestExactSet(t *testing.T) {
+	s, err := Open(t.Context(), "legacy", sluicetest.NewMySQLDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for cs, want := range map[string]bool{"latin1": true, "koi8r": true, "cp1251": false, "ascii": false, "gbk": false, "ucs2": false} {
+		if got, err := s.exactSet(t.Context(), cs); err != nil || got != want {
+			t.Errorf("exactSet(%s) = %v, %v; want %v", cs, got, err, want)
+		}
 	}
 }
