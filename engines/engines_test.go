@@ -2,10 +2,13 @@ package engines
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sluicedb/sluice/config"
 )
 
 func TestOpenPicksTheEngineByScheme(t *testing.T) {
@@ -25,5 +28,44 @@ func TestOpenPicksTheEngineByScheme(t *testing.T) {
 		if got := Scheme(raw); got != want {
 			t.Errorf("Scheme(%q) = %q, want %q", raw, got, want)
 		}
+	}
+}
+
+// A source's declared encoding reaches it: a SQLite file in UTF-8 takes it
+// and reports it as the Charset of its text columns; one in UTF-16 refuses
+// it, and OpenAll then fails naming the source.
+func TestOpenAllDeclaresEncodings(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	utf8File, utf16File := filepath.Join(dir, "utf8.db"), filepath.Join(dir, "utf16.db")
+	for path, script := range map[string]string{
+		utf8File:  "CREATE TABLE t (s TEXT, b BLOB);",
+		utf16File: "PRAGMA encoding = 'UTF-16le'; CREATE TABLE t (s TEXT);",
+	} {
+		db, err := sql.Open("sqlite", path)
+		if err == nil {
+			_, err = db.Exec(script)
+			db.Close()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := &config.Config{Sources: []config.Source{{Name: "lite", URL: "sqlite:" + utf8File, Encoding: "cp1252"}}}
+	srcs, err := OpenAll(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srcs.Close()
+	schemas, err := srcs.Introspect(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, b := schemas[0].Tables[0].Columns[0].Charset, schemas[0].Tables[0].Columns[1].Charset; s != "cp1252" || b != "" {
+		t.Errorf("Charset of s %q, of b %q; want cp1252 and none", s, b)
+	}
+	cfg.Sources = append(cfg.Sources, config.Source{Name: "wide", URL: "sqlite:" + utf16File, Encoding: "latin1"})
+	if _, err := OpenAll(ctx, cfg); err == nil || !strings.Contains(err.Error(), "source wide: encoding latin1") {
+		t.Errorf("OpenAll with an encoding on a UTF-16 file: %v, want an error naming source wide", err)
 	}
 }
