@@ -28,9 +28,7 @@ func (s *Source) Read(ctx context.Context, req sluice.ReadRequest) (sluice.RowIt
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, classify(err))
 	}
-	it := newRowIter(rows, names, types, len(req.Columns), label)
-	it.setCharsets(sets)
-	return it, nil
+	return newRowIter(rows, names, types, sets, len(req.Columns), label), nil
 }
 
 // tableCharsets returns the table's text columns in a character set other
@@ -125,27 +123,15 @@ type rowIter struct {
 	label string
 }
 
-func newRowIter(rows *sql.Rows, names []string, types []sluice.Type, n int, label string) *rowIter {
+// newRowIter reads rows of the columns names; sets are the table's
+// columns in a character set other than UTF-8, those not Exact selected as
+// two (readExprs).
+func newRowIter(rows *sql.Rows, names []string, types []sluice.Type, sets charsets, n int, label string) *rowIter {
 	it := &rowIter{rows: rows, names: names, types: types, n: n, label: label, sets: make([]string, len(types))}
-	it.alloc()
-	return it
-}
-
-// setCharsets marks the columns that readExprs selects as two.
-func (it *rowIter) setCharsets(sets charsets) {
-	for i, name := range it.names {
+	width := len(types) // one scan buffer per selected expression
+	for i, name := range names {
 		if cs, ok := sets[name]; ok && !cs.Exact {
 			it.sets[i] = cs.Name
-		}
-	}
-	it.alloc()
-}
-
-// alloc sizes the scan buffers: one per selected expression.
-func (it *rowIter) alloc() {
-	width := len(it.types)
-	for _, cs := range it.sets {
-		if cs != "" {
 			width++
 		}
 	}
@@ -154,6 +140,7 @@ func (it *rowIter) alloc() {
 	for i := range it.raw {
 		it.dest[i] = &it.raw[i]
 	}
+	return it
 }
 
 func (it *rowIter) Next() bool {
