@@ -107,3 +107,18 @@ func encodeBounds(after []any, keyDecs []*charset.Encoding) ([]any, error) {
 	}
 	return out, nil
 }
+
+// decodeKeys converts key values read outside Read as Read converts them,
+// so that they compare with the keys Read yields.
+func (s *Source) decodeKeys(ctx context.Context, table string, cols []string, keys [][]any) error {
+	decs, err := s.decoders(ctx, sluice.ReadRequest{Table: table, Key: cols})
+	if err != nil {
+		return err
+	}
+	for _, key := range keys {
+		for i, enc := range decs {
+			key[i] = decode(enc, key[i])
+		}
+	}
+	return nil
+}

@@ -169,3 +169,37 @@ func readChunk(t *testing.T, src *Source, req sluice.ReadRequest) ([][]any, []an
 	}
 	return rows, last
 }
+
+// With an encoding declared, CheckKey names the rows of duplicate keys by
+// their page keys as Read yields them (converted), so that the load finds
+// them among the rows it reads.
+func TestDeclaredEncodingCheckKey(t *testing.T) {
+	src := openScript(t, `CREATE TABLE pair (a TEXT, b, PRIMARY KEY (a, b)) WITHOUT ROWID;
+		INSERT INTO pair VALUES (CAST(X'E9' AS TEXT), 7), (CAST(X'E9' AS TEXT), '7'), ('k', 8);`)
+	defer src.Close()
+	if err := src.DeclareEncoding(t.Context(), "latin1"); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := src.CheckKey(t.Context(), sluice.KeyCheck{Table: "pair", Key: []string{"a", "b"}, Page: []string{"a", "b"}, Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sluice.KeyReport{Duplicates: 2, DupRows: [][]any{{"é", int64(7)}, {"é", "7"}}, DupKeys: []string{"é|7"}}
+	if !reflect.DeepEqual(rep, want) {
+		t.Errorf("CheckKey %#v\nwant %#v", rep, want)
+	}
+	read := map[string]bool{}
+	it, err := src.Read(t.Context(), sluice.ReadRequest{Table: "pair", Key: []string{"a", "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	for it.Next() {
+		read[sluice.KeyText(it.Key())] = true
+	}
+	for _, k := range rep.DupRows {
+		if !read[sluice.KeyText(k)] {
+			t.Errorf("CheckKey names the row %q, which Read does not yield (%v)", sluice.KeyText(k), read)
+		}
+	}
+}

@@ -28,10 +28,16 @@ func (s *Source) CheckKey(ctx context.Context, req sluice.KeyCheck) (sluice.KeyR
 	if rep.Duplicates == 0 {
 		return rep, nil
 	}
-	if rep.DupRows, err = s.scanKeys(ctx, DupRowsSQL(req), len(req.Page)); err != nil {
+	if rep.DupRows, err = s.scanKeys(ctx, DupRowsSQL(req), len(req.Page)); err == nil {
+		err = s.decodeKeys(ctx, req.Table, req.Page, rep.DupRows)
+	}
+	if err != nil {
 		return rep, fmt.Errorf("list duplicate keys of %s.%s: %w", s.name, req.Table, err)
 	}
 	keys, err := s.scanKeys(ctx, DupKeysSQL(req, 5), len(req.Key))
+	if err == nil {
+		err = s.decodeKeys(ctx, req.Table, req.Key, keys)
+	}
 	for _, k := range keys {
 		rep.DupKeys = append(rep.DupKeys, sluice.KeyText(k))
 	}
