@@ -30,6 +30,7 @@ type Config struct {
 	// Merges are the target tables fed by several source tables (a key
 	// without a dot under "tables:", with "from:"), in file order.
 	Merges []MergeRule
+	Audit  Audit // the audit: section
 }
 
 // DefaultTargetName names the target database of a file with "target:".

@@ -44,7 +44,7 @@ func TestParseErrors(t *testing.T) {
 		want []string
 	}{
 		{"unknown top-level key", header + "tabels: {}\n", []string{
-			`sluice.yaml:5: unknown key "tabels"; did you mean "tables"? (allowed: version, sources, target, targets, defaults, tables)`}},
+			`sluice.yaml:5: unknown key "tabels"; did you mean "tables"? (allowed: version, sources, target, targets, defaults, tables, audit)`}},
 		{"unknown defaults key", header + "defaults:\n  chunk_row: 5\n", []string{
 			`sluice.yaml:6: defaults: unknown key "chunk_row"; did you mean "chunk_rows"? (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column, bad_keys)`}},
 		{"unknown key without a close match", header + "defaults:\n  colour: red\n", []string{

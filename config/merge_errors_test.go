@@ -40,7 +40,7 @@ func TestParseMergeErrors(t *testing.T) {
 			`sluice.yaml:7: targets.billing.url: required key is missing`}},
 		{"targets misspelt", strings.Replace(mergeHeader, "targets:", "targts:", 1), []string{
 			`sluice.yaml:1: target: required key is missing (or targets:, for several databases)`,
-			`sluice.yaml:5: unknown key "targts"; did you mean "targets"? (allowed: version, sources, target, targets, defaults, tables)`}},
+			`sluice.yaml:5: unknown key "targts"; did you mean "targets"? (allowed: version, sources, target, targets, defaults, tables, audit)`}},
 		{"database not declared", mergeHeader + "  east.A: {database: clinicl}\n", []string{
 			`sluice.yaml:9: tables.east.A.database: target database "clinicl" is not declared; did you mean "clinical"? (declared: billing, clinical)`}},
 		{"database of a file with target:", header + "tables:\n  clinical.A: {database: main}\n", []string{

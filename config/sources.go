@@ -7,7 +7,7 @@ import (
 )
 
 var (
-	rootKeys   = []string{"version", "sources", "target", "targets", "defaults", "tables"}
+	rootKeys   = []string{"version", "sources", "target", "targets", "defaults", "tables", "audit"}
 	sourceKeys = []string{"url", "encoding"}
 
 	sourceSchemes = []string{"mysql", "postgres", "postgresql", "sqlite"}
@@ -33,6 +33,9 @@ func (d *decoder) config(root field) *Config {
 	}
 	if f, ok := fs["tables"]; ok {
 		cfg.Tables, cfg.Merges = d.tables(f, cfg.Defaults)
+	}
+	if f, ok := fs["audit"]; ok {
+		cfg.Audit = d.audit(f)
 	}
 	return cfg
 }
