@@ -64,7 +64,7 @@ func BenchmarkVerify(b *testing.B) {
 		b.Fatal(err)
 	}
 	for b.Loop() {
-		rep, err := Verify(ctx, pool, nil)
+		rep, err := Verify(ctx, pool, Options{})
 		if err != nil || !rep.OK() {
 			b.Fatalf("verify: %v %v", rep, err)
 		}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -82,8 +81,12 @@ func exportLine(e Entry, detailsText string) ([]byte, error) {
 // (broken JSON, a missing or unknown field) is reported as altered, lines
 // out of seq order as reordered; only a failure to read r is an error.
 // Blank lines are skipped.
-func VerifyLines(r io.Reader, pub ed25519.PublicKey) (*Report, error) {
-	c := newChecker(pub)
+//
+// An export holds no sluice.runs, so o.CheckRuns is ignored, and no database
+// identity: anchored heads are matched by their trail alone.
+func VerifyLines(r io.Reader, o Options) (*Report, error) {
+	o.CheckRuns, o.Runs, o.Database = false, nil, ""
+	c := newChecker(o)
 	in := bufio.NewReader(r)
 	for n := 1; ; n++ {
 		line, err := in.ReadBytes('\n')

@@ -19,7 +19,7 @@ func export(t *testing.T, q Querier) []byte {
 
 func verifyLines(t *testing.T, data []byte, pub []byte) *Report {
 	t.Helper()
-	rep, err := VerifyLines(bytes.NewReader(data), pub)
+	rep, err := VerifyLines(bytes.NewReader(data), Options{PublicKey: pub})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,10 +30,12 @@ func verifyLines(t *testing.T, data []byte, pub []byte) *Report {
 // table: intact, and after tampering with the table.
 func TestExportVerifiesOfflineLikeTheTable(t *testing.T) {
 	pool, pub, _ := signedStore(t)
+	priv, _ := testKeys(t)
 	appendOne(t, pool, Entry{RunID: 2, Operation: OpTablePlan, Details: map[string]any{"float": 2.5e-7, "big": uint64(1) << 63, "text": "ß\n\"x\""}})
+	finishSignedRun(t, pool, 2, priv)
 	data := export(t, pool)
-	if n := bytes.Count(data, []byte("\n")); n != 7 {
-		t.Fatalf("%d lines, want 7:\n%s", n, data)
+	if n := bytes.Count(data, []byte("\n")); n != 8 {
+		t.Fatalf("%d lines, want 8:\n%s", n, data)
 	}
 	online, offline := verify(t, pool, pub), verifyLines(t, data, pub)
 	wantOK(t, offline)
@@ -102,12 +104,22 @@ func TestExportKeepsAnUnreadableRow(t *testing.T) {
 	wantChain(t, verifyLines(t, data, nil), Altered, 2)
 }
 
+// An empty trail verifies as a chain, but the report says that nothing
+// proves it complete; with a key it is a finding: nothing is signed.
 func TestEmptyTrail(t *testing.T) {
 	pool := newStore(t)
-	rep := verify(t, pool, ed25519PublicForTest(t))
+	rep := verify(t, pool, nil)
 	wantOK(t, rep)
-	if rep.Entries != 0 || len(export(t, pool)) != 0 || !reflect.DeepEqual(rep, verifyLines(t, nil, ed25519PublicForTest(t))) {
+	if rep.Entries != 0 || len(export(t, pool)) != 0 || !reflect.DeepEqual(rep, verifyLines(t, nil, nil)) {
 		t.Fatalf("empty trail: %+v", rep)
+	}
+	if !strings.Contains(rep.String(), "chain: empty: an empty trail cannot be proven complete without an anchor") {
+		t.Fatalf("report text:\n%s", rep)
+	}
+	keyed := verify(t, pool, ed25519PublicForTest(t))
+	wantSignature(t, keyed, MissingSignature, 0)
+	if !reflect.DeepEqual(keyed, verifyLines(t, nil, ed25519PublicForTest(t))) {
+		t.Fatalf("offline report of the empty trail differs: %+v", keyed)
 	}
 }
 

@@ -66,15 +66,18 @@ func appendEntries(t testing.TB, pool *pgxpool.Pool, run int64, n int, finished 
 		case i == n-1 && finished:
 			op = OpRunEnd
 		}
-		entries = append(entries, appendOne(t, pool, Entry{RunID: run, Operation: op,
-			Details: map[string]any{"chunk": i, "rows": 10000 + i, "table": "clinical.Patients"}}))
+		details := map[string]any{"chunk": i, "rows": 10000 + i, "table": "clinical.Patients"}
+		if op == OpRunEnd {
+			details["status"] = "ok"
+		}
+		entries = append(entries, appendOne(t, pool, Entry{RunID: run, Operation: op, Details: details}))
 	}
 	return entries
 }
 
 func verify(t testing.TB, pool *pgxpool.Pool, pub []byte) *Report {
 	t.Helper()
-	rep, err := Verify(context.Background(), pool, pub)
+	rep, err := Verify(context.Background(), pool, Options{PublicKey: pub})
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}

@@ -2,17 +2,21 @@ package audit
 
 import (
 	"context"
-	"crypto/ed25519"
 	"fmt"
 )
 
 // Verify reads the whole audit trail and recomputes its chain. The report
-// names the first entry that was altered, inserted, deleted or moved, and,
-// with a public key (nil skips them), every bad signature and every finished
-// run (one with a run.end entry) whose head is not signed. Tampering is a
-// finding in the report, not an error: the error is for failing to read.
-func Verify(ctx context.Context, q Querier, pub ed25519.PublicKey) (*Report, error) {
-	c := newChecker(pub)
+// names the first entry that was altered, inserted, deleted or moved; with a
+// public key, every bad signature and the work no valid signature covers (see
+// checkCoverage); with o.CheckRuns, the runs sluice.runs and the trail
+// disagree on; with an anchor, every anchored head of this trail or database
+// the trail no longer holds. Tampering is a finding in the report, not an
+// error: the error is for failing to read.
+//
+// Read the trail and o.Runs in one snapshot (a REPEATABLE READ transaction
+// as q), or a run starting or ending in between looks like tampering.
+func Verify(ctx context.Context, q Querier, o Options) (*Report, error) {
+	c := newChecker(o)
 	rows, err := queryRange(ctx, q, 1, 0)
 	if err != nil {
 		return nil, fmt.Errorf("verify the audit trail: %w", err)

@@ -10,18 +10,22 @@ import (
 )
 
 // The audit trail records every operation of a run (see package audit):
-// its start with the config hash, each table's mapping when a generation
-// begins or resumes, each chunk (written by the target in the chunk's own
-// transaction), each table's reconciled counts, and the run's end, whose
-// entry is signed when a signing key is given. Failing to record is failing
-// the run: an operation the trail does not show did not happen for an auditor.
+// its start with the config hash (committed with the run's row in
+// sluice.runs, once the trail was checked against its anchor), each table's
+// mapping when a generation begins or resumes, each chunk (written by the
+// target in the chunk's own transaction), each table's reconciled counts, and
+// the run's end, whose entry is signed when a signing key is given, then
+// anchored. Failing to record is failing the run: an operation the trail does
+// not show did not happen for an auditor.
 
-func (r *runner) auditStart(ctx context.Context) error {
-	return r.tgt.Audit(ctx, r.runID, audit.OpRunStart, map[string]any{
-		"command": r.opt.Command, "config_hash": r.opt.ConfigHash, "version": r.opt.Version,
-		"pid": os.Getpid(), "schema": r.plan.Schema, "key_namespace": r.plan.Namespace.String(),
-		"tables": len(r.plan.Tables),
-	})
+// startDetails are the run.start entry's details, recorded with the run
+// (target.BeginRun).
+func startDetails(p *plan.Plan, o Options) map[string]any {
+	return map[string]any{
+		"command": o.Command, "config_hash": o.ConfigHash, "version": o.Version,
+		"pid": os.Getpid(), "schema": p.Schema, "key_namespace": p.Namespace.String(),
+		"tables": len(p.Tables),
+	}
 }
 
 // auditTable records the mapping a table loads with, when its generation
@@ -75,17 +79,13 @@ func (r *runner) auditTableDone(ctx context.Context, j *job, res TableResult) er
 	return r.tgt.Audit(ctx, r.runID, audit.OpTableDone, entry)
 }
 
-// auditEnd records the run's outcome and signs the run's head.
+// auditEnd records the run's outcome with its status in sluice.runs, signs
+// the run's head and anchors it (target.EndRun).
 func (r *runner) auditEnd(ctx context.Context, status, msg string, sum *Summary) error {
 	var loaded int64
 	for _, t := range sum.Tables {
 		loaded += t.Loaded
 	}
-	err := r.tgt.Audit(ctx, r.runID, audit.OpRunEnd, map[string]any{
-		"status": status, "message": msg, "loaded": loaded, "rejected": sum.Rejected,
-	})
-	if err != nil || r.opt.SigningKey == nil {
-		return err
-	}
-	return r.tgt.SignRun(ctx, r.runID, r.opt.SigningKey)
+	_, err := r.tgt.EndRun(ctx, r.runID, status, msg, map[string]any{"loaded": loaded, "rejected": sum.Rejected}, r.seal)
+	return err
 }

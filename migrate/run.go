@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/audit"
 	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/target"
 )
@@ -22,6 +23,10 @@ type Options struct {
 	Version    string
 	ConfigHash string
 	SigningKey ed25519.PrivateKey // signs the head of the run's audit entries; nil: unsigned
+	// Anchor keeps each run's audit head where the target's administrators
+	// cannot rewrite it; the trail must still hold the last head it keeps
+	// before a run begins. nil: no anchor.
+	Anchor audit.Witness
 	// Verify lists the verification levels (1 to 6, see package verify)
 	// checked after each table and, for foreign keys, after the run; nil
 	// checks nothing beyond the counts every table reconciles.
@@ -101,21 +106,21 @@ func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *
 		return nil, err
 	}
 	defer release()
-	runID, err := tgt.StartRun(ctx, target.NewRun(o.Command, o.ConfigHash, o.Version))
+	seal, err := tgt.AuditSeal(ctx, o.Anchor, o.SigningKey)
+	if err != nil {
+		return nil, err
+	}
+	runID, err := tgt.BeginRun(ctx, target.NewRun(o.Command, o.ConfigHash, o.Version), startDetails(p, o), seal)
 	if err != nil {
 		return nil, fmt.Errorf("record the run: %w", err)
 	}
-	r := &runner{plan: p, srcs: srcs, tgt: tgt, opt: o, runID: runID}
+	r := &runner{plan: p, srcs: srcs, tgt: tgt, opt: o, runID: runID, seal: seal}
 	sum, err := r.run(ctx)
 	sum.RunID, sum.Elapsed = runID, time.Since(start)
 	err = interrupted(ctx, err)
 	status, msg := outcome(err)
-	end := context.WithoutCancel(ctx)
-	if aerr := r.auditEnd(end, status, msg, sum); aerr != nil && err == nil {
-		err, status, msg, sum.stopped = aerr, "failed", aerr.Error(), true
-	}
-	if ferr := tgt.FinishRun(end, runID, status, msg); ferr != nil && err == nil {
-		err, sum.stopped = fmt.Errorf("record the end of run %d: %w", runID, ferr), true
+	if aerr := r.auditEnd(context.WithoutCancel(ctx), status, msg, sum); aerr != nil && err == nil {
+		err, sum.stopped = aerr, true
 	}
 	return sum, err
 }

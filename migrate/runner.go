@@ -10,6 +10,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/audit"
 	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/target"
 )
@@ -21,13 +22,11 @@ type runner struct {
 	tgt   *target.Target
 	opt   Options
 	runID int64
+	seal  *audit.Seal // checks, signs and anchors the run's audit head
 }
 
 func (r *runner) run(ctx context.Context) (*Summary, error) {
 	sum := &Summary{stopped: true}
-	if err := r.auditStart(ctx); err != nil {
-		return sum, err
-	}
 	jobs, err := r.prepare(ctx)
 	if err != nil {
 		return sum, err

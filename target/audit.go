@@ -43,13 +43,31 @@ func (t *Target) SignRun(ctx context.Context, runID int64, key ed25519.PrivateKe
 // that keeps one has touched it.
 var ErrNoAudit = errors.New("no audit trail in this database (sluice.audit does not exist; a migrate run creates it)")
 
-// VerifyAudit recomputes the audit chain (and the signatures, when pub is
-// given) and reports the first entry altered, inserted or deleted.
-func (t *Target) VerifyAudit(ctx context.Context, pub ed25519.PublicKey) (*audit.Report, error) {
+// VerifyAudit verifies the audit trail (see audit.Verify) with o's key and
+// anchor, cross-checked with sluice.runs, which it reads in the same snapshot
+// as the trail; it names the database for the anchor's heads.
+func (t *Target) VerifyAudit(ctx context.Context, o audit.Options) (*audit.Report, error) {
 	if err := t.hasAudit(ctx); err != nil {
 		return nil, err
 	}
-	return audit.Verify(ctx, t.pool, pub)
+	var err error
+	if o.Database, err = audit.Identify(ctx, t.pool); err != nil {
+		return nil, err
+	}
+	var rep *audit.Report
+	snapshot := pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}
+	err = pgx.BeginTxFunc(ctx, t.pool, snapshot, func(tx pgx.Tx) (err error) {
+		if o.Runs, err = auditRuns(ctx, tx); err != nil {
+			return err
+		}
+		o.CheckRuns = true
+		rep, err = audit.Verify(ctx, tx, o)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verify the audit trail of %s: %w", t.where, err)
+	}
+	return rep, nil
 }
 
 // ExportAudit writes the audit trail as JSON lines.

@@ -66,6 +66,10 @@ type Resolution struct {
 	Take  string  // TakeOwner, TakeOther or TakeValue
 	Value *string // TakeValue: the value as text, nil for NULL
 	By    string  // who resolved it
+	// Seal checks the trail against its anchor before the resolution's
+	// entry, signs that entry (its own head: it belongs to no run) and
+	// anchors it; nil does none of it.
+	Seal *audit.Seal
 }
 
 const conflictColumns = `conflict_id, target_schema, target_table, entity, column_name, owner_source, owner_key,
@@ -108,38 +112,53 @@ func (t *Target) Conflicts(ctx context.Context, f ConflictFilter) ([]Conflict, e
 // later load that finds the same two values keeps the resolution.
 func (t *Target) ResolveConflict(ctx context.Context, id int64, r Resolution) (Conflict, error) {
 	var c Conflict
+	var entry audit.Entry
 	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) (err error) {
-		c, err = resolveConflict(ctx, tx, id, r)
-		return err
+		// Durable before its head is anchored, and checked before anything
+		// extends the trail (see EndRun).
+		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
+			return err
+		}
+		if err := r.Seal.Check(ctx, tx); err != nil {
+			return err
+		}
+		if c, entry, err = resolveConflict(ctx, tx, id, r); err != nil {
+			return err
+		}
+		return r.Seal.SignEntry(ctx, tx, entry.Seq)
 	})
 	if err != nil {
 		return Conflict{}, fmt.Errorf("resolve conflict %d: %w", id, err)
 	}
+	if _, err := r.Seal.Anchor(ctx, t.pool, entry.Seq); err != nil {
+		return c, fmt.Errorf("conflict %d is resolved, but its audit entry was not anchored: %w", id, err)
+	}
 	return c, nil
 }
 
-func resolveConflict(ctx context.Context, tx pgx.Tx, id int64, r Resolution) (Conflict, error) {
+func resolveConflict(ctx context.Context, tx pgx.Tx, id int64, r Resolution) (Conflict, audit.Entry, error) {
 	c, err := scanConflict(tx.QueryRow(ctx, "SELECT "+conflictColumns+" FROM sluice.conflicts WHERE conflict_id = $1 FOR UPDATE", id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return c, fmt.Errorf("no conflict %d", id)
+		return c, audit.Entry{}, fmt.Errorf("no conflict %d", id)
 	}
 	if err != nil {
-		return c, fmt.Errorf("read conflict: %w", err)
+		return c, audit.Entry{}, fmt.Errorf("read conflict: %w", err)
 	}
 	value, err := takenValue(c, r)
 	if err != nil {
-		return c, err
+		return c, audit.Entry{}, err
 	}
 	if err := setEntityValue(ctx, tx, c, value); err != nil {
-		return c, err
+		return c, audit.Entry{}, err
 	}
 	c, err = scanConflict(tx.QueryRow(ctx, `UPDATE sluice.conflicts SET status = 'resolved', resolution = $2,
 			resolved_value = $3, resolved_by = nullif($4, ''), resolved_at = now(), updated_at = now()
 		WHERE conflict_id = $1 RETURNING `+conflictColumns, id, r.Take, value, r.By))
 	if err != nil {
-		return c, fmt.Errorf("mark resolved: %w", err)
+		return c, audit.Entry{}, fmt.Errorf("mark resolved: %w", err)
 	}
-	return c, auditResolve(ctx, tx, c)
+	entry, err := auditResolve(ctx, tx, c)
+	return c, entry, err
 }
 
 // takenValue is the value r takes for c, nil for NULL.
@@ -191,7 +210,7 @@ func setEntityValue(ctx context.Context, tx pgx.Tx, c Conflict, value *string) e
 
 // auditResolve records the resolution. Like a reject, the value is recorded
 // by its SHA-256 only: the trail is not a copy of the records.
-func auditResolve(ctx context.Context, tx pgx.Tx, c Conflict) error {
+func auditResolve(ctx context.Context, tx pgx.Tx, c Conflict) (audit.Entry, error) {
 	details := map[string]any{"conflict": c.ID, "target": c.Schema + "." + c.Table, "entity": c.Entity.String(),
 		"column": c.Column, "owner_source": c.OwnerSource, "owner_key": c.OwnerKey, "other_source": c.OtherSource,
 		"other_key": c.OtherKey, "take": c.Resolution, "by": c.ResolvedBy, "value_sha256": nil}
@@ -199,8 +218,9 @@ func auditResolve(ctx context.Context, tx pgx.Tx, c Conflict) error {
 		sum := sha256.Sum256([]byte(*c.ResolvedValue))
 		details["value_sha256"] = hex.EncodeToString(sum[:])
 	}
-	if _, err := audit.Append(ctx, tx, audit.Entry{Operation: OpConflictResolve, Details: details}); err != nil {
-		return fmt.Errorf("record the resolution in the audit trail: %w", err)
+	entry, err := audit.Append(ctx, tx, audit.Entry{Operation: OpConflictResolve, Details: details})
+	if err != nil {
+		return entry, fmt.Errorf("record the resolution in the audit trail: %w", err)
 	}
-	return nil
+	return entry, nil
 }

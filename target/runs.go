@@ -50,15 +50,22 @@ func NewRun(command, configHash, version string) Run {
 
 // StartRun records a run with status running and returns its run_id.
 func (t *Target) StartRun(ctx context.Context, r Run) (int64, error) {
-	var id int64
-	err := t.pool.QueryRow(ctx, `
-		INSERT INTO sluice.runs (command, status, config_hash, host, os_user, pid, sluice_version)
-		VALUES ($1, 'running', $2, $3, $4, $5, $6) RETURNING run_id`,
-		r.Command, r.ConfigHash, r.Host, r.OSUser, r.PID, r.Version).Scan(&id)
+	id, err := insertRun(ctx, t.pool, r)
 	if err != nil {
 		return 0, fmt.Errorf("start run of %s: %w", r.Command, err)
 	}
 	return id, nil
+}
+
+func insertRun(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, r Run) (int64, error) {
+	var id int64
+	err := q.QueryRow(ctx, `
+		INSERT INTO sluice.runs (command, status, config_hash, host, os_user, pid, sluice_version)
+		VALUES ($1, 'running', $2, $3, $4, $5, $6) RETURNING run_id`,
+		r.Command, r.ConfigHash, r.Host, r.OSUser, r.PID, r.Version).Scan(&id)
+	return id, err
 }
 
 // FinishRun records how run runID ended.
@@ -69,16 +76,20 @@ func (t *Target) FinishRun(ctx context.Context, runID int64, status, message str
 		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `
-			UPDATE sluice.runs SET status = $2, message = nullif($3, ''), finished_at = now()
-			WHERE run_id = $1`, runID, status, escapeText(message))
-		if err == nil && tag.RowsAffected() == 0 {
-			err = fmt.Errorf("no such run")
-		}
-		return err
+		return updateRun(ctx, tx, runID, status, message)
 	})
 	if err != nil {
 		return fmt.Errorf("finish run %d as %s: %w", runID, status, err)
 	}
 	return nil
+}
+
+func updateRun(ctx context.Context, tx pgx.Tx, runID int64, status, message string) error {
+	tag, err := tx.Exec(ctx, `
+		UPDATE sluice.runs SET status = $2, message = nullif($3, ''), finished_at = now()
+		WHERE run_id = $1`, runID, status, escapeText(message))
+	if err == nil && tag.RowsAffected() == 0 {
+		err = fmt.Errorf("no such run")
+	}
+	return err
 }

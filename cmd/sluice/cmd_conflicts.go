@@ -25,6 +25,7 @@ type conflictFlags struct {
 	take     string
 	value    string
 	by       string
+	seal     sealFlags
 }
 
 func newConflicts(g *globals) *cobra.Command {
@@ -83,6 +84,7 @@ func newConflictsResolve(g *globals) *cobra.Command {
 	cmd.Flags().StringVar(&f.take, "take", "", "owner (keep the loaded value) or other (take the other source's)")
 	cmd.Flags().StringVar(&f.value, "value", "", "write this value instead (cast to the column's type)")
 	cmd.Flags().StringVar(&f.by, "by", "", "who resolves it, for the audit trail (default: $USER)")
+	f.seal.register(cmd)
 	return cmd
 }
 
@@ -90,17 +92,19 @@ func (f *conflictFlags) common(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.database, "database", "", "the target database (a name under targets:; default the first)")
 }
 
-// openConflictTarget opens the target database the flags name.
-func openConflictTarget(ctx context.Context, g *globals, f *conflictFlags) (*target.Target, error) {
+// openConflictTarget opens the target database the flags name, and returns
+// the config it read.
+func openConflictTarget(ctx context.Context, g *globals, f *conflictFlags) (*target.Target, *config.Config, error) {
 	cfg, err := config.Load(g.config)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	url, err := targetURL(cfg, f.database)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return target.Open(ctx, url)
+	tgt, err := target.Open(ctx, url)
+	return tgt, cfg, err
 }
 
 func listConflicts(ctx context.Context, g *globals, f *conflictFlags) error {
@@ -112,7 +116,7 @@ func listConflicts(ctx context.Context, g *globals, f *conflictFlags) error {
 	default:
 		return usageError{fmt.Errorf("--status %q: use open, resolved or all", f.status)}
 	}
-	tgt, err := openConflictTarget(ctx, g, f)
+	tgt, _, err := openConflictTarget(ctx, g, f)
 	if err != nil {
 		return err
 	}
@@ -179,11 +183,18 @@ func resolveConflict(ctx context.Context, g *globals, f *conflictFlags, arg stri
 	if err != nil {
 		return err
 	}
-	tgt, err := openConflictTarget(ctx, g, f)
+	tgt, cfg, err := openConflictTarget(ctx, g, f)
 	if err != nil {
 		return err
 	}
 	defer tgt.Close()
+	key, anchor, err := f.seal.resolve(cfg)
+	if err != nil {
+		return err
+	}
+	if res.Seal, err = tgt.AuditSeal(ctx, anchor, key); err != nil {
+		return err
+	}
 	c, err := tgt.ResolveConflict(ctx, id, res)
 	if err != nil {
 		return err

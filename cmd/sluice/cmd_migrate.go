@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
 	"fmt"
 	"io"
 	"os"
@@ -13,7 +12,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/sluicedb/sluice/audit"
+	"github.com/sluicedb/sluice/config"
+	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/migrate"
 	"github.com/sluicedb/sluice/progress"
 )
@@ -24,8 +24,8 @@ type migrateFlags struct {
 	maxRejects int64
 	progress   string
 	cpuProfile string
-	signingKey string
 	verify     string
+	seal       sealFlags
 }
 
 func newMigrate(g *globals) *cobra.Command {
@@ -60,7 +60,7 @@ seconds otherwise); the summary goes to standard output.`,
 	cmd.Flags().Int64Var(&f.maxRejects, "max-rejects", 0, "rejected rows allowed before the run fails with exit code 4")
 	cmd.Flags().StringVar(&f.progress, "progress", "auto", "progress display: auto, bars, log or none")
 	cmd.Flags().StringVar(&f.verify, "verify", "all", "verification after each table: all (levels 1-6), quick (1-5, no value comparison), none, or a list such as 1,2,6")
-	cmd.Flags().StringVar(&f.signingKey, "signing-key", "", "an ed25519 private key (PEM, hex or base64) that signs the head of the run's audit entries")
+	f.seal.register(cmd)
 	cmd.Flags().StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	_ = cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
@@ -74,15 +74,19 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 		}
 		defer stop()
 	}
-	key, err := signingKey(f.signingKey)
-	if err != nil {
-		return err
-	}
 	levels, err := verifyLevels(f.verify)
 	if err != nil {
 		return err
 	}
-	p, err := prepare(ctx, path)
+	cfg, err := config.Load(path)
+	if err != nil {
+		return err
+	}
+	key, anchor, err := f.seal.resolve(cfg)
+	if err != nil {
+		return err
+	}
+	p, err := engines.Prepare(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -103,7 +107,7 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 	display.Start()
 	sum, err := migrate.RunAll(ctx, p.Plan, p.Sources, tgts, migrate.Options{
 		Workers: workers, MaxRejects: f.maxRejects, Observer: display,
-		Command: "migrate", Version: sluiceVersion(), ConfigHash: p.Config.Hash, SigningKey: key, Verify: levels,
+		Command: "migrate", Version: sluiceVersion(), ConfigHash: p.Config.Hash, SigningKey: key, Anchor: anchor, Verify: levels,
 	})
 	display.Stop()
 	if sum != nil {
@@ -127,17 +131,6 @@ func verifyLevels(v string) ([]int, error) {
 		return nil, usageError{fmt.Errorf("--verify %q: use all, quick, none or levels such as 1,2,6", v)}
 	}
 	return levels, nil
-}
-
-func signingKey(path string) (ed25519.PrivateKey, error) {
-	if path == "" {
-		return nil, nil
-	}
-	key, err := audit.LoadPrivateKey(path)
-	if err != nil {
-		return nil, usageError{fmt.Errorf("--signing-key %s: %w", path, err)}
-	}
-	return key, nil
 }
 
 // startProfile writes a CPU profile of the run, for `go tool pprof`.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/audit"
+	"github.com/sluicedb/sluice/config"
 	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/migrate"
 	"github.com/sluicedb/sluice/plan"
@@ -27,6 +29,7 @@ type verifyFlags struct {
 	tables []string
 	json   bool
 	junit  string
+	seal   sealFlags
 }
 
 func newVerify(g *globals) *cobra.Command {
@@ -59,6 +62,7 @@ Exit code 5 when anything is found. migrate runs the same checks after each tabl
 	cmd.Flags().StringSliceVar(&f.tables, "table", nil, "source tables to check, as source.Table (default: all)")
 	cmd.Flags().BoolVar(&f.json, "json", false, "write the report as JSON")
 	cmd.Flags().StringVar(&f.junit, "junit", "", "also write the report as JUnit XML to this file")
+	f.seal.register(cmd)
 	return cmd
 }
 
@@ -67,7 +71,15 @@ func runVerify(ctx context.Context, g *globals, f *verifyFlags) error {
 	if err != nil {
 		return err
 	}
-	p, err := prepare(ctx, g.config)
+	cfg, err := config.Load(g.config)
+	if err != nil {
+		return err
+	}
+	key, anchor, err := f.seal.resolve(cfg)
+	if err != nil {
+		return err
+	}
+	p, err := engines.Prepare(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -81,7 +93,8 @@ func runVerify(ctx context.Context, g *globals, f *verifyFlags) error {
 	if err != nil {
 		return err
 	}
-	report, err := verifyDatabases(ctx, tgts, pl, p.Sources, p.Config.Hash, levels)
+	run := verifySession{configHash: p.Config.Hash, levels: levels, key: key, anchor: anchor}
+	report, err := verifyDatabases(ctx, tgts, pl, p.Sources, run)
 	if err != nil {
 		return err
 	}
@@ -96,10 +109,11 @@ func runVerify(ctx context.Context, g *globals, f *verifyFlags) error {
 
 // verifyDatabases verifies each target database's tables as a run of its
 // own there, then (level 3) the references between the databases.
-func verifyDatabases(ctx context.Context, tgts migrate.Targets, p *plan.Plan, srcs engines.Sources, configHash string, levels []int) (*verify.Report, error) {
+func verifyDatabases(ctx context.Context, tgts migrate.Targets, p *plan.Plan, srcs engines.Sources, run verifySession) (*verify.Report, error) {
+	levels := run.levels
 	if len(p.Databases) <= 1 {
 		for _, tgt := range tgts { // the only one
-			return verifyRun(ctx, tgt, p, srcs, configHash, levels)
+			return verifyRun(ctx, tgt, p, srcs, run)
 		}
 		return nil, errors.New("no target database")
 	}
@@ -109,7 +123,7 @@ func verifyDatabases(ctx context.Context, tgts migrate.Targets, p *plan.Plan, sr
 		if len(sub.Tables) == 0 {
 			continue
 		}
-		r, err := verifyRun(ctx, tgts[db.Name], sub, srcs, configHash, levels)
+		r, err := verifyRun(ctx, tgts[db.Name], sub, srcs, run)
 		if err != nil {
 			return nil, fmt.Errorf("target database %s: %w", db.Name, err)
 		}
@@ -130,21 +144,31 @@ func verifyDatabases(ctx context.Context, tgts migrate.Targets, p *plan.Plan, sr
 	return all, nil
 }
 
+// verifySession is what each database's verification run records.
+type verifySession struct {
+	configHash string
+	levels     []int
+	key        ed25519.PrivateKey // signs the run's audit head; nil: unsigned
+	anchor     audit.Witness      // nil: no anchor
+}
+
 // verifyRun verifies as a run of its own: recorded in sluice.runs, its
-// results in sluice.verify_results and the audit trail.
-func verifyRun(ctx context.Context, tgt *target.Target, p *plan.Plan, srcs engines.Sources, configHash string, levels []int) (*verify.Report, error) {
+// results in sluice.verify_results and the audit trail, whose head it signs
+// and anchors as migrate does.
+func verifyRun(ctx context.Context, tgt *target.Target, p *plan.Plan, srcs engines.Sources, s verifySession) (*verify.Report, error) {
 	if err := tgt.EnsureState(ctx); err != nil {
 		return nil, err
 	}
-	runID, err := tgt.StartRun(ctx, target.NewRun("verify", configHash, sluiceVersion()))
+	seal, err := tgt.AuditSeal(ctx, s.anchor, s.key)
 	if err != nil {
 		return nil, err
 	}
-	err = tgt.Audit(ctx, runID, audit.OpRunStart, map[string]any{"command": "verify", "config_hash": configHash, "levels": levels})
+	start := map[string]any{"command": "verify", "config_hash": s.configHash, "levels": s.levels}
+	runID, err := tgt.BeginRun(ctx, target.NewRun("verify", s.configHash, sluiceVersion()), start, seal)
 	if err != nil {
 		return nil, err
 	}
-	report, err := verify.All(ctx, p, srcs, tgt.Pool(), verify.Options{Levels: levels})
+	report, err := verify.All(ctx, p, srcs, tgt.Pool(), verify.Options{Levels: s.levels})
 	end := context.WithoutCancel(ctx)
 	if err == nil {
 		err = verify.Record(end, tgt, runID, report)
@@ -156,11 +180,8 @@ func verifyRun(ctx context.Context, tgt *target.Target, p *plan.Plan, srcs engin
 	case !report.OK():
 		status, msg = "invalid", fmt.Sprintf("%d findings", report.Findings)
 	}
-	if aerr := tgt.Audit(end, runID, audit.OpRunEnd, map[string]any{"status": status, "message": msg}); aerr != nil && err == nil {
-		err = aerr
-	}
-	if ferr := tgt.FinishRun(end, runID, status, msg); ferr != nil && err == nil {
-		err = ferr
+	if _, eerr := tgt.EndRun(end, runID, status, msg, nil, seal); eerr != nil && err == nil {
+		err = eerr
 	}
 	return report, err
 }

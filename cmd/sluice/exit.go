@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/audit"
 	"github.com/sluicedb/sluice/config"
 	"github.com/sluicedb/sluice/engines"
 )
@@ -18,7 +19,7 @@ const (
 	exitConfig      = 2   // a bad command line or config file
 	exitConnect     = 3   // a source or the target could not be reached
 	exitRejected    = 4   // more rows were rejected than --max-rejects allows
-	exitValidation  = 5   // counts or foreign keys do not reconcile
+	exitValidation  = 5   // counts or foreign keys do not reconcile; the audit trail was tampered with
 	exitInterrupted = 130 // stopped by a signal; a rerun resumes
 )
 
@@ -61,6 +62,7 @@ func exitCode(err error) int {
 		rej  *sluice.RejectedError
 		val  *sluice.ValidationError
 		use  usageError
+		tamp *audit.TamperError
 	)
 	switch {
 	case errors.Is(err, sluice.ErrInterrupted):
@@ -70,7 +72,7 @@ func exitCode(err error) int {
 		return exitConfig
 	case errors.As(err, &conn):
 		return exitConnect
-	case errors.As(err, &val):
+	case errors.As(err, &val), errors.As(err, &tamp):
 		return exitValidation
 	case errors.As(err, &rej):
 		return exitRejected
