@@ -205,7 +205,8 @@ func tailProblem(h Head, prev, r record) (Problem, bool) {
 	case r.computed == "" || r.computed != r.hash:
 		p.Kind, p.Detail = Altered, "its content does not match its hash"
 	case prev.seq != 0 && r.seq != prev.seq+1:
-		p.Kind, p.Detail = Deleted, fmt.Sprintf("entry %d follows entry %d", r.seq, prev.seq)
+		p.Seq, p.RunID, p.Kind = prev.seq+1, 0, Deleted
+		p.Detail = fmt.Sprintf("entries %d..%d are missing after the anchored head %s", prev.seq+1, r.seq-1, h)
 	case prev.seq != 0 && r.prev != prev.hash:
 		p.Kind, p.Detail = Altered, fmt.Sprintf("it is not chained to entry %d", prev.seq)
 	default:

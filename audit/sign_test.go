@@ -155,6 +155,7 @@ func TestGarbledSignatureIsBad(t *testing.T) {
 // Signatures stripped from every entry leave nothing the key can prove: with
 // a key that is a finding; without one, nothing is checked.
 func TestNoSignatureAtAllIsAFinding(t *testing.T) {
+	t.Parallel()
 	pool, pub, _ := signedStore(t)
 	mustExec(t, pool, "UPDATE sluice.audit SET signature = NULL")
 	wantOK(t, verifySigned(t, pool, nil))
@@ -179,6 +180,7 @@ func TestEntryAfterSignedHeadIsUnsigned(t *testing.T) {
 // signature covers them. An unsigned head after the last signature is not
 // covered: a finding.
 func TestSigningCanStartAtAnyRun(t *testing.T) {
+	t.Parallel()
 	priv, pub := testKeys(t)
 	pool := newStore(t)
 	appendRun(t, pool, 1, 3)
@@ -212,6 +214,7 @@ func TestSigningCanStartAtAnyRun(t *testing.T) {
 // An entry outside any run (a conflict resolution) is its own head: unsigned
 // after the last signature it is a finding, signed with SignEntry it is not.
 func TestEntryOutsideRunsIsItsOwnHead(t *testing.T) {
+	t.Parallel()
 	priv, pub := testKeys(t)
 	pool := newStore(t)
 	appendEntries(t, pool, 1, 2, false)
@@ -231,6 +234,7 @@ func TestEntryOutsideRunsIsItsOwnHead(t *testing.T) {
 // A head signed before seq and runs were part of the message (its hash
 // alone) is still valid.
 func TestFirstFormOfHeadSignatureIsValid(t *testing.T) {
+	t.Parallel()
 	priv, pub := testKeys(t)
 	pool := newStore(t)
 	entries := appendRun(t, pool, 1, 3)
