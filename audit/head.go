@@ -53,7 +53,7 @@ func (h Head) validSignature(pub ed25519.PublicKey) bool {
 }
 
 func (h Head) String() string {
-	return fmt.Sprintf("entry %d (run %d, %d runs, anchored %s)", h.Seq, h.RunID, h.Runs, h.At.UTC().Format(time.RFC3339))
+	return fmt.Sprintf("at entry %d (run %d, %d runs, anchored %s)", h.Seq, h.RunID, h.Runs, h.At.UTC().Format(time.RFC3339))
 }
 
 // Identify names the database q is connected to as "<system identifier>/

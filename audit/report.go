@@ -184,7 +184,7 @@ func (r *Report) runsLine() string {
 	if len(r.RunProblems) == 0 {
 		return fmt.Sprintf("%d in sluice.runs, each with its run.start entry, and its run.end entry once ended", r.RunsListed)
 	}
-	return fmt.Sprintf("%d in sluice.runs, %d disagree with the trail", r.RunsListed, len(r.RunProblems))
+	return fmt.Sprintf("%d in sluice.runs, %d problem(s) with the trail", r.RunsListed, len(r.RunProblems))
 }
 
 func (r *Report) anchorLine() string {
@@ -206,5 +206,5 @@ func (r *Report) anchorLine() string {
 	if len(a.Problems) == 0 {
 		return line + "; the trail holds every one of them"
 	}
-	return line + fmt.Sprintf("; %d problems", len(a.Problems))
+	return line + fmt.Sprintf("; %d problem(s)", len(a.Problems))
 }

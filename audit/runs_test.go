@@ -36,7 +36,7 @@ func TestRunsCrossCheck(t *testing.T) {
 			if len(rep.RunProblems) != 1 || rep.RunProblems[0].Kind != c.kind || !strings.Contains(rep.RunProblems[0].Detail, c.detail) {
 				t.Fatalf("run problems %v, want %s: %s", rep.RunProblems, c.kind, c.detail)
 			}
-			if !strings.Contains(rep.String(), "runs: "+itoa(len(c.runs))+" in sluice.runs, 1 disagree with the trail") {
+			if !strings.Contains(rep.String(), "runs: "+itoa(len(c.runs))+" in sluice.runs, 1 problem(s) with the trail") {
 				t.Fatalf("report text:\n%s", rep)
 			}
 		})

@@ -229,3 +229,35 @@ func TestSealWithoutWitness(t *testing.T) {
 		}
 	}
 }
+
+// One anchor serves several target databases (targets: in the config): each
+// database's trail is checked against its own heads only.
+func TestOneAnchorServesSeveralDatabases(t *testing.T) {
+	t.Parallel()
+	a, b := newStore(t), newStore(t)
+	w := anchorFile(t)
+	mustSealedRun(t, a, w, nil, 1, 3)
+	mustSealedRun(t, b, w, nil, 1, 4)
+	mustSealedRun(t, a, w, nil, 2, 3)
+	mustExec(t, a, `DELETE FROM sluice.audit WHERE run_id = 2`)
+	mustSealedRun(t, b, w, nil, 2, 3)
+	_, err := sealedRun(t, a, w, nil, 3, 3)
+	var te *TamperError
+	if !errors.As(err, &te) || te.Problem.Kind != Truncated || te.Problem.Seq != 6 {
+		t.Fatalf("database a, cut: %v", err)
+	}
+	rep := verifyWith(t, b, Options{Anchor: &Anchor{Name: "x", Heads: heads(t, w)}, Database: mustIdentify(t, b)})
+	wantOK(t, rep)
+	if rep.Anchor.Heads != 2 || rep.Anchor.Other != 2 {
+		t.Fatalf("database b's anchor report: %+v", rep.Anchor)
+	}
+}
+
+func mustIdentify(t *testing.T, q Querier) string {
+	t.Helper()
+	db, err := Identify(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}

@@ -3,6 +3,7 @@ package target
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"maps"
 
@@ -39,6 +40,10 @@ func (t *Target) BeginRun(ctx context.Context, r Run, details map[string]any, s 
 		_, err = audit.Append(ctx, tx, audit.Entry{RunID: id, Operation: audit.OpRunStart, Details: details})
 		return err
 	})
+	var tampered *audit.TamperError
+	if errors.As(err, &tampered) {
+		return 0, fmt.Errorf("refuse to start a %s run: %w; nothing was recorded (sluice audit verify shows the whole trail)", r.Command, err)
+	}
 	if err != nil {
 		return 0, fmt.Errorf("start run of %s: %w", r.Command, err)
 	}
