@@ -2,9 +2,11 @@ package audit
 
 import (
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // BenchmarkAppend appends a chunk.commit entry per transaction, as a chunk
@@ -67,6 +69,72 @@ func BenchmarkVerify(b *testing.B) {
 		rep, err := Verify(ctx, pool, Options{})
 		if err != nil || !rep.OK() {
 			b.Fatalf("verify: %v %v", rep, err)
+		}
+	}
+}
+
+// fakeTrail inserts n entries by SQL, quickly and without valid hashes,
+// followed by one real entry: enough for the checks that start at the last
+// anchored head. It returns the real entry.
+func fakeTrail(b *testing.B, pool *pgxpool.Pool, n int) Entry {
+	b.Helper()
+	mustExec(b, pool, `INSERT INTO sluice.audit
+		SELECT g, now(), 'u', 'h', 1 + g / 20, 'chunk.commit', '{}', md5(g::text) || md5(g::text), md5((g + 1)::text) || md5((g + 1)::text)
+		FROM generate_series(1, $1::int) g`, n)
+	return appendOne(b, pool, Entry{RunID: int64(n/20 + 1), Operation: OpRunEnd, Details: map[string]any{"status": "ok"}})
+}
+
+// BenchmarkCheck is what a command pays before its first entry, on a trail of
+// 100,000 entries: the append lock, the trail's ends, and the walk from the
+// last anchored head to the end (here 0 or 1,000 entries after it).
+func BenchmarkCheck(b *testing.B) {
+	for _, after := range []int{0, 1000} {
+		b.Run(strconv.Itoa(after)+" after", func(b *testing.B) {
+			pool := newStore(b)
+			ctx := context.Background()
+			head := fakeTrail(b, pool, 100_000)
+			appendEntries(b, pool, 9999, after, false)
+			s, err := OpenSeal(ctx, pool, anchorFile(b), nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			h, err := s.Anchor(ctx, pool, head.Seq)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s.Heads = []Head{h}
+			for b.Loop() {
+				err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return s.Check(ctx, tx) })
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAnchor is what a command pays after its last entry, on a trail of
+// 100,000 entries whose anchor holds 1,000 heads: the heads read back, the
+// trail checked against the last, the runs up to the new head counted, and
+// one signed line appended and synced.
+func BenchmarkAnchor(b *testing.B) {
+	priv, _ := LoadPrivateKey("testdata/openssl_private.pem")
+	pool := newStore(b)
+	ctx := context.Background()
+	head := fakeTrail(b, pool, 100_000)
+	w := anchorFile(b)
+	s, err := OpenSeal(ctx, pool, w, priv)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for range 1000 {
+		if _, err := s.Anchor(ctx, pool, head.Seq); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for b.Loop() {
+		if _, err := s.Anchor(ctx, pool, head.Seq); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
