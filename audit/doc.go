@@ -1,7 +1,8 @@
 // Package audit keeps Sluice's tamper-evident audit trail: the table
 // sluice.audit in the target, one entry per operation, each chained to the
-// one before by a SHA-256 hash, the head of each run optionally signed with
-// ed25519.
+// one before by a SHA-256 hash, the head of each command optionally signed
+// with ed25519 and anchored with a Witness that the target's administrators
+// cannot rewrite, so that the trail's end can be proven too.
 //
 // # Use
 //

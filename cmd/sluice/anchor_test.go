@@ -175,6 +175,12 @@ func TestConflictResolutionIsAnchored(t *testing.T) {
 	r := in.run(t, append([]string{"migrate", "--progress", "none"}, seal...)...)
 	wantCode(t, r, exitValidation)
 	wantOutput(t, r, "the audit trail was tampered with", "truncated")
+	r = in.run(t, append([]string{"conflicts", "resolve", id, "--take", "owner"}, seal...)...)
+	wantCode(t, r, exitValidation)
+	wantOutput(t, r, "the audit trail was tampered with", "truncated")
+	if phone := pgRows(t, conn, `SELECT phone FROM public.patients WHERE mrn = 'M1'`); len(phone) != 1 || phone[0] != "555-9999" {
+		t.Errorf("a refused resolution changed the row: phone %v", phone)
+	}
 }
 
 // A damaged anchor line, an anchor that cannot be written and a signing key

@@ -44,13 +44,17 @@ strategy merge or append, and tables merged from several sources, are loaded
 again on every run and written only where rows are new or changed; the summary
 counts inserted, updated, unchanged and deleted rows. Then each
 table is verified against its source (see "sluice verify"; --verify chooses the
-levels), and every operation is recorded in the audit trail (sluice.audit).
+levels), and every operation is recorded in the audit trail (sluice.audit),
+whose head the run signs (--signing-key) and appends to an anchor file
+(--audit-anchor); a trail that no longer holds the anchor's last head is not
+extended (exit code 5).
 
 Progress goes to standard error (live bars on a terminal, a log line every few
 seconds otherwise); the summary goes to standard output.`,
 		Example: `  sluice migrate
   sluice migrate --config prod.yaml --workers 8
-  sluice migrate --max-rejects 100     # accept up to 100 rejected rows`,
+  sluice migrate --max-rejects 100     # accept up to 100 rejected rows
+  sluice migrate --signing-key audit.key --audit-anchor /audit/heads.log`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runMigrate(cmd.Context(), g, f, g.config)

@@ -52,7 +52,8 @@ Exit code 5 when anything is found. migrate runs the same checks after each tabl
 		Example: `  sluice verify
   sluice verify --level 1,2,3 --table clinical.Patients
   sluice verify --json > verify.json
-  sluice verify --junit verify.xml    # for CI`,
+  sluice verify --junit verify.xml    # for CI
+  sluice verify --signing-key audit.key --audit-anchor /audit/heads.log`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runVerify(cmd.Context(), g, f)
