@@ -46,6 +46,9 @@ type TamperError struct {
 }
 
 func (e *TamperError) Error() string {
+	if e.Problem.Kind == DamagedAnchor {
+		return "the audit anchor was tampered with or damaged: " + e.Problem.String()
+	}
 	return "the audit trail was tampered with: " + e.Problem.String()
 }
 

@@ -2,7 +2,6 @@ package target
 
 import (
 	"context"
-	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -23,18 +22,6 @@ func (t *Target) Audit(ctx context.Context, runID int64, operation string, detai
 	})
 	if err != nil {
 		return fmt.Errorf("append %s to the audit trail: %w", operation, err)
-	}
-	return nil
-}
-
-// SignRun signs the head of run runID's audit entries with key.
-func (t *Target) SignRun(ctx context.Context, runID int64, key ed25519.PrivateKey) error {
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
-		_, err := audit.SignHead(ctx, tx, runID, key)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("sign the audit head of run %d: %w", runID, err)
 	}
 	return nil
 }
