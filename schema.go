@@ -65,6 +65,10 @@ type Column struct {
 	// others, in the source's dialect; "" for a column that stores values.
 	Generated string
 	Comment   string
+	// OnUpdate is the expression MySQL sets the column to whenever its row
+	// is updated (ON UPDATE CURRENT_TIMESTAMP), in the source's dialect;
+	// "" for none.
+	OnUpdate string
 }
 
 // Index is a unique constraint or an index other than the primary key.

@@ -18,6 +18,9 @@ func (s *Source) Introspect(ctx context.Context) (*sluice.Schema, error) {
 	for _, tb := range facts.tables {
 		schema.Tables = append(schema.Tables, facts.assemble(tb.name, tb.rows))
 	}
+	if err := s.addFidelity(ctx, schema); err != nil {
+		return nil, fmt.Errorf("introspect %s: %w", s.name, classify(err))
+	}
 	return schema, nil
 }
 

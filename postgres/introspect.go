@@ -24,6 +24,7 @@ func (s *Source) Introspect(ctx context.Context) (*sluice.Schema, error) {
 	}
 	for _, step := range []func(context.Context, []uint32, map[uint32]*sluice.Table) error{
 		s.addColumns, s.addPrimaryKeys, s.addIndexes, s.addForeignKeys,
+		s.addFidelity,
 	} {
 		if err := step(ctx, oids, byOID); err != nil {
 			return nil, err

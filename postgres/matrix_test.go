@@ -110,7 +110,7 @@ func checkMatrixDetails(t *testing.T, tb *sluice.Table) {
 		tb.Column("id").AutoIncrement, tb.Column("id").Default != nil, tb.Column("idn").AutoIncrement,
 		tb.Column("n38").Type.Precision, tb.Column("n38").Type.Scale, tb.Column("vc").Type.Length,
 		tb.Column("ch").Type.Length, tb.Column("ch").Type.Fixed, tb.Column("ts").Type.Precision, tb.Column("m").Type.Values)
-	want := `id auto=true default=true; idn auto=true; n38 38,10; vc 5; ch 3 fixed=true; ts 3; m ["sad" "ok" "happy"]`
+	want := `id auto=true default=false; idn auto=true; n38 38,10; vc 5; ch 3 fixed=true; ts 3; m ["sad" "ok" "happy"]`
 	if got != want {
 		t.Errorf("details:\n got  %s\n want %s", got, want)
 	}

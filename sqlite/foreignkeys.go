@@ -10,10 +10,11 @@ import (
 )
 
 type fkRow struct {
-	id       int
-	refTable string
-	from     string
-	to       sql.NullString
+	id                 int
+	refTable           string
+	from               string
+	to                 sql.NullString
+	onUpdate, onDelete string
 }
 
 // foreignKeys reads pragma foreign_key_list: one row per column, grouped by
@@ -28,7 +29,7 @@ func (s *Source) foreignKeys(ctx context.Context, table string) ([]sluice.Foreig
 	var out []sluice.ForeignKey
 	for i := 0; i < len(parts); {
 		j := i
-		fk := sluice.ForeignKey{RefTable: parts[i].refTable}
+		fk := sluice.ForeignKey{RefTable: parts[i].refTable, OnDelete: fkAction(parts[i].onDelete), OnUpdate: fkAction(parts[i].onUpdate)}
 		implicit := false
 		for ; j < len(parts) && parts[j].id == parts[i].id; j++ {
 			fk.Columns = append(fk.Columns, parts[j].from)
@@ -48,7 +49,7 @@ func (s *Source) foreignKeys(ctx context.Context, table string) ([]sluice.Foreig
 }
 
 func (s *Source) fkRows(ctx context.Context, table string) ([]fkRow, error) {
-	const q = `SELECT id, "table", "from", "to" FROM pragma_foreign_key_list(?) ORDER BY id, seq`
+	const q = `SELECT id, "table", "from", "to", on_update, on_delete FROM pragma_foreign_key_list(?) ORDER BY id, seq`
 	rows, err := s.db.QueryContext(ctx, q, table)
 	if err != nil {
 		return nil, fmt.Errorf("read foreign keys: %w", err)
@@ -57,7 +58,7 @@ func (s *Source) fkRows(ctx context.Context, table string) ([]fkRow, error) {
 	var out []fkRow
 	for rows.Next() {
 		var r fkRow
-		if err := rows.Scan(&r.id, &r.refTable, &r.from, &r.to); err != nil {
+		if err := rows.Scan(&r.id, &r.refTable, &r.from, &r.to, &r.onUpdate, &r.onDelete); err != nil {
 			return nil, fmt.Errorf("read foreign keys: %w", err)
 		}
 		out = append(out, r)

@@ -77,6 +77,9 @@ func (s *Source) table(ctx context.Context, n tableName) (*sluice.Table, error) 
 	if t.ForeignKeys, err = s.foreignKeys(ctx, n.name); err != nil {
 		return nil, err
 	}
+	if err := s.addDeclared(ctx, t); err != nil {
+		return nil, err
+	}
 	if t.Rows, err = s.Count(ctx, n.name, ""); err != nil {
 		return nil, err
 	}
