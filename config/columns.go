@@ -2,7 +2,7 @@ package config
 
 import "strings"
 
-var columnKeys = []string{"name", "type", "drop", "default", "references"}
+var columnKeys = []string{"name", "type", "drop", "default", "references", "enum"}
 
 func (d *decoder) columns(f field) []ColumnRule {
 	es, _ := d.entries(f)
@@ -35,6 +35,9 @@ func (d *decoder) column(f field) ColumnRule {
 	if v, ok := fs["references"]; ok {
 		c.References = d.reference(v)
 	}
+	if v, ok := fs["enum"]; ok {
+		c.Enum, _ = d.enum(v, enumsValues)
+	}
 	d.dropConflicts(f, fs, c.Drop)
 	return c
 }
@@ -46,7 +49,7 @@ func (d *decoder) dropConflicts(f field, fs map[string]field, drop bool) {
 		return
 	}
 	var with []string
-	for _, k := range []string{"name", "type", "default"} {
+	for _, k := range []string{"name", "type", "default", "enum"} {
 		if _, ok := fs[k]; ok {
 			with = append(with, k)
 		}

@@ -101,6 +101,15 @@ const (
 	BadKeysLoad   = "load"   // every row loads; the table has no primary key
 )
 
+// What an ENUM (and a SET) column becomes in the target: text with a CHECK
+// that it holds a member, a PostgreSQL enum type with the members in
+// order, or text that takes any value.
+const (
+	EnumsCheck = "check"
+	EnumsType  = "type"
+	EnumsText  = "text"
+)
+
 // Defaults apply to every table unless its rule says otherwise.
 type Defaults struct {
 	Naming       string    // NamingCamel, NamingSnake or NamingKeep; default snake_case
@@ -116,6 +125,7 @@ type Defaults struct {
 	DeleteMissing bool
 	SourceColumn  string // lineage column of a merged target table; default "source"
 	BadKeys       string // BadKeysReject or BadKeysLoad; default reject
+	Enums         string // EnumsCheck, EnumsType or EnumsText; default check
 }
 
 // TableRule maps one source table ("<source>.<table>" in the file).
@@ -204,6 +214,7 @@ type ColumnRule struct {
 	// (its primary key) or "source.Table.Column". With keys: uuid the value is
 	// rewritten to the referenced row's UUID.
 	References string
+	Enum       string // an ENUM or SET column: overrides defaults.enums; "" uses it
 }
 
 // Merge returns the merge rule that lists "source.table" in its from, or nil.

@@ -7,12 +7,13 @@ import (
 
 var (
 	defaultsKeys = []string{"naming", "keys", "key_namespace", "legacy_column", "chunk_rows", "workers", "strategy",
-		"zero_dates", "delete_missing", "source_column", "bad_keys"}
+		"zero_dates", "delete_missing", "source_column", "bad_keys", "enums"}
 	namingValues    = []string{NamingCamel, NamingSnake, NamingKeep}
 	keysValues      = []string{KeysUUID, KeysKeep}
 	strategyValues  = []string{StrategyCreate, StrategyTruncate, StrategyMerge, StrategyAppend}
 	zeroDatesValues = []string{ZeroDatesReject, ZeroDatesNull}
 	badKeysValues   = []string{BadKeysReject, BadKeysLoad}
+	enumsValues     = []string{EnumsCheck, EnumsType, EnumsText}
 )
 
 // Limits of the numeric settings.
@@ -33,6 +34,7 @@ const (
 	DefaultBadKeys      = BadKeysReject
 	DefaultSchema       = "public"
 	DefaultSourceColumn = "source"
+	DefaultEnums        = EnumsCheck
 	// An expansion's child columns and list separator.
 	DefaultOrdinalColumn   = "ordinal"
 	DefaultValueColumn     = "value"
@@ -54,6 +56,7 @@ func (d *decoder) defaults(f field) Defaults {
 		{"strategy", &out.Strategy, strategyValues},
 		{"zero_dates", &out.ZeroDates, zeroDatesValues},
 		{"bad_keys", &out.BadKeys, badKeysValues},
+		{"enums", &out.Enums, enumsValues},
 	}
 	for _, e := range enums {
 		if v, ok := fs[e.key]; ok {
@@ -95,6 +98,7 @@ func applyDefaults(c *Config) {
 	setString(&df.ZeroDates, DefaultZeroDates)
 	setString(&df.BadKeys, DefaultBadKeys)
 	setString(&df.SourceColumn, DefaultSourceColumn)
+	setString(&df.Enums, DefaultEnums)
 	for i := range c.Targets {
 		setString(&c.Targets[i].Schema, DefaultSchema)
 	}

@@ -50,24 +50,25 @@ func TestParseFull(t *testing.T) {
 			Strategy:     StrategyTruncate,
 			ZeroDates:    ZeroDatesNull,
 			SourceColumn: "source", BadKeys: BadKeysReject,
+			Enums: EnumsType,
 		},
 		Tables: []TableRule{
 			{
-				Source: "clinical", Table: "Patients", Line: 27,
+				Source: "clinical", Table: "Patients", Line: 28,
 				Target: "patients", Keys: KeysKeep, LegacyColumn: "legacy_patient_id",
 				ChunkRows: 50000, Where: "Deleted = 0",
 				Columns: []ColumnRule{
-					{Name: "PatientID", Line: 34, Target: "patient_id"},
-					{Name: "Notes", Line: 35, Drop: true},
-					{Name: "IsActive", Line: 36, Type: "boolean", Default: ptr("true")},
-					{Name: "Comment", Line: 37, Default: ptr("")},
-					{Name: "PharmacyDrugID", Line: 38, References: "pharmacy.Drugs"},
-					{Name: "Region", Line: 39, Target: "region_code", Type: "text", References: "north.Order Details.RegionID"},
+					{Name: "PatientID", Line: 35, Target: "patient_id"},
+					{Name: "Notes", Line: 36, Drop: true},
+					{Name: "IsActive", Line: 37, Type: "boolean", Default: ptr("true")},
+					{Name: "Comment", Line: 38, Default: ptr(""), Enum: EnumsText},
+					{Name: "PharmacyDrugID", Line: 39, References: "pharmacy.Drugs"},
+					{Name: "Region", Line: 40, Target: "region_code", Type: "text", References: "north.Order Details.RegionID"},
 				},
 			},
-			{Source: "clinical", Table: "AuditLog", Line: 43, Skip: true},
-			{Source: "north", Table: "Order Details", Line: 45, Target: "order_details"},
-			{Source: "pharmacy", Table: "dbo.Drugs", Line: 47},
+			{Source: "clinical", Table: "AuditLog", Line: 44, Skip: true},
+			{Source: "north", Table: "Order Details", Line: 46, Target: "order_details"},
+			{Source: "pharmacy", Table: "dbo.Drugs", Line: 48},
 		},
 	}
 	got, err := Load(path)
@@ -88,7 +89,7 @@ func TestParseDefaults(t *testing.T) {
 	want := Defaults{
 		Naming: NamingSnake, Keys: KeysKeep, KeyNamespace: sluice.DefaultNamespace,
 		LegacyColumn: "legacy_id", ChunkRows: 20000, Workers: 4,
-		Strategy: StrategyCreate, ZeroDates: ZeroDatesReject, SourceColumn: "source", BadKeys: BadKeysReject,
+		Strategy: StrategyCreate, ZeroDates: ZeroDatesReject, SourceColumn: "source", BadKeys: BadKeysReject, Enums: EnumsCheck,
 	}
 	if got.Defaults != want {
 		t.Errorf("defaults = %+v, want %+v", got.Defaults, want)

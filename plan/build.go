@@ -35,7 +35,8 @@ type builder struct {
 	merges  []*mergeState          // config order
 	mergeOf map[string]*mergeState // by part ID
 	// fit is set for the starter config: see fitNames.
-	fit *fitNames
+	fit    *fitNames
+	losses []Loss // what the target will not reproduce
 }
 
 // tableState is one planned table with what planning it needs.
@@ -92,9 +93,10 @@ func (b *builder) build() *Plan {
 	b.settleStrategies()
 	b.resolveMatches()
 	b.finish()
+	b.carryOver()
 	return &Plan{
 		Schema: b.set.schema, Namespace: b.set.namespace, Tables: b.loadOrder(), Warnings: b.warns,
-		Databases: b.set.databases, Drift: b.drift(),
+		Databases: b.set.databases, Drift: b.drift(), Losses: b.losses,
 	}
 }
 

@@ -33,9 +33,10 @@ func CreateSchema(schema string) string {
 	return "CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema) + ";"
 }
 
-// CreateTable creates the table with its columns, types and NOT NULL only:
-// keys, unique constraints and indexes come after the data (PostLoad), when
-// building them is faster and COPY does not maintain them row by row.
+// CreateTable creates the table with its columns, types, NOT NULL, defaults,
+// identities and CHECK constraints: keys, unique constraints and indexes
+// come after the data (PostLoad), when building them is faster and COPY
+// does not maintain them row by row.
 func CreateTable(schema string, t *Table) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "CREATE TABLE %s (", qualified(schema, t.Name))
@@ -47,7 +48,9 @@ func CreateTable(schema string, t *Table) string {
 		if c.NotNull {
 			b.WriteString(" NOT NULL")
 		}
+		b.WriteString(columnAttributes(c))
 	}
+	b.WriteString(checkConstraints(t))
 	b.WriteString("\n);")
 	return b.String()
 }
@@ -134,9 +137,9 @@ func DropPostLoad(schema string, t *Table) []string {
 // blocking writes.
 func AddForeignKeys(schema string, p *Plan) []string {
 	return eachForeignKey(p, func(t *Table, fk ForeignKey) string {
-		return fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s) NOT VALID;",
+		return fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s FOREIGN KEY (%s) REFERENCES %s (%s)%s NOT VALID;",
 			qualified(schema, t.Name), QuoteIdent(fk.Name), quoteList(fk.Columns),
-			qualified(schema, fk.RefTable), quoteList(fk.RefColumns))
+			qualified(schema, fk.RefTable), quoteList(fk.RefColumns), actionsDDL(fk))
 	})
 }
 

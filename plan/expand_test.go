@@ -23,7 +23,7 @@ func TestExpansionOfMergedPart(t *testing.T) {
 	pk := []string{"PatientID"}
 	keyType := intT("int(11)", 32, false)
 	wantCols := []Column{
-		{Name: "id", Type: "uuid", NotNull: true, Role: RoleExpandUUID, KeyColumns: pk, SourceType: keyType},
+		{Name: "id", Type: "uuid", NotNull: true, Role: RoleExpandUUID, KeyColumns: pk, SourceType: keyType, SQLDefault: "gen_random_uuid()"},
 		{Name: "patients_id", Type: "uuid", NotNull: true, Role: RoleRefUUID, KeyColumns: pk, SourceType: keyType,
 			RefSource: "east", RefTable: "Patients", ResolveMatch: true},
 		{Name: "room_no", Type: "integer", NotNull: true, Role: RoleOrdinal},

@@ -37,17 +37,30 @@ func clinicSchema() *sluice.Schema {
 	}}
 }
 
+// withDefault gives a fixture column a default, as the engine reports it.
+func withDefault(c sluice.Column, def string) sluice.Column {
+	c.Default = &def
+	return c
+}
+
 func patients() sluice.Table {
 	id := col("PatientID", intT("int(11)", 32, false), false)
 	id.AutoIncrement = true
+	updated := withDefault(col("UpdatedAt", kindT(sluice.KindTimestampTZ, "timestamp"), true), "current_timestamp()")
+	updated.OnUpdate = "current_timestamp()"
+	name := col("FullName", strT("varchar(100)", 100), false)
+	name.Comment = "as on the patient's card"
+	born := col("BirthYear", kindT(sluice.KindYear, "year(4)"), true)
+	born.Generated = "year(`BirthDate`)"
 	return sluice.Table{
-		Name: "Patients", Rows: 123456, PrimaryKey: []string{"PatientID"},
+		Name: "Patients", Rows: 123456, PrimaryKey: []string{"PatientID"}, Comment: "one row per patient",
+		Checks: []sluice.Check{{Name: "age_range", Expr: "`Age` between 0 and 150"}, {Name: "CONSTRAINT_2", Expr: "`Code` regexp '^[A-Z]+$'"}},
 		Columns: []sluice.Column{
 			id,
-			col("FullName", strT("varchar(100)", 100), false),
-			col("IsActive", kindT(sluice.KindBool, "tinyint(1)"), true),
+			name,
+			withDefault(col("IsActive", kindT(sluice.KindBool, "tinyint(1)"), true), "1"),
 			col("Age", intT("tinyint(3) unsigned", 8, true), true),
-			col("Visits", intT("smallint(5) unsigned", 16, true), false),
+			withDefault(col("Visits", intT("smallint(5) unsigned", 16, true), false), "0"),
 			col("Weight", intT("mediumint(9)", 24, false), true),
 			col("Score", intT("int(10) unsigned", 32, true), true),
 			col("BigCounter", intT("bigint(20)", 64, false), true),
@@ -55,16 +68,16 @@ func patients() sluice.Table {
 			col("Balance", sluice.Type{Kind: sluice.KindDecimal, Raw: "decimal(12,2)", Precision: 12, Scale: 2}, true),
 			col("Height", sluice.Type{Kind: sluice.KindFloat, Raw: "float", Bits: 32}, true),
 			col("Precise", sluice.Type{Kind: sluice.KindFloat, Raw: "double", Bits: 64}, true),
-			col("Code", sluice.Type{Kind: sluice.KindString, Raw: "char(8)", Length: 8, Fixed: true}, true),
+			withDefault(col("Code", sluice.Type{Kind: sluice.KindString, Raw: "char(8)", Length: 8, Fixed: true}, true), "newid()"),
 			col("Notes", kindT(sluice.KindText, "text"), true),
 			col("Photo", kindT(sluice.KindBytes, "blob"), true),
 			col("BirthDate", kindT(sluice.KindDate, "date"), true),
-			col("CreatedAt", sluice.Type{Kind: sluice.KindTimestamp, Raw: "datetime(3)", Precision: 3}, false),
-			col("UpdatedAt", kindT(sluice.KindTimestampTZ, "timestamp"), true),
+			withDefault(col("CreatedAt", sluice.Type{Kind: sluice.KindTimestamp, Raw: "datetime(3)", Precision: 3}, false), "current_timestamp(3)"),
+			updated,
 			col("WakeTime", kindT(sluice.KindTime, "time"), true),
-			col("BirthYear", kindT(sluice.KindYear, "year(4)"), true),
-			col("Status", sluice.Type{Kind: sluice.KindEnum, Raw: "enum('active','inactive')", Values: []string{"active", "inactive"}}, false),
-			col("Tags", sluice.Type{Kind: sluice.KindSet, Raw: "set('vip','new')", Values: []string{"vip", "new"}}, true),
+			born,
+			withDefault(col("Status", sluice.Type{Kind: sluice.KindEnum, Raw: "enum('active','inactive')", Values: []string{"active", "inactive"}}, false), "'active'"),
+			withDefault(col("Tags", sluice.Type{Kind: sluice.KindSet, Raw: "set('vip','new')", Values: []string{"vip", "new"}}, true), "'vip,new'"),
 			col("Flags", sluice.Type{Kind: sluice.KindBit, Raw: "bit(8)", Bits: 8}, true),
 			col("HasFlag", sluice.Type{Kind: sluice.KindBit, Raw: "bit(1)", Bits: 1}, true),
 			col("Profile", kindT(sluice.KindJSON, "json"), true),
@@ -91,7 +104,7 @@ func doctors() sluice.Table {
 		},
 		ForeignKeys: []sluice.ForeignKey{
 			fkTo([]string{"DeptID"}, "Departments", []string{"DeptID"}),
-			fkTo([]string{"MentorID"}, "Doctors", []string{"DoctorID"}),
+			withActions(fkTo([]string{"MentorID"}, "Doctors", []string{"DoctorID"}), sluice.SetNull, sluice.NoAction),
 		},
 	}
 }
@@ -117,8 +130,13 @@ func orders() sluice.Table {
 			col("PatientID", intT("int(11)", 32, false), false),
 			col("OrderedOn", kindT(sluice.KindDate, "date"), false),
 		},
-		ForeignKeys: []sluice.ForeignKey{fkTo([]string{"PatientID"}, "Patients", []string{"PatientID"})},
+		ForeignKeys: []sluice.ForeignKey{withActions(fkTo([]string{"PatientID"}, "Patients", []string{"PatientID"}), sluice.Cascade, sluice.Restrict)},
 	}
+}
+
+func withActions(fk sluice.ForeignKey, onDelete, onUpdate sluice.FKAction) sluice.ForeignKey {
+	fk.OnDelete, fk.OnUpdate = onDelete, onUpdate
+	return fk
 }
 
 func orderLines() sluice.Table {
@@ -140,7 +158,7 @@ func auditLog() sluice.Table {
 		Name: "AuditLog", Rows: 10,
 		Columns: []sluice.Column{
 			col("Message", kindT(sluice.KindText, "text"), true),
-			col("LoggedAt", kindT(sluice.KindTimestamp, "datetime"), true),
+			withDefault(col("LoggedAt", kindT(sluice.KindTimestamp, "datetime"), true), "current_timestamp()"),
 		},
 	}
 }
@@ -160,15 +178,16 @@ func pharmacySchema() *sluice.Schema {
 	return &sluice.Schema{Source: "pharmacy", Engine: "sqlite", Tables: []sluice.Table{
 		{
 			Name: "Drugs", Rows: 900, PrimaryKey: []string{"DrugID"}, RowID: "rowid",
+			Checks: []sluice.Check{{Name: "Drugs_Price_check", Expr: "Price >= 0"}},
 			Columns: []sluice.Column{
-				col("DrugID", intT("INTEGER", 64, false), false),
+				drugID(),
 				col("Name", kindT(sluice.KindText, "TEXT"), false),
 				col("Label", strT("NVARCHAR(160)", 160), true),
 				col("Price", sluice.Type{Kind: sluice.KindDecimal, Raw: "NUMERIC(10,2)", Precision: 10, Scale: 2}, true),
-				col("Active", kindT(sluice.KindBool, "BOOLEAN"), true),
+				withDefault(col("Active", kindT(sluice.KindBool, "BOOLEAN"), true), "1"),
 				col("Doses", intT("SMALLINT", 16, false), true),
 				col("Ratio", sluice.Type{Kind: sluice.KindFloat, Raw: "REAL", Bits: 64}, true),
-				col("Added", kindT(sluice.KindTimestamp, "DATETIME"), true),
+				withDefault(col("Added", kindT(sluice.KindTimestamp, "DATETIME"), true), "CURRENT_TIMESTAMP"),
 				col("Pack", kindT(sluice.KindBytes, "BLOB"), true),
 				col("Meta", kindT(sluice.KindJSON, "JSON"), true),
 				col("Strength", kindT(sluice.KindOther, ""), true),
@@ -191,6 +210,13 @@ func pharmacySchema() *sluice.Schema {
 			},
 		},
 	}}
+}
+
+// drugID is SQLite's INTEGER PRIMARY KEY: the row id, numbered by SQLite.
+func drugID() sluice.Column {
+	c := col("DrugID", intT("INTEGER", 64, false), false)
+	c.AutoIncrement = true
+	return c
 }
 
 func fixtureSchemas() []*sluice.Schema {

@@ -69,7 +69,7 @@ func TestGoldenRender(t *testing.T) {
 func ddlScript(p *Plan) string {
 	stmts := []string{CreateSchema(p.Schema)}
 	for _, t := range distinctTables(p.Tables) {
-		stmts = append(stmts, CreateTable(p.Schema, t))
+		stmts = append(stmts, Create(p.Schema, t)...)
 	}
 	stmts = append(stmts, DropForeignKeys(p.Schema, p)...)
 	stmts = append(stmts, Truncate(p.Schema, p.Tables))

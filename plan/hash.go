@@ -45,7 +45,11 @@ func (t *Table) Hash(ns uuid.UUID) string {
 }
 
 // hashColumn is how a Column is hashed: the fields of the first release in
-// their order, then the later ones when set.
+// their order, then the later ones when set. The column's DDL attributes
+// for the application (SQLDefault, Identity, Comment) are left out like the
+// indexes: Sluice writes every row's values itself. So is the nullability
+// a legacy key or source column got so that application rows fit: Sluice
+// writes them NOT NULL as before.
 type hashColumn struct {
 	Name         string
 	Type         string
@@ -69,7 +73,7 @@ func hashColumns(cols []Column) []hashColumn {
 	hcs := make([]hashColumn, len(cols))
 	for i, c := range cols {
 		hcs[i] = hashColumn{
-			Name: c.Name, Type: c.Type, NotNull: c.NotNull, Role: c.Role, Source: c.Source, SourceType: c.SourceType,
+			Name: c.Name, Type: c.Type, NotNull: c.NotNull || admitsApplicationRows(c), Role: c.Role, Source: c.Source, SourceType: c.SourceType,
 			KeyColumns: c.KeyColumns, RefSource: c.RefSource, RefTable: c.RefTable, Default: c.Default, ZeroDates: c.ZeroDates,
 			Expr: c.Expr, ResolveMatch: c.ResolveMatch,
 		}

@@ -76,7 +76,8 @@ func (b *builder) compositeUUID(st *tableState, pk []string) {
 func (b *builder) rewriteFK(st, ref *tableState, f sourceFK) {
 	switch {
 	case st.sharesIdentity(ref, f):
-		st.t.addForeignKey(ForeignKey{Columns: st.t.PrimaryKey, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey, RefDatabase: refDatabase(st, ref)})
+		st.t.addForeignKey(ForeignKey{Columns: st.t.PrimaryKey, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey, RefDatabase: refDatabase(st, ref),
+			OnDelete: f.OnDelete, OnUpdate: f.OnUpdate})
 	case st.t.Keys != config.KeysUUID && len(f.Columns) == 1 && slices.Contains(st.src.PrimaryKey, f.Columns[0]):
 		b.legacyFK(st, ref, f)
 	case st.uuidKeyIs(f.Columns):
@@ -107,7 +108,8 @@ func (b *builder) legacyFK(st, ref *tableState, f sourceFK) {
 		b.rewriteCompositeFK(st, ref, f)
 		return
 	}
-	st.t.addForeignKey(ForeignKey{Columns: []string{c.Name}, RefTable: ref.t.Name, RefColumns: []string{legacy.Name}, RefDatabase: refDatabase(st, ref)})
+	st.t.addForeignKey(ForeignKey{Columns: []string{c.Name}, RefTable: ref.t.Name, RefColumns: []string{legacy.Name}, RefDatabase: refDatabase(st, ref),
+		OnDelete: f.OnDelete, OnUpdate: f.OnUpdate})
 }
 
 // legacyColumnOf is the legacy column holding source column src alone, or nil.
@@ -150,7 +152,8 @@ func (b *builder) rewriteSingleFK(st, ref *tableState, f sourceFK) {
 		RefSource: ref.t.Source, RefTable: ref.t.SourceTable, Default: c.Default, ZeroDates: c.ZeroDates,
 	}
 	ref.markIdentity(c)
-	st.t.addForeignKey(ForeignKey{Columns: []string{c.Name}, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey, RefDatabase: refDatabase(st, ref)})
+	st.t.addForeignKey(ForeignKey{Columns: []string{c.Name}, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey, RefDatabase: refDatabase(st, ref),
+		OnDelete: f.OnDelete, OnUpdate: f.OnUpdate})
 }
 
 // canRewrite reports the cases where a column cannot hold the referenced
@@ -199,7 +202,8 @@ func (b *builder) rewriteCompositeFK(st, ref *tableState, f sourceFK) {
 	}
 	ref.markIdentity(&c)
 	st.t.Columns = slices.Insert(st.t.Columns, st.t.afterColumns(f.Columns), c)
-	st.t.addForeignKey(ForeignKey{Columns: []string{name}, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey, RefDatabase: refDatabase(st, ref)})
+	st.t.addForeignKey(ForeignKey{Columns: []string{name}, RefTable: ref.t.Name, RefColumns: ref.t.PrimaryKey, RefDatabase: refDatabase(st, ref),
+		OnDelete: f.OnDelete, OnUpdate: f.OnUpdate})
 }
 
 // afterColumns is the position right after the last target column made from

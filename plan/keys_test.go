@@ -42,11 +42,12 @@ func TestKeysUUIDSinglePrimaryKey(t *testing.T) {
 		t.Errorf("first columns = %v: the legacy key must follow the row uuid", got)
 	}
 	id := column(t, pt, "patient_id")
-	if id.Type != "uuid" || id.Role != RoleRowUUID || !id.NotNull || !slices.Equal(id.KeyColumns, []string{"PatientID"}) {
-		t.Errorf("row uuid column = %+v", id)
+	if id.Type != "uuid" || id.Role != RoleRowUUID || !id.NotNull || !slices.Equal(id.KeyColumns, []string{"PatientID"}) || id.SQLDefault != "gen_random_uuid()" {
+		t.Errorf("row uuid column = %+v, want a uuid with a default, for the application's rows", id)
 	}
+	// An application row has no legacy key: the column admits NULL.
 	legacy := column(t, pt, "legacy_patient_id")
-	if legacy.Type != "integer" || legacy.Role != RoleLegacyKey || !legacy.NotNull || !slices.Equal(legacy.KeyColumns, []string{"PatientID"}) {
+	if legacy.Type != "integer" || legacy.Role != RoleLegacyKey || legacy.NotNull || !slices.Equal(legacy.KeyColumns, []string{"PatientID"}) {
 		t.Errorf("legacy column = %+v", legacy)
 	}
 	if !slices.Equal(pt.PrimaryKey, []string{"patient_id"}) {

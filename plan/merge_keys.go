@@ -14,9 +14,14 @@ func (b *builder) mergeForeignKeys(ms *mergeState, parts []*tableState) []Foreig
 	var fks []ForeignKey
 	for _, st := range parts {
 		for _, fk := range st.t.ForeignKeys {
-			if b.keepsType(ms, st, fk) && !slices.ContainsFunc(fks, func(have ForeignKey) bool { return sameForeignKey(have, fk) }) {
-				fks = append(fks, fk)
+			if !b.keepsType(ms, st, fk) {
+				continue
 			}
+			if k := slices.IndexFunc(fks, func(have ForeignKey) bool { return sameForeignKey(have, fk) }); k >= 0 {
+				b.settleActions(ms, st, &fks[k], fk)
+				continue
+			}
+			fks = append(fks, fk)
 		}
 	}
 	return b.dropAmbiguous(ms, fks)

@@ -48,9 +48,9 @@ func TestMergedTableColumns(t *testing.T) {
 		t.Errorf("merged = %+v\nwant     %+v", *east.Merged, wantMerged)
 	}
 	checkPlanned(t, east, map[string]Column{
-		"id":         {Name: "id", Type: "uuid", NotNull: true, Role: RoleMatchUUID, KeyColumns: []string{"mrn"}},
-		"legacy_id":  {Name: "legacy_id", Type: "text", NotNull: true, Role: RoleLegacyKey, KeyColumns: []string{"PatientID"}, SourceType: intT("int(11)", 32, false)},
-		"source":     {Name: "source", Type: "text", NotNull: true, Role: RoleSource},
+		"id":         {Name: "id", Type: "uuid", NotNull: true, Role: RoleMatchUUID, KeyColumns: []string{"mrn"}, SQLDefault: "gen_random_uuid()"},
+		"legacy_id":  {Name: "legacy_id", Type: "text", Role: RoleLegacyKey, KeyColumns: []string{"PatientID"}, SourceType: intT("int(11)", 32, false)},
+		"source":     {Name: "source", Type: "text", Role: RoleSource},
 		"age":        {Name: "age", Type: "bigint", Role: RoleValue, Source: "Age", SourceType: intT("tinyint(3) unsigned", 8, true), ZeroDates: config.ZeroDatesReject},
 		"fax":        {Name: "fax", Type: "text", Role: RoleFill},
 		"first_name": {Name: "first_name", Type: "varchar(60)", NotNull: true, Role: RoleValue, Source: "FirstName", SourceType: strT("varchar(50)", 50), ZeroDates: config.ZeroDatesReject},

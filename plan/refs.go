@@ -78,7 +78,7 @@ func (b *builder) keepFK(st, ref *tableState, f sourceFK) {
 	if !ok {
 		return
 	}
-	fk := ForeignKey{RefTable: ref.t.Name, RefDatabase: refDatabase(st, ref)}
+	fk := ForeignKey{RefTable: ref.t.Name, RefDatabase: refDatabase(st, ref), OnDelete: f.OnDelete, OnUpdate: f.OnUpdate}
 	for i := range cols {
 		cols[i] = st.t.legacyInstead(cols[i], refCols[i])
 		if (keyDerived(cols[i]) || keyDerived(refCols[i])) && isUUID(cols[i]) != isUUID(refCols[i]) {

@@ -84,7 +84,10 @@ func (r *renderer) table(n int, t *Table) {
 				joinCols(fk.Columns), fk.RefDatabase, fk.RefTable, joinCols(fk.RefColumns))
 			continue
 		}
-		r.printf("   foreign key (%s) -> %s (%s)\n", joinCols(fk.Columns), fk.RefTable, joinCols(fk.RefColumns))
+		r.printf("   foreign key (%s) -> %s (%s)%s\n", joinCols(fk.Columns), fk.RefTable, joinCols(fk.RefColumns), actionsDDL(fk))
+	}
+	for _, ck := range t.Checks {
+		r.printf("   check %s: %s\n", ck.Name, ck.Expr)
 	}
 }
 
@@ -150,6 +153,12 @@ func role(t *Table, c Column) string {
 	if c.Default != nil && c.Role != RoleFill {
 		s += ", default " + strconv.Quote(*c.Default)
 	}
+	if c.AutoIncrement {
+		s += ", identity"
+	}
+	if c.SQLDefault != "" {
+		s += ", DEFAULT " + c.SQLDefault
+	}
 	if c.ZeroDates == config.ZeroDatesNull && isDateKind(c) {
 		s += ", zero dates -> NULL"
 	}
@@ -212,7 +221,7 @@ func (r *renderer) ddl(p *Plan, db string) {
 	tables := distinctTables(p.Tables)
 	r.printf("\n-- DDL: create%s\n%s\n", db, CreateSchema(p.Schema))
 	for _, t := range tables {
-		r.printf("%s\n", CreateTable(p.Schema, t))
+		r.lines(Create(p.Schema, t))
 	}
 	if truncates(p) {
 		r.printf("\n-- DDL: before the load (strategy truncate)%s\n", db)

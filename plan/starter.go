@@ -97,6 +97,7 @@ func (s *starter) defaults() {
 	s.printf("  workers: %d\n", workers(s.b.cfg.Defaults.Workers))
 	s.printf("  strategy: %s   # create | truncate | merge | append\n", yamlScalar(set.strategy))
 	s.printf("  zero_dates: %s   # reject | null\n", yamlScalar(set.zeroDates))
+	s.printf("  enums: %s   # check | type | text: what ENUM and SET columns become\n", yamlScalar(or(s.b.cfg.Defaults.Enums, config.EnumsCheck)))
 }
 
 func workers(n int) int {
@@ -122,6 +123,11 @@ func (s *starter) table(schema *sluice.Schema, src *sluice.Table) {
 	for _, w := range s.p.Warnings {
 		if w.Table == id {
 			s.printf("    # %s\n", w.Message)
+		}
+	}
+	for _, l := range s.p.Losses {
+		if l.Source == schema.Source && l.Table == src.Name {
+			s.printf("    # not carried over: %s: %s\n", l.What, l.Why)
 		}
 	}
 	s.addedColumns(t)
@@ -225,7 +231,22 @@ func ruleFields(cr *config.ColumnRule) []string {
 	if cr.References != "" {
 		fields = append(fields, "references: "+yamlScalar(cr.References))
 	}
+	if cr.Enum != "" {
+		fields = append(fields, "enum: "+yamlScalar(cr.Enum))
+	}
 	return fields
+}
+
+// attributeRoles are what the target column does for the application.
+func attributeRoles(c Column) []string {
+	var roles []string
+	if c.AutoIncrement {
+		roles = append(roles, "identity")
+	}
+	if c.SQLDefault != "" {
+		roles = append(roles, "default "+c.SQLDefault)
+	}
+	return roles
 }
 
 // columnComment is "<source type> -> <target type> (<roles>)".
@@ -241,6 +262,9 @@ func columnComment(schema *sluice.Schema, src *sluice.Table, c sluice.Column, t 
 	roles := columnRoles(schema, src, c.Name, t)
 	if cr != nil && cr.References != "" {
 		roles = append(roles, "references "+cr.References+", declared here")
+	}
+	if tc := t.columnFor(c.Name); tc != nil {
+		roles = append(roles, attributeRoles(*tc)...)
 	}
 	if len(roles) == 0 {
 		return from + " -> " + to

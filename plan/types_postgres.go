@@ -7,16 +7,17 @@ import (
 )
 
 // postgresType keeps a PostgreSQL source's own type (format_type), with
-// serial types written as the integers they are (the target gets no
-// sequence). Types that are not built in (enums, domains, composites) cannot
-// be created on the target without their definitions, so they become text.
+// serial types written as the integers they are (the column becomes an
+// identity). An enum becomes text, like a MySQL ENUM. Other types that are
+// not built in (domains, composites) cannot be created on the target
+// without their definitions, so they become text.
 func postgresType(t sluice.Type) (string, bool) {
 	raw := strings.TrimSpace(t.Raw)
 	if raw == "" {
 		return kindType(t)
 	}
-	if t.Kind == sluice.KindEnum || t.Kind == sluice.KindSet {
-		return "text", true
+	if t.Kind == sluice.KindEnum {
+		return "text", false // its members are checked (see enums.go)
 	}
 	if serial, ok := serials[strings.ToLower(raw)]; ok {
 		return serial, false

@@ -147,11 +147,11 @@ func TestMapTypePostgres(t *testing.T) {
 		{intT("serial", 32, false), "integer", false},
 		{intT("bigserial", 64, false), "bigint", false},
 		{intT("smallserial", 16, false), "smallint", false},
-		{sluice.Type{Kind: sluice.KindEnum, Raw: "mood", Values: []string{"sad", "ok"}}, "text", true},
-		{kindT(sluice.KindOther, "us_postal_code"), "text", true}, // a domain
-		{kindT(sluice.KindOther, "public.complex"), "text", true}, // a composite type
-		{kindT(sluice.KindOther, "citext"), "text", true},         // an extension's type
-		{intT("", 32, false), "integer", false},                   // no declared type: by kind
+		{sluice.Type{Kind: sluice.KindEnum, Raw: "mood", Values: []string{"sad", "ok"}}, "text", false}, // its members are checked
+		{kindT(sluice.KindOther, "us_postal_code"), "text", true},                                       // a domain
+		{kindT(sluice.KindOther, "public.complex"), "text", true},                                       // a composite type
+		{kindT(sluice.KindOther, "citext"), "text", true},                                               // an extension's type
+		{intT("", 32, false), "integer", false},                                                         // no declared type: by kind
 	}
 	checkTypes(t, "postgres", cases)
 }

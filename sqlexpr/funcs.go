@@ -226,7 +226,7 @@ func (tr *translator) escape(e Node) (string, error) {
 	if v.lit == nil || v.lit.Kind != LitString {
 		return "", fmt.Errorf("LIKE ... ESCAPE takes a string")
 	}
-	s, err := quoteString(v.lit.Text)
+	s, err := QuoteString(v.lit.Text)
 	return " ESCAPE " + s, err
 }
 

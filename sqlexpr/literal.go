@@ -12,10 +12,10 @@ import (
 	"github.com/google/uuid"
 )
 
-// quoteString writes s as a PostgreSQL string literal. A backslash makes it
+// QuoteString writes s as a PostgreSQL string literal. A backslash makes it
 // an E” literal, which reads the same whatever standard_conforming_strings
 // is set to. PostgreSQL text cannot hold NUL.
-func quoteString(s string) (string, error) {
+func QuoteString(s string) (string, error) {
 	if strings.ContainsRune(s, 0) {
 		return "", fmt.Errorf("the string %q holds a NUL character, which PostgreSQL text cannot", s)
 	}
@@ -63,11 +63,11 @@ func otherLiteral(l Lit, ct columnType) (string, error) {
 	switch ct.cls {
 	case clsUUID:
 		if _, err := uuid.Parse(l.Text); l.Kind == LitString && err == nil {
-			return quoteString(l.Text)
+			return QuoteString(l.Text)
 		}
 	case clsJSON:
 		if l.Kind == LitString && json.Valid([]byte(l.Text)) {
-			return quoteString(l.Text)
+			return QuoteString(l.Text)
 		}
 	case clsBytes:
 		return bytesLiteral(l)
@@ -82,9 +82,9 @@ func (tr *translator) textLiteral(l Lit, members []string, assign bool) (string,
 	case l.Kind == LitString && members != nil && !contains(members, l.Text):
 		return "", fmt.Errorf("%s is not a member of the ENUM", showLit(l))
 	case l.Kind == LitString:
-		return quoteString(l.Text)
+		return QuoteString(l.Text)
 	case l.Kind == LitNumber && assign:
-		return quoteString(l.Text)
+		return QuoteString(l.Text)
 	}
 	return "", fmt.Errorf("%s is compared with text (the source compares them as numbers)", showLit(l))
 }
@@ -93,7 +93,7 @@ func memberLiteral(l Lit, members []string) (string, error) {
 	if l.Kind != LitString || !contains(members, l.Text) {
 		return "", fmt.Errorf("%s is not a member of the ENUM", showLit(l))
 	}
-	return quoteString(l.Text)
+	return QuoteString(l.Text)
 }
 
 // numberLiteral accepts a number, a string that is exactly one (MySQL
@@ -163,15 +163,15 @@ func (tr *translator) timeLiteral(l Lit, cls class) (string, error) {
 	layouts := map[class][]string{clsDate: dateLayouts, clsTime: timeLayouts, clsTimestamp: timestampLayouts, clsTimestampTZ: timestampLayouts}[cls]
 	if parses(l.Text, layouts) {
 		if cls == clsTimestampTZ && tr.d == MySQL {
-			return quoteString(l.Text + "+00")
+			return QuoteString(l.Text + "+00")
 		}
 		if cls == clsTimestampTZ && tr.d != Postgres {
 			return "", fmt.Errorf("%s has no time zone", showLit(l))
 		}
-		return quoteString(l.Text)
+		return QuoteString(l.Text)
 	}
 	if cls == clsTimestampTZ && parses(l.Text, zoneLayouts) {
-		return quoteString(l.Text)
+		return QuoteString(l.Text)
 	}
 	return "", fmt.Errorf("%s is not %s PostgreSQL can hold", showLit(l), cls)
 }
@@ -233,7 +233,7 @@ func setLiteral(l Lit, members []string) (string, error) {
 		if members != nil && !contains(members, m) {
 			return "", fmt.Errorf("%q is not a member of the SET", m)
 		}
-		q, err := quoteString(m)
+		q, err := QuoteString(m)
 		if err != nil {
 			return "", err
 		}

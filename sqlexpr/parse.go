@@ -388,3 +388,21 @@ func (p *parser) list(open, close string) ([]Node, error) {
 		}
 	}
 }
+
+// Literal returns the literal that src is, if it is only one (a number
+// with its sign, a string, NULL), as a plain default is.
+func Literal(d Dialect, src string) (Lit, bool) {
+	n, err := parseTop(d, src)
+	if err != nil {
+		return Lit{}, false
+	}
+	switch n := n.(type) {
+	case Lit:
+		return n, n.Kind == LitString || n.Kind == LitNumber || n.Kind == LitNull
+	case Unary:
+		if l, ok := n.X.(Lit); ok && l.Kind == LitNumber && n.Op == "-" {
+			return Lit{Kind: LitNumber, Text: "-" + l.Text}, true
+		}
+	}
+	return Lit{}, false
+}
