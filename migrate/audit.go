@@ -76,6 +76,9 @@ func (r *runner) auditTableDone(ctx context.Context, j *job, res TableResult) er
 		entry["mode"] = j.merge.Mode
 		entry["inserted"], entry["updated"], entry["unchanged"], entry["deleted"] = res.Inserted, res.Updated, res.Unchanged, res.Deleted
 	}
+	if len(j.identities) > 0 {
+		entry["identities"] = j.identities // the next value of each identity column
+	}
 	return r.tgt.Audit(ctx, r.runID, audit.OpTableDone, entry)
 }
 

@@ -36,6 +36,9 @@ type job struct {
 	unready error         // why the target table could not be made ready; the job fails with it
 	done    chan struct{} // closed when the job ends
 	err     error         // why it failed; read after done is closed
+	// identities are the next values of the table's identity columns, by
+	// column, once their sequences moved past the loaded rows.
+	identities map[string]int64
 }
 
 // prepare decides for each table whether it resumes, starts afresh or is
@@ -159,8 +162,10 @@ func (r *runner) ready(ctx context.Context, j *job) error {
 // when the strategy or an earlier generation of Sluice's own load allows;
 // they run with the table's new generation in one transaction. An existing
 // table loses Sluice's keys and indexes until PostLoad rebuilds them after
-// the data. A table Sluice loaded before under another mapping is dropped and
-// created anew; anyone else's table with other columns is never touched.
+// the data, and gets the defaults, identities, checks and comments the plan
+// gives it (Reshape). A table Sluice loaded before under another mapping is
+// dropped and created anew; anyone else's table with other columns is never
+// touched.
 func (r *runner) fresh(ctx context.Context, j *job, cols []target.Column) ([]string, error) {
 	t, schema := j.table, r.plan.Schema
 	if cols == nil {
@@ -184,13 +189,15 @@ func (r *runner) fresh(ctx context.Context, j *job, cols []target.Column) ([]str
 			return nil, fmt.Errorf("target table %s.%s already holds %d rows that Sluice did not load; empty it, or set strategy: truncate", schema, t.Name, n)
 		}
 	}
-	return append(plan.DropPostLoad(schema, t), plan.Truncate(schema, []*plan.Table{t})), nil
+	stmts := append(plan.DropPostLoad(schema, t), plan.Truncate(schema, []*plan.Table{t}))
+	return append(stmts, plan.Reshape(schema, t)...), nil
 }
 
-// create makes the target table. A merged table gets its keys at once: its
-// parts write through them from the first row on.
+// create makes the target table (with its enum types and comments). A
+// merged table gets its keys at once: its parts write through them from the
+// first row on.
 func (r *runner) create(t *plan.Table) []string {
-	stmts := []string{plan.CreateTable(r.plan.Schema, t)}
+	stmts := plan.Create(r.plan.Schema, t)
 	if t.Merged != nil {
 		stmts = append(stmts, plan.PostLoad(r.plan.Schema, t)...)
 	}

@@ -73,6 +73,9 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 			return res, fmt.Errorf("build keys and indexes of %s: %w", t.Name, err)
 		}
 	}
+	if err := r.advanceIdentities(ctx, j); err != nil {
+		return res, err
+	}
 	if err := r.auditTableDone(ctx, j, res); err != nil {
 		return res, err
 	}

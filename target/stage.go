@@ -18,8 +18,8 @@ const (
 
 // stage is the temporary table a merged chunk is copied into first. It has
 // the target table's name (in pg_temp), so that PostgreSQL's messages about
-// refused rows name the table the user knows, and its columns and NOT NULL
-// constraints, so that COPY refuses what the table would.
+// refused rows name the table the user knows, and its columns, NOT NULL and
+// CHECK constraints, so that COPY refuses what the table would.
 type stage struct {
 	c      *ChunkLoad
 	target string // the target table, quoted
@@ -35,7 +35,7 @@ func newStage(c *ChunkLoad) *stage {
 // COPY down to the rows at fault) and resolves its Resolve columns. It
 // returns the number of rows staged and the rows refused.
 func (st *stage) fill(ctx context.Context, tx pgx.Tx) (int, []Reject, error) {
-	_, err := tx.Exec(ctx, fmt.Sprintf(`CREATE TEMP TABLE %s (LIKE %s, %s uuid, %s int NOT NULL, %s int NOT NULL DEFAULT 1)
+	_, err := tx.Exec(ctx, fmt.Sprintf(`CREATE TEMP TABLE %s (LIKE %s INCLUDING CONSTRAINTS, %s uuid, %s int NOT NULL, %s int NOT NULL DEFAULT 1)
 		ON COMMIT DROP`, pgx.Identifier{st.c.Table}.Sanitize(), st.target, stageIdentity, stageOrd, stageRound))
 	if err != nil {
 		return 0, nil, fmt.Errorf("create stage: %w", err)

@@ -109,7 +109,7 @@ func (col *column) compileValue(c *plan.Column, index map[string]int) error {
 	}
 	col.src = i
 	var err error
-	if col.cast, err = cast.For(c.SourceType, c.Type, cast.Options{ZeroDates: c.ZeroDates}); err != nil {
+	if col.cast, err = cast.For(c.SourceType, valueType(c), cast.Options{ZeroDates: c.ZeroDates}); err != nil {
 		return err
 	}
 	if c.Default != nil {
@@ -121,7 +121,7 @@ func (col *column) compileValue(c *plan.Column, index map[string]int) error {
 // compileDefault casts the default's text once, so that a bad default fails
 // the plan instead of every row.
 func (col *column) compileDefault(c *plan.Column) error {
-	f, err := cast.For(sluice.Type{Kind: sluice.KindText}, c.Type, cast.Options{ZeroDates: c.ZeroDates})
+	f, err := cast.For(sluice.Type{Kind: sluice.KindText}, valueType(c), cast.Options{ZeroDates: c.ZeroDates})
 	if err != nil {
 		return err
 	}
@@ -172,4 +172,14 @@ func (col *column) compileLegacy(c *plan.Column, index map[string]int) error {
 	var err error
 	col.cast, err = cast.For(from, c.Type, cast.Options{ZeroDates: c.ZeroDates})
 	return err
+}
+
+// valueType is the type a column's values are cast to: an ENUM column that
+// became an enum type takes its member as text (binary COPY writes an enum
+// value as its label; the ENUM's cast rejects a value that is no member).
+func valueType(c *plan.Column) string {
+	if c.EnumType != "" {
+		return "text"
+	}
+	return c.Type
 }
