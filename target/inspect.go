@@ -10,7 +10,7 @@ import (
 // Column is a column of a target table as the catalog describes it.
 type Column struct {
 	Name    string
-	Type    string // format_type, e.g. "character varying(50)"
+	Type    string // format_type, e.g. "character varying(50)"; an enum type "schema"."name" (TypeText)
 	NotNull bool
 }
 
@@ -24,11 +24,19 @@ func (t *Target) CountRows(ctx context.Context, schema, table string) (int64, er
 	return n, nil
 }
 
+// TypeText is a SQL expression over pg_attribute a: the column's type as
+// format_type writes it, except an enum type, written as the plan writes
+// the ones it creates: "schema"."name", quoted, whatever the search path.
+const TypeText = `CASE WHEN (SELECT typtype FROM pg_type WHERE oid = a.atttypid) = 'e'
+	THEN (SELECT '"' || replace(tn.nspname, '"', '""') || '"."' || replace(t.typname, '"', '""') || '"'
+		FROM pg_type t JOIN pg_namespace tn ON tn.oid = t.typnamespace WHERE t.oid = a.atttypid)
+	ELSE format_type(a.atttypid, a.atttypmod) END`
+
 // Columns returns the columns of schema.table in order, or nil when the
 // table does not exist.
 func (t *Target) Columns(ctx context.Context, schema, table string) ([]Column, error) {
 	rows, _ := t.pool.Query(ctx, `
-		SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+		SELECT a.attname, `+TypeText+`, a.attnotnull
 		FROM pg_attribute a
 		JOIN pg_class c ON c.oid = a.attrelid
 		JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/target"
 )
 
 // catalog is what PostgreSQL's catalog says about one target table.
@@ -21,7 +22,7 @@ type catalog struct {
 // catColumn is a target column as the catalog describes it.
 type catColumn struct {
 	Name    string
-	Type    string // format_type, e.g. "character varying(50)"
+	Type    string // format_type, e.g. "character varying(50)"; an enum type "schema"."name" (TypeText)
 	NotNull bool
 }
 
@@ -40,9 +41,9 @@ func readCatalog(ctx context.Context, db *pgxpool.Pool, schema, table string) (*
 }
 
 func (c *catalog) readColumns(ctx context.Context, db *pgxpool.Pool) error {
-	rows, err := db.Query(ctx, `SELECT attname, format_type(atttypid, atttypmod), attnotnull
-		FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND NOT attisdropped
-		ORDER BY attnum`, c.name)
+	rows, err := db.Query(ctx, `SELECT a.attname, `+target.TypeText+`, a.attnotnull
+		FROM pg_attribute a WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+		ORDER BY a.attnum`, c.name)
 	if err != nil {
 		return fmt.Errorf("read the columns of %s: %w", c.name, err)
 	}
