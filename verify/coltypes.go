@@ -10,14 +10,18 @@ import (
 
 // types is level 4: every planned column exists in the target with its
 // planned type (compared as format_type spells it) and nullability, and the
-// target has no column the plan does not know.
-func (v *tableCheck) types(_ context.Context) (LevelResult, error) {
+// target has no column the plan does not know; with the defaults,
+// identities and CHECKs the plan gives the application (attributes).
+func (v *tableCheck) types(ctx context.Context) (LevelResult, error) {
 	if !v.cat.exists {
 		v.add(Finding{Level: LevelTypes, Check: "missing table", Detail: fmt.Sprintf("target table %s does not exist", v.cat.name)})
 		return LevelResult{}, nil
 	}
 	for _, pc := range v.t.Columns {
 		v.checkColumn(pc)
+	}
+	if err := v.attributes(ctx); err != nil {
+		return LevelResult{}, err
 	}
 	for _, c := range v.cat.cols {
 		if !slices.ContainsFunc(v.t.Columns, func(pc plan.Column) bool { return pc.Name == c.Name }) {

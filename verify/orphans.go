@@ -32,6 +32,9 @@ func (v *tableCheck) orphans(ctx context.Context) (LevelResult, error) {
 		if err := v.orphansOf(ctx, fk); err != nil {
 			return LevelResult{}, err
 		}
+		if err := v.foreignKeyActions(ctx, fk); err != nil {
+			return LevelResult{}, err
+		}
 	}
 	detail := plural(len(local), "foreign key")
 	if across > 0 {
