@@ -75,6 +75,19 @@ func TestDDLRunsOnPostgres(t *testing.T) {
 			sluicetest.ExecPostgres(t, url, strings.Join(truncate, "\n"))
 			sluicetest.ExecPostgres(t, url, strings.Join(truncate, "\n"))
 			checkCounts(t, url, p, 0)
+			// An existing table reloaded gets the plan's attributes again,
+			// as often as it is reloaded, and its identities move on.
+			var reshape, advance []string
+			for _, tbl := range distinctTables(p.Tables) {
+				reshape = append(reshape, Reshape(p.Schema, tbl)...)
+				for _, c := range tbl.Columns {
+					if c.Identity {
+						advance = append(advance, AdvanceIdentity(p.Schema, tbl, c))
+					}
+				}
+			}
+			sluicetest.ExecPostgres(t, url, strings.Join(append(reshape, reshape...), "\n"))
+			sluicetest.ExecPostgres(t, url, strings.Join(append(advance, advance...), "\n"))
 			// A reload drops Sluice's keys and indexes (twice is harmless) and
 			// PostLoad builds them again.
 			var drop, build []string
