@@ -15,10 +15,14 @@
 //     anti-join whether or not the constraint exists or was validated.
 //     References into another target database are CrossReferences': it
 //     copies the distinct child values into the parent's database and
-//     anti-joins them there.
+//     anti-joins them there. A constraint that exists has the planned
+//     ON DELETE and ON UPDATE.
 //  4. types: every planned column exists with its planned type (compared
 //     as format_type spells it, so varchar(50) = character varying(50)) and
-//     nullability; a column the plan does not make is a finding.
+//     nullability; a column the plan does not make is a finding. The
+//     planned defaults, identities and CHECK constraints exist (by presence
+//     and name: PostgreSQL prints an expression back in its own words), and
+//     an identity's sequence is past the column's highest value.
 //  5. legacy keys (keys: uuid): every source key is in the legacy column
 //     exactly once, on the row whose UUID sluice.KeyUUID gives it (for a
 //     subtype table, as its root table's identity; plan.Column.Identity). Missing
