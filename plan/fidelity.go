@@ -202,6 +202,9 @@ func defaultWhat(src *sluice.Column) string {
 
 func (c *carrier) defaultOf(st *tableState, env sqlexpr.Env, col *Column, src *sluice.Column) {
 	out, err := sqlexpr.Default(env, *src.Default, col.Type, members(*col))
+	if err != nil && col.ZeroDates == config.ZeroDatesNull && isZeroDate(env.Dialect, *src.Default) {
+		return // zero_dates: null makes a zero date NULL, which no default is too
+	}
 	if err != nil {
 		c.lose(st, defaultWhat(src), err.Error()+"; the column has no default")
 		return
@@ -404,4 +407,11 @@ func (c *carrier) checkEnumRules(st *tableState) {
 			c.fail(cr.Line, key, "column %s is not an ENUM or SET (it is %s)", cr.Name, sourceTypeText(src.Type))
 		}
 	}
+}
+
+// isZeroDate reports a MySQL zero date literal ('0000-00-00', with a time
+// or not).
+func isZeroDate(d sqlexpr.Dialect, def string) bool {
+	l, ok := sqlexpr.Literal(d, def)
+	return ok && l.Kind == sqlexpr.LitString && strings.HasPrefix(l.Text, "0000-00-00")
 }

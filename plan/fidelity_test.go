@@ -300,3 +300,15 @@ func TestCheckNames(t *testing.T) {
 		t.Errorf("names %v, want %v", got, want)
 	}
 }
+
+// A MySQL zero date default is lost, unless zero_dates: null makes zero
+// dates NULL, which no default gives too.
+func TestZeroDateDefault(t *testing.T) {
+	at := col("At", kindT(sluice.KindTimestamp, "datetime"), false)
+	at.Default = def("'0000-00-00 00:00:00'")
+	s := &sluice.Schema{Source: "h", Engine: "mysql", Tables: []sluice.Table{{Name: "T", Columns: []sluice.Column{at}}}}
+	hasLoss(t, mustFidelityPlan(t, "", s), "column At: default '0000-00-00 00:00:00': '0000-00-00 00:00:00' is not a timestamp PostgreSQL can hold")
+	if p := mustFidelityPlan(t, "defaults: {zero_dates: \"null\"}\n", s); len(p.Losses) != 0 || column(t, table(t, p, "h.T"), "at").SQLDefault != "" {
+		t.Errorf("under zero_dates: null: losses %v", lossTexts(p))
+	}
+}
