@@ -64,6 +64,10 @@ func TestParseErrors(t *testing.T) {
 			`sluice.yaml:8: tables.clinical.Patients.columns.Notes.drop: expected true or false, got "sometimes"`}},
 		{"empty bool", header + "tables:\n  clinical.AuditLog:\n    skip:\n", []string{
 			`sluice.yaml:7: tables.clinical.AuditLog.skip: expected true or false, got nothing`}},
+		{"unknown enums value", header + "defaults:\n  enums: domain\ntables:\n  clinical.Patients:\n    columns:\n      Status: {enum: checks, drop: true}\n", []string{
+			`sluice.yaml:6: defaults.enums: unknown value "domain" (allowed: check, type, text)`,
+			`sluice.yaml:10: tables.clinical.Patients.columns.Status.enum: unknown value "checks"; did you mean "check"? (allowed: check, type, text)`,
+			`sluice.yaml:10: tables.clinical.Patients.columns.Status: drop: true cannot be combined with enum`}},
 		{"integer of the wrong type", header + "defaults:\n  workers: four\n", []string{
 			`sluice.yaml:6: defaults.workers: expected an integer, got "four"`}},
 		{"quoted integer", header + "defaults:\n  chunk_rows: \"100\"\n", []string{
