@@ -163,9 +163,9 @@ func (r *runner) ready(ctx context.Context, j *job) error {
 // they run with the table's new generation in one transaction. An existing
 // table loses Sluice's keys and indexes until PostLoad rebuilds them after
 // the data, and gets the defaults, identities, checks and comments the plan
-// gives it (Reshape). A table Sluice loaded before under another mapping is
-// dropped and created anew; anyone else's table with other columns is never
-// touched.
+// gives it (Reshape, or ReshapeKept for a table whose rows stay). A table
+// Sluice loaded before under another mapping is dropped and created anew;
+// anyone else's table with other columns is never touched.
 func (r *runner) fresh(ctx context.Context, j *job, cols []target.Column) ([]string, error) {
 	t, schema := j.table, r.plan.Schema
 	if cols == nil {
@@ -178,7 +178,7 @@ func (r *runner) fresh(ctx context.Context, j *job, cols []target.Column) ([]str
 		return nil, fmt.Errorf("target table %s.%s exists with other columns (%s); drop it, or map the table to another name", schema, t.Name, diff)
 	}
 	if merging, err := r.keepsRows(ctx, t); merging || err != nil {
-		return nil, err
+		return plan.ReshapeKept(schema, t), err
 	}
 	if t.Strategy == config.StrategyCreate && !j.owned {
 		n, err := r.tgt.CountRows(ctx, schema, t.Name)

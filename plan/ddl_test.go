@@ -81,12 +81,17 @@ func TestDDLRunsOnPostgres(t *testing.T) {
 			for _, tbl := range distinctTables(p.Tables) {
 				reshape = append(reshape, Reshape(p.Schema, tbl)...)
 				for _, c := range tbl.Columns {
-					if c.Identity {
+					if c.AutoIncrement {
 						advance = append(advance, AdvanceIdentity(p.Schema, tbl, c))
 					}
 				}
 			}
 			sluicetest.ExecPostgres(t, url, strings.Join(append(reshape, reshape...), "\n"))
+			var kept []string
+			for _, tbl := range distinctTables(p.Tables) {
+				kept = append(kept, ReshapeKept(p.Schema, tbl)...)
+			}
+			sluicetest.ExecPostgres(t, url, strings.Join(append(kept, kept...), "\n"))
 			sluicetest.ExecPostgres(t, url, strings.Join(append(advance, advance...), "\n"))
 			// A reload drops Sluice's keys and indexes (twice is harmless) and
 			// PostLoad builds them again.

@@ -98,10 +98,10 @@ func checkNames(tbl *Table) []string {
 func TestFidelityKeysKeep(t *testing.T) {
 	p := mustFidelityPlan(t, "tables:\n  h.Wards:\n    columns:\n      Note: {drop: true}\n", wards())
 	w := table(t, p, "h.Wards")
-	if c := column(t, w, "ward_id"); !c.Identity || !c.NotNull || c.SQLDefault != "" {
+	if c := column(t, w, "ward_id"); !c.AutoIncrement || !c.NotNull || c.SQLDefault != "" {
 		t.Errorf("ward_id = %+v, want an identity", c)
 	}
-	if c := column(t, w, "counter"); c.Identity {
+	if c := column(t, w, "counter"); c.AutoIncrement {
 		t.Errorf("counter (numeric(20,0)) is an identity")
 	}
 	hasLoss(t, p, "h.Wards: column Counter: numbered by the source (AUTO_INCREMENT): type numeric(20,0) cannot be an identity")
@@ -137,7 +137,7 @@ func TestFidelityKeysUUID(t *testing.T) {
 	p := mustFidelityPlan(t, "defaults: {keys: uuid}\n", wards())
 	w := table(t, p, "h.Wards")
 	id, legacy := column(t, w, "ward_id"), column(t, w, "legacy_id")
-	if id.SQLDefault != "gen_random_uuid()" || id.Identity || legacy.NotNull || legacy.Identity {
+	if id.SQLDefault != "gen_random_uuid()" || id.AutoIncrement || legacy.NotNull || legacy.AutoIncrement {
 		t.Errorf("key %+v, legacy %+v: want a uuid with a default and a nullable legacy key", id, legacy)
 	}
 	ref, _ := sluice.KeyUUID(sluice.DefaultNamespace, "h", "Wards", []any{int64(0)})
@@ -223,7 +223,7 @@ func TestFidelityMerged(t *testing.T) {
 		t.Errorf("actions %q %q, want NO ACTION where the parts differ and RESTRICT where they agree", fk.OnDelete, fk.OnUpdate)
 	}
 	hasLoss(t, p, "west.Wards: foreign key (parent_id) -> wards: ON DELETE CASCADE ON UPDATE RESTRICT: another source of the merged table wards declares it with ON UPDATE RESTRICT")
-	if c := column(t, e, "id"); c.Identity || c.SQLDefault != "gen_random_uuid()" {
+	if c := column(t, e, "id"); c.AutoIncrement || c.SQLDefault != "gen_random_uuid()" {
 		t.Errorf("the merged key %+v, want a uuid with a default", c)
 	}
 	hasLoss(t, p, "the merged table wards takes rows from several sources, whose numbers collide")
@@ -263,7 +263,7 @@ func TestFidelityEngines(t *testing.T) {
 		Columns: []sluice.Column{rowid}, Checks: []sluice.Check{{Name: "U_check", Expr: "Id > 0"}}}}}
 	p := mustFidelityPlan(t, "", pg, lite)
 	pt := table(t, p, "pg.t")
-	if c := column(t, pt, "id"); !c.Identity || c.Type != "integer" {
+	if c := column(t, pt, "id"); !c.AutoIncrement || c.Type != "integer" {
 		t.Errorf("serial id = %+v, want an integer identity", c)
 	}
 	if c := column(t, pt, "m"); c.SQLDefault != "'ok'" || c.Type != "text" {
@@ -273,7 +273,7 @@ func TestFidelityEngines(t *testing.T) {
 		t.Errorf("checks %v", got)
 	}
 	lt := table(t, p, "lite.U")
-	if c := column(t, lt, "id"); !c.Identity || c.Type != "bigint" {
+	if c := column(t, lt, "id"); !c.AutoIncrement || c.Type != "bigint" {
 		t.Errorf("INTEGER PRIMARY KEY = %+v, want a bigint identity", c)
 	}
 	if got := checkNames(lt); !slices.Equal(got, []string{`U_check: ("id" > 0)`}) {
