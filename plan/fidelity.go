@@ -167,18 +167,17 @@ func members(c Column) []string {
 
 // column plans one target column's identity, default and comment.
 func (c *carrier) column(st *tableState, env sqlexpr.Env, ok bool, col *Column) {
+	if src := sourceOf(st, *col); src != nil {
+		col.Comment = src.Comment
+	}
 	if col.Role == RoleRefUUID {
 		c.referenceDefault(st, col)
 		return
 	}
-	if col.Role != RoleValue {
-		return
-	}
 	src := st.src.Column(col.Source)
-	if src == nil {
+	if col.Role != RoleValue || src == nil {
 		return
 	}
-	col.Comment = src.Comment
 	c.identity(st, col, src)
 	switch {
 	case src.Generated != "":
@@ -194,6 +193,18 @@ func (c *carrier) column(st *tableState, env sqlexpr.Env, ok bool, col *Column) 
 		c.lose(st, fmt.Sprintf("column %s: ON UPDATE %s", src.Name, src.OnUpdate),
 			"PostgreSQL has no column attribute for it (a trigger would be needed); the column keeps its value when the row is updated")
 	}
+}
+
+// sourceOf is the source column a target column stands for: its value, or
+// the key a row or reference uuid replaced; nil for any other column.
+func sourceOf(st *tableState, col Column) *sluice.Column {
+	switch {
+	case col.Role == RoleValue:
+		return st.src.Column(col.Source)
+	case (col.Role == RoleRowUUID || col.Role == RoleRefUUID) && len(col.KeyColumns) == 1 && st.merge == nil:
+		return st.src.Column(col.KeyColumns[0])
+	}
+	return nil
 }
 
 func defaultWhat(src *sluice.Column) string {

@@ -55,7 +55,7 @@ func wards() *sluice.Schema {
 	beds := col("Beds", intT("int(11)", 32, false), false)
 	beds.Default = def("'1'")
 	parent := col("ParentID", intT("int(11)", 32, false), true)
-	parent.Default = def("0")
+	parent.Default, parent.Comment = def("0"), "the ward above"
 	note := col("Note", kindT(sluice.KindText, "text"), true)
 	note.Comment = "free text"
 	return &sluice.Schema{Source: "h", Engine: "mysql", Tables: []sluice.Table{{
@@ -139,6 +139,9 @@ func TestFidelityKeysUUID(t *testing.T) {
 	id, legacy := column(t, w, "ward_id"), column(t, w, "legacy_id")
 	if id.SQLDefault != "gen_random_uuid()" || id.AutoIncrement || legacy.NotNull || legacy.AutoIncrement {
 		t.Errorf("key %+v, legacy %+v: want a uuid with a default and a nullable legacy key", id, legacy)
+	}
+	if c, p := column(t, w, "note"), column(t, w, "parent_id"); c.Comment != "free text" || p.Comment != "the ward above" {
+		t.Errorf("comments %q and %q, want them on the value and on the reference that became a uuid", c.Comment, p.Comment)
 	}
 	ref, _ := sluice.KeyUUID(sluice.DefaultNamespace, "h", "Wards", []any{int64(0)})
 	if c := column(t, w, "parent_id"); c.SQLDefault != "'"+ref.String()+"'" {
