@@ -124,7 +124,8 @@ func (c *carrier) exprEnv(st *tableState) (sqlexpr.Env, bool) {
 	for _, sc := range st.src.Columns {
 		env.Columns[sc.Name] = exprColumn(st, sc)
 		if sc.Type.Kind == sluice.KindEnum && sc.Type.Raw != "" {
-			env.EnumTypes[strings.ToLower(sc.Type.Raw)] = true
+			// as the parser reads a cast's type: lower case, unquoted
+			env.EnumTypes[strings.ToLower(strings.ReplaceAll(sc.Type.Raw, `"`, ""))] = true
 		}
 	}
 	return env, true
