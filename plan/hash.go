@@ -46,7 +46,7 @@ func (t *Table) Hash(ns uuid.UUID) string {
 
 // hashColumn is how a Column is hashed: the fields of the first release in
 // their order, then the later ones when set. The column's DDL attributes
-// for the application (SQLDefault, Identity, Comment) are left out like the
+// for the application (SQLDefault, AutoIncrement, Comment) are left out like the
 // indexes: Sluice writes every row's values itself. So is the nullability
 // a legacy key or source column got so that application rows fit: Sluice
 // writes them NOT NULL as before.
