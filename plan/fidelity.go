@@ -59,7 +59,8 @@ func (c *carrier) relation(db string) map[string]bool {
 // admitApplicationRows lets the application insert a row without a key: a
 // row uuid gets gen_random_uuid() (in core since PostgreSQL 13), and the
 // legacy key and source columns admit NULL, which is what such a row has:
-// it comes from no legacy database.
+// it comes from no legacy database. A subtype's row uuid (patient ->
+// person) is the one of its root's row, which the application gives.
 func admitApplicationRows(t *Table) {
 	for i := range t.Columns {
 		col := &t.Columns[i]
@@ -67,7 +68,8 @@ func admitApplicationRows(t *Table) {
 		case admitsApplicationRows(*col):
 			col.NotNull = false
 		case col.Role == RoleRowUUID || col.Role == RoleMatchUUID || col.Role == RoleExpandUUID:
-			if slices.Equal(t.PrimaryKey, []string{col.Name}) {
+			// A subtype's key is its root row's: it has no default of its own.
+			if slices.Equal(t.PrimaryKey, []string{col.Name}) && col.IdentityTable == "" {
 				col.SQLDefault = "gen_random_uuid()"
 			}
 		}

@@ -315,3 +315,15 @@ func TestZeroDateDefault(t *testing.T) {
 		t.Errorf("under zero_dates: null: losses %v", lossTexts(p))
 	}
 }
+
+// An application row gets a uuid by default, except in a subtype table,
+// whose key is its root row's (patient -> person): the application gives it.
+func TestSubtypeKeyHasNoDefault(t *testing.T) {
+	p := emrPlan(t)
+	if c := column(t, table(t, p, "emr.person"), "person_id"); c.SQLDefault != "gen_random_uuid()" {
+		t.Errorf("person_id default %q, want gen_random_uuid()", c.SQLDefault)
+	}
+	if c := column(t, table(t, p, "emr.patient"), "patient_id"); c.IdentityTable == "" || c.SQLDefault != "" {
+		t.Errorf("patient_id = %+v, want the root's identity and no default", c)
+	}
+}
