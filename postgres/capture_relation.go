@@ -40,11 +40,10 @@ func newLayouts(ctx context.Context, src *Source, tables []string) (*layouts, er
 	l := &layouts{src: src, captured: map[string]bool{}, columns: map[string][]sluice.Column{},
 		rels: map[uint32]*relation{}, typeMap: pgtype.NewMap(), types: map[[2]int64]sluice.Type{}}
 	for _, name := range tables {
-		t := schema.Table(name)
-		if t == nil {
-			return nil, fmt.Errorf("no table %s in schema %s", name, src.schema)
-		}
-		l.captured[name], l.columns[name] = true, t.Columns
+		l.captured[name] = true
+		if t := schema.Table(name); t != nil {
+			l.columns[name] = t.Columns
+		} // else renamed or dropped since: its first Relation message tells its columns, as a schema change
 	}
 	return l, nil
 }

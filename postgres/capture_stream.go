@@ -152,7 +152,15 @@ func (st *stream) Close() error {
 	st.mu.Unlock()
 	st.cancel()
 	<-st.done
-	return st.conn.Close(context.Background())
+	// The last acknowledged position, so that a stream opened from the
+	// slot's confirmed position continues after it.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var err error
+	if !st.conn.IsClosed() {
+		err = st.sendStatus(ctx, false)
+	}
+	return errors.Join(err, st.conn.Close(ctx))
 }
 
 // pump receives, decodes and queues changes until an error or Close.
