@@ -147,8 +147,8 @@ func TestCaptureResumesAfterServerRestart(t *testing.T) {
 	snap := snapshotOf(t, src, spec)
 	pos := snap.Position()
 	snap.Close()
-	mix := newMix(3)
-	want := mix.run(t, url, 8)
+	mix := sluicetest.NewMix(3)
+	want := runMore(t, url, mix, 8)
 
 	ctx := context.Background()
 	st, err := src.Changes(ctx, spec, pos)
@@ -169,7 +169,7 @@ func TestCaptureResumesAfterServerRestart(t *testing.T) {
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	more := mix.run(t, url, 4)
+	more := runMore(t, url, mix, 4)
 	again := transactions(t, reopen(t, src, spec, acked), 9)
 	compareChanges(t, append(first, again...), append(want, more...))
 }

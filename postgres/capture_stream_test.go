@@ -2,8 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
-	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -11,182 +9,22 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/sluicetest"
 )
 
-const mixSchema = `CREATE TABLE a (id int PRIMARY KEY, v text);
-CREATE TABLE b (k1 int, k2 text, v int, PRIMARY KEY (k1, k2));
-CREATE TABLE c (x int, y text);`
+const mixSchema = sluicetest.MixSchema
 
 var u = sluice.Unchanged{}
-
-// mixModel applies a seeded mix of statements and says which changes they
-// must stream: inserts, updates of values and of keys, deletes, a
-// truncate, in transactions of one to four statements.
-type mixModel struct {
-	rng   *rand.Rand
-	a     map[int64]string
-	b     map[[2]any]int64
-	c     map[int64]string
-	next  int64
-	txs   int
-	stmts []string
-	want  []sluice.Change
-}
-
-func (m *mixModel) op() {
-	switch n := m.rng.IntN(12); {
-	case n < 3 || len(m.a)+len(m.b)+len(m.c) < 3:
-		m.insert()
-	case n < 5:
-		m.updateA(n == 4)
-	case n < 7:
-		m.updateB(n == 6)
-	case n < 8:
-		m.updateC()
-	case n < 11:
-		m.deleteOne()
-	default:
-		m.deleteOne()
-	}
-}
-
-func (m *mixModel) insert() {
-	m.next++
-	id := m.next
-	switch m.rng.IntN(3) {
-	case 0:
-		m.a[id] = fmt.Sprint("a", id)
-		m.add(fmt.Sprintf("INSERT INTO a VALUES (%d, 'a%d')", id, id), sluice.Change{Kind: sluice.ChangeInsert, Table: "a", After: []any{id, m.a[id]}})
-	case 1:
-		k := [2]any{id, fmt.Sprint("k", id)}
-		m.b[k] = id * 10
-		m.add(fmt.Sprintf("INSERT INTO b VALUES (%d, 'k%d', %d)", id, id, id*10), sluice.Change{Kind: sluice.ChangeInsert, Table: "b", After: []any{id, k[1], id * 10}})
-	default:
-		m.c[id] = fmt.Sprint("c", id)
-		m.add(fmt.Sprintf("INSERT INTO c VALUES (%d, 'c%d')", id, id), sluice.Change{Kind: sluice.ChangeInsert, Table: "c", After: []any{id, m.c[id]}})
-	}
-}
-
-// updateA changes a value, or the key: only then does the old key come.
-func (m *mixModel) updateA(key bool) {
-	id, ok := anyKey(m.rng, m.a)
-	if !ok {
-		m.insert()
-		return
-	}
-	if !key {
-		m.a[id] += "+"
-		m.add(fmt.Sprintf("UPDATE a SET v = '%s' WHERE id = %d", m.a[id], id), sluice.Change{Kind: sluice.ChangeUpdate, Table: "a", After: []any{id, m.a[id]}})
-		return
-	}
-	m.next++
-	v := m.a[id]
-	delete(m.a, id)
-	m.a[m.next] = v
-	m.add(fmt.Sprintf("UPDATE a SET id = %d WHERE id = %d", m.next, id),
-		sluice.Change{Kind: sluice.ChangeUpdate, Table: "a", Before: []any{id, u}, After: []any{m.next, v}})
-}
-
-func (m *mixModel) updateB(key bool) {
-	k, ok := anyKey(m.rng, m.b)
-	if !ok {
-		m.insert()
-		return
-	}
-	v := m.b[k]
-	if !key {
-		m.b[k] = v + 1
-		m.add(fmt.Sprintf("UPDATE b SET v = %d WHERE k1 = %d AND k2 = '%s'", v+1, k[0], strings.ReplaceAll(k[1].(string), "'", "''")),
-			sluice.Change{Kind: sluice.ChangeUpdate, Table: "b", After: []any{k[0], k[1], v + 1}})
-		return
-	}
-	nk := [2]any{k[0], k[1].(string) + "'"}
-	delete(m.b, k)
-	m.b[nk] = v
-	m.add(fmt.Sprintf("UPDATE b SET k2 = k2 || '''' WHERE k1 = %d AND k2 = '%s'", k[0], strings.ReplaceAll(k[1].(string), "'", "''")),
-		sluice.Change{Kind: sluice.ChangeUpdate, Table: "b", Before: []any{k[0], k[1], u}, After: []any{nk[0], nk[1], v}})
-}
-
-// updateC: c has REPLICA IDENTITY FULL, so the whole old row comes.
-func (m *mixModel) updateC() {
-	x, ok := anyKey(m.rng, m.c)
-	if !ok {
-		m.insert()
-		return
-	}
-	old := m.c[x]
-	m.c[x] = old + "!"
-	m.add(fmt.Sprintf("UPDATE c SET y = '%s' WHERE x = %d", m.c[x], x),
-		sluice.Change{Kind: sluice.ChangeUpdate, Table: "c", Before: []any{x, old}, After: []any{x, m.c[x]}})
-}
-
-func (m *mixModel) deleteOne() {
-	switch m.rng.IntN(3) {
-	case 0:
-		if id, ok := anyKey(m.rng, m.a); ok {
-			delete(m.a, id)
-			m.add(fmt.Sprintf("DELETE FROM a WHERE id = %d", id), sluice.Change{Kind: sluice.ChangeDelete, Table: "a", Before: []any{id, u}})
-			return
-		}
-	case 1:
-		if k, ok := anyKey(m.rng, m.b); ok {
-			delete(m.b, k)
-			m.add(fmt.Sprintf("DELETE FROM b WHERE k1 = %d AND k2 = '%s'", k[0], strings.ReplaceAll(k[1].(string), "'", "''")),
-				sluice.Change{Kind: sluice.ChangeDelete, Table: "b", Before: []any{k[0], k[1], u}})
-			return
-		}
-	default:
-		if x, ok := anyKey(m.rng, m.c); ok {
-			old := m.c[x]
-			delete(m.c, x)
-			m.add(fmt.Sprintf("DELETE FROM c WHERE x = %d", x), sluice.Change{Kind: sluice.ChangeDelete, Table: "c", Before: []any{x, old}})
-			return
-		}
-	}
-	m.insert()
-}
-
-func (m *mixModel) add(stmt string, c sluice.Change) {
-	m.stmts = append(m.stmts, stmt)
-	m.want = append(m.want, c)
-}
-
-// anyKey picks a key of m, the same one for the same seed.
-func anyKey[K comparable, V any](rng *rand.Rand, m map[K]V) (K, bool) {
-	var keys []K
-	for k := range m {
-		keys = append(keys, k)
-	}
-	var zero K
-	if len(keys) == 0 {
-		return zero, false
-	}
-	sortKeys(keys)
-	return keys[rng.IntN(len(keys))], true
-}
-
-func sortKeys[K comparable](keys []K) {
-	less := func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) }
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && less(j, j-1); j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-}
 
 // runMix runs n transactions of a new mix on url and returns the changes
 // they must stream, with a Begin and a Commit around each.
 func runMix(t testing.TB, url string, seed uint64, n int) []sluice.Change {
 	t.Helper()
-	return newMix(seed).run(t, url, n)
+	return runMore(t, url, sluicetest.NewMix(seed), n)
 }
 
-func newMix(seed uint64) *mixModel {
-	return &mixModel{rng: rand.New(rand.NewPCG(seed, 1)), a: map[int64]string{}, b: map[[2]any]int64{}, c: map[int64]string{}}
-}
-
-// run runs n more transactions of the mix.
-func (m *mixModel) run(t testing.TB, url string, n int) []sluice.Change {
+// runMore runs n more transactions of mix.
+func runMore(t testing.TB, url string, mix *sluicetest.Mix, n int) []sluice.Change {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, url)
@@ -195,24 +33,34 @@ func (m *mixModel) run(t testing.TB, url string, n int) []sluice.Change {
 	}
 	defer conn.Close(ctx)
 	var want []sluice.Change
-	for range n {
-		m.stmts, m.want = nil, nil
-		if m.txs++; m.txs%17 == 0 {
-			m.c = map[int64]string{}
-			m.add("TRUNCATE c", sluice.Change{Kind: sluice.ChangeTruncate, Table: "c"})
-		} else {
-			for range 1 + m.rng.IntN(4) {
-				m.op()
-			}
-		}
-		if _, err := conn.Exec(ctx, "BEGIN; "+strings.Join(m.stmts, "; ")+"; COMMIT"); err != nil {
-			t.Fatalf("transaction %d: %v", m.txs, err)
+	for i := range n {
+		tx := mix.Next()
+		if _, err := conn.Exec(ctx, tx.SQL()); err != nil {
+			t.Fatalf("transaction %d: %v", i, err)
 		}
 		want = append(want, sluice.Change{Kind: sluice.ChangeBegin})
-		want = append(want, m.want...)
+		for _, c := range tx.Changes {
+			want = append(want, pgChange(c))
+		}
 		want = append(want, sluice.Change{Kind: sluice.ChangeCommit})
 	}
 	return want
+}
+
+// pgChange is what pgoutput sends for a change: the new row; the old row
+// whole for c (REPLICA IDENTITY FULL); for a and b the old key only, on a
+// delete or when the key changed, the other columns Unchanged.
+func pgChange(c sluicetest.MixChange) sluice.Change {
+	out := sluice.Change{Kind: c.Kind, Table: c.Table, After: c.New}
+	switch {
+	case c.Old == nil:
+	case c.Table == "c":
+		out.Before = c.Old
+	case c.Kind == sluice.ChangeDelete || c.KeyChanged:
+		out.Before = append([]any{}, c.Old...)
+		out.Before[len(out.Before)-1] = u // the last column of a and b is not in the key
+	}
+	return out
 }
 
 // A seeded mix streams in commit order with the right images: the whole
