@@ -116,10 +116,11 @@ func integer(data []byte, typ byte, col sluice.Type) (any, int, error) {
 	return int64(u<<shift) >> shift, size, nil
 }
 
-// float: the text protocol writes a FLOAT with 6 significant digits (its
-// precision, FLT_DIG) and a DOUBLE in its shortest exact form, or either
-// with its declared number of decimals (FLOAT(M,D)); a Read parses that
-// text, so the stream rounds the same way.
+// float: the text protocol writes a FLOAT in the shortest form that reads
+// back as the same 32-bit float, rounded to 6 significant digits (FLT_DIG)
+// when that form has more; a DOUBLE in its shortest exact form; either
+// with its declared number of decimals (FLOAT(M,D)) when it has them. A
+// Read parses that text, so the stream rounds the same way.
 func float(data []byte, typ byte, col sluice.Type) (any, int, error) {
 	var f float64
 	size := 8
@@ -139,12 +140,23 @@ func float(data []byte, typ byte, col sluice.Type) (any, int, error) {
 	case col.Scale > 0:
 		text = strconv.FormatFloat(f, 'f', col.Scale, 64)
 	case typ == tFloat:
-		text = strconv.FormatFloat(f, 'g', 6, 64)
+		text = strconv.FormatFloat(f, 'g', -1, 32)
+		if significantDigits(text) > 6 {
+			text = strconv.FormatFloat(f, 'g', 6, 64)
+		}
 	default:
 		return f, size, nil
 	}
 	v, err := strconv.ParseFloat(text, 64)
 	return v, size, err
+}
+
+// significantDigits counts the digits of a number's mantissa, leading
+// zeros left out.
+func significantDigits(text string) int {
+	mantissa, _, _ := strings.Cut(text, "e")
+	digits := strings.TrimLeft(strings.NewReplacer("-", "", ".", "").Replace(mantissa), "0")
+	return len(digits)
 }
 
 var digitBytes = [10]int{0, 1, 1, 2, 2, 3, 3, 4, 4, 4}

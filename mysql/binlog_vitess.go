@@ -17,6 +17,7 @@ package mysql
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"flag"
 	"fmt"
@@ -55,8 +56,9 @@ type binlogAddr struct {
 
 // binlogReader reads a server's binlog as a replica does.
 type binlogReader struct {
-	conn   *vtmysql.Conn
-	format vtmysql.BinlogFormat
+	conn     *vtmysql.Conn
+	checksum bool // events end with a CRC32
+	format   vtmysql.BinlogFormat
 	maps   map[uint64]*vtmysql.TableMap // by table id, for the ROWS events that follow
 }
 
@@ -80,11 +82,17 @@ func openBinlog(ctx context.Context, addr binlogAddr, serverID uint32, gtid stri
 			return nil, fmt.Errorf("%s: %w", q, err)
 		}
 	}
+	res, err := conn.ExecuteFetch("SELECT @@global.binlog_checksum", 1, false)
+	if err != nil || len(res.Rows) != 1 {
+		conn.Close()
+		return nil, fmt.Errorf("read binlog_checksum: %w", err)
+	}
+	checksum := !strings.EqualFold(res.Rows[0][0].ToString(), "NONE")
 	if err := conn.WriteComBinlogDump(serverID, "", 0, 0); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("request the binlog: %w", err)
 	}
-	return &binlogReader{conn: conn, maps: map[uint64]*vtmysql.TableMap{}}, nil
+	return &binlogReader{conn: conn, checksum: checksum, maps: map[uint64]*vtmysql.TableMap{}}, nil
 }
 
 func (r *binlogReader) close() { r.conn.Close() }
@@ -107,7 +115,7 @@ func (r *binlogReader) next() (binlogEvent, error) {
 		return out, nil
 	}
 	if r.format.IsZero() {
-		return out, fmt.Errorf("event type %d before the format description", out.Type)
+		return out, r.earlyRotate(raw, &out)
 	}
 	if ev, _, err = ev.StripChecksum(r.format); err != nil {
 		return out, fmt.Errorf("checksum of event type %d: %w", out.Type, err)
@@ -211,4 +219,21 @@ func binlogErrorCode(err error) int {
 		return int(se.Number())
 	}
 	return 0
+}
+
+// earlyRotate reads the artificial ROTATE a server sends before the format
+// description, to name the file the stream starts in: after the 19-byte
+// header, the position (8 bytes) and the file name, then the checksum.
+func (r *binlogReader) earlyRotate(raw []byte, out *binlogEvent) error {
+	const header = 19
+	end := len(raw)
+	if r.checksum {
+		end -= 4
+	}
+	if out.Type != evRotate || end < header+8 {
+		return fmt.Errorf("event type %d before the format description", out.Type)
+	}
+	out.RotatePos = binary.LittleEndian.Uint64(raw[header:])
+	out.NextFile = string(raw[header+8 : end])
+	return nil
 }
