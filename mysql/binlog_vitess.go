@@ -59,7 +59,7 @@ type binlogReader struct {
 	conn     *vtmysql.Conn
 	checksum bool // events end with a CRC32
 	format   vtmysql.BinlogFormat
-	maps   map[uint64]*vtmysql.TableMap // by table id, for the ROWS events that follow
+	maps     map[uint64]*vtmysql.TableMap // by table id, for the ROWS events that follow
 }
 
 // openBinlog connects and asks for the binlog after the MariaDB GTID
