@@ -102,7 +102,7 @@ func TestCaptureFailsLoudlyOnPurgedBinlog(t *testing.T) {
 	tx := transactions(t, st, 1)
 	execOn(t, srv, "mysql", "FLUSH BINARY LOGS; INSERT INTO "+db+".t VALUES (2); FLUSH BINARY LOGS")
 	transactions(t, st, 1)
-	st.Close() // a binlog a reader is on is not purged; Ack still checks, through the source
+	st.Close()                  // a binlog a reader is on is not purged; Ack still checks, through the source
 	time.Sleep(2 * time.Second) // the server notices the reader is gone at its next heartbeat
 	execOn(t, srv, "mysql", "PURGE BINARY LOGS TO 'binlog.000003'")
 	err = st.Ack(context.Background(), tx[len(tx)-1].Position)
@@ -182,4 +182,3 @@ func apply(rows map[int64]int64, c sluice.Change) {
 		delete(rows, c.Before[0].(int64))
 	}
 }
-
