@@ -167,6 +167,9 @@ var digitBytes = [10]int{0, 1, 1, 2, 2, 3, 3, 4, 4, 4}
 // text has exactly the column's scale in decimals, as the server writes it.
 func newDecimal(data []byte, meta uint16) (any, int, error) {
 	precision, scale := int(meta>>8), int(meta&0xff)
+	if precision > 65 || scale > precision {
+		return nil, 0, fmt.Errorf("decimal(%d,%d) is not a decimal type", precision, scale)
+	}
 	intg := precision - scale
 	size := intg/9*4 + digitBytes[intg%9] + scale/9*4 + digitBytes[scale%9]
 	if len(data) < size || size == 0 {
