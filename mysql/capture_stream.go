@@ -94,6 +94,7 @@ type stream struct {
 
 	// the consumer's
 	err       error
+	mu        sync.Mutex // delivered and lastCheck: Ack may run beside Next
 	delivered Position
 	lastCheck string // the binlog file Ack last found on the server
 
@@ -126,7 +127,9 @@ func (st *stream) Next(ctx context.Context) (sluice.Change, error) {
 			return sluice.Change{}, ev.err
 		}
 		if ev.change.Kind == sluice.ChangeCommit || ev.change.Kind == sluice.ChangeHeartbeat {
+			st.mu.Lock()
 			st.delivered = ev.change.Position.(Position)
+			st.mu.Unlock()
 		}
 		return ev.change, nil
 	case <-ctx.Done():
@@ -143,6 +146,8 @@ func (st *stream) Ack(ctx context.Context, p sluice.Position) error {
 	if !ok {
 		return fmt.Errorf("%s: ack %v: not a MariaDB position", st.what, p)
 	}
+	st.mu.Lock()
+	defer st.mu.Unlock()
 	if c, err := pos.Compare(st.delivered); err != nil || c > 0 {
 		return fmt.Errorf("%s: ack %s: not a position delivered (the last is %s)", st.what, pos, st.delivered)
 	}

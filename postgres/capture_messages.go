@@ -67,7 +67,7 @@ func (st *stream) commit(m *pglogrepl.CommitMessage) ([]sluice.Change, error) {
 	}
 	c := st.tx
 	c.Kind = sluice.ChangeCommit
-	st.inTx, st.emitted = false, pos
+	st.inTx, st.emitted, st.lastCommit = false, pos, pos
 	return []sluice.Change{c}, nil
 }
 

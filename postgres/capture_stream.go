@@ -52,7 +52,7 @@ func (s *Source) Changes(ctx context.Context, spec sluice.CaptureSpec, from slui
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	st := &stream{what: what, conn: conn, lay: lay, out: make(chan event, streamBuffer), ackSignal: make(chan struct{}, 1),
-		cancel: cancel, done: make(chan struct{}), acked: start, emitted: start}
+		cancel: cancel, done: make(chan struct{}), acked: start, emitted: start, lastCommit: start}
 	go st.pump(runCtx)
 	return st, nil
 }
@@ -78,12 +78,13 @@ type stream struct {
 	closed    bool
 
 	// the pump's own
-	emitted  LSN // the last Commit or Heartbeat position put on out
-	inTx     bool
-	tx       sluice.Change // the Begin of the transaction in progress
-	sent     LSN           // the position last told the server
-	lastSent time.Time
-	err      error // the error that ended the stream, once Next has seen it
+	emitted    LSN // the last Commit or Heartbeat position put on out
+	lastCommit LSN // the last Commit position put on out
+	inTx       bool
+	tx         sluice.Change // the Begin of the transaction in progress
+	sent       LSN           // the position last told the server
+	lastSent   time.Time
+	err        error // the error that ended the stream, once Next has seen it
 }
 
 // Next returns the next change.
@@ -233,7 +234,7 @@ func (st *stream) keepalive(ctx context.Context, ka pglogrepl.PrimaryKeepaliveMe
 	if !st.inTx && LSN(ka.ServerWALEnd) > st.emitted {
 		w := LSN(ka.ServerWALEnd)
 		st.mu.Lock()
-		if st.acked >= st.emitted {
+		if st.acked >= st.lastCommit { // every transaction queued is committed on the target
 			st.acked = w
 		}
 		st.mu.Unlock()
