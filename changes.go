@@ -65,6 +65,10 @@ type CaptureSpec struct {
 	// it must differ from every other server and replica of the source.
 	// 0 picks a default derived from Name.
 	ServerID uint32
+	// Slot names the PostgreSQL replication slot and publication as they
+	// are (lower-case letters, digits and _, at most 63); "" derives them
+	// from Name.
+	Slot string
 }
 
 // CaptureProblem is one thing capture needs and does not have.

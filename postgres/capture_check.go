@@ -17,6 +17,9 @@ var _ sluice.ChangeSource = (*Source)(nil)
 // tables, and a replica identity for each table (a key, or FULL with the
 // user's consent).
 func (s *Source) CheckCapture(ctx context.Context, spec sluice.CaptureSpec) ([]sluice.CaptureProblem, error) {
+	if err := checkSlotName(spec); err != nil {
+		return []sluice.CaptureProblem{{Check: "slot name", Found: err.Error(), Fix: "name the slot with lower-case letters, digits and _"}}, nil
+	}
 	var problems []sluice.CaptureProblem
 	for _, check := range []func(context.Context, sluice.CaptureSpec) ([]sluice.CaptureProblem, error){
 		s.checkServer, s.checkRole, s.checkTables,
@@ -38,7 +41,7 @@ func (s *Source) checkServer(ctx context.Context, spec sluice.CaptureSpec) ([]sl
 		(SELECT count(*) FROM pg_replication_slots), current_setting('max_wal_senders')::int,
 		(SELECT count(*) FROM pg_stat_replication),
 		EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)`
-	if err := s.pool.QueryRow(ctx, q, CaptureName(spec.Name)).Scan(&level, &slots, &usedSlots, &senders, &usedSenders, &exists); err != nil {
+	if err := s.pool.QueryRow(ctx, q, captureName(spec)).Scan(&level, &slots, &usedSlots, &senders, &usedSenders, &exists); err != nil {
 		return nil, err
 	}
 	var out []sluice.CaptureProblem
@@ -63,7 +66,7 @@ func (s *Source) checkRole(ctx context.Context, spec sluice.CaptureSpec) ([]slui
 	q := `SELECT current_user, rolsuper, rolreplication, has_database_privilege(current_database(), 'CREATE'),
 		EXISTS (SELECT 1 FROM pg_publication WHERE pubname = $1)
 		FROM pg_roles WHERE rolname = current_user`
-	if err := s.pool.QueryRow(ctx, q, CaptureName(spec.Name)).Scan(&user, &super, &repl, &create, &pubExists); err != nil {
+	if err := s.pool.QueryRow(ctx, q, captureName(spec)).Scan(&user, &super, &repl, &create, &pubExists); err != nil {
 		return nil, err
 	}
 	var out []sluice.CaptureProblem

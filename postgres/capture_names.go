@@ -3,8 +3,30 @@ package postgres
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"strings"
+
+	"github.com/sluicedb/sluice"
 )
+
+// captureName is spec's slot and publication name: spec.Slot as given, or
+// CaptureName of spec.Name.
+func captureName(spec sluice.CaptureSpec) string {
+	if spec.Slot != "" {
+		return spec.Slot
+	}
+	return CaptureName(spec.Name)
+}
+
+// checkSlotName refuses a given slot name that PostgreSQL would not take
+// as one (it also goes into replication commands, which cannot quote it).
+func checkSlotName(spec sluice.CaptureSpec) error {
+	name := captureName(spec)
+	if len(name) > 63 || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != "" || name == "" {
+		return fmt.Errorf("slot name %q: want lower-case letters, digits and _, at most 63", name)
+	}
+	return nil
+}
 
 // CaptureName is the name of the replication slot and of the publication
 // that capture for the migration called name uses: "sluice_", the name in

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/sluicedb/sluice"
 )
 
 func TestCaptureName(t *testing.T) {
@@ -34,5 +36,14 @@ func TestCaptureName(t *testing.T) {
 	}
 	if CaptureName("clinic") != CaptureName("clinic") {
 		t.Errorf("CaptureName is not deterministic")
+	}
+}
+
+func TestCheckSlotName(t *testing.T) {
+	for slot, ok := range map[string]bool{"": true, "sluice_billing": true, "a b": false, "X": false, "s'; DROP": false, strings.Repeat("a", 64): false} {
+		err := checkSlotName(sluice.CaptureSpec{Name: "m", Slot: slot})
+		if (err == nil) != ok {
+			t.Errorf("slot %q: %v, want ok %v", slot, err, ok)
+		}
 	}
 }

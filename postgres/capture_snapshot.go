@@ -76,7 +76,7 @@ func (s *Source) preparePublication(ctx context.Context, spec sluice.CaptureSpec
 			return classify(fmt.Errorf("set REPLICA IDENTITY FULL on %s: %w", t, err))
 		}
 	}
-	return s.ensurePublication(ctx, conn, CaptureName(spec.Name), spec.Tables)
+	return s.ensurePublication(ctx, conn, captureName(spec), spec.Tables)
 }
 
 // ensurePublication creates the publication with tables, or adds those of
@@ -124,7 +124,7 @@ func contains(list []string, s string) bool {
 // exists, with an exported snapshot, on a new replication connection.
 func (s *Source) exportSnapshot(ctx context.Context, spec sluice.CaptureSpec) (*pgconn.PgConn, pglogrepl.CreateReplicationSlotResult, error) {
 	var none pglogrepl.CreateReplicationSlotResult
-	name := CaptureName(spec.Name)
+	name := captureName(spec)
 	var exists bool
 	if err := s.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)", name).Scan(&exists); err != nil {
 		return nil, none, classify(fmt.Errorf("look for slot %s: %w", name, err))

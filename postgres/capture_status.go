@@ -10,7 +10,7 @@ import (
 // CaptureStatus reads the server's WAL end and the slot: the position it
 // confirmed and the WAL it keeps for it (from its restart_lsn).
 func (s *Source) CaptureStatus(ctx context.Context, spec sluice.CaptureSpec, applied sluice.Position) (sluice.CaptureStatus, error) {
-	slot := CaptureName(spec.Name)
+	slot := captureName(spec)
 	var head, confirmed, retained int64
 	const q = `SELECT pg_current_wal_lsn() - '0/0', coalesce(s.confirmed_flush_lsn - '0/0', 0),
 		coalesce(pg_current_wal_lsn() - s.restart_lsn, 0)
@@ -35,7 +35,10 @@ func (s *Source) CaptureStatus(ctx context.Context, spec sluice.CaptureSpec, app
 
 // DropCapture drops the slot (once no stream uses it) and the publication.
 func (s *Source) DropCapture(ctx context.Context, spec sluice.CaptureSpec) error {
-	name := CaptureName(spec.Name)
+	if err := checkSlotName(spec); err != nil {
+		return fmt.Errorf("drop capture on %s: %w", s.name, err)
+	}
+	name := captureName(spec)
 	conn, err := s.adminConn(ctx)
 	if err != nil {
 		return err

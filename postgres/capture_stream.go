@@ -28,6 +28,9 @@ const (
 // goroutine of its own, at most streamBuffer changes ahead of Next.
 func (s *Source) Changes(ctx context.Context, spec sluice.CaptureSpec, from sluice.Position) (sluice.ChangeStream, error) {
 	what := fmt.Sprintf("stream changes of %s for capture %q", s.name, spec.Name)
+	if err := checkSlotName(spec); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
 	var start LSN
 	if from != nil {
 		l, ok := from.(LSN)
@@ -44,7 +47,7 @@ func (s *Source) Changes(ctx context.Context, spec sluice.CaptureSpec, from slui
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	name := CaptureName(spec.Name)
+	name := captureName(spec)
 	args := []string{"proto_version '1'", "publication_names '" + name + "'"}
 	if err := pglogrepl.StartReplication(ctx, conn, name, pglogrepl.LSN(start), pglogrepl.StartReplicationOptions{PluginArgs: args}); err != nil {
 		conn.Close(context.Background())
