@@ -244,3 +244,32 @@ func TestCaptureLaterSnapshotMeetsTheStream(t *testing.T) {
 		t.Fatalf("transactions at or before the second snapshot inserted %v, after it %v; want 1 2 3, then 4", inSnapshot, after)
 	}
 }
+
+// DropCapture removes the slot and the publication, and dropping again is
+// not an error.
+func TestCaptureDropRemovesSlotAndPublication(t *testing.T) {
+	srv := privateServer(t)
+	_, src := captureDB(t, srv, "CREATE TABLE t (id int PRIMARY KEY);")
+	spec := sluice.CaptureSpec{Name: "drop", Slot: "sluice_drop_test", Tables: []string{"t"}}
+	snapshotOf(t, src, spec).Close()
+	ctx := context.Background()
+	count := func() int {
+		var n int
+		q := `SELECT (SELECT count(*) FROM pg_replication_slots WHERE slot_name = $1) + (SELECT count(*) FROM pg_publication WHERE pubname = $1)`
+		if err := src.pool.QueryRow(ctx, q, "sluice_drop_test").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 2 {
+		t.Fatalf("after the snapshot: %d of the slot and publication named sluice_drop_test, want both", n)
+	}
+	for range 2 {
+		if err := src.DropCapture(ctx, spec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("after DropCapture: %d of the slot and publication left", n)
+	}
+}
