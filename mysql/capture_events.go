@@ -152,11 +152,12 @@ func (st *stream) rows(ctx context.Context, ev binlogEvent) error {
 		return err
 	}
 	for _, r := range ev.Rows {
-		before, err := decodeImage(r.Before, m, lay.columns)
+		conv := func(charset, raw string) (any, error) { return st.text.convert(ctx, charset, raw) }
+		before, err := decodeImage(r.Before, m, lay.columns, conv)
 		if err != nil {
 			return err
 		}
-		after, err := decodeImage(r.After, m, lay.columns)
+		after, err := decodeImage(r.After, m, lay.columns, conv)
 		if err != nil {
 			return err
 		}

@@ -27,11 +27,16 @@ func (s *Source) columnsNow(ctx context.Context, table string) ([]sluice.Column,
 	if err != nil {
 		return nil, fmt.Errorf("read the JSON checks of %s: %w", table, classify(err))
 	}
+	sets, err := s.queryCharsets(ctx, table)
+	if err != nil {
+		return nil, fmt.Errorf("read the character sets of %s: %w", table, classify(err))
+	}
 	out := cols[table]
 	for i := range out {
 		if json[table][out[i].Name] && out[i].Type.Kind == sluice.KindText {
 			out[i].Type.Kind = sluice.KindJSON
 		}
+		out[i].Charset = sets[table][out[i].Name].Name
 	}
 	return out, nil
 }
@@ -108,8 +113,9 @@ func typesText(m *tableMap) string {
 }
 
 // decodeImage lays a row image out as a row of the table: a column the
-// image does not hold (binlog_row_image other than FULL) is Unchanged.
-func decodeImage(img *rowImage, m *tableMap, cols []sluice.Column) ([]any, error) {
+// image does not hold (binlog_row_image other than FULL) is Unchanged. The
+// text of a column in a character set other than UTF-8 goes through conv.
+func decodeImage(img *rowImage, m *tableMap, cols []sluice.Column, conv func(charset, raw string) (any, error)) ([]any, error) {
 	if img == nil {
 		return nil, nil
 	}
@@ -123,6 +129,9 @@ func decodeImage(img *rowImage, m *tableMap, cols []sluice.Column) ([]any, error
 			row[i] = nil
 		default:
 			v, n, err := decodeCell(img.Data[pos:], m.Types[i], m.Meta[i], cols[i].Type)
+			if s, ok := v.(string); ok && err == nil && cols[i].Charset != "" && storedText(cols[i].Type.Kind) {
+				v, err = conv(cols[i].Charset, s)
+			}
 			if err != nil {
 				return nil, fmt.Errorf("decode %s.%s: %w", m.Name, cols[i].Name, err)
 			}
@@ -133,4 +142,10 @@ func decodeImage(img *rowImage, m *tableMap, cols []sluice.Column) ([]any, error
 		return nil, fmt.Errorf("decode a row of %s: %d bytes left over", m.Name, len(img.Data)-pos)
 	}
 	return row, nil
+}
+
+// storedText: the kinds whose binlog value is the stored bytes of text (an
+// ENUM's or SET's members come from the column's definition, in UTF-8).
+func storedText(k sluice.Kind) bool {
+	return k == sluice.KindString || k == sluice.KindText || k == sluice.KindJSON
 }

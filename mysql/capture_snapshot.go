@@ -47,7 +47,8 @@ func (s *Source) Snapshot(ctx context.Context, spec sluice.CaptureSpec) (sluice.
 		db.Close()
 		return nil, fmt.Errorf("%s: %w", what, classify(err))
 	}
-	reader := &Source{name: s.name, where: s.where, database: s.database, db: db, cfg: s.cfg, types: map[string]map[string]sluice.Type{}}
+	reader := &Source{name: s.name, where: s.where, database: s.database, db: db, cfg: s.cfg,
+		types: map[string]map[string]sluice.Type{}, sets: map[string]charsets{}, exact: map[string]bool{}}
 	return &snapshot{Source: reader, pos: pos}, nil
 }
 

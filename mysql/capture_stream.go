@@ -56,7 +56,7 @@ func (s *Source) Changes(ctx context.Context, spec sluice.CaptureSpec, from slui
 		return nil, fmt.Errorf("%s: open the binlog at %s: %w", what, start, classify(err))
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
-	st := &stream{src: s, what: what, r: r, layouts: layouts, maps: map[uint64]*tableMap{}, pos: start,
+	st := &stream{src: s, what: what, r: r, layouts: layouts, text: newTextConverter(s), maps: map[uint64]*tableMap{}, pos: start,
 		out: make(chan event, streamBuffer), cancel: cancel, done: make(chan struct{})}
 	go st.pump(runCtx)
 	return st, nil
@@ -99,6 +99,7 @@ type stream struct {
 	lastCheck string // the binlog file Ack last found on the server
 
 	// the pump's
+	text       *textConverter
 	layouts    map[string]*tableLayout
 	maps       map[uint64]*tableMap // by table id, captured tables only
 	pos        Position             // after the last whole event group
