@@ -27,7 +27,7 @@ func (s *Source) adminConn(ctx context.Context) (*pgx.Conn, error) {
 // that decide how values are written as text are those of the source's
 // own sessions, so a value the stream sends as text is the text the copy
 // reads, except that dates are always ISO (pgx reads only that) and floats
-// always exact.
+// always exact; the client encoding is the one Read uses.
 func (s *Source) replicationConn(ctx context.Context) (*pgconn.PgConn, error) {
 	settings, err := s.textSettings(ctx)
 	if err != nil {
@@ -48,14 +48,14 @@ func (s *Source) replicationConn(ctx context.Context) (*pgconn.PgConn, error) {
 
 // textSettings reads the output settings of the source's sessions.
 func (s *Source) textSettings(ctx context.Context) (map[string]string, error) {
-	names := []string{"TimeZone", "DateStyle", "IntervalStyle", "extra_float_digits", "bytea_output"}
+	names := []string{"TimeZone", "DateStyle", "IntervalStyle", "extra_float_digits", "bytea_output", "server_encoding"}
 	vals := make([]string, len(names))
 	dest := make([]any, len(names))
 	for i := range vals {
 		dest[i] = &vals[i]
 	}
 	q := `SELECT current_setting('TimeZone'), current_setting('DateStyle'), current_setting('IntervalStyle'),
-		current_setting('extra_float_digits'), current_setting('bytea_output')`
+		current_setting('extra_float_digits'), current_setting('bytea_output'), current_setting('server_encoding')`
 	if err := s.pool.QueryRow(ctx, q).Scan(dest...); err != nil {
 		return nil, classify(fmt.Errorf("read the session settings of %s: %w", s.name, err))
 	}
@@ -69,5 +69,12 @@ func (s *Source) textSettings(ctx context.Context) (map[string]string, error) {
 	if n, _ := strconv.Atoi(out["extra_float_digits"]); n < 1 {
 		out["extra_float_digits"] = "1"
 	}
+	// Text comes in UTF-8, converted by the server, as Read has it; a
+	// SQL_ASCII database's bytes come as stored (settleClientEncoding).
+	out["client_encoding"] = "UTF8"
+	if out["server_encoding"] == sqlASCII {
+		out["client_encoding"] = sqlASCII
+	}
+	delete(out, "server_encoding")
 	return out, nil
 }

@@ -62,6 +62,9 @@ func (l *layouts) decodeColumn(r *relation, i int, col *pglogrepl.TupleDataColum
 // decodeText gives the value Read would: the text itself for the kinds Read
 // casts to text, else what pgx decodes from the text form, normalised.
 func (l *layouts) decodeText(t sluice.Type, oid uint32, data []byte) (any, error) {
+	if textual(t.Kind) && l.src.enc != nil {
+		return decode(l.src.enc, string(data)), nil // a SQL_ASCII database's declared encoding
+	}
 	if readsAsText(t) {
 		return string(data), nil
 	}

@@ -136,8 +136,8 @@ func kinds(cs []sluice.Change) []string {
 	return out
 }
 
-// readAll reads table through src in key order.
-func readAll(t testing.TB, src sluice.Source, table string, cols, key []string) [][]any {
+// readRows reads table through src in key order.
+func readRows(t testing.TB, src sluice.Source, table string, cols, key []string) [][]any {
 	t.Helper()
 	it, err := src.Read(context.Background(), sluice.ReadRequest{Table: table, Columns: cols, Key: key})
 	if err != nil {

@@ -220,7 +220,7 @@ func TestCaptureLaterSnapshotMeetsTheStream(t *testing.T) {
 	execURL(t, url, "INSERT INTO t VALUES (3)")
 	second := snapshotOf(t, src, spec)
 	p2 := second.Position()
-	rows := readAll(t, second, "t", []string{"id"}, []string{"id"})
+	rows := readRows(t, second, "t", []string{"id"}, []string{"id"})
 	second.Close()
 	execURL(t, url, "INSERT INTO t VALUES (4)")
 	if c, _ := p2.Compare(p1); c <= 0 || len(rows) != 3 {
@@ -271,5 +271,48 @@ func TestCaptureDropRemovesSlotAndPublication(t *testing.T) {
 	}
 	if n := count(); n != 0 {
 		t.Fatalf("after DropCapture: %d of the slot and publication left", n)
+	}
+}
+
+// A SQL_ASCII database with a declared encoding streams its text as Read
+// yields it: converted from the declared encoding, or Undecodable.
+func TestCaptureStreamsDeclaredEncodingAsReadDoes(t *testing.T) {
+	srv := privateServer(t)
+	name := sluicetest.UniqueName("ascii")
+	if err := srv.ExecPrivate("postgres", "CREATE DATABASE "+name+" ENCODING 'SQL_ASCII' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'"); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.ExecPrivate("postgres", "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+	if err := srv.ExecPrivate(name, "CREATE TABLE t (id int PRIMARY KEY, v text)"); err != nil {
+		t.Fatal(err)
+	}
+	src := openURL(t, srv.URL(name))
+	defer src.Close()
+	ctx := context.Background()
+	if err := src.DeclareEncoding(ctx, "cp1252"); err != nil {
+		t.Fatal(err)
+	}
+	spec := sluice.CaptureSpec{Name: "ascii", Tables: []string{"t"}}
+	defer src.DropCapture(ctx, spec)
+	snap := snapshotOf(t, src, spec)
+	pos := snap.Position()
+	snap.Close()
+	if err := srv.ExecPrivate(name, `INSERT INTO t VALUES (1, E'caf\351'), (2, E'\201'), (3, 'plain')`); err != nil {
+		t.Fatal(err)
+	}
+	want := readRows(t, src, "t", []string{"id", "v"}, []string{"id"})
+	st := changesFrom(t, src, spec, pos)
+	var got [][]any
+	for _, c := range transactions(t, st, 1) {
+		if c.Kind == sluice.ChangeInsert {
+			got = append(got, c.After)
+		}
+	}
+	st.Close()
+	if !reflect.DeepEqual(got, want) || len(want) != 3 || want[0][1] != "café" {
+		t.Fatalf("streamed %#v, read %#v", got, want)
+	}
+	if _, ok := got[1][1].(sluice.Undecodable); !ok {
+		t.Fatalf("byte 0x81, which cp1252 has no character for, streamed as %#v", got[1][1])
 	}
 }

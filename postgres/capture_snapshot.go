@@ -162,7 +162,13 @@ func temporarySlotName(slot string) string {
 func (s *Source) snapshotReader(ctx context.Context, snapshotName string) (*Source, error) {
 	cfg := s.pool.Config()
 	cfg.MinConns = 0
+	prepare := cfg.AfterConnect // the source's own session set-up first
 	cfg.AfterConnect = func(ctx context.Context, c *pgx.Conn) error {
+		if prepare != nil {
+			if err := prepare(ctx, c); err != nil {
+				return err
+			}
+		}
 		_, err := c.Exec(ctx, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET TRANSACTION SNAPSHOT '"+snapshotName+"'")
 		return err
 	}
@@ -180,7 +186,7 @@ func (s *Source) snapshotReader(ctx context.Context, snapshotName string) (*Sour
 		pool.Close()
 		return nil, classify(fmt.Errorf("import snapshot %s: %w", snapshotName, err))
 	}
-	return &Source{name: s.name, schema: s.schema, pool: pool, types: map[string]map[string]sluice.Type{}, partitioned: map[string]bool{}}, nil
+	return &Source{name: s.name, schema: s.schema, pool: pool, enc: s.enc, types: map[string]map[string]sluice.Type{}, partitioned: map[string]bool{}}, nil
 }
 
 // snapshot reads through its own Source, inside the exported snapshot. It

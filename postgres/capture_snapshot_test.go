@@ -26,7 +26,7 @@ func TestCaptureSnapshotHasNoGapOrOverlap(t *testing.T) {
 	snap := snapshotOf(t, src, spec)
 	time.Sleep(300 * time.Millisecond) // the writer goes on while the copy reads
 	copied := map[int64]bool{}
-	for _, row := range readAll(t, snap, "t", []string{"id"}, []string{"id"}) {
+	for _, row := range readRows(t, snap, "t", []string{"id"}, []string{"id"}) {
 		copied[row[0].(int64)] = true
 	}
 	pos := snap.Position()
@@ -129,7 +129,7 @@ func TestCaptureStreamValuesEqualRead(t *testing.T) {
 	for _, c := range schema.Table("matrix").Columns {
 		cols = append(cols, c.Name)
 	}
-	want := readAll(t, src, "matrix", cols, []string{"id"})
+	want := readRows(t, src, "matrix", cols, []string{"id"})
 	st := changesFrom(t, src, spec, pos)
 	var got [][]any
 	for _, c := range transactions(t, st, 1) {
