@@ -46,6 +46,7 @@ type Source struct {
 	// SQLite file, a PostgreSQL database created with SQL_ASCII); "" reads
 	// text as UTF-8.
 	Encoding string
+	Capture  Capture // how sluice sync captures its changes (capture.go)
 }
 
 // Target is the PostgreSQL database the sources move into.

@@ -52,7 +52,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown column key", header + "tables:\n  clinical.Patients:\n    columns:\n      Notes: {rename: notes}\n", []string{
 			`sluice.yaml:8: tables.clinical.Patients.columns.Notes: unknown key "rename"; did you mean "name"? (allowed: name, type, drop, default, references, enum)`}},
 		{"unknown source key", "version: 1\nsources:\n  clinical: {uri: \"mysql://a@b/c\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{
-			`sluice.yaml:3: sources.clinical: unknown key "uri"; did you mean "url"? (allowed: url, encoding)`,
+			`sluice.yaml:3: sources.clinical: unknown key "uri"; did you mean "url"? (allowed: url, encoding, capture)`,
 			`sluice.yaml:3: sources.clinical.url: required key is missing`}},
 		{"unknown encoding", "version: 1\nsources:\n  shop:\n    url: sqlite:shop.db\n    encoding: latin-1\ntarget: {url: \"postgres://x/y\"}\n", []string{
 			`sluice.yaml:5: sources.shop.encoding: unknown encoding "latin-1"; did you mean "latin1"? (known: ` + strings.Join(charset.Names(), ", ") + `)`}},

@@ -8,7 +8,7 @@ import (
 
 var (
 	rootKeys   = []string{"version", "sources", "target", "targets", "defaults", "tables", "audit"}
-	sourceKeys = []string{"url", "encoding"}
+	sourceKeys = []string{"url", "encoding", "capture"}
 
 	sourceSchemes = []string{"mysql", "postgres", "postgresql", "sqlite"}
 	targetSchemes = []string{"postgres", "postgresql"}
@@ -76,6 +76,9 @@ func (d *decoder) source(f field) Source {
 		s.URL = d.requiredURL(fs, f, sourceSchemes)
 		if e, ok := fs["encoding"]; ok {
 			s.Encoding = d.encoding(e, s.URL)
+		}
+		if c, ok := fs["capture"]; ok {
+			s.Capture = d.capture(c, s.URL)
 		}
 	}
 	return s

@@ -19,6 +19,7 @@ type Source struct {
 	where    string // "source <name> at <redacted URL>", for messages
 	database string
 	db       *sql.DB
+	cfg      *mysql.Config // to open a snapshot's connection and the binlog stream
 
 	mu    sync.Mutex
 	types map[string]map[string]sluice.Type // per table, per column; filled by Read
@@ -45,6 +46,7 @@ func Open(ctx context.Context, name, rawURL string) (*Source, error) {
 		where:    fmt.Sprintf("source %s at %s", name, sluice.RedactURL(rawURL)),
 		database: cfg.DBName,
 		db:       sql.OpenDB(sessionConnector{connector}),
+		cfg:      cfg,
 		types:    map[string]map[string]sluice.Type{},
 		sets:     map[string]charsets{},
 		exact:    map[string]bool{},

@@ -4,9 +4,33 @@
 # (root, empty password). Each is installed with apt-get when missing and
 # started when not running, so this works on a fresh Debian machine; on a
 # machine where both already run it does nothing.
+#
+# Change capture (sluice sync) needs PostgreSQL with wal_level=logical and
+# MariaDB with a row-based binlog (log_bin, binlog_format=ROW,
+# binlog_row_image=FULL, a server_id). Turning either on needs a restart:
+# each server is restarted once, only when the setting is not active yet.
+#
+# For testing the script: SLUICE_SERVICES_PG_PORT and SLUICE_SERVICES_MY_PORT
+# point it at other servers, SLUICE_SERVICES_MY_CNF at another MariaDB
+# option file, and SLUICE_SERVICES_DRY_RUN=1 makes it say what it would
+# change and restart instead of doing it.
 set -euo pipefail
 
+PG_PORT=${SLUICE_SERVICES_PG_PORT:-5432}
+MY_PORT=${SLUICE_SERVICES_MY_PORT:-3306}
+MY_CNF=${SLUICE_SERVICES_MY_CNF:-/etc/mysql/mariadb.conf.d/90-sluice-capture.cnf}
+DRY_RUN=${SLUICE_SERVICES_DRY_RUN:-0}
+
 log() { echo "services: $*" >&2; }
+
+# change runs a command that changes a server, or only says it under DRY_RUN.
+change() {
+  if [ "$DRY_RUN" = 1 ]; then
+    log "would run: $*"
+  else
+    "$@"
+  fi
+}
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -32,7 +56,8 @@ wait_for() { # name, command...
   return 1
 }
 
-pg_up() { pg_isready -q -h 127.0.0.1 -p 5432; }
+pg_up() { pg_isready -q -h 127.0.0.1 -p "$PG_PORT"; }
+pg_sql() { psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atc "$1"; }
 
 start_postgres() {
   if ! command -v pg_ctlcluster >/dev/null 2>&1; then
@@ -58,7 +83,8 @@ trust_local_postgres() {
   wait_for "PostgreSQL trust auth" psql -h 127.0.0.1 -U postgres -c 'SELECT 1'
 }
 
-my_up() { mariadb -h 127.0.0.1 -P 3306 -uroot -e 'SELECT 1' >/dev/null 2>&1; }
+my_up() { mariadb -h 127.0.0.1 -P "$MY_PORT" -uroot -e 'SELECT 1' >/dev/null 2>&1; }
+my_sql() { mariadb -h 127.0.0.1 -P "$MY_PORT" -uroot -N -B -e "$1"; }
 
 start_mariadb() {
   if ! command -v mariadbd >/dev/null 2>&1 && [ ! -x /usr/sbin/mariadbd ]; then
@@ -80,7 +106,71 @@ allow_root_over_tcp() {
   wait_for MariaDB my_up
 }
 
+# capture_postgres sets wal_level=logical and restarts PostgreSQL once,
+# unless it is logical already.
+capture_postgres() {
+  local level
+  level=$(pg_sql 'SHOW wal_level')
+  if [ "$level" = logical ]; then
+    log "PostgreSQL: wal_level is logical"
+    return 0
+  fi
+  log "PostgreSQL: wal_level is $level; setting logical and restarting once"
+  change pg_sql 'ALTER SYSTEM SET wal_level = logical'
+  change as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main restart
+  if [ "$DRY_RUN" = 1 ]; then return 0; fi
+  wait_for PostgreSQL pg_up
+  level=$(pg_sql 'SHOW wal_level')
+  if [ "$level" != logical ]; then
+    log "PostgreSQL: wal_level is still $level after the restart"
+    return 1
+  fi
+}
+
+# capture_mariadb turns on MariaDB's row-based binlog in an option file of
+# its own; it restarts the server once, only when the binlog is off (the
+# format and image change at runtime).
+capture_mariadb() {
+  local state log_bin format image id
+  state=$(my_sql 'SELECT @@log_bin, @@binlog_format, @@binlog_row_image, @@server_id')
+  read -r log_bin format image id <<<"$state"
+  if [ "$log_bin" = 1 ] && [ "$format" = ROW ] && [ "$image" = FULL ] && [ "$id" != 0 ]; then
+    log "MariaDB: the binlog is on (ROW, FULL, server_id $id)"
+    return 0
+  fi
+  [ "$id" != 0 ] || id=1
+  log "MariaDB: log_bin=$log_bin binlog_format=$format binlog_row_image=$image server_id=$id; writing $MY_CNF"
+  change write_my_cnf "$id"
+  if [ "$log_bin" = 1 ]; then
+    change my_sql "SET GLOBAL binlog_format = 'ROW'; SET GLOBAL binlog_row_image = 'FULL'; SET GLOBAL server_id = $id"
+    return 0
+  fi
+  log "MariaDB: the binlog needs a restart to turn on; restarting once"
+  change mariadb-admin -h 127.0.0.1 -P "$MY_PORT" -uroot shutdown
+  if [ "$DRY_RUN" = 1 ]; then
+    log "would start mariadbd again"
+    return 0
+  fi
+  wait_for "MariaDB to stop" mariadb_stopped
+  start_mariadb
+  state=$(my_sql 'SELECT @@log_bin, @@binlog_format')
+  if [ "$state" != "$(printf '1\tROW')" ]; then
+    log "MariaDB: the binlog is still not on after the restart ($state)"
+    return 1
+  fi
+}
+
+mariadb_stopped() { ! start-stop-daemon --status --exec /usr/sbin/mariadbd; }
+
+write_my_cnf() {
+  as_root mkdir -p "$(dirname "$MY_CNF")"
+  printf '[mariadbd]\nlog-bin = mysql-bin\nbinlog-format = ROW\nbinlog-row-image = FULL\nserver-id = %s\n' "$1" |
+    as_root tee "$MY_CNF" >/dev/null
+}
+
 start_postgres
 start_mariadb
-mariadb -h 127.0.0.1 -uroot -e 'CREATE DATABASE IF NOT EXISTS test' >/dev/null
+capture_postgres
+capture_mariadb
+change mariadb -h 127.0.0.1 -P "$MY_PORT" -uroot -e 'CREATE DATABASE IF NOT EXISTS test' >/dev/null
 log "PostgreSQL and MariaDB are up"

@@ -1,0 +1,55 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/sluicedb/sluice"
+)
+
+// CaptureStatus reads the server's WAL end and the slot: the position it
+// confirmed and the WAL it keeps for it (from its restart_lsn).
+func (s *Source) CaptureStatus(ctx context.Context, spec sluice.CaptureSpec, applied sluice.Position) (sluice.CaptureStatus, error) {
+	slot := captureName(spec)
+	var head, confirmed, retained int64
+	const q = `SELECT pg_current_wal_lsn() - '0/0', coalesce(s.confirmed_flush_lsn - '0/0', 0),
+		coalesce(pg_current_wal_lsn() - s.restart_lsn, 0)
+		FROM pg_replication_slots s WHERE s.slot_name = $1`
+	if err := s.pool.QueryRow(ctx, q, slot).Scan(&head, &confirmed, &retained); err != nil {
+		return sluice.CaptureStatus{}, classify(fmt.Errorf("read the status of slot %s on %s: %w", slot, s.name, err))
+	}
+	from := LSN(confirmed)
+	if applied != nil {
+		l, ok := applied.(LSN)
+		if !ok {
+			return sluice.CaptureStatus{}, fmt.Errorf("capture status of %s: position %v is not an LSN", s.name, applied)
+		}
+		from = l
+	}
+	behind := head - int64(from)
+	if behind < 0 {
+		behind = 0
+	}
+	return sluice.CaptureStatus{Head: LSN(head), Confirmed: LSN(confirmed), BehindBytes: behind, RetainedBytes: retained}, nil
+}
+
+// DropCapture drops the slot (once no stream uses it) and the publication.
+func (s *Source) DropCapture(ctx context.Context, spec sluice.CaptureSpec) error {
+	if err := checkSlotName(spec); err != nil {
+		return fmt.Errorf("drop capture on %s: %w", s.name, err)
+	}
+	name := captureName(spec)
+	conn, err := s.adminConn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	const dropSlot = `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1`
+	if _, err := conn.Exec(ctx, dropSlot, name); err != nil {
+		return classify(fmt.Errorf("drop replication slot %s on %s: %w", name, s.name, err))
+	}
+	if _, err := conn.Exec(ctx, "DROP PUBLICATION IF EXISTS "+QuoteIdent(name)); err != nil {
+		return classify(fmt.Errorf("drop publication %s on %s: %w", name, s.name, err))
+	}
+	return nil
+}
