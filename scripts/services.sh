@@ -166,7 +166,20 @@ write_my_cnf() {
   as_root mkdir -p "$(dirname "$MY_CNF")"
   printf '[mariadbd]\nlog-bin = mysql-bin\nbinlog-format = ROW\nbinlog-row-image = FULL\nserver-id = %s\n' "$1" |
     as_root tee "$MY_CNF" >/dev/null
+  include_my_cnf
 }
+
+# include_my_cnf makes the server read $MY_CNF: Debian's my.cnf includes
+# mariadb.conf.d, but a hand-written one may not, and the server then starts
+# without the binlog. The folder is included once, at the end of my.cnf.
+include_my_cnf() {
+  if mariadbd_defaults | grep -q -- '--log-bin'; then return 0; fi
+  local main_cnf=${SLUICE_SERVICES_MAIN_CNF:-/etc/mysql/my.cnf}
+  log "MariaDB: $main_cnf does not read $(dirname "$MY_CNF"); including it"
+  printf '\n!includedir %s/\n' "$(dirname "$MY_CNF")" | as_root tee -a "$main_cnf" >/dev/null
+}
+
+mariadbd_defaults() { /usr/sbin/mariadbd --print-defaults 2>/dev/null || my_print_defaults mariadbd mysqld 2>/dev/null; }
 
 start_postgres
 start_mariadb
