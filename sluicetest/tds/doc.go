@@ -1,0 +1,17 @@
+// Package tds is a SQL Server stand-in for tests: a TCP server that speaks
+// TDS 7.4 (prelogin, login without TLS, SQL batches, RPC sp_executesql,
+// attention) and answers the queries Sluice's SQL Server source and a few
+// independent clients send, from in-memory fixture databases.
+//
+// It is not a database. Its fixtures are loaded from T-SQL scripts (the
+// CREATE TABLE, ALTER TABLE ... ADD CONSTRAINT, CREATE INDEX and INSERT
+// statements a real SQL Server would run), and its query engine knows one
+// shape of statement: SELECT [TOP (n)] expressions FROM one table or catalog
+// view [WHERE ...] [ORDER BY ...], plus USE, SET and the functions the source
+// needs. Anything else is answered with a TDS error naming what it does not
+// support, so a client never mistakes a gap for an empty result.
+//
+// Strings under a case-insensitive collation are compared by Unicode simple
+// case folding, then by code point: an approximation of SQL Server's
+// collations that agrees with them on the fixtures' strings (see Compare).
+package tds
