@@ -73,7 +73,7 @@ func (literal) exprNode()   {}
 func (columnRef) exprNode() {}
 func (paramRef) exprNode()  {}
 func (unary) exprNode()     {}
-func (binOp) exprNode()    {}
+func (binOp) exprNode()     {}
 func (isNull) exprNode()    {}
 func (inList) exprNode()    {}
 func (between) exprNode()   {}

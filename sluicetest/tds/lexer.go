@@ -11,15 +11,15 @@ import (
 type tokKind int
 
 const (
-	tokEOF    tokKind = iota
-	tokIdent          // bare or quoted identifier; text is the name without quotes
-	tokKeyword        // a bare identifier that is a reserved word; text upper-cased
-	tokNumber         // 12, 1.5, 1e3
-	tokString         // '...'; text unescaped
-	tokNString        // N'...'
-	tokBinary         // 0x...; text is the hex digits
-	tokParam          // @name or @@name, text as written
-	tokOp             // punctuation and operators
+	tokEOF     tokKind = iota
+	tokIdent           // bare or quoted identifier; text is the name without quotes
+	tokKeyword         // a bare identifier that is a reserved word; text upper-cased
+	tokNumber          // 12, 1.5, 1e3
+	tokString          // '...'; text unescaped
+	tokNString         // N'...'
+	tokBinary          // 0x...; text is the hex digits
+	tokParam           // @name or @@name, text as written
+	tokOp              // punctuation and operators
 )
 
 // token is one lexical token and where it starts in the text.

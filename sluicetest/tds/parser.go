@@ -21,7 +21,7 @@ func newParser(src string) (*parser, error) {
 	return &parser{toks: toks, src: src}, nil
 }
 
-func (p *parser) peek() token     { return p.toks[p.i] }
+func (p *parser) peek() token { return p.toks[p.i] }
 func (p *parser) peekAt(n int) token {
 	if p.i+n < len(p.toks) {
 		return p.toks[p.i+n]

@@ -431,4 +431,3 @@ func (s *wireSink) send(b []byte) error {
 	}
 	return nil
 }
-

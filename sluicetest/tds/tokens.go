@@ -52,7 +52,7 @@ func messageToken(token byte, number int32, state, class byte, msg, server strin
 	body = append(body, state, class)
 	body = appendUSVarChar(body, msg)
 	body = appendBVarChar(body, server)
-	body = appendBVarChar(body, "")                 // procedure
+	body = appendBVarChar(body, "")                  // procedure
 	body = binary.LittleEndian.AppendUint32(body, 1) // line
 	b := binary.LittleEndian.AppendUint16([]byte{token}, uint16(len(body)))
 	return append(b, body...)
@@ -78,10 +78,10 @@ func envChangeCollation(c *Collation) []byte {
 
 // loginAckToken acknowledges a TDS 7.4 login.
 func loginAckToken() []byte {
-	body := []byte{1}                                        // interface: SQL
-	body = binary.BigEndian.AppendUint32(body, 0x74000004)   // TDS 7.4
+	body := []byte{1}                                      // interface: SQL
+	body = binary.BigEndian.AppendUint32(body, 0x74000004) // TDS 7.4
 	body = appendBVarChar(body, "Sluice TDS test server")
-	body = append(body, 16, 0, 0x10, 0x27)                   // version 16.0.4135 (hi/lo build)
+	body = append(body, 16, 0, 0x10, 0x27) // version 16.0.4135 (hi/lo build)
 	b := binary.LittleEndian.AppendUint16([]byte{tokenLoginAck}, uint16(len(body)))
 	return append(b, body...)
 }

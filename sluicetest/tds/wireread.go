@@ -29,10 +29,10 @@ func (r *reader) bytes(n int) []byte {
 	return out
 }
 
-func (r *reader) byte() byte     { return r.bytes(1)[0] }
-func (r *reader) u16() uint16    { return binary.LittleEndian.Uint16(r.bytes(2)) }
-func (r *reader) u32() uint32    { return binary.LittleEndian.Uint32(r.bytes(4)) }
-func (r *reader) u64() uint64    { return binary.LittleEndian.Uint64(r.bytes(8)) }
+func (r *reader) byte() byte        { return r.bytes(1)[0] }
+func (r *reader) u16() uint16       { return binary.LittleEndian.Uint16(r.bytes(2)) }
+func (r *reader) u32() uint32       { return binary.LittleEndian.Uint32(r.bytes(4)) }
+func (r *reader) u64() uint64       { return binary.LittleEndian.Uint64(r.bytes(8)) }
 func (r *reader) ucs2(n int) string { return decodeUCS2(r.bytes(2 * n)) }
 
 // bVarChar reads a B_VARCHAR (byte count of UTF-16 units).
