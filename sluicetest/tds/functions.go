@@ -136,6 +136,7 @@ func init() {
 		"UPPER": fnCase(strings.ToUpper), "LOWER": fnCase(strings.ToLower),
 		"DB_NAME": fnDBName, "SCHEMA_NAME": fnSchemaName, "COLLATIONPROPERTY": fnCollationProperty,
 		"SERVERPROPERTY": fnServerProperty, "DATABASEPROPERTYEX": fnDatabaseProperty,
+		"REPLICATE": fnReplicate, "CHAR": fnChar("varchar"), "NCHAR": fnChar("nvarchar"),
 	}
 }
 
@@ -492,4 +493,71 @@ func fnDatabaseProperty(s *scope, args []*compiled) (*compiled, error) {
 		}
 		return nil, nil
 	}}, nil
+}
+
+func fnReplicate(_ *scope, args []*compiled) (*compiled, error) {
+	if err := wantArgs("REPLICATE", args, 2); err != nil {
+		return nil, err
+	}
+	t := args[0].typ
+	if t.Length != Max {
+		t.Length = 8000
+		if t.family() == famNChar {
+			t.Length = 4000
+		}
+	}
+	return &compiled{typ: t, nullable: true, eval: func(c *evalCtx) (any, error) {
+		vals, nulls, err := evalArgs(c, args)
+		if err != nil || nulls {
+			return nil, err
+		}
+		n, err := convert(vals[1], args[1].typ, ColType{Name: "bigint"}, false)
+		if err != nil {
+			return nil, err
+		}
+		s, ok := vals[0].(string)
+		if !ok || n.(int64) < 0 {
+			return nil, nil
+		}
+		return fitReplicate(strings.Repeat(s, int(n.(int64))), t), nil
+	}}, nil
+}
+
+// fitReplicate cuts a result that is not (max) at its type's length, as
+// REPLICATE of a non-max string does.
+func fitReplicate(s string, t ColType) string {
+	if t.Length == Max {
+		return s
+	}
+	if t.family() == famNChar {
+		if u := utf16.Encode([]rune(s)); len(u) > t.Length {
+			return string(utf16.Decode(u[:t.Length]))
+		}
+		return s
+	}
+	return s[:min(len(s), t.Length)]
+}
+
+// fnChar is CHAR(n) or NCHAR(n): the character with that code.
+func fnChar(typeName string) scalar {
+	return func(s *scope, args []*compiled) (*compiled, error) {
+		if err := wantArgs(strings.ToUpper(typeName), args, 1); err != nil {
+			return nil, err
+		}
+		t := ColType{Name: typeName, Length: 1, Collation: s.sess.collation()}
+		return &compiled{typ: t, nullable: true, eval: func(c *evalCtx) (any, error) {
+			v, err := args[0].eval(c)
+			if err != nil || v == nil {
+				return nil, err
+			}
+			n, err := convert(v, args[0].typ, ColType{Name: "int"}, false)
+			if err != nil {
+				return nil, err
+			}
+			if typeName == "varchar" {
+				return string([]byte{byte(n.(int64))}), nil
+			}
+			return string(rune(n.(int64))), nil
+		}}, nil
+	}
 }

@@ -43,7 +43,7 @@ var keywords = map[string]bool{
 	"DEFAULT": true, "CHECK": true, "ON": true, "DELETE": true, "UPDATE": true,
 	"IDENTITY": true, "COLLATE": true, "DISTINCT": true, "GO": true, "VIEW": true,
 	"TRIGGER": true, "DATABASE": true, "EXEC": true, "EXECUTE": true, "GROUP": true,
-	"CLUSTERED": true, "NONCLUSTERED": true, "IF": true, "BEGIN": true, "TYPE": true,
+	"CLUSTERED": true, "NONCLUSTERED": true, "IF": true, "BEGIN": true,
 	"PROCEDURE": true, "FUNCTION": true, "ALL": true, "UNION": true, "JOIN": true,
 }
 

@@ -172,7 +172,7 @@ func (l *loader) create(p *parser) error {
 		return l.createDatabase(p)
 	case p.acceptWord("SCHEMA"):
 		return l.createSchema(p)
-	case p.acceptKeyword("TYPE"):
+	case p.acceptWord("TYPE"):
 		return l.createType(p)
 	case p.acceptKeyword("TABLE"):
 		return l.createTable(p)
@@ -318,6 +318,15 @@ func (l *loader) alter(p *parser) error {
 	}
 	if p.acceptKeyword("WITH") && !p.acceptWord("CHECK") {
 		p.acceptWord("NOCHECK")
+	}
+	if p.acceptWord("CHECK") || p.acceptWord("NOCHECK") {
+		// [WITH CHECK] CHECK / NOCHECK CONSTRAINT name: the loader checks
+		// no foreign key, so holding one off or back on changes nothing.
+		if err := p.expectKeyword("CONSTRAINT"); err != nil {
+			return err
+		}
+		_, err := p.ident()
+		return err
 	}
 	if err := p.expectKeyword("ADD"); err != nil {
 		return err
