@@ -13,6 +13,9 @@ func TestRedactURL(t *testing.T) {
 		"sqlite:///data/pharmacy.db":                       "sqlite:///data/pharmacy.db",
 		"connect to app:hunter2@tcp(db:3306)/x failed":     "connect to app:xxxxx@tcp(db:3306)/x failed",
 		"parse \"mysql://a:pa ss@h/x\": invalid character": "parse \"mysql://a:xxxxx@h/x\": invalid character",
+		"sqlserver://sa:s3cret@db:1433?database=Clinical":  "sqlserver://sa:xxxxx@db:1433?database=Clinical",
+		"sqlserver://db:1433?database=C&password=hunter2":  "sqlserver://db:1433?database=C&password=xxxxx",
+		"sqlserver://db?user+id=sa&PWD=s3cret":             "sqlserver://db?PWD=xxxxx&user+id=sa",
 	}
 	for in, want := range cases {
 		got := RedactURL(in)

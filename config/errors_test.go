@@ -153,9 +153,9 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate column key", header + "tables:\n  clinical.A:\n    columns:\n      X: {name: x, name: y}\n", []string{
 			`sluice.yaml:8: tables.clinical.A.columns.X: duplicate key "name" (first at line 8)`}},
 		{"source URL scheme", "version: 1\nsources:\n  web: {url: \"https://user:hunter2@example.com/db\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{
-			`sluice.yaml:3: sources.web.url: unsupported URL "https://user:xxxxx@example.com/db": the scheme must be mysql, postgres, postgresql or sqlite`}},
+			`sluice.yaml:3: sources.web.url: unsupported URL "https://user:xxxxx@example.com/db": the scheme must be mysql, postgres, postgresql, sqlite or sqlserver`}},
 		{"source URL without scheme", "version: 1\nsources:\n  db: {url: \"db1.internal/clinical\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{
-			`sluice.yaml:3: sources.db.url: unsupported URL "db1.internal/clinical": the scheme must be mysql, postgres, postgresql or sqlite`}},
+			`sluice.yaml:3: sources.db.url: unsupported URL "db1.internal/clinical": the scheme must be mysql, postgres, postgresql, sqlite or sqlserver`}},
 		{"target URL scheme", "version: 1\nsources:\n  db: {url: \"sqlite:db.sqlite\"}\ntarget:\n  url: mysql://root:hunter2@h/d\n", []string{
 			`sluice.yaml:5: target.url: unsupported URL "mysql://root:xxxxx@h/d": the scheme must be postgres or postgresql`}},
 		{"YAML syntax error", header + "tables:\n  clinical.A:\n    skip: true\n   target: a\n", []string{

@@ -10,7 +10,7 @@ var (
 	rootKeys   = []string{"version", "sources", "target", "targets", "defaults", "tables", "audit"}
 	sourceKeys = []string{"url", "encoding", "capture"}
 
-	sourceSchemes = []string{"mysql", "postgres", "postgresql", "sqlite"}
+	sourceSchemes = []string{"mysql", "postgres", "postgresql", "sqlite", "sqlserver"}
 	targetSchemes = []string{"postgres", "postgresql"}
 )
 

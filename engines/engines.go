@@ -18,10 +18,11 @@ import (
 	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/postgres"
 	"github.com/sluicedb/sluice/sqlite"
+	"github.com/sluicedb/sluice/sqlserver"
 )
 
 // ErrUnsupported is returned for a URL whose scheme no engine reads.
-var ErrUnsupported = errors.New("unsupported URL (use mysql://, postgres:// or sqlite:)")
+var ErrUnsupported = errors.New("unsupported URL (use mysql://, postgres://, sqlserver:// or sqlite:)")
 
 // Open opens the source called name at rawURL.
 func Open(ctx context.Context, name, rawURL string) (sluice.Source, error) {
@@ -32,6 +33,8 @@ func Open(ctx context.Context, name, rawURL string) (sluice.Source, error) {
 		return postgres.Open(ctx, name, rawURL)
 	case "sqlite":
 		return sqlite.Open(ctx, name, rawURL)
+	case "sqlserver":
+		return sqlserver.Open(ctx, name, rawURL)
 	}
 	return nil, fmt.Errorf("source %s at %s: %w", name, sluice.RedactURL(rawURL), ErrUnsupported)
 }

@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
+	"github.com/sluicedb/sluice/sluicetest"
 )
 
 func TestOpenPicksTheEngineByScheme(t *testing.T) {
@@ -67,5 +69,26 @@ func TestOpenAllDeclaresEncodings(t *testing.T) {
 	cfg.Sources = append(cfg.Sources, config.Source{Name: "wide", URL: "sqlite:" + utf16File, Encoding: "latin1"})
 	if _, err := OpenAll(ctx, cfg); err == nil || !strings.Contains(err.Error(), "source wide: encoding latin1") {
 		t.Errorf("OpenAll with an encoding on a UTF-16 file: %v, want an error naming source wide", err)
+	}
+}
+
+// TestOpenSQLServer opens a sqlserver:// URL through the TDS test server,
+// and names an unreachable one without its password.
+func TestOpenSQLServer(t *testing.T) {
+	src, err := Open(t.Context(), "clinical", sluicetest.ChinookTDS(t))
+	if err != nil {
+		t.Fatalf("open sqlserver://: %v", err)
+	}
+	defer src.Close()
+	if src.Engine() != "sqlserver" {
+		t.Errorf("Engine() = %q, want sqlserver", src.Engine())
+	}
+	_, err = Open(t.Context(), "gone", "sqlserver://sa:hunter2@127.0.0.1:1?database=x&dial+timeout=2")
+	var ce *sluice.ConnectError
+	if !errors.As(err, &ce) {
+		t.Fatalf("unreachable server: %v, want a *sluice.ConnectError", err)
+	}
+	if strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("the error shows the password: %v", err)
 	}
 }
