@@ -23,6 +23,17 @@ var chinookEditions = []edition{
 	{"sqlite", sluicetest.ChinookSQLite, false},
 	{"mysql", sluicetest.ChinookMySQL, false},
 	{"postgres", sluicetest.ChinookPostgres, true},
+	{"sqlserver", chinookSQLServer, false},
+}
+
+// chinookSQLServer is Chinook as the SQL Server script builds it: on the
+// real SQL Server of SLUICE_TEST_SQLSERVER_URL when it is set, else served
+// by the TDS test server.
+func chinookSQLServer(t testing.TB) string {
+	if sluicetest.SQLServerURL() != "" {
+		return sluicetest.RealSQLServerFixture(t, sluicetest.ChinookSQLServerScript())
+	}
+	return sluicetest.ChinookTDS(t)
 }
 
 // n is the edition's name for a PascalCase Chinook identifier.

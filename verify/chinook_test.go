@@ -19,6 +19,7 @@ func TestChinookVerifies(t *testing.T) {
 	t.Parallel()
 	engines := map[string]func(testing.TB) string{
 		"sqlite": sluicetest.ChinookSQLite, "mysql": sluicetest.ChinookMySQL, "postgres": sluicetest.ChinookPostgres,
+		"sqlserver": sluicetest.ChinookTDS,
 	}
 	for name, url := range engines {
 		t.Run(name, func(t *testing.T) {
