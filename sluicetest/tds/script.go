@@ -34,8 +34,9 @@ func splitBatches(script string) []string {
 
 // loader holds the state of a script run: the databases and the current one.
 type loader struct {
-	dbs []*Database
-	cur *Database
+	dbs        []*Database
+	cur        *Database
+	rowVersion int64 // the last rowversion given out
 }
 
 func (l *loader) session() *session {
@@ -240,12 +241,12 @@ func (l *loader) createType(p *parser) error {
 		return err
 	}
 	a := &AliasType{Schema: schemaOf(parts), Name: parts[len(parts)-1], Base: base, Nullable: true, ID: 257 + len(db.Types)}
+	db.Types = append(db.Types, a)
 	if p.acceptKeyword("NOT") {
 		a.Nullable = false
 		return p.expectKeyword("NULL")
 	}
 	p.acceptKeyword("NULL")
-	db.Types = append(db.Types, a)
 	return nil
 }
 

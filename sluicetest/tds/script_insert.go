@@ -1,6 +1,7 @@
 package tds
 
 import (
+	"encoding/binary"
 	"fmt"
 	"strings"
 )
@@ -108,6 +109,9 @@ func (l *loader) fill(sc *scope, t *Table, row []any, given []bool, i int, c *Co
 		if n, ok := row[i].(int64); ok && n > c.Identity.Last {
 			c.Identity.Last = n
 		}
+	case c.Type.Name == "timestamp" && !given[i]:
+		l.rowVersion++
+		row[i] = binary.BigEndian.AppendUint64(nil, uint64(l.rowVersion))
 	case c.Computed != "":
 		v, err := c.computed.eval(&evalCtx{row: row})
 		if err != nil {
