@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Collation is a SQL Server collation as the test server knows it: its wire
@@ -100,31 +101,68 @@ func codePageEncoding(cp int) encoding.Encoding {
 }
 
 // Compare orders two Unicode strings as the collation does, approximately:
-// trailing spaces are ignored (as SQL Server pads the shorter operand);
-// a binary collation compares code points; otherwise strings compare by
-// simple case folding first, and a case-insensitive collation calls strings
-// that differ only in case equal while a case-sensitive one breaks the tie
-// by code point. SQL Server's real collations also weigh accents,
-// punctuation and locale rules; the fixtures' keys avoid depending on that.
+// trailing spaces are ignored (as SQL Server pads the shorter operand); a
+// binary collation compares code points; otherwise strings compare first
+// by their letters without accents and case (é and E sort with e), then by
+// accents (e before é), and a case-sensitive collation then puts lower
+// case first. SQL Server's real collations also ignore hyphens and
+// apostrophes at first ("word sort") and follow each locale's alphabet;
+// the test server does not, and the fixtures' keys do not depend on it.
 func (c *Collation) Compare(a, b string) int {
 	a, b = strings.TrimRight(a, " "), strings.TrimRight(b, " ")
 	if c.Binary {
 		return strings.Compare(a, b)
 	}
-	if r := compareFolded(a, b); r != 0 || c.Fold {
+	if r := compareRunes(baseLetters(a), baseLetters(b)); r != 0 {
 		return r
 	}
-	return strings.Compare(a, b)
+	if r := compareRunes(foldCase(a), foldCase(b)); r != 0 || c.Fold {
+		return r
+	}
+	return compareRunes(swapCase(a), swapCase(b))
 }
 
-func compareFolded(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	for i := 0; i < len(ra) && i < len(rb); i++ {
-		if r := cmp.Compare(foldRune(ra[i]), foldRune(rb[i])); r != 0 {
-			return r
+func compareRunes(a, b []rune) int {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			return cmp.Compare(a[i], b[i])
 		}
 	}
-	return cmp.Compare(len(ra), len(rb))
+	return cmp.Compare(len(a), len(b))
+}
+
+// baseLetters folds case and drops accents: the letters a string sorts by first.
+func baseLetters(s string) []rune {
+	var out []rune
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			out = append(out, foldRune(r))
+		}
+	}
+	return out
+}
+
+func foldCase(s string) []rune {
+	out := []rune(norm.NFD.String(s))
+	for i, r := range out {
+		out[i] = foldRune(r)
+	}
+	return out
+}
+
+// swapCase makes lower case sort before upper case, as case-sensitive
+// Windows collations do.
+func swapCase(s string) []rune {
+	out := []rune(s)
+	for i, r := range out {
+		switch {
+		case unicode.IsUpper(r):
+			out[i] = unicode.ToLower(r)
+		case unicode.IsLower(r):
+			out[i] = unicode.ToUpper(r)
+		}
+	}
+	return out
 }
 
 // foldRune maps the cases of a letter to one rune: the lower case of its

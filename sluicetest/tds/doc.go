@@ -11,7 +11,8 @@
 // needs. Anything else is answered with a TDS error naming what it does not
 // support, so a client never mistakes a gap for an empty result.
 //
-// Strings under a case-insensitive collation are compared by Unicode simple
-// case folding, then by code point: an approximation of SQL Server's
-// collations that agrees with them on the fixtures' strings (see Compare).
+// Strings compare by letters without case and accents first, then by
+// accents, then (case-sensitive collations) by case: an approximation of
+// SQL Server's collations that agrees with them on the fixtures' strings
+// (see Collation.Compare).
 package tds
