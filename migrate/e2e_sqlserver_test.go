@@ -89,3 +89,43 @@ func TestSQLServerCollationKeyset(t *testing.T) {
 		t.Errorf("patient codes: %s", got)
 	}
 }
+
+// TestSQLServerMergeRerun merges Chinook from SQL Server again and again:
+// once digests are recorded, an unchanged rerun reads no chunk (the
+// server digests each chunk's key range), and a change to one track makes
+// its chunk the only one read, with one row updated.
+func TestSQLServerMergeRerun(t *testing.T) {
+	t.Parallel()
+	dbs, err := tds.LoadScript(sluicetest.ChinookSQLServerScript())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sluicetest.StartTDSServer(t, dbs...)
+	yaml := fmt.Sprintf("version: 1\nsources:\n  chinook: {url: %q}\ntarget: {url: %q}\n"+
+		"defaults: {naming: snake_case, keys: uuid, strategy: merge, chunk_rows: 500}\n",
+		sluicetest.TDSURL(srv.Addr(), "Chinook"), sluicetest.NewPostgresDB(t))
+	opts := migrate.Options{Verify: allLevels}
+	newEnv(t, yaml).mustRun(t, opts)
+	// Chinook is 39 chunks of 500 rows (Track's 3503 rows are 8 of them).
+	for run, want := range []int64{0, 39} {
+		e := newEnv(t, yaml)
+		sum := e.mustRun(t, opts)
+		wantCounts(t, sum, "chinook.Track", 3503, 0, 0, 3503, 0)
+		if n := skippedChunks(t, e, sum.RunID); n != want {
+			t.Errorf("unchanged rerun %d skipped %d of 39 chunks, want %d", run+1, n, want)
+		}
+	}
+	srv.Mutate(func() {
+		track := dbs[0].Table("dbo", "Track")
+		track.Rows[1600][1] = "A renamed track" // TrackId 1601, in chunk 4
+	})
+	e := newEnv(t, yaml)
+	sum := e.mustRun(t, opts)
+	wantCounts(t, sum, "chinook.Track", 3503, 0, 1, 3502, 0)
+	if n := skippedChunks(t, e, sum.RunID); n != 38 {
+		t.Errorf("one track changed: %d chunks skipped, want the other 38", n)
+	}
+	if got := e.text(t, "SELECT name FROM track WHERE legacy_id = 1601"); got != "A renamed track" {
+		t.Errorf("track 1601 is %q in the target", got)
+	}
+}

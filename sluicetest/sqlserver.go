@@ -31,12 +31,19 @@ func SQLServerURL() string { return os.Getenv("SLUICE_TEST_SQLSERVER_URL") }
 // the test's lifetime and returns a sqlserver:// URL for database db.
 func StartTDS(t testing.TB, db string, dbs ...*tds.Database) string {
 	t.Helper()
+	return TDSURL(StartTDSServer(t, dbs...).Addr(), db)
+}
+
+// StartTDSServer serves databases on a TDS test server on a free local
+// port until the test ends.
+func StartTDSServer(t testing.TB, dbs ...*tds.Database) *tds.Server {
+	t.Helper()
 	srv := tds.NewServer(dbs...)
 	if err := srv.Listen("127.0.0.1:0"); err != nil {
 		t.Fatalf("start the TDS test server: %v", err)
 	}
 	t.Cleanup(func() { srv.Close() })
-	return TDSURL(srv.Addr(), db)
+	return srv
 }
 
 // TDSURL is the URL of database db on a TDS test server at addr (user sa,

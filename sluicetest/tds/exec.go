@@ -40,6 +40,8 @@ type query struct {
 	order   []*compiled
 	desc    []bool
 	top     int64 // -1: no TOP
+	offset  int64 // rows skipped (OFFSET)
+	fetch   int64 // -1: no FETCH
 	aggs    []*aggregator
 	colls   []*Collation
 	checkDB *Database // the database whose snapshot setting the read needs
@@ -70,7 +72,7 @@ func (s *session) compileSelect(st selectStmt, params map[string]param) (*query,
 	if err != nil {
 		return nil, err
 	}
-	q := &query{rel: rel, top: -1}
+	q := &query{rel: rel, top: -1, fetch: -1}
 	if rel.table != nil {
 		q.checkDB = s.db
 	}
@@ -89,6 +91,16 @@ func (s *session) compileSelect(st selectStmt, params map[string]param) (*query,
 	}
 	if st.top != nil {
 		if q.top, err = evalTop(plain, st.top); err != nil {
+			return nil, err
+		}
+	}
+	if st.offset != nil {
+		if q.offset, err = evalTop(plain, st.offset); err != nil {
+			return nil, err
+		}
+	}
+	if st.fetch != nil {
+		if q.fetch, err = evalTop(plain, st.fetch); err != nil {
 			return nil, err
 		}
 	}
@@ -191,6 +203,7 @@ func (q *query) run(sink rowSink) (int64, error) {
 			return 0, err
 		}
 	}
+	rows = window(rows, q.offset, q.fetch)
 	if q.top >= 0 && int64(len(rows)) > q.top {
 		rows = rows[:q.top]
 	}
@@ -314,4 +327,13 @@ func (q *query) compareKeys(a, b []any) (int, error) {
 		}
 	}
 	return 0, nil
+}
+
+// window applies OFFSET and FETCH (-1: all the rest).
+func window(rows [][]any, offset, fetch int64) [][]any {
+	rows = rows[min(offset, int64(len(rows))):]
+	if fetch >= 0 && int64(len(rows)) > fetch {
+		rows = rows[:fetch]
+	}
+	return rows
 }

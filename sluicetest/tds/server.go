@@ -14,6 +14,7 @@ const serverName = "sluice-tds"
 // Server is a TDS test server over a set of fixture databases. Fixtures
 // are read-only once served: sessions share them without locks.
 type Server struct {
+	data   sync.RWMutex // held for reading while a statement runs; Mutate writes
 	mu     sync.Mutex
 	dbs    []*Database
 	ln     net.Listener
@@ -69,6 +70,14 @@ func (s *Server) Close() error {
 	s.mu.Unlock()
 	s.wg.Wait()
 	return err
+}
+
+// Mutate runs change with no statement running, so that a test can alter
+// a fixture's rows between two reads (the server offers no UPDATE).
+func (s *Server) Mutate(change func()) {
+	s.data.Lock()
+	defer s.data.Unlock()
+	change()
 }
 
 // Logins returns the logins so far, in order.
@@ -361,7 +370,9 @@ func (c *conn) exec(w *msgWriter, st statement, params map[string]param, done by
 	switch x := st.(type) {
 	case selectStmt:
 		sink := &wireSink{c: c, w: w}
+		c.srv.data.RLock()
 		rows, err = c.sess.runSelect(x, params, sink)
+		c.srv.data.RUnlock()
 		if sink.werr != nil {
 			return 0, sink.werr
 		}

@@ -16,6 +16,8 @@ type selectStmt struct {
 	alias    string
 	where    expr
 	orderBy  []orderItem
+	offset   expr // OFFSET n ROWS
+	fetch    expr // FETCH NEXT n ROWS ONLY
 }
 
 type selectItem struct {
@@ -109,9 +111,42 @@ func (p *parser) selectStmt() (selectStmt, error) {
 		if err := p.expectKeyword("BY"); err != nil {
 			return st, err
 		}
-		st.orderBy, err = p.orderItems()
+		if st.orderBy, err = p.orderItems(); err != nil {
+			return st, err
+		}
+		err = p.offsetFetch(&st)
 	}
 	return st, err
+}
+
+// offsetFetch reads OFFSET n ROWS [FETCH FIRST|NEXT m ROWS ONLY].
+func (p *parser) offsetFetch(st *selectStmt) error {
+	if !p.acceptWord("OFFSET") {
+		return nil
+	}
+	var err error
+	if st.offset, err = p.additive(); err != nil {
+		return err
+	}
+	if !p.acceptWord("ROWS") && !p.acceptWord("ROW") {
+		return p.errorf("expected ROWS")
+	}
+	if !p.acceptWord("FETCH") {
+		return nil
+	}
+	if !p.acceptWord("NEXT") && !p.acceptWord("FIRST") {
+		return p.errorf("expected NEXT")
+	}
+	if st.fetch, err = p.additive(); err != nil {
+		return err
+	}
+	if !p.acceptWord("ROWS") && !p.acceptWord("ROW") {
+		return p.errorf("expected ROWS")
+	}
+	if !p.acceptWord("ONLY") {
+		return p.errorf("expected ONLY")
+	}
+	return nil
 }
 
 // topCount reads TOP (expr) or TOP n.
