@@ -3,7 +3,10 @@
 # 127.0.0.1:5432 (trust auth, user postgres) and MariaDB on 127.0.0.1:3306
 # (root, empty password). Each is installed with apt-get when missing and
 # started when not running, so this works on a fresh Debian machine; on a
-# machine where both already run it does nothing.
+# machine where both already run it does nothing. It also installs the
+# independent TDS clients the SQL Server tests check the TDS test server
+# with: FreeTDS's tsql (freetds-bin) and tedious (npm, from the committed
+# lock file in sluicetest/tds/clients/tedious).
 #
 # Change capture (sluice sync) needs PostgreSQL with wal_level=logical and
 # MariaDB with a row-based binlog (log_bin, binlog_format=ROW,
@@ -181,9 +184,25 @@ include_my_cnf() {
 
 mariadbd_defaults() { /usr/sbin/mariadbd --print-defaults 2>/dev/null || my_print_defaults mariadbd mysqld 2>/dev/null; }
 
+# The TDS test server's wire format is checked against clients other than
+# go-mssqldb; under CI=true those tests fail rather than skip without them.
+install_tds_clients() {
+  local missing=()
+  command -v tsql >/dev/null 2>&1 || missing+=(freetds-bin)
+  command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+  if [ ${#missing[@]} -gt 0 ]; then change install "${missing[@]}"; fi
+  local dir
+  dir="$(dirname "$0")/../sluicetest/tds/clients/tedious"
+  if [ ! -d "$dir/node_modules/tedious" ]; then
+    log "installing tedious (npm ci)"
+    change bash -c "cd '$dir' && npm ci --no-audit --no-fund --loglevel=error >/dev/null"
+  fi
+}
+
 start_postgres
 start_mariadb
+install_tds_clients
 capture_postgres
 capture_mariadb
 change mariadb -h 127.0.0.1 -P "$MY_PORT" -uroot -e 'CREATE DATABASE IF NOT EXISTS test' >/dev/null
-log "PostgreSQL and MariaDB are up"
+log "PostgreSQL and MariaDB are up; tsql and tedious are installed"

@@ -7,6 +7,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 const serverName = "sluice-tds"
@@ -14,15 +15,16 @@ const serverName = "sluice-tds"
 // Server is a TDS test server over a set of fixture databases. Fixtures
 // are read-only once served: sessions share them without locks.
 type Server struct {
-	data   sync.RWMutex // held for reading while a statement runs; Mutate writes
-	mu     sync.Mutex
-	dbs    []*Database
-	ln     net.Listener
-	conns  map[net.Conn]bool
-	logins []Login
-	spid   int
-	wg     sync.WaitGroup
-	closed bool
+	data    sync.RWMutex // held for reading while a statement runs; Mutate writes
+	mu      sync.Mutex
+	dbs     []*Database
+	ln      net.Listener
+	conns   map[net.Conn]bool
+	logins  []Login
+	spid    int
+	cancels atomic.Int64 // results stopped by an attention
+	wg      sync.WaitGroup
+	closed  bool
 }
 
 // NewServer serves the databases; the first is the default database of a
@@ -79,6 +81,10 @@ func (s *Server) Mutate(change func()) {
 	defer s.data.Unlock()
 	change()
 }
+
+// Cancels counts the results the server stopped part-way for an
+// attention (a client's cancel).
+func (s *Server) Cancels() int64 { return s.cancels.Load() }
 
 // Logins returns the logins so far, in order.
 func (s *Server) Logins() []Login {
@@ -342,6 +348,7 @@ func (c *conn) run(w *msgWriter, stmts []statement, params map[string]param, don
 		}
 		status, err := c.exec(w, st, params, done, more)
 		if errors.Is(err, errCancelled) {
+			c.srv.cancels.Add(1)
 			c.ackAttention()
 			w.write(doneToken(tokenDone, doneAttn, 0, 0))
 			return w.finish()
