@@ -26,6 +26,7 @@ func TestCancelMidResult(t *testing.T) {
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
 	rows, err := db.QueryContext(ctx, "SELECT TrackId, REPLICATE(CAST(N'x' AS nvarchar(max)), 50000) AS big FROM dbo.Track ORDER BY TrackId")
 	if err != nil {
 		t.Fatal(err)

@@ -62,7 +62,7 @@ func (l *loader) columnDef(p *parser, t *Table) error {
 		if _, err := p.expr(); err != nil {
 			return err
 		}
-		c.Computed = p.textFrom(start)
+		c.Computed = stripParens(p.textFrom(start))
 		c.Persisted = p.acceptWord("PERSISTED")
 		t.Columns = append(t.Columns, c)
 		return nil
@@ -391,4 +391,25 @@ func (l *loader) compileComputed(t *Table) error {
 		sc.cols[i].typ = c.Type
 	}
 	return nil
+}
+
+// stripParens removes one pair of parentheses around a whole expression:
+// sys.computed_columns adds its own.
+func stripParens(s string) string {
+	if len(s) < 2 || s[0] != '(' || s[len(s)-1] != ')' {
+		return s
+	}
+	depth := 0
+	for i, c := range s {
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 && i < len(s)-1 {
+				return s // "(a) + (b)": the first pair closes early
+			}
+		}
+	}
+	return s[1 : len(s)-1]
 }
