@@ -129,3 +129,75 @@ func TestSQLServerMergeRerun(t *testing.T) {
 		t.Errorf("track 1601 is %q in the target", got)
 	}
 }
+
+// clinicsYAML consolidates three clinics' SQL Server databases into one
+// PostgreSQL schema: camelCase names, integer keys to UUIDs across the
+// databases, tinyint flags to boolean, one patient on file at two clinics
+// matched by MRN, and the north clinic's bed counts expanded into beds.
+func clinicsYAML(addr, tgt string) string {
+	var parts strings.Builder
+	for _, src := range []string{"north", "south", "west"} {
+		fmt.Fprintf(&parts, `  %s.Patient:
+    columns:
+      IsActive: {type: boolean}
+  %s.Visit:
+    columns:
+      IsUrgent: {type: boolean}
+`, src, src)
+	}
+	return fmt.Sprintf(`version: 1
+sources:
+  north: {url: %q}
+  south: {url: %q}
+  west: {url: %q}
+target: {url: %q}
+defaults: {naming: camelCase, keys: uuid}
+tables:
+%s  north.Ward:
+    expand:
+      beds: {count: BedCount, ordinal: bedNo, parent: wardId}
+  patients:
+    from: [north.Patient, south.Patient, west.Patient]
+    match_on: [mrn]
+    prefer: [south, north, west]
+  wards:
+    from: [north.Ward, south.Ward, west.Ward]
+  visits:
+    from: [north.Visit, south.Visit, west.Visit]
+`, sluicetest.TDSURL(addr, "ClinicNorth"), sluicetest.TDSURL(addr, "ClinicSouth"), sluicetest.TDSURL(addr, "ClinicWest"), tgt, parts.String())
+}
+
+// TestSQLServerClinicsConsolidation migrates three clinics' databases into
+// one schema and checks the consolidated rows; verification at every level
+// is clean.
+func TestSQLServerClinicsConsolidation(t *testing.T) {
+	t.Parallel()
+	dbs, err := tds.LoadFixture("clinics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sluicetest.StartTDSServer(t, dbs...)
+	e := newEnv(t, clinicsYAML(srv.Addr(), sluicetest.NewPostgresDB(t)))
+	sum := e.mustRun(t, migrate.Options{Verify: allLevels})
+	if sum.Rejected != 0 {
+		t.Errorf("%d rows rejected: %v", sum.Rejected, sum.Rejects)
+	}
+	checks := map[string]string{
+		`SELECT count(*)::text FROM patients`: "5", // MRN-2001 is one patient
+		`SELECT count(*)::text FROM wards`:    "4",
+		`SELECT count(*)::text FROM beds`:     "3",
+		`SELECT count(*)::text FROM visits`:   "7",
+		`SELECT pg_typeof("isActive")::text || ' ' || pg_typeof("isUrgent")::text FROM patients, visits LIMIT 1`: "boolean boolean",
+		`SELECT "firstName" || ' ' || "lastName" || ' ' || "isActive"::text FROM patients WHERE mrn = 'MRN-2001'`: "Carl Ostergard true",
+		`SELECT count(*)::text FROM visits v JOIN patients p ON p.id = v."patientId" WHERE p.mrn = 'MRN-2001'`: "2",
+		`SELECT string_agg(w.name || ':' || b."bedNo", ',' ORDER BY w.name, b."bedNo") FROM beds b JOIN wards w ON w.id = b."wardId" WHERE w.name LIKE 'North%'`: "North A:1,North A:2,North A:3",
+		`SELECT "externalRef"::text FROM patients WHERE mrn = 'MRN-1001'`: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+		`SELECT balance::text || ' ' || "lastSeen"::text FROM patients WHERE mrn = 'MRN-1001'`: "120.5000 2024-01-15 08:00:00.123+00",
+		`SELECT count(DISTINCT id)::text FROM visits`: "7",
+	}
+	for q, want := range checks {
+		if got := e.text(t, q); got != want {
+			t.Errorf("%s: %q, want %q", q, got, want)
+		}
+	}
+}
