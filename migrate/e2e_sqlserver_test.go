@@ -187,13 +187,13 @@ func TestSQLServerClinicsConsolidation(t *testing.T) {
 		`SELECT count(*)::text FROM wards`:    "4",
 		`SELECT count(*)::text FROM beds`:     "3",
 		`SELECT count(*)::text FROM visits`:   "7",
-		`SELECT pg_typeof("isActive")::text || ' ' || pg_typeof("isUrgent")::text FROM patients, visits LIMIT 1`: "boolean boolean",
-		`SELECT "firstName" || ' ' || "lastName" || ' ' || "isActive"::text FROM patients WHERE mrn = 'MRN-2001'`: "Carl Ostergard true",
-		`SELECT count(*)::text FROM visits v JOIN patients p ON p.id = v."patientId" WHERE p.mrn = 'MRN-2001'`: "2",
+		`SELECT pg_typeof("isActive")::text || ' ' || pg_typeof("isUrgent")::text FROM patients, visits LIMIT 1`:                                                 "boolean boolean",
+		`SELECT "firstName" || ' ' || "lastName" || ' ' || "isActive"::text FROM patients WHERE mrn = 'MRN-2001'`:                                                "Carl Ostergard true",
+		`SELECT count(*)::text FROM visits v JOIN patients p ON p.id = v."patientId" WHERE p.mrn = 'MRN-2001'`:                                                   "2",
 		`SELECT string_agg(w.name || ':' || b."bedNo", ',' ORDER BY w.name, b."bedNo") FROM beds b JOIN wards w ON w.id = b."wardId" WHERE w.name LIKE 'North%'`: "North A:1,North A:2,North A:3",
-		`SELECT "externalRef"::text FROM patients WHERE mrn = 'MRN-1001'`: "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
-		`SELECT balance::text || ' ' || "lastSeen"::text FROM patients WHERE mrn = 'MRN-1001'`: "120.5000 2024-01-15 08:00:00.123+00",
-		`SELECT count(DISTINCT id)::text FROM visits`: "7",
+		`SELECT "externalRef"::text FROM patients WHERE mrn = 'MRN-1001'`:                                                                                        "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11",
+		`SELECT balance::text || ' ' || "lastSeen"::text FROM patients WHERE mrn = 'MRN-1001'`:                                                                   "120.5000 2024-01-15 08:00:00.123+00",
+		`SELECT count(DISTINCT id)::text FROM visits`:                                                                                                            "7",
 	}
 	for q, want := range checks {
 		if got := e.text(t, q); got != want {
