@@ -201,3 +201,35 @@ func TestSQLServerClinicsConsolidation(t *testing.T) {
 		}
 	}
 }
+
+// TestSQLServerSchemaToOwnSchema loads a source's second schema into a
+// PostgreSQL schema of its own: the schema is its own source (schema=) and
+// its tables go to a target entry on the same database with that schema.
+func TestSQLServerSchemaToOwnSchema(t *testing.T) {
+	t.Parallel()
+	url := sqlServerFixture(t, "healthcare")
+	tgt := sluicetest.NewPostgresDB(t)
+	s := newSplitEnv(t, fmt.Sprintf(`version: 1
+sources:
+  clinical: {url: %q}
+  billing: {url: %q}
+targets:
+  main: {url: %q, schema: public}
+  money: {url: %q, schema: billing}
+defaults: {naming: snake_case, keys: uuid}
+tables:
+  billing.billing.Invoice: {target: invoice, database: money}
+`, url+"&schema=dbo", url+"&schema=billing", tgt, tgt))
+	if _, err := s.runAll(t); err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	for q, want := range map[string]int64{
+		`SELECT count(*) FROM billing.invoice`: 2,
+		`SELECT count(*) FROM public.patient`:  3,
+		`SELECT count(*) FROM public.visit`:    4,
+	} {
+		if got := s.int64(t, "main", q); got != want {
+			t.Errorf("%s: %d, want %d", q, got, want)
+		}
+	}
+}
