@@ -94,6 +94,10 @@ func (r *reader) readParamValue(pt paramType) (ColType, any) {
 	if null {
 		return t, nil
 	}
+	if !dataFits(pt, len(data)) {
+		r.err = fmt.Errorf("parameter of type 0x%02X with %d bytes of data", pt.tag, len(data))
+		return ColType{}, nil
+	}
 	v, err := decodeData(t, data)
 	if err != nil {
 		r.err = err
@@ -140,6 +144,34 @@ func (r *reader) plp() ([]byte, bool) {
 		out = []byte{}
 	}
 	return out, false
+}
+
+// dataFits checks a value's length against its type, so that a malformed
+// message is an error, never a slice out of range.
+func dataFits(pt paramType, n int) bool {
+	switch pt.tag {
+	case tagIntN, tagInt1, tagInt2, tagInt4, tagInt8:
+		return n == 1 || n == 2 || n == 4 || n == 8
+	case tagBitN, tagBit:
+		return n == 1
+	case tagFltN, tagFlt4, tagFlt8, tagMoneyN, tagMoney, tagMoney4, tagDateTimN, tagDateTime, tagDateTim4:
+		return n == 4 || n == 8
+	case tagGUID:
+		return n == 16
+	case tagDecimalN, tagNumericN:
+		return n >= 2 && n <= 17 && pt.scale <= 38
+	case tagDateN:
+		return n == 3
+	case tagTimeN:
+		return pt.scale <= 7 && n == timeBytes(pt.scale)
+	case tagDateTime2N:
+		return pt.scale <= 7 && n == timeBytes(pt.scale)+3
+	case tagDateTimeOffset:
+		return pt.scale <= 7 && n == timeBytes(pt.scale)+5
+	case tagNVarChar, tagNChar:
+		return n%2 == 0
+	}
+	return true
 }
 
 // colType maps a parameter's TDS type to the SQL type it stands for.
