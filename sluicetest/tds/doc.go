@@ -11,6 +11,13 @@
 // needs. Anything else is answered with a TDS error naming what it does not
 // support, so a client never mistakes a gap for an empty result.
 //
+// CLR values (hierarchyid, geometry, geography) are kept as their text
+// forms: ToString(), STAsText() and STSrid answer from them, as a real
+// server would. A plain SELECT of such a column sends the UDT type with the
+// value's UTF-16 text as its bytes, not SQL Server's CLR serialization, so
+// a client that parses those bytes sees something a real server would not
+// send; Sluice's source never selects them plainly.
+//
 // Strings compare by letters without case and accents first, then by
 // accents, then (case-sensitive collations) by case: an approximation of
 // SQL Server's collations that agrees with them on the fixtures' strings
