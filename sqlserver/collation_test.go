@@ -1,6 +1,7 @@
 package sqlserver_test
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -45,6 +46,31 @@ func TestKeysetUnderCaseInsensitiveCollation(t *testing.T) {
 		if slices.Equal(sorted, want) {
 			t.Errorf("%s: the fixture's keys sort the same in Go; the test proves nothing", table)
 		}
+	}
+}
+
+// TestKeysetAfterUndecodableKey pages one row at a time past a varchar key
+// whose bytes do not decode: the bound is sent as those bytes, so the next
+// page starts right after it.
+func TestKeysetAfterUndecodableKey(t *testing.T) {
+	script, err := tds.FixtureScript("collation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := openSource(t, sluicetest.SQLServerFixture(t, script))
+	defer src.Close()
+	var got []string
+	var after []any
+	for page := 0; page < 5; page++ {
+		rows := readPage(t, src, "Legacy", after, 1)
+		if len(rows) == 0 {
+			break
+		}
+		got = append(got, fmt.Sprint(rows[0]))
+		after = rows
+	}
+	if want := []string{"a", "0x6181", "b"}; !slices.Equal(got, want) {
+		t.Errorf("Legacy paged one by one: %q, want %q", got, want)
 	}
 }
 

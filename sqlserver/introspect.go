@@ -204,7 +204,12 @@ func (c *catalog) buildColumn(cr columnRow) (sluice.Column, columnInfo, error) {
 		}
 	}
 	info := columnInfo{name: cr.name, typeName: typeName, kind: typ.Kind,
-		declared: declaredType(typeName, int(cr.maxLength), int(cr.precision), int(cr.scale)), codePage: int(cr.codePage.Int64)}
+		declared: declaredType(typeName, int(cr.maxLength), int(cr.precision), int(cr.scale))}
+	switch typeName {
+	case "char", "varchar", "text":
+		info.charset = charsetName(int(cr.codePage.Int64))
+		col.Charset = info.charset
+	}
 	return col, info, nil
 }
 

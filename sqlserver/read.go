@@ -136,7 +136,7 @@ func (c columnInfo) convert(v any) (any, error) {
 	}
 	switch c.typeName {
 	case "char", "varchar", "text":
-		return decodeText(v.([]byte), c.codePage), nil
+		return decodeText(v.([]byte), c.charset), nil
 	case "decimal", "numeric", "money", "smallmoney":
 		return decimalText(v)
 	case "uniqueidentifier":
@@ -200,9 +200,13 @@ func clockText(v any) (any, error) {
 }
 
 // paramValue is how a key value is sent as a parameter: text for what the
-// server must parse into the column's type (CAST in the predicate).
+// server must parse into the column's type (CAST in the predicate); an
+// undecodable text key as its stored bytes, which CAST to the column's
+// varchar type keeps as they are.
 func paramValue(v any) any {
 	switch x := v.(type) {
+	case sluice.Undecodable:
+		return x.Bytes
 	case [16]byte:
 		return uuid.UUID(x).String()
 	case time.Time:

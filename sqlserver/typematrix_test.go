@@ -88,6 +88,11 @@ func TestTypeMatrixIntrospection(t *testing.T) {
 			t.Errorf("%s: %+v, want %+v", name, got, want)
 		}
 	}
+	for name, want := range map[string]string{"c_varchar": "cp1252", "c_cyrillic": "cp1251", "c_text": "cp1252", "c_nvarchar": "", "c_int": ""} {
+		if got := tb.Column(name).Charset; got != want {
+			t.Errorf("%s: Charset %q, want %q", name, got, want)
+		}
+	}
 	if raw := tb.Column("c_flag").Type.Raw; raw != "Flag (tinyint)" {
 		t.Errorf("alias type c_flag: Raw %q, want %q", raw, "Flag (tinyint)")
 	}
@@ -126,7 +131,7 @@ var matrixRows = map[int64]map[string]any{
 	},
 	3: {"c_bit": nil, "c_decimal": nil, "c_varchar": nil, "c_nvarchar_max": nil, "c_varbinary_max": nil, "c_image": nil,
 		"c_dto": nil, "c_guid": nil, "c_xml": nil, "c_geometry": nil, "c_variant": nil, "c_flag": int64(7)},
-	4: {"c_varchar": sqlserver.UnmappableText{CodePage: 1252, Raw: []byte{0x41, 0x81}, Offset: 1}},
+	4: {"c_varchar": sluice.Undecodable{Charset: "cp1252", Bytes: []byte{0x41, 0x81}, Reason: "not valid cp1252: bytes 81 at byte 1"}},
 	5: {"c_time": "01:02:03.1234567"},
 }
 

@@ -14,7 +14,7 @@ type columnInfo struct {
 	typeName string // the system type: "nvarchar", "geometry", ...
 	declared string // as CAST accepts it: "nvarchar(160)", "decimal(10,2)"
 	kind     sluice.Kind
-	codePage int // char, varchar, text: the collation's code page
+	charset  string // char, varchar, text: the collation's code page, as Column.Charset names it
 }
 
 // mapType turns a column's system type and sizes into a Sluice type. max_length
