@@ -152,6 +152,10 @@ func TestStarterURL(t *testing.T) {
 		{"x", "mysql://u:a/b@c@h", "mysql://u:${X_PASSWORD}@h", "X_PASSWORD"},
 		{"x", "sqlite:///data/x.db", "sqlite:///data/x.db", ""},
 		{"x", "sqlite:rel/x.db", "sqlite:rel/x.db", ""},
+		{"clinic", "sqlserver://sa:pw@db:1433?database=C", "sqlserver://sa:${CLINIC_PASSWORD}@db:1433?database=C", "CLINIC_PASSWORD"},
+		{"clinic", "sqlserver://db?database=C&password=s3cret", "sqlserver://db?database=C&password=${CLINIC_PASSWORD}", "CLINIC_PASSWORD"},
+		{"clinic", "sqlserver://db?PWD=s3cret&database=C", "sqlserver://db?PWD=${CLINIC_PASSWORD}&database=C", "CLINIC_PASSWORD"},
+		{"clinic", "sqlserver://db?database=C&password=${PW}", "sqlserver://db?database=C&password=${PW}", ""},
 	}
 	for _, c := range cases {
 		got, env := starterURL(c.name, c.in)

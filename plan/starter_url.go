@@ -10,6 +10,9 @@ import (
 // meant to be committed, and a password must never be printed. A password
 // that already is a ${...} reference is kept.
 func starterURL(name, raw string) (url, envVar string) {
+	if u, env, ok := passwordParam(name, raw); ok {
+		return u, env
+	}
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok {
 		return raw, ""
@@ -41,4 +44,26 @@ func envName(name string) string {
 		}
 		return '_'
 	}, name)
+}
+
+// passwordParam replaces a password given as a query parameter (SQL Server
+// URLs take ?password= or pwd=) with ${<NAME>_PASSWORD}.
+func passwordParam(name, raw string) (string, string, bool) {
+	base, query, ok := strings.Cut(raw, "?")
+	if !ok {
+		return raw, "", false
+	}
+	params := strings.Split(query, "&")
+	envVar := envName(name) + "_PASSWORD"
+	found := false
+	for i, p := range params {
+		key, value, _ := strings.Cut(p, "=")
+		if k := strings.ToLower(key); (k == "password" || k == "pwd") && !strings.HasPrefix(value, "${") {
+			params[i], found = key+"=${"+envVar+"}", true
+		}
+	}
+	if !found {
+		return raw, "", false
+	}
+	return base + "?" + strings.Join(params, "&"), envVar, true
 }
