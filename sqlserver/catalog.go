@@ -39,6 +39,7 @@ type typeRow struct {
 
 type indexRow struct {
 	objectID, indexID   int64
+	kind                int64 // sys.indexes.type: 1 clustered, 2 nonclustered, 3 XML, 4 spatial, 5-6 columnstore
 	name                sql.NullString
 	unique, primary, uq bool
 	filtered            bool
@@ -145,10 +146,10 @@ func (s *Source) queryTypes(ctx context.Context) ([]typeRow, error) {
 }
 
 func (s *Source) queryIndexes(ctx context.Context) ([]indexRow, error) {
-	const q = `SELECT object_id, index_id, name, is_unique, is_primary_key, is_unique_constraint, has_filter
+	const q = `SELECT object_id, index_id, CAST(type AS int), name, is_unique, is_primary_key, is_unique_constraint, has_filter
 		FROM sys.indexes WHERE index_id > 0`
 	return scanAll(ctx, s.db, "indexes", q, func(r *sql.Rows, v *indexRow) error {
-		return r.Scan(&v.objectID, &v.indexID, &v.name, &v.unique, &v.primary, &v.uq, &v.filtered)
+		return r.Scan(&v.objectID, &v.indexID, &v.kind, &v.name, &v.unique, &v.primary, &v.uq, &v.filtered)
 	})
 }
 

@@ -231,10 +231,14 @@ func (c *catalog) addKeys(t *sluice.Table, objectID int64, cols []columnRow) {
 		case ix.primary:
 			t.PrimaryKey = keyCols
 		default:
-			t.Indexes = append(t.Indexes, sluice.Index{Name: ix.name.String, Columns: keyCols, Unique: ix.unique && !ix.filtered})
+			t.Indexes = append(t.Indexes, sluice.Index{Name: ix.name.String, Columns: keyCols,
+				Unique: ix.unique && !ix.filtered, Method: indexMethods[ix.kind]})
 		}
 	}
 }
+
+// indexMethods names the index types that are not B-trees.
+var indexMethods = map[int64]string{3: "xml", 4: sluice.IndexSpatial, 5: "columnstore", 6: "columnstore", 7: "hash"}
 
 func (c *catalog) indexKey(ix indexRow, names map[int64]string) []string {
 	var parts []indexColumnRow

@@ -40,7 +40,7 @@ func TestIntrospectFidelity(t *testing.T) {
 		names = append(names, tb.Name)
 	}
 	slices.Sort(names)
-	if want := []string{"Patient", "Visit", "Ward", "billing.Invoice"}; !slices.Equal(names, want) {
+	if want := []string{"Patient", "Site", "Visit", "Ward", "billing.Invoice"}; !slices.Equal(names, want) {
 		t.Fatalf("tables %q, want %q", names, want)
 	}
 	p := schema.Table("Patient")
@@ -83,6 +83,9 @@ func TestIntrospectFidelity(t *testing.T) {
 	}
 	if fk := schema.Table("billing.Invoice").ForeignKeys; len(fk) != 1 || fk[0].RefTable != "Patient" {
 		t.Errorf("billing.Invoice foreign keys: %+v", fk)
+	}
+	if ix := schema.Table("Site").Indexes; len(ix) != 1 || ix[0].Method != sluice.IndexSpatial || !slices.Equal(ix[0].Columns, []string{"Location"}) {
+		t.Errorf("Site indexes %+v, want the spatial index on Location", ix)
 	}
 	checkObjects(t, schema.Objects)
 }
@@ -128,3 +131,27 @@ func deref(s *string) any {
 }
 
 func sprint(v any) string { return fmt.Sprintf("%+v", v) }
+
+// TestSessionsAreReadOnly: every session the source opens asks for
+// ApplicationIntent=ReadOnly and names Sluice as its application.
+func TestSessionsAreReadOnly(t *testing.T) {
+	dbs, err := tds.LoadFixture("conformance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sluicetest.StartTDSServer(t, dbs...)
+	src := openSource(t, sluicetest.TDSURL(srv.Addr(), "Conformance"))
+	if _, err := src.Count(t.Context(), "people", ""); err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+	logins := srv.Logins()
+	if len(logins) < 2 {
+		t.Fatalf("%d logins, want the probe's and the pool's", len(logins))
+	}
+	for i, l := range logins {
+		if !l.ReadOnlyIntent || l.App != "sluice" || l.Database != "Conformance" {
+			t.Errorf("login %d: %+v, want read-only intent from app sluice", i+1, l)
+		}
+	}
+}

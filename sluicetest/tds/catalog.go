@@ -187,7 +187,11 @@ func tableIndexes(t *Table) []indexEntry {
 		next++
 	}
 	for _, ix := range t.Indexes {
-		out = append(out, indexEntry{id: next, name: ix.Name, kind: 2, unique: ix.Unique, columns: ix.Columns})
+		kind := 2
+		if ix.Spatial {
+			kind = 4
+		}
+		out = append(out, indexEntry{id: next, name: ix.Name, kind: kind, unique: ix.Unique, columns: ix.Columns})
 		next++
 	}
 	return out
@@ -195,7 +199,7 @@ func tableIndexes(t *Table) []indexEntry {
 
 func indexesRows(_ *session, db *Database) [][]any {
 	var rows [][]any
-	desc := []string{"HEAP", "CLUSTERED", "NONCLUSTERED"}
+	desc := []string{"HEAP", "CLUSTERED", "NONCLUSTERED", "XML", "SPATIAL"}
 	for _, t := range db.Tables {
 		for _, ix := range tableIndexes(t) {
 			rows = append(rows, []any{int64(t.ID), ix.name, int64(ix.id), int64(ix.kind), desc[ix.kind],

@@ -80,6 +80,7 @@ type IndexDef struct {
 	Name    string
 	Columns []string
 	Unique  bool
+	Spatial bool
 }
 
 // ForeignKeyDef is a foreign key constraint.

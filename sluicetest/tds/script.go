@@ -168,6 +168,7 @@ func (l *loader) create(p *parser) error {
 	unique := p.acceptKeyword("UNIQUE")
 	p.acceptKeyword("CLUSTERED")
 	p.acceptKeyword("NONCLUSTERED")
+	spatial := p.acceptWord("SPATIAL")
 	switch {
 	case p.acceptKeyword("DATABASE"):
 		return l.createDatabase(p)
@@ -178,7 +179,7 @@ func (l *loader) create(p *parser) error {
 	case p.acceptKeyword("TABLE"):
 		return l.createTable(p)
 	case p.acceptKeyword("INDEX"):
-		return l.createIndex(p, unique)
+		return l.createIndex(p, unique, spatial)
 	}
 	return p.errorf("fixture scripts may not create this")
 }
@@ -270,7 +271,7 @@ func (l *loader) table(parts []string) (*Table, error) {
 	return t, nil
 }
 
-func (l *loader) createIndex(p *parser, unique bool) error {
+func (l *loader) createIndex(p *parser, unique, spatial bool) error {
 	name, err := p.ident()
 	if err != nil {
 		return err
@@ -298,7 +299,12 @@ func (l *loader) createIndex(p *parser, unique bool) error {
 			return err
 		}
 	}
-	t.Indexes = append(t.Indexes, &IndexDef{Name: name, Columns: cols, Unique: unique})
+	if spatial && p.acceptKeyword("WITH") { // tessellation options
+		if _, err := p.exprList(); err != nil {
+			return err
+		}
+	}
+	t.Indexes = append(t.Indexes, &IndexDef{Name: name, Columns: cols, Unique: unique, Spatial: spatial})
 	return nil
 }
 
