@@ -132,9 +132,9 @@ func (s *session) apply(st setStmt) {
 	}
 }
 
-// sqlError is an error the server reports with its own number, state and
-// class (severity); other errors are reported as number 50000... no: as
-// the generic error 102 or 207 the message implies.
+// sqlError is an error the server reports with SQL Server's number, state
+// and class (severity) for it; any other error goes out as number 50000,
+// class 16, with its message (see errorToken).
 type sqlError struct {
 	number int32
 	state  byte

@@ -50,7 +50,7 @@ func (d Decimal) String() string {
 	return s
 }
 
-// digits counts the decimal's significant digits left of the point.
+// intDigits counts the decimal's significant digits left of the point.
 func (d Decimal) intDigits() int {
 	s := new(big.Int).Abs(d.Unscaled).String()
 	if n := len(s) - d.Scale; n > 0 && s != "0" {
