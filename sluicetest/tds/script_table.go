@@ -212,20 +212,7 @@ func (l *loader) tableConstraint(p *parser, t *Table) error {
 	}
 	switch {
 	case p.acceptKeyword("PRIMARY"):
-		if err := p.expectKeyword("KEY"); err != nil {
-			return err
-		}
-		clustered := !p.acceptKeyword("NONCLUSTERED")
-		p.acceptKeyword("CLUSTERED")
-		cols, err := l.keyColumns(p, t)
-		if err != nil {
-			return err
-		}
-		for _, col := range cols { // a primary key's columns are NOT NULL
-			_, c := t.Column(col)
-			c.Nullable = false
-		}
-		return setPrimaryKey(t, name, cols, clustered, l)
+		return l.primaryKey(p, t, name)
 	case p.acceptKeyword("UNIQUE"):
 		p.acceptKeyword("NONCLUSTERED")
 		p.acceptKeyword("CLUSTERED")
@@ -252,6 +239,25 @@ func (l *loader) tableConstraint(p *parser, t *Table) error {
 		return l.inlineIndex(p, t)
 	}
 	return p.errorf("unknown table constraint")
+}
+
+// primaryKey reads the rest of PRIMARY KEY [CLUSTERED|NONCLUSTERED] (cols)
+// and makes the key's columns NOT NULL, as SQL Server does.
+func (l *loader) primaryKey(p *parser, t *Table, name string) error {
+	if err := p.expectKeyword("KEY"); err != nil {
+		return err
+	}
+	clustered := !p.acceptKeyword("NONCLUSTERED")
+	p.acceptKeyword("CLUSTERED")
+	cols, err := l.keyColumns(p, t)
+	if err != nil {
+		return err
+	}
+	for _, col := range cols {
+		_, c := t.Column(col)
+		c.Nullable = false
+	}
+	return setPrimaryKey(t, name, cols, clustered, l)
 }
 
 // keyColumns reads a key's column list and checks that the columns exist.
