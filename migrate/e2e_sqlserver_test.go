@@ -238,9 +238,29 @@ tables:
 		`SELECT count(*) FROM billing.invoice`: 2,
 		`SELECT count(*) FROM public.patient`:  3,
 		`SELECT count(*) FROM public.visit`:    4,
+		// the source's defaults and checks, translated from T-SQL
+		`SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.patient'::regclass AND contype = 'c' AND conname = 'CK_Patient_Flags'`: 1,
+		`SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.ward'::regclass AND contype = 'c' AND conname = 'CK_Ward_Beds'`:       1,
+		`SELECT count(*) FROM information_schema.columns WHERE table_name = 'patient' AND column_name = 'is_active' AND column_default = '1'`: 1,
 	} {
 		if got := s.int64(t, "main", q); got != want {
 			t.Errorf("%s: %d, want %d", q, got, want)
 		}
+	}
+}
+
+// TestSQLServerIdentityCarried: an identity key of SQL Server becomes an
+// identity in PostgreSQL that numbers new rows after the highest loaded.
+func TestSQLServerIdentityCarried(t *testing.T) {
+	t.Parallel()
+	yaml := fmt.Sprintf("version: 1\nsources:\n  clinical: {url: %q}\ntarget: {url: %q}\ndefaults: {naming: snake_case, keys: keep}\n",
+		sqlServerFixture(t, "healthcare")+"&schema=dbo", sluicetest.NewPostgresDB(t))
+	e := newEnv(t, yaml)
+	e.mustRun(t, migrate.Options{Verify: allLevels})
+	if got := e.text(t, `SELECT is_identity FROM information_schema.columns WHERE table_name = 'patient' AND column_name = 'patient_id'`); got != "YES" {
+		t.Errorf("patient.patient_id is_identity = %q, want YES", got)
+	}
+	if n := e.int64(t, `SELECT nextval(pg_get_serial_sequence('public.patient', 'patient_id'))`); n <= 1002 {
+		t.Errorf("the next patient id would be %d, at or below the highest loaded (1002)", n)
 	}
 }

@@ -133,4 +133,9 @@ var foreignCasts = map[Dialect]map[string]string{
 		"signed": "bigint", "signed integer": "bigint", "decimal": "numeric", "double": "double precision",
 	},
 	SQLite: {"integer": "bigint", "text": "text", "real": "double precision", "numeric": "numeric"},
+	SQLServer: {
+		"int": "integer", "bigint": "bigint", "smallint": "smallint", "bit": "boolean", "date": "date",
+		"datetime": "timestamp", "datetime2": "timestamp", "decimal": "numeric", "numeric": "numeric",
+		"float": "double precision", "varchar": "text", "nvarchar": "text",
+	},
 }

@@ -26,6 +26,14 @@ var functions = map[Dialect]map[string]fn{
 		"TRIM": textFn("trim"), "LTRIM": textFn("ltrim"), "RTRIM": textFn("rtrim"),
 		"LENGTH": lengthFn("char_length"), "ABS": abs, "JSON_VALID": jsonValid,
 	},
+	// SQL Server's LEN ignores trailing spaces and DATALENGTH counts UTF-16
+	// bytes: neither has a PostgreSQL twin, so neither is listed.
+	SQLServer: {
+		"COALESCE": coalesce, "ISNULL": coalesce, "NULLIF": nullif,
+		"LOWER": textFn("lower"), "UPPER": textFn("upper"),
+		"TRIM": textFn("trim"), "LTRIM": textFn("ltrim"), "RTRIM": textFn("rtrim"),
+		"ABS": abs, "NEWID": randomUUID,
+	},
 	Postgres: {
 		"COALESCE": coalesce, "NULLIF": nullif,
 		"LOWER": textFn("lower"), "UPPER": textFn("upper"),

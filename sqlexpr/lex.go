@@ -20,13 +20,16 @@ const (
 	MySQL    Dialect = "mysql" // MySQL and MariaDB, as information_schema reports them
 	Postgres Dialect = "postgres"
 	SQLite   Dialect = "sqlite"
+	// SQLServer is T-SQL as sys.default_constraints and
+	// sys.check_constraints show it: [bracketed] names, N'...' strings.
+	SQLServer Dialect = "sqlserver"
 )
 
 // DialectOf returns the dialect of a source engine ("mysql", "postgres",
-// "sqlite").
+// "sqlite", "sqlserver").
 func DialectOf(engine string) (Dialect, error) {
 	switch d := Dialect(engine); d {
-	case MySQL, Postgres, SQLite:
+	case MySQL, Postgres, SQLite, SQLServer:
 		return d, nil
 	}
 	return "", fmt.Errorf("no SQL dialect known for engine %q", engine)
@@ -99,7 +102,7 @@ func (l *lexer) next() (Token, error) {
 		return l.str(start, start, l.d == MySQL)
 	case c == '"' && l.d == MySQL:
 		return l.str(start, start, true)
-	case c == '"' || c == '`' && l.d != Postgres || c == '[' && l.d == SQLite:
+	case c == '"' || c == '`' && l.d != Postgres || c == '[' && (l.d == SQLite || l.d == SQLServer):
 		return l.quoted(start)
 	case isDigit(c) || c == '.' && l.pos+1 < len(l.s) && isDigit(l.s[l.pos+1]):
 		return l.number(start)

@@ -30,6 +30,10 @@ var nowCalls = map[Dialect]map[string]nowSpec{
 		"CURRENT_TIME": {what: "time", utc: true}, "DATETIME": {what: "timestamp", utc: true},
 		"DATE": {what: "date", utc: true}, "TIME": {what: "time", utc: true},
 	},
+	SQLServer: {
+		"GETDATE": {what: "timestamp"}, "CURRENT_TIMESTAMP": {what: "timestamp"}, "SYSDATETIME": {what: "timestamp"},
+		"GETUTCDATE": {what: "timestamp", utc: true}, "SYSUTCDATETIME": {what: "timestamp", utc: true},
+	},
 	Postgres: {
 		"NOW": {what: "timestamp"}, "CURRENT_TIMESTAMP": {what: "timestamp"}, "TRANSACTION_TIMESTAMP": {what: "timestamp"},
 		"STATEMENT_TIMESTAMP": {what: "timestamp"}, "CLOCK_TIMESTAMP": {what: "timestamp"},

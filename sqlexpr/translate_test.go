@@ -80,6 +80,13 @@ var checkCases = []struct {
 	{Postgres, `("select" > 0)`, `("select" > 0)`},
 	{Postgres, `(qty / 2 > 1)`, `(("qty" / 2) > 1)`},
 	{Postgres, `(active IS TRUE)`, `("active" IS TRUE)`},
+	// SQL Server, as sys.check_constraints shows checks.
+	{SQLServer, "([Qty]>(0))", `("qty" > 0)`},
+	{SQLServer, "([Qty]>=(0) AND [Price]<(100.5))", `(("qty" >= 0) AND ("price" < 100.5))`},
+	{SQLServer, "([Name]<>N'' AND [name] IS NOT NULL)", `(("name" <> '') AND ("name" IS NOT NULL))`},
+	{SQLServer, "([Active]=(1) OR [Active]=(0))", `(("active" = true) OR ("active" = false))`},
+	{SQLServer, "(isnull([Qty],(0))>=(0))", `(COALESCE("qty", 0) >= 0)`},
+	{SQLServer, "([Born]>='1900-01-01')", `("born" >= '1900-01-01')`},
 }
 
 func TestCheck(t *testing.T) {
@@ -197,6 +204,16 @@ var defaultCases = []struct {
 	{Postgres, "'ok'::mood", "text", "'ok'", []string{"sad", "ok"}},
 	{Postgres, "true", "boolean", "true", nil},
 	{Postgres, "1.5", "numeric(5,2)", "1.5", nil},
+	// SQL Server, as sys.default_constraints shows defaults: in parentheses.
+	{SQLServer, "((0))", "boolean", "false", nil},
+	{SQLServer, "((1))", "smallint", "1", nil},
+	{SQLServer, "(N'new')", "varchar(10)", "'new'", nil},
+	{SQLServer, "('it''s')", "text", "'it''s'", nil},
+	{SQLServer, "(getdate())", "timestamp(3)", "LOCALTIMESTAMP", nil},
+	{SQLServer, "(sysutcdatetime())", "timestamp", "(CURRENT_TIMESTAMP AT TIME ZONE 'UTC')", nil},
+	{SQLServer, "(newid())", "uuid", "gen_random_uuid()", nil},
+	{SQLServer, "((12.50))", "numeric(19,4)", "12.50", nil},
+	{SQLServer, "(0x0A)", "bytea", `'\x0a'::bytea`, nil},
 }
 
 func TestDefault(t *testing.T) {
