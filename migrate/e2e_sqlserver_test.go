@@ -239,8 +239,8 @@ tables:
 		`SELECT count(*) FROM public.patient`:  3,
 		`SELECT count(*) FROM public.visit`:    4,
 		// the source's defaults and checks, translated from T-SQL
-		`SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.patient'::regclass AND contype = 'c' AND conname = 'CK_Patient_Flags'`: 1,
-		`SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.ward'::regclass AND contype = 'c' AND conname = 'CK_Ward_Beds'`:       1,
+		`SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.patient'::regclass AND contype = 'c' AND conname = 'CK_Patient_Flags'`:   1,
+		`SELECT count(*) FROM pg_constraint WHERE conrelid = 'public.ward'::regclass AND contype = 'c' AND conname = 'CK_Ward_Beds'`:          1,
 		`SELECT count(*) FROM information_schema.columns WHERE table_name = 'patient' AND column_name = 'is_active' AND column_default = '1'`: 1,
 	} {
 		if got := s.int64(t, "main", q); got != want {
