@@ -40,14 +40,16 @@ func TestCaptureStopsAtCompressedEvents(t *testing.T) {
 	}
 }
 
-// What capture needs is checked with the fix for each problem: the shared
-// test server has no binlog, and a user without replication privileges
-// lacks them.
+// What capture needs is checked with the fix for each problem: a server
+// started without a binlog lacks it, and a user without replication
+// privileges lacks them.
 func TestCaptureChecksWhatTheServerNeeds(t *testing.T) {
-	url := sluicetest.NewMySQLDB(t)
-	sluicetest.ExecMySQL(t, url, "CREATE TABLE t (id int PRIMARY KEY)")
-	shared := openSource(t, url)
-	defer shared.Close()
+	nolog, err := sluicetest.StartPrivateMariaDB("--skip-log-bin")
+	if err != nil {
+		sluicetest.Unavailable(t, "a private MariaDB without a binlog", err)
+	}
+	defer nolog.Stop()
+	_, shared := captureDB(t, nolog, "CREATE TABLE t (id int PRIMARY KEY)")
 	spec := sluice.CaptureSpec{Name: "check", Tables: []string{"t", "missing"}}
 	problems, err := shared.CheckCapture(context.Background(), spec)
 	if err != nil {
