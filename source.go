@@ -90,7 +90,8 @@ type Undecodable struct {
 func (u Undecodable) String() string { return "0x" + hex.EncodeToString(u.Bytes) }
 
 // Geometry is a spatial value as a source yields it: its spatial reference
-// system and its OGC well-known binary form.
+// system and its well-known binary form without an SRID (OGC/ISO WKB, or
+// PostGIS's extended WKB for coordinates with Z or M).
 type Geometry struct {
 	SRID uint32
 	WKB  []byte

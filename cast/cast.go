@@ -91,6 +91,7 @@ var scalars = map[string]maker{
 	"date": toDate, "timestamp": toTimestamp, "timestamptz": toTimestamp,
 	"time": toTime, "interval": toInterval, "uuid": toUUID,
 	"json": toJSON, "jsonb": toJSON, "bit": toBits, "varbit": toBits,
+	"geometry": toGeometry,
 }
 
 // admit is skipNil that also rejects a value its source could not convert

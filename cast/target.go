@@ -52,6 +52,10 @@ func parseTarget(ddl string) (target, error) {
 	for arraySuffix.MatchString(s) {
 		s, t.array = arraySuffix.ReplaceAllString(s, ""), true
 	}
+	if !t.array && spatialType.MatchString(s) {
+		t.base, t.pg = "geometry", s // PostGIS: not in pgx's Map; EWKB goes over binary COPY as bytes
+		return t, nil
+	}
 	m := typeSyntax.FindStringSubmatch(s)
 	if m == nil {
 		return t, fmt.Errorf("unknown type")

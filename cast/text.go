@@ -86,6 +86,8 @@ func asText(v any, from sluice.Type, t target) (string, error) {
 		return timeText(x, from.Kind), nil
 	case [16]byte:
 		return uuid.UUID(x).String(), nil
+	case sluice.Geometry:
+		return geometryText(x, t)
 	case pgtype.Numeric:
 		n, err := pgNumber(x, t)
 		return n.text, err

@@ -127,7 +127,19 @@ type Defaults struct {
 	SourceColumn  string // lineage column of a merged target table; default "source"
 	BadKeys       string // BadKeysReject or BadKeysLoad; default reject
 	Enums         string // EnumsCheck, EnumsType or EnumsText; default check
+	// Spatial is SpatialPostGIS (spatial columns become PostGIS geometry,
+	// the default) or SpatialWKT (text holding EWKT).
+	Spatial string
+	// TextSearch is the PostgreSQL text search configuration of the GIN
+	// indexes that replace FULLTEXT indexes; default "simple".
+	TextSearch string
 }
+
+// What spatial columns become on the target.
+const (
+	SpatialPostGIS = "postgis"
+	SpatialWKT     = "wkt"
+)
 
 // TableRule maps one source table ("<source>.<table>" in the file).
 type TableRule struct {
@@ -151,6 +163,7 @@ type TableRule struct {
 	Fill     []FillRule
 	Computed []ComputedRule // target columns computed from the source row
 	Expand   []ExpandRule   // child tables made from this table's rows
+	Indexes  []IndexRule    // indexes dropped, redefined or added
 }
 
 // FillRule is the value a source gives a merged target column it lacks.

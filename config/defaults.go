@@ -7,13 +7,14 @@ import (
 
 var (
 	defaultsKeys = []string{"naming", "keys", "key_namespace", "legacy_column", "chunk_rows", "workers", "strategy",
-		"zero_dates", "delete_missing", "source_column", "bad_keys", "enums"}
+		"zero_dates", "delete_missing", "source_column", "bad_keys", "enums", "spatial", "text_search"}
 	namingValues    = []string{NamingCamel, NamingSnake, NamingKeep}
 	keysValues      = []string{KeysUUID, KeysKeep}
 	strategyValues  = []string{StrategyCreate, StrategyTruncate, StrategyMerge, StrategyAppend}
 	zeroDatesValues = []string{ZeroDatesReject, ZeroDatesNull}
 	badKeysValues   = []string{BadKeysReject, BadKeysLoad}
 	enumsValues     = []string{EnumsCheck, EnumsType, EnumsText}
+	spatialValues   = []string{SpatialPostGIS, SpatialWKT}
 )
 
 // Limits of the numeric settings.
@@ -35,6 +36,8 @@ const (
 	DefaultSchema       = "public"
 	DefaultSourceColumn = "source"
 	DefaultEnums        = EnumsCheck
+	DefaultSpatial      = SpatialPostGIS
+	DefaultTextSearch   = "simple"
 	// An expansion's child columns and list separator.
 	DefaultOrdinalColumn   = "ordinal"
 	DefaultValueColumn     = "value"
@@ -57,6 +60,7 @@ func (d *decoder) defaults(f field) Defaults {
 		{"zero_dates", &out.ZeroDates, zeroDatesValues},
 		{"bad_keys", &out.BadKeys, badKeysValues},
 		{"enums", &out.Enums, enumsValues},
+		{"spatial", &out.Spatial, spatialValues},
 	}
 	for _, e := range enums {
 		if v, ok := fs[e.key]; ok {
@@ -70,7 +74,7 @@ func (d *decoder) defaults(f field) Defaults {
 	for _, s := range []struct {
 		key string
 		dst *string
-	}{{"legacy_column", &out.LegacyColumn}, {"source_column", &out.SourceColumn}} {
+	}{{"legacy_column", &out.LegacyColumn}, {"source_column", &out.SourceColumn}, {"text_search", &out.TextSearch}} {
 		if v, ok := fs[s.key]; ok {
 			*s.dst, _ = d.str(v, false)
 		}
@@ -99,6 +103,8 @@ func applyDefaults(c *Config) {
 	setString(&df.BadKeys, DefaultBadKeys)
 	setString(&df.SourceColumn, DefaultSourceColumn)
 	setString(&df.Enums, DefaultEnums)
+	setString(&df.Spatial, DefaultSpatial)
+	setString(&df.TextSearch, DefaultTextSearch)
 	for i := range c.Targets {
 		setString(&c.Targets[i].Schema, DefaultSchema)
 	}

@@ -46,9 +46,9 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top-level key", header + "tabels: {}\n", []string{
 			`sluice.yaml:5: unknown key "tabels"; did you mean "tables"? (allowed: version, sources, target, targets, defaults, tables, audit)`}},
 		{"unknown defaults key", header + "defaults:\n  chunk_row: 5\n", []string{
-			`sluice.yaml:6: defaults: unknown key "chunk_row"; did you mean "chunk_rows"? (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column, bad_keys, enums)`}},
+			`sluice.yaml:6: defaults: unknown key "chunk_row"; did you mean "chunk_rows"? (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column, bad_keys, enums, spatial, text_search)`}},
 		{"unknown key without a close match", header + "defaults:\n  colour: red\n", []string{
-			`sluice.yaml:6: defaults: unknown key "colour" (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column, bad_keys, enums)`}},
+			`sluice.yaml:6: defaults: unknown key "colour" (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column, bad_keys, enums, spatial, text_search)`}},
 		{"unknown column key", header + "tables:\n  clinical.Patients:\n    columns:\n      Notes: {rename: notes}\n", []string{
 			`sluice.yaml:8: tables.clinical.Patients.columns.Notes: unknown key "rename"; did you mean "name"? (allowed: name, type, drop, default, references, enum)`}},
 		{"unknown source key", "version: 1\nsources:\n  clinical: {uri: \"mysql://a@b/c\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{

@@ -50,25 +50,31 @@ func TestParseFull(t *testing.T) {
 			Strategy:     StrategyTruncate,
 			ZeroDates:    ZeroDatesNull,
 			SourceColumn: "source", BadKeys: BadKeysReject,
-			Enums: EnumsType,
+			Enums:      EnumsType,
+			Spatial:    SpatialWKT,
+			TextSearch: "english",
 		},
 		Tables: []TableRule{
 			{
-				Source: "clinical", Table: "Patients", Line: 28,
+				Source: "clinical", Table: "Patients", Line: 30,
 				Target: "patients", Keys: KeysKeep, LegacyColumn: "legacy_patient_id",
 				ChunkRows: 50000, Where: "Deleted = 0",
 				Columns: []ColumnRule{
-					{Name: "PatientID", Line: 35, Target: "patient_id"},
-					{Name: "Notes", Line: 36, Drop: true},
-					{Name: "IsActive", Line: 37, Type: "boolean", Default: ptr("true")},
-					{Name: "Comment", Line: 38, Default: ptr(""), Enum: EnumsText},
-					{Name: "PharmacyDrugID", Line: 39, References: "pharmacy.Drugs"},
-					{Name: "Region", Line: 40, Target: "region_code", Type: "text", References: "north.Order Details.RegionID"},
+					{Name: "PatientID", Line: 37, Target: "patient_id"},
+					{Name: "Notes", Line: 38, Drop: true},
+					{Name: "IsActive", Line: 39, Type: "boolean", Default: ptr("true")},
+					{Name: "Comment", Line: 40, Default: ptr(""), Enum: EnumsText},
+					{Name: "PharmacyDrugID", Line: 41, References: "pharmacy.Drugs"},
+					{Name: "Region", Line: 42, Target: "region_code", Type: "text", References: "north.Order Details.RegionID"},
 				},
 			},
-			{Source: "clinical", Table: "AuditLog", Line: 44, Skip: true},
-			{Source: "north", Table: "Order Details", Line: 46, Target: "order_details"},
-			{Source: "pharmacy", Table: "dbo.Drugs", Line: 48},
+			{Source: "clinical", Table: "AuditLog", Line: 46, Skip: true},
+			{Source: "north", Table: "Order Details", Line: 48, Target: "order_details", Indexes: []IndexRule{
+				{Name: "ft_notes", Line: 51, Drop: true},
+				{Name: "ix_name", Line: 52, Columns: []string{"last_name", "first_name"}, Unique: ptrBool(true)},
+				{Name: "ix_lower_email", Line: 53, Expression: "lower(email)", Method: "btree", Where: "email IS NOT NULL"},
+			}},
+			{Source: "pharmacy", Table: "dbo.Drugs", Line: 54},
 		},
 	}
 	got, err := Load(path)
@@ -90,6 +96,7 @@ func TestParseDefaults(t *testing.T) {
 		Naming: NamingSnake, Keys: KeysKeep, KeyNamespace: sluice.DefaultNamespace,
 		LegacyColumn: "legacy_id", ChunkRows: 20000, Workers: 4,
 		Strategy: StrategyCreate, ZeroDates: ZeroDatesReject, SourceColumn: "source", BadKeys: BadKeysReject, Enums: EnumsCheck,
+		Spatial: SpatialPostGIS, TextSearch: "simple",
 	}
 	if got.Defaults != want {
 		t.Errorf("defaults = %+v, want %+v", got.Defaults, want)
@@ -232,3 +239,5 @@ func TestParseUnquotedNull(t *testing.T) {
 		}
 	}
 }
+
+func ptrBool(b bool) *bool { return &b }

@@ -3,7 +3,7 @@ package config
 import "strings"
 
 var tableKeys = []string{"target", "skip", "keys", "legacy_column", "chunk_rows", "where", "columns",
-	"database", "strategy", "delete_missing", "fill", "computed", "expand", "bad_keys"}
+	"database", "strategy", "delete_missing", "fill", "computed", "expand", "bad_keys", "indexes"}
 
 // tableEntry is a decoded table rule with its keys, for the checks that tie
 // it to the merge rules.
@@ -104,5 +104,8 @@ func (d *decoder) loadRule(fs map[string]field, r *TableRule) {
 	}
 	if v, ok := fs["expand"]; ok {
 		r.Expand = d.expansions(v)
+	}
+	if v, ok := fs["indexes"]; ok {
+		r.Indexes = d.indexes(v)
 	}
 }

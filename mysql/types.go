@@ -24,6 +24,10 @@ var simpleKinds = map[string]sluice.Kind{
 	"tinytext": sluice.KindText, "text": sluice.KindText, "mediumtext": sluice.KindText, "longtext": sluice.KindText,
 	"tinyblob": sluice.KindBytes, "blob": sluice.KindBytes, "mediumblob": sluice.KindBytes, "longblob": sluice.KindBytes,
 	"date": sluice.KindDate, "year": sluice.KindYear, "json": sluice.KindJSON, "uuid": sluice.KindUUID,
+	// The spatial types; Raw keeps the shape ("point", "polygon", ...).
+	"geometry": sluice.KindGeometry, "point": sluice.KindGeometry, "linestring": sluice.KindGeometry,
+	"polygon": sluice.KindGeometry, "multipoint": sluice.KindGeometry, "multilinestring": sluice.KindGeometry,
+	"multipolygon": sluice.KindGeometry, "geometrycollection": sluice.KindGeometry, "geomcollection": sluice.KindGeometry,
 }
 
 // mapType normalises a MySQL column type into a sluice.Type (docs/TYPES.md).

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/charset"
+	"github.com/sluicedb/sluice/spatial"
 )
 
 // Count returns the number of rows of table that match where ("" for all).
@@ -44,7 +46,7 @@ func (s *Source) Read(ctx context.Context, req sluice.ReadRequest) (sluice.RowIt
 	if err != nil {
 		return nil, classify(fmt.Errorf("read %s after key %v: %w", what, label, err))
 	}
-	return &rowIter{rows: rows, ncols: len(req.Columns), what: what, decs: decs}, nil
+	return &rowIter{rows: rows, ncols: len(req.Columns), what: what, decs: decs, geo: geometryColumns(req, types)}, nil
 }
 
 type rowIter struct {
@@ -54,6 +56,7 @@ type rowIter struct {
 	decs      []*charset.Encoding // per selected column: the declared encoding its text converts from, or nil
 	vals, key []any
 	err       error
+	geo       []bool // the columns (values, then key) that are PostGIS values read as text
 }
 
 func (it *rowIter) Next() bool {
@@ -67,6 +70,9 @@ func (it *rowIter) Next() bool {
 	}
 	for i, v := range all {
 		all[i] = decode(it.decs[i], normalize(v))
+		if it.geo[i] {
+			all[i] = geometry(all[i])
+		}
 	}
 	it.vals, it.key = all[:it.ncols:it.ncols], all[it.ncols:]
 	return true
@@ -111,4 +117,37 @@ func (it *rowIter) Err() error {
 func (it *rowIter) Close() error {
 	it.rows.Close()
 	return nil
+}
+
+// geometryColumns flags the selected columns of a spatial type, in the
+// order the query selects them.
+func geometryColumns(req sluice.ReadRequest, types map[string]sluice.Type) []bool {
+	names := append(append([]string{}, req.Columns...), req.Key...)
+	geo := make([]bool, len(names))
+	for i, n := range names {
+		geo[i] = types[n].Kind == sluice.KindGeometry
+	}
+	return geo
+}
+
+// geometry turns PostGIS's text form of a geometry or geography (its EWKB
+// in hex) into a sluice.Geometry, the SRID apart from the WKB. A value
+// that does not decode is passed on as its bytes, for the cast to reject
+// with the reason.
+func geometry(v any) any {
+	s, ok := v.(string)
+	if !ok {
+		return v
+	}
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		return sluice.Geometry{WKB: []byte(s)}
+	}
+	g, err := spatial.DecodeWKB(b)
+	if err != nil {
+		return sluice.Geometry{WKB: b}
+	}
+	srid := g.SRID
+	g.SRID = 0
+	return sluice.Geometry{SRID: srid, WKB: g.EWKB()}
 }

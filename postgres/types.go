@@ -24,6 +24,8 @@ func TypeOf(p pgType) sluice.Type {
 		t.Kind, t.Values = sluice.KindEnum, p.Enum
 	case p.Builtin && p.TypType == "b":
 		builtin(&t, p.Name, p.Mod)
+	case p.TypType == "b" && (p.Name == "geometry" || p.Name == "geography"):
+		t.Kind = sluice.KindGeometry // PostGIS; Raw keeps "geometry(Point,4326)"
 	}
 	return t
 }
