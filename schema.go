@@ -81,7 +81,14 @@ type Index struct {
 	Method string
 	// Expression is the indexed expression, in the source's dialect, of an
 	// index on an expression rather than on columns; Columns is then nil.
+	// With several key parts it lists them all, separated by commas.
 	Expression string
+	// Prefixes holds, per entry of Columns, how many leading characters
+	// (bytes for a binary column) a MySQL prefix index keeps; nil, or 0 for
+	// an entry, indexes the whole column.
+	Prefixes []int
+	// Where is the condition of a partial index, in the source's dialect.
+	Where string
 }
 
 // The index methods that need more than a B-tree on the target.
@@ -164,10 +171,13 @@ type Table struct {
 
 // Schema is what a source holds, as introspected.
 type Schema struct {
-	Source  string // the source's name in the config
-	Engine  string // "mysql", "postgres" or "sqlite"
-	Tables  []Table
-	Objects []Object // views, triggers, routines, events, standalone sequences
+	Source string // the source's name in the config
+	Engine string // "mysql", "postgres" or "sqlite"
+	// Database is the MySQL database or PostgreSQL schema the source reads,
+	// which qualifies names in its objects' definitions; "" for SQLite.
+	Database string
+	Tables   []Table
+	Objects  []Object // views, triggers, routines, events, standalone sequences
 }
 
 // Table returns the table with this exact name, or nil.

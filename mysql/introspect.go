@@ -14,7 +14,7 @@ func (s *Source) Introspect(ctx context.Context) (*sluice.Schema, error) {
 	if err != nil {
 		return nil, fmt.Errorf("introspect %s: %w", s.name, classify(err))
 	}
-	schema := &sluice.Schema{Source: s.name, Engine: s.Engine()}
+	schema := &sluice.Schema{Source: s.name, Engine: s.Engine(), Database: s.database, Objects: facts.objects}
 	for _, tb := range facts.tables {
 		schema.Tables = append(schema.Tables, facts.assemble(tb.name, tb.rows))
 	}
@@ -33,6 +33,7 @@ type facts struct {
 	fks     map[string][]sluice.ForeignKey
 	// charsets are the text columns in a character set other than UTF-8.
 	charsets map[string]charsets
+	objects []sluice.Object
 }
 
 func (s *Source) gatherFacts(ctx context.Context) (*facts, error) {
@@ -55,6 +56,9 @@ func (s *Source) gatherFacts(ctx context.Context) (*facts, error) {
 	}
 	if f.charsets, err = s.queryCharsets(ctx, ""); err != nil {
 		return nil, fmt.Errorf("list character sets: %w", err)
+	}
+	if f.objects, err = s.queryObjects(ctx); err != nil {
+		return nil, err
 	}
 	return &f, nil
 }

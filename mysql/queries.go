@@ -118,64 +118,6 @@ func (s *Source) queryJSONChecks(ctx context.Context) (map[string]map[string]boo
 	return found, rows.Err()
 }
 
-// queryIndexes lists the primary key (as "PRIMARY"), unique constraints and
-// indexes with their columns in order. An index on an expression (a NULL
-// column name) is left out: no column list describes it.
-func (s *Source) queryIndexes(ctx context.Context) (map[string][]sluice.Index, error) {
-	const q = `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME FROM information_schema.STATISTICS
-		WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`
-	rows, err := s.db.QueryContext(ctx, q, s.database)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var g indexGrouper
-	for rows.Next() {
-		var table, index string
-		var nonUnique int64
-		var column sql.NullString
-		if err := rows.Scan(&table, &index, &nonUnique, &column); err != nil {
-			return nil, err
-		}
-		g.add(table, index, nonUnique == 0, column)
-	}
-	return g.done(), rows.Err()
-}
-
-// indexGrouper gathers the one-row-per-column answer of STATISTICS into
-// indexes; rows of one index arrive together, in SEQ_IN_INDEX order.
-type indexGrouper struct {
-	byTable map[string][]sluice.Index
-	table   string
-	cur     *sluice.Index
-	skip    bool
-}
-
-func (g *indexGrouper) add(table, index string, unique bool, column sql.NullString) {
-	if g.cur == nil || g.table != table || g.cur.Name != index {
-		g.flush()
-		g.table, g.cur, g.skip = table, &sluice.Index{Name: index, Unique: unique}, false
-	}
-	g.skip = g.skip || !column.Valid
-	g.cur.Columns = append(g.cur.Columns, column.String)
-}
-
-func (g *indexGrouper) flush() {
-	if g.cur == nil || g.skip {
-		return
-	}
-	if g.byTable == nil {
-		g.byTable = map[string][]sluice.Index{}
-	}
-	g.byTable[g.table] = append(g.byTable[g.table], *g.cur)
-}
-
-func (g *indexGrouper) done() map[string][]sluice.Index {
-	g.flush()
-	g.cur = nil
-	return g.byTable
-}
-
 // queryForeignKeys lists foreign keys inside this database, composite ones
 // with their columns in order. A reference to another database is left out:
 // the config declares references across sources.

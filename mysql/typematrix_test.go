@@ -91,15 +91,30 @@ var typeCases = []typeCase{
 	{"b10", "bit(10)", sluice.Type{Kind: sluice.KindBit, Bits: 10}, [3]string{"b'0'", "b'1111111111'", "b'1000000001'"},
 		[3]any{[]byte{0, 0}, []byte{0x03, 0xFF}, []byte{0x02, 0x01}}},
 	{"j", "json", sluice.Type{Kind: sluice.KindJSON}, [3]string{`'{"a": [1, 2]}'`, "'[]'", "'null'"}, [3]any{`{"a": [1, 2]}`, "[]", "null"}},
-	{"g", "point", sluice.Type{Kind: sluice.KindOther}, [3]string{"POINT(1, 2)", "POINT(0, 0)", "POINT(1, 2)"},
-		[3]any{wkbPoint(1, 2), wkbPoint(0, 0), wkbPoint(1, 2)}},
+	{"g", "point", sluice.Type{Kind: sluice.KindGeometry}, [3]string{"POINT(1, 2)", "POINT(0, 0)", "ST_GeomFromText('POINT(1.5 -2.25)', 4326)"},
+		[3]any{geomPoint(0, 1, 2), geomPoint(0, 0, 0), geomPoint(4326, 1.5, -2.25)}},
+	{"gpoly", "polygon", sluice.Type{Kind: sluice.KindGeometry}, [3]string{"ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))')",
+		"ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))', 3857)", "ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))')"},
+		[3]any{geomTriangle(0), geomTriangle(3857), geomTriangle(0)}},
+	{"gany", "geometry", sluice.Type{Kind: sluice.KindGeometry}, [3]string{"POINT(1, 2)", "ST_GeomFromText('POLYGON((0 0,1 0,1 1,0 0))')", "POINT(0, 0)"},
+		[3]any{geomPoint(0, 1, 2), geomTriangle(0), geomPoint(0, 0, 0)}},
 }
 
-// wkbPoint is MySQL's storage of POINT(x, y): SRID 0, then little-endian WKB.
-func wkbPoint(x, y float64) []byte {
-	b := []byte{0, 0, 0, 0, 1, 1, 0, 0, 0}
+// geomPoint is how MySQL's POINT(x, y) with an SRID reads: the SRID apart,
+// then little-endian WKB.
+func geomPoint(srid uint32, x, y float64) sluice.Geometry {
+	b := []byte{1, 1, 0, 0, 0}
 	b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
-	return binary.LittleEndian.AppendUint64(b, math.Float64bits(y))
+	return sluice.Geometry{SRID: srid, WKB: binary.LittleEndian.AppendUint64(b, math.Float64bits(y))}
+}
+
+// geomTriangle is POLYGON((0 0,1 0,1 1,0 0)).
+func geomTriangle(srid uint32) sluice.Geometry {
+	b := binary.LittleEndian.AppendUint32([]byte{1, 3, 0, 0, 0, 1, 0, 0, 0}, 4)
+	for _, c := range []float64{0, 0, 1, 0, 1, 1, 0, 0} {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(c))
+	}
+	return sluice.Geometry{SRID: srid, WKB: b}
 }
 
 // typeMatrixScript creates and fills the matrix table under sql_mode ” so
