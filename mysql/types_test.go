@@ -40,7 +40,9 @@ func TestMapType(t *testing.T) {
 		{columnInfo{DataType: "enum", ColumnType: "enum('unsigned','b''c')"}, sluice.Type{Kind: sluice.KindEnum, Values: []string{"unsigned", "b'c"}}},
 		{columnInfo{DataType: "set", ColumnType: "set('x','y')"}, sluice.Type{Kind: sluice.KindSet, Values: []string{"x", "y"}}},
 		{columnInfo{DataType: "bit", ColumnType: "bit(10)", NumericPrecision: n(10)}, sluice.Type{Kind: sluice.KindBit, Bits: 10}},
-		{columnInfo{DataType: "point", ColumnType: "point"}, sluice.Type{Kind: sluice.KindOther}},
+		{columnInfo{DataType: "point", ColumnType: "point"}, sluice.Type{Kind: sluice.KindGeometry}},
+		{columnInfo{DataType: "geomcollection", ColumnType: "geomcollection"}, sluice.Type{Kind: sluice.KindGeometry}},
+		{columnInfo{DataType: "inet6", ColumnType: "inet6"}, sluice.Type{Kind: sluice.KindOther}},
 	}
 	for _, c := range cases {
 		c.want.Raw = c.info.ColumnType
