@@ -134,12 +134,14 @@ type ObjectKind string
 
 // The objects a source reports besides its tables.
 const (
-	ObjectView      ObjectKind = "view"
-	ObjectTrigger   ObjectKind = "trigger"
-	ObjectProcedure ObjectKind = "procedure"
-	ObjectFunction  ObjectKind = "function"
-	ObjectEvent     ObjectKind = "event"
-	ObjectSequence  ObjectKind = "sequence"
+	ObjectView ObjectKind = "view"
+	// ObjectMaterializedView is a PostgreSQL materialized view.
+	ObjectMaterializedView ObjectKind = "materialized view"
+	ObjectTrigger          ObjectKind = "trigger"
+	ObjectProcedure        ObjectKind = "procedure"
+	ObjectFunction         ObjectKind = "function"
+	ObjectEvent            ObjectKind = "event"
+	ObjectSequence         ObjectKind = "sequence"
 )
 
 // Object is a view, trigger, routine or other object of the source schema.
@@ -209,7 +211,9 @@ func (t *Table) KeyColumns() []string {
 		return t.PrimaryKey
 	}
 	for _, ix := range t.Indexes {
-		if ix.Unique && t.pageable(ix.Columns) {
+		// A partial unique index leaves the rows outside its condition free
+		// to repeat a key.
+		if ix.Unique && ix.Where == "" && t.pageable(ix.Columns) {
 			return ix.Columns
 		}
 	}

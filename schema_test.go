@@ -16,6 +16,7 @@ func TestKeyColumnsFallBack(t *testing.T) {
 		{"primary key", Table{Columns: []Column{notNull("id")}, PrimaryKey: []string{"id"}, RowID: "rowid"}, []string{"id"}},
 		{"unique not-null index", Table{Columns: []Column{notNull("code")}, Indexes: []Index{{Columns: []string{"code"}, Unique: true}}, RowID: "ctid"}, []string{"code"}},
 		{"a nullable unique index is no key", Table{Columns: []Column{nullable("code")}, Indexes: []Index{{Columns: []string{"code"}, Unique: true}}, RowID: "ctid"}, []string{"ctid"}},
+		{"a partial unique index is no key", Table{Columns: []Column{notNull("code")}, Indexes: []Index{{Columns: []string{"code"}, Unique: true, Where: "code > 0"}}, RowID: "ctid"}, []string{"ctid"}},
 		{"a plain index is no key", Table{Columns: []Column{notNull("x")}, Indexes: []Index{{Columns: []string{"x"}}}, RowID: "rowid"}, []string{"rowid"}},
 		{"nothing: one chunk", Table{Columns: []Column{notNull("x")}}, nil},
 		{"a primary key that may hold NULLs (SQLite) is no key", Table{Columns: []Column{nullable("code")}, PrimaryKey: []string{"code"}, RowID: "rowid"}, []string{"rowid"}},

@@ -30,7 +30,11 @@ func (s *Source) Introspect(ctx context.Context) (*sluice.Schema, error) {
 			return nil, err
 		}
 	}
-	schema := &sluice.Schema{Source: s.name, Engine: "postgres"}
+	objects, err := s.objects(ctx)
+	if err != nil {
+		return nil, err
+	}
+	schema := &sluice.Schema{Source: s.name, Engine: "postgres", Database: s.schema, Objects: objects}
 	for _, t := range tables {
 		schema.Tables = append(schema.Tables, t.Table)
 	}

@@ -77,11 +77,17 @@ func TestIntrospectShapes(t *testing.T) {
 	}
 	want := []string{
 		`child pk=[id] rowid="ctid" idx=[] fk=[{child_k_fkey [k]  parent [k]  }]`,
-		`parent pk=[k] rowid="ctid" idx=[{parent_code_v [code v] true  } {parent_incl [v] false  }] fk=[]`,
+		`parent pk=[k] rowid="ctid" idx=[{parent_code_v [code v] true   [] } {parent_expr [] false  lower(code) [] } {parent_incl [v] false   [] } {parent_partial [v] true   [] v > 0}] fk=[]`,
 		`parted pk=[id at] rowid="" idx=[] fk=[]`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("tables:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(schema.Objects) != 1 || schema.Objects[0].Kind != sluice.ObjectView || schema.Objects[0].Name != "v" {
+		t.Errorf("objects: got %+v, want the view v", schema.Objects)
+	}
+	if schema.Database != "Other Schema" {
+		t.Errorf("database: got %q", schema.Database)
 	}
 	if n, err := src.Count(t.Context(), "parted", "at >= '2024-01-01'"); err != nil || n != 2 {
 		t.Errorf("count parted: %d (%v), want 2", n, err)
