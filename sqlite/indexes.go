@@ -17,9 +17,9 @@ type indexEntry struct {
 }
 
 // indexes reads pragma index_list and index_info. The primary key's own index
-// is left out (it is the primary key), and so are partial indexes and
-// indexes on expressions: neither covers plain columns of every row, so
-// neither can key a table. pkIndexed reports whether the primary key has an
+// is left out (it is the primary key). A partial index and an index on an
+// expression are reported with their text from the CREATE INDEX statement
+// (Where, Expression). pkIndexed reports whether the primary key has an
 // index of its own (it has none when it is the row id).
 func (s *Source) indexes(ctx context.Context, table string) (idx []sluice.Index, pkIndexed bool, err error) {
 	entries, err := s.indexList(ctx, table)
@@ -31,16 +31,17 @@ func (s *Source) indexes(ctx context.Context, table string) (idx []sluice.Index,
 			pkIndexed = true
 			continue
 		}
-		if e.partial {
-			continue
-		}
 		cols, err := s.indexColumns(ctx, e.name)
 		if err != nil {
 			return nil, false, err
 		}
-		if cols != nil {
-			idx = append(idx, sluice.Index{Name: indexName(table, e, cols), Columns: cols, Unique: e.unique})
+		ix := sluice.Index{Name: indexName(table, e, cols), Columns: cols, Unique: e.unique}
+		if cols == nil || e.partial {
+			if ix, err = s.indexText(ctx, ix, cols == nil, e.partial); err != nil {
+				return nil, false, err
+			}
 		}
+		idx = append(idx, ix)
 	}
 	return idx, pkIndexed, nil
 }

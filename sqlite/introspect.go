@@ -23,6 +23,9 @@ func (s *Source) Introspect(ctx context.Context) (*sluice.Schema, error) {
 		}
 		schema.Tables = append(schema.Tables, *t)
 	}
+	if schema.Objects, err = s.objects(ctx); err != nil {
+		return nil, err
+	}
 	return schema, nil
 }
 

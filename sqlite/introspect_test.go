@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -24,6 +25,8 @@ CREATE TABLE days (day DATE PRIMARY KEY, n INTEGER) WITHOUT ROWID;
 INSERT INTO days VALUES ('2024-01-03', 3), ('2024-01-01', 1), ('2024-01-02', 2), ('0000-00-00', 0);
 CREATE TABLE shadowed (rowid TEXT, v INTEGER);
 CREATE VIRTUAL TABLE docs USING fts5(body);
+CREATE VIEW recent AS SELECT id, code FROM child WHERE id > 10;
+CREATE TRIGGER child_ai AFTER INSERT ON child BEGIN UPDATE parent SET name = 'x' WHERE k = NEW.k; END;
 `
 
 func TestIntrospectShapes(t *testing.T) {
@@ -54,8 +57,21 @@ func TestIntrospectShapes(t *testing.T) {
 		}
 	}
 	child := schema.Table("child")
-	if got := fmt.Sprint(child.Indexes); got != "[{child_code [code] true  }]" {
-		t.Errorf("child indexes %s, want only child_code (no expression or partial index)", got)
+	want := []sluice.Index{
+		{Name: "child_code", Columns: []string{"code"}, Unique: true},
+		{Name: "child_expr", Expression: "lower(code)"},
+		{Name: "child_partial", Columns: []string{"k"}, Unique: true, Where: "k IS NOT NULL"},
+	}
+	if !reflect.DeepEqual(child.Indexes, want) {
+		t.Errorf("child indexes\n got %+v\nwant %+v", child.Indexes, want)
+	}
+	wantObjs := []sluice.Object{
+		{Kind: sluice.ObjectView, Name: "recent", Definition: "CREATE VIEW recent AS SELECT id, code FROM child WHERE id > 10"},
+		{Kind: sluice.ObjectTrigger, Name: "child_ai", Table: "child",
+			Definition: "CREATE TRIGGER child_ai AFTER INSERT ON child BEGIN UPDATE parent SET name = 'x' WHERE k = NEW.k; END"},
+	}
+	if !reflect.DeepEqual(schema.Objects, wantObjs) {
+		t.Errorf("objects\n got %+v\nwant %+v", schema.Objects, wantObjs)
 	}
 	if got := fmt.Sprint(child.ForeignKeys); got != "[{child_k_fkey [k]  parent [k]  }]" {
 		t.Errorf("child foreign keys %s, want k -> parent(k) resolved from the primary key", got)
