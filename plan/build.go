@@ -37,6 +37,7 @@ type builder struct {
 	// fit is set for the starter config: see fitNames.
 	fit    *fitNames
 	losses []Loss // what the target will not reproduce
+	views  []View
 }
 
 // tableState is one planned table with what planning it needs.
@@ -94,9 +95,10 @@ func (b *builder) build() *Plan {
 	b.resolveMatches()
 	b.finish()
 	b.carryOver()
+	b.planObjects()
 	return &Plan{
 		Schema: b.set.schema, Namespace: b.set.namespace, Tables: b.loadOrder(), Warnings: b.warns,
-		Databases: b.set.databases, Drift: b.drift(), Losses: b.losses,
+		Databases: b.set.databases, Drift: b.drift(), Losses: b.losses, Views: b.views,
 	}
 }
 
@@ -135,7 +137,7 @@ func lineOrder(line int) int {
 type settings struct {
 	naming, keys, legacy, strategy, zeroDates, schema string
 	badKeys                                           string
-	sourceColumn                                      string
+	sourceColumn, spatial, textSearch                 string
 	deleteMissing                                     bool
 	chunkRows                                         int
 	namespace                                         uuid.UUID
@@ -148,7 +150,8 @@ func resolve(cfg *config.Config) settings {
 		naming: or(d.Naming, config.NamingSnake), keys: or(d.Keys, config.KeysKeep),
 		legacy: or(d.LegacyColumn, "legacy_id"), strategy: or(d.Strategy, config.StrategyCreate),
 		zeroDates: or(d.ZeroDates, config.ZeroDatesReject), sourceColumn: or(d.SourceColumn, "source"),
-		badKeys:       or(d.BadKeys, config.BadKeysReject),
+		badKeys: or(d.BadKeys, config.BadKeysReject),
+		spatial: or(d.Spatial, config.SpatialPostGIS), textSearch: or(d.TextSearch, config.DefaultTextSearch),
 		deleteMissing: d.DeleteMissing, chunkRows: d.ChunkRows, namespace: d.KeyNamespace,
 		databases: databases(cfg),
 	}

@@ -87,5 +87,6 @@ func (p *Plan) ForDatabase(name string) *Plan {
 			q.Drift = append(q.Drift, d)
 		}
 	}
+	q.Views = p.ViewsOf(name)
 	return q
 }

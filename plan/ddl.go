@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -66,21 +67,57 @@ func PostLoad(schema string, t *Table) []string {
 // run in parallel, and IF NOT EXISTS lets a rerun after a kill skip the ones
 // already built (CREATE INDEX is atomic: an index is there whole or not at all).
 func BuildIndexes(schema string, t *Table) []string {
-	table := qualified(schema, t.Name)
 	var stmts []string
-	if len(t.PrimaryKey) > 0 {
-		stmts = append(stmts, fmt.Sprintf("CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (%s);",
-			QuoteIdent(PrimaryKeyName(t)), table, quoteList(t.PrimaryKey)))
-	}
-	for _, ix := range t.Indexes {
-		unique := ""
-		if ix.Unique {
-			unique = "UNIQUE "
-		}
-		stmts = append(stmts, fmt.Sprintf("CREATE %sINDEX IF NOT EXISTS %s ON %s (%s);",
-			unique, QuoteIdent(ix.Name), table, quoteList(ix.Columns)))
+	for _, b := range IndexBuilds(schema, t) {
+		stmts = append(stmts, b.SQL)
 	}
 	return stmts
+}
+
+// IndexBuild is one statement of BuildIndexes.
+type IndexBuild struct {
+	Name string
+	SQL  string
+	// Plain is set on an index that enforces nothing: its failure leaves
+	// the data as it is and fails only that index. A primary key's or a
+	// unique index's failure means the rows break a rule of the source.
+	Plain bool
+}
+
+// IndexBuilds lists the statements of BuildIndexes with their index.
+func IndexBuilds(schema string, t *Table) []IndexBuild {
+	var out []IndexBuild
+	if len(t.PrimaryKey) > 0 {
+		out = append(out, IndexBuild{Name: PrimaryKeyName(t), SQL: fmt.Sprintf("CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (%s);",
+			QuoteIdent(PrimaryKeyName(t)), qualified(schema, t.Name), quoteList(t.PrimaryKey))})
+	}
+	for _, ix := range t.Indexes {
+		out = append(out, IndexBuild{Name: ix.Name, SQL: CreateIndex(schema, t, ix), Plain: !ix.Unique})
+	}
+	return out
+}
+
+// CreateIndex builds one index, idempotently.
+func CreateIndex(schema string, t *Table, ix Index) string {
+	var b strings.Builder
+	b.WriteString("CREATE ")
+	if ix.Unique {
+		b.WriteString("UNIQUE ")
+	}
+	fmt.Fprintf(&b, "INDEX IF NOT EXISTS %s ON %s ", QuoteIdent(ix.Name), qualified(schema, t.Name))
+	if ix.Method != "" {
+		fmt.Fprintf(&b, "USING %s ", methodName(ix.Method))
+	}
+	if ix.Expr != "" {
+		fmt.Fprintf(&b, "(%s)", ix.Expr)
+	} else {
+		fmt.Fprintf(&b, "(%s)", quoteList(ix.Columns))
+	}
+	if ix.Where != "" {
+		fmt.Fprintf(&b, " WHERE %s", ix.Where)
+	}
+	b.WriteString(";")
+	return b.String()
 }
 
 // AttachConstraints turns the unique indexes into the primary key and the
@@ -94,7 +131,7 @@ func AttachConstraints(schema string, t *Table) []string {
 		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s PRIMARY KEY USING INDEX %s;", table, name, name))
 	}
 	for _, ix := range t.Indexes {
-		if ix.Unique {
+		if ix.constraint() {
 			name := QuoteIdent(ix.Name)
 			stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s ADD CONSTRAINT %s UNIQUE USING INDEX %s;", table, name, name))
 		}
@@ -190,4 +227,14 @@ func Truncate(schema string, tables []*Table) string {
 		}
 	}
 	return "TRUNCATE TABLE " + strings.Join(names, ", ") + ";"
+}
+
+var plainName = regexp.MustCompile(`^[a-z_][a-z0-9_]*$`)
+
+// methodName writes an access method as a name PostgreSQL reads back as it.
+func methodName(m string) string {
+	if plainName.MatchString(m) {
+		return m
+	}
+	return QuoteIdent(m)
 }

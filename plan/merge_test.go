@@ -102,7 +102,7 @@ func TestMergedIndexes(t *testing.T) {
 	p := mergePlan(t)
 	want := []Index{
 		{Name: "patients_source_legacy_id_key", Columns: []string{"source", "legacy_id"}, Unique: true},
-		{Name: "patients_last_name_idx", Columns: []string{"last_name"}},
+		{Name: "patients_last_name_idx", Columns: []string{"last_name"}, Source: "ix_last"},
 	}
 	for _, id := range []string{"east.Patients", "west.Patient"} {
 		if got := table(t, p, id).Indexes; !reflect.DeepEqual(got, want) {

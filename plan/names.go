@@ -70,7 +70,14 @@ func (b *builder) nameConstraints() {
 func nameTable(t *Table, relations map[string]bool) {
 	for i := range t.Indexes {
 		ix := &t.Indexes[i]
-		ix.Name = claim(relations, ConstraintName(t.Name, ix.Columns, indexSuffix(ix.Unique)))
+		switch {
+		case ix.Name != "": // named in the config
+			ix.Name = claim(relations, Shorten(ix.Name))
+		case len(ix.Columns) == 0: // on expressions only: named after the source index
+			ix.Name = claim(relations, ConstraintName(t.Name, []string{ix.Source}, indexSuffix(ix.Unique)))
+		default:
+			ix.Name = claim(relations, ConstraintName(t.Name, ix.Columns, indexSuffix(ix.Unique)))
+		}
 	}
 	own := map[string]bool{}
 	for i := range t.ForeignKeys {
@@ -95,21 +102,21 @@ func claim(used map[string]bool, name string) string {
 	return candidate
 }
 
-// planIndexes carries the source's indexes over, on target columns, before
-// the ones the keys added; an index on a dropped column is left out.
+// planIndexes carries the source's indexes over, on target columns, as
+// carryIndex decides, with the config's new indexes, before the ones the
+// keys added.
 func (b *builder) planIndexes(st *tableState) {
 	var ixs []Index
 	for _, six := range st.sourceIndexes() {
-		cols := st.targetNames(six.Columns)
-		if len(cols) != len(six.Columns) {
-			b.warn(st.t.ID, fmt.Sprintf("index %s uses a dropped column; it is left out", six.Name))
-			continue
+		if ix, ok := b.carryIndex(st, six); ok {
+			ixs = append(ixs, ix)
 		}
-		ixs = append(ixs, Index{Columns: cols, Unique: six.Unique})
 	}
+	ixs = append(ixs, b.configIndexes(st)...)
 	var kept []Index
 	for _, ix := range append(ixs, st.t.Indexes...) {
-		if !slices.Equal(ix.Columns, st.t.PrimaryKey) && !hasIndex(kept, ix) {
+		pk := ix.Expr == "" && ix.Where == "" && ix.Method == "" && slices.Equal(ix.Columns, st.t.PrimaryKey)
+		if !pk && !hasIndex(kept, ix) {
 			kept = append(kept, ix)
 		}
 	}
@@ -118,7 +125,8 @@ func (b *builder) planIndexes(st *tableState) {
 
 func hasIndex(ixs []Index, ix Index) bool {
 	for _, have := range ixs {
-		if have.Unique == ix.Unique && slices.Equal(have.Columns, ix.Columns) {
+		if have.Unique == ix.Unique && slices.Equal(have.Columns, ix.Columns) &&
+			have.Expr == ix.Expr && have.Where == ix.Where && have.Method == ix.Method {
 			return true
 		}
 	}

@@ -25,6 +25,21 @@ type Plan struct {
 	// Losses lists what of the sources the target will not reproduce, so
 	// that a DBA reads in one place what a migration leaves behind.
 	Losses []Loss
+	// Views are the source views created on the target after every table
+	// is loaded (and dropped first on every run, so tables can be rebuilt).
+	Views []View
+}
+
+// View is a source view whose query translates into PostgreSQL over the
+// target tables.
+type View struct {
+	Source   string   // the source's name
+	Name     string   // the view's name in the source
+	Target   string   // the view's name on the target
+	Database string   // the target database
+	Schema   string   // the target schema
+	Query    string   // its SELECT, in PostgreSQL
+	Tables   []string // IDs of the tables it reads
 }
 
 // Loss is an object of a source (a view, a trigger, a procedure) or an
@@ -260,8 +275,25 @@ type EnumType struct {
 // Index is a unique constraint or an index on target columns.
 type Index struct {
 	Name    string
-	Columns []string
+	Columns []string // the target columns it covers (also those of Expr)
 	Unique  bool
+	// Method is the access method (hash, gin, gist, ...); "" is a B-tree.
+	Method string
+	// Expr, when set, is written in place of Columns: the key parts as
+	// PostgreSQL expressions (a GIN index's to_tsvector(...), a prefix
+	// index's left(...)).
+	Expr string
+	// Where is a partial index's condition, in PostgreSQL.
+	Where string
+	// Source names the source index this one carries over; "" for one
+	// the plan or the config adds.
+	Source string
+}
+
+// constraint reports whether the index can become a primary key or unique
+// constraint: a unique B-tree on plain columns of every row.
+func (ix Index) constraint() bool {
+	return ix.Unique && ix.Expr == "" && ix.Where == "" && (ix.Method == "" || ix.Method == "btree")
 }
 
 // ForeignKey is a constraint between target tables, added after the data

@@ -235,6 +235,21 @@ func (r *renderer) ddl(p *Plan, db string) {
 	r.printf("\n-- DDL: foreign keys%s\n", db)
 	r.lines(AddForeignKeys(p.Schema, p))
 	r.lines(ValidateForeignKeys(p.Schema, p))
+	r.views(p.Views, db)
+}
+
+// views prints the views dropped before every run and created after it.
+func (r *renderer) views(vs []View, db string) {
+	if len(vs) == 0 {
+		return
+	}
+	r.printf("\n-- DDL: views, dropped before the load and created after every table%s\n", db)
+	for _, v := range vs {
+		r.printf("%s\n", DropView(v))
+	}
+	for _, v := range vs {
+		r.printf("-- view %s.%s\n%s\n", v.Source, v.Name, CreateView(v))
+	}
 }
 
 // distinctTables keeps the first table of each target table.

@@ -102,6 +102,8 @@ func (b *builder) valueColumn(st *tableState, c sluice.Column, cr *config.Column
 		if narrows(typ, cr.Type) {
 			b.warn(st.t.ID, fmt.Sprintf("column %s: type %s narrows %s; values that do not fit will be rejected", c.Name, cr.Type, typ))
 		}
+	case c.Type.Kind == sluice.KindGeometry && b.set.spatial == config.SpatialWKT:
+		col.Type = "text" // EWKT: "SRID=4326;POINT(1 2)"
 	case unknown && c.Type.Raw == "":
 		b.warn(st.t.ID, fmt.Sprintf("column %s has no declared type; mapped to text", c.Name))
 	case unknown:

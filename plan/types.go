@@ -64,8 +64,26 @@ func otherKindType(t sluice.Type) (string, bool) {
 		return "uuid", false
 	case sluice.KindBit:
 		return bitType(t.Bits), false
+	case sluice.KindGeometry:
+		return geometryType(t.Raw), false
 	}
 	return "text", true
+}
+
+// geometryShapes are MySQL's spatial types as PostGIS names their shapes.
+var geometryShapes = map[string]string{
+	"point": "Point", "linestring": "LineString", "polygon": "Polygon", "multipoint": "MultiPoint",
+	"multilinestring": "MultiLineString", "multipolygon": "MultiPolygon",
+	"geometrycollection": "GeometryCollection", "geomcollection": "GeometryCollection",
+}
+
+// geometryType is PostGIS's geometry, constrained to the column's shape
+// when it has one (any SRID: MySQL columns hold values of several).
+func geometryType(raw string) string {
+	if shape, ok := geometryShapes[strings.ToLower(strings.TrimSpace(raw))]; ok {
+		return "geometry(" + shape + ")"
+	}
+	return "geometry"
 }
 
 // intType widens unsigned integers so that every value fits. MySQL reports

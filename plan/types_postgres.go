@@ -19,6 +19,9 @@ func postgresType(t sluice.Type) (string, bool) {
 	if t.Kind == sluice.KindEnum {
 		return "text", false // its members are checked (see enums.go)
 	}
+	if t.Kind == sluice.KindGeometry {
+		return raw, false // PostGIS's geometry or geography, as declared
+	}
 	if serial, ok := serials[strings.ToLower(raw)]; ok {
 		return serial, false
 	}
