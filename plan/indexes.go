@@ -36,10 +36,10 @@ func (b *builder) carryIndex(st *tableState, six sluice.Index) (Index, bool) {
 		b.lose(st, "index "+sourceIndexText(six), "it uses a column the mapping drops")
 		return Index{}, false
 	}
-	switch six.Method {
-	case sluice.IndexFullText:
+	switch {
+	case six.Method == sluice.IndexFullText:
 		return b.fullTextIndex(st, six, cols), true
-	case sluice.IndexSpatial:
+	case six.Method == sluice.IndexSpatial || spatialSource(st, six):
 		return b.spatialIndex(st, six, cols)
 	}
 	ix := Index{Columns: cols, Unique: six.Unique, Method: b.indexMethod(st, six, cols), Source: six.Name}
@@ -132,7 +132,22 @@ func (b *builder) spatialIndex(st *tableState, six sluice.Index, cols []string) 
 			return Index{}, false
 		}
 	}
-	return Index{Columns: cols, Method: "gist", Source: six.Name}, true
+	method := six.Method
+	if method == sluice.IndexSpatial {
+		method = "gist"
+	}
+	return Index{Columns: cols, Method: method, Source: six.Name}, true
+}
+
+// spatialSource reports an index of a PostgreSQL source on a PostGIS
+// column: its access method needs the column to stay PostGIS.
+func spatialSource(st *tableState, six sluice.Index) bool {
+	for _, c := range six.Columns {
+		if sc := st.src.Column(c); sc != nil && sc.Type.Kind == sluice.KindGeometry {
+			return true
+		}
+	}
+	return false
 }
 
 func isSpatialType(typ string) bool {

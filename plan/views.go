@@ -19,6 +19,9 @@ func (b *builder) planView(s *sluice.Schema, o sluice.Object) {
 		return
 	}
 	b.views = append(b.views, v)
+	if s.Engine == sqltext.MySQL {
+		b.warn("", fmt.Sprintf("source %s: view %s is created as %s; MySQL compares text by its collation (usually without case) where PostgreSQL compares it exactly: check its conditions", s.Source, o.Name, v.Target))
+	}
 }
 
 // translateView rewrites a view's query onto the target: a SELECT (with
