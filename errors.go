@@ -3,6 +3,7 @@ package sluice
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // ConnectError reports a database that could not be reached. Where names the
@@ -51,4 +52,16 @@ func (e *TransientError) Unwrap() error { return e.Err }
 func IsTransient(err error) bool {
 	var t *TransientError
 	return errors.As(err, &t)
+}
+
+// IncompleteError ends a run whose rows all loaded and validated, but some
+// of whose indexes or views could not be created. Each is named with its
+// reason (and kept in sluice.object_failures); a rerun tries them again.
+type IncompleteError struct {
+	Failures []string // "index notes_body_idx on notes: index row requires 8304 bytes ..."
+}
+
+func (e *IncompleteError) Error() string {
+	return fmt.Sprintf("%d indexes or views could not be created (the data is loaded): %s",
+		len(e.Failures), strings.Join(e.Failures, "; "))
 }

@@ -75,6 +75,7 @@ func (s *Summary) add(db string, part *Summary) {
 	s.Rejected += part.Rejected
 	s.Rejects = append(s.Rejects, part.Rejects...)
 	s.ForeignKeys = append(s.ForeignKeys, part.ForeignKeys...)
+	s.Failures = append(s.Failures, part.Failures...)
 	s.Elapsed += part.Elapsed
 }
 

@@ -50,6 +50,9 @@ func (r *runner) prepare(ctx context.Context) ([]*job, error) {
 	if err := r.tgt.Exec(ctx, plan.CreateSchema(schema)); err != nil {
 		return nil, fmt.Errorf("create schema %s: %w", schema, err)
 	}
+	if err := r.prepareObjects(ctx); err != nil {
+		return nil, err
+	}
 	jobs := make([]*job, 0, len(r.plan.Tables))
 	for _, t := range r.plan.Tables {
 		j, err := r.decide(ctx, t)

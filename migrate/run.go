@@ -67,6 +67,9 @@ type Summary struct {
 	Tables   []TableResult
 	Rejected int64
 	Rejects  []target.RejectRow // the first rejects, for the report
+	// Failures are the indexes and views this run could not create; the
+	// rows are loaded, and the run ends with *sluice.IncompleteError.
+	Failures []target.ObjectFailure
 	Elapsed  time.Duration
 	// ForeignKeys lists the foreign keys of failed or not-started tables,
 	// and those to them, which were left NOT VALID or not added.
@@ -151,6 +154,7 @@ func interrupted(ctx context.Context, err error) error {
 func outcome(err error) (status, msg string) {
 	var rej *sluice.RejectedError
 	var val *sluice.ValidationError
+	var inc *sluice.IncompleteError
 	switch {
 	case err == nil:
 		return "ok", ""
@@ -158,7 +162,7 @@ func outcome(err error) (status, msg string) {
 		return "interrupted", err.Error()
 	case errors.As(err, &rej):
 		return "rejected", err.Error()
-	case errors.As(err, &val):
+	case errors.As(err, &val), errors.As(err, &inc):
 		return "invalid", err.Error()
 	default:
 		return "failed", err.Error()

@@ -23,6 +23,8 @@ type runner struct {
 	opt   Options
 	runID int64
 	seal  *audit.Seal // checks, signs and anchors the run's audit head
+	// failed gathers the indexes and views the target refused (objects.go).
+	failed objectFailures
 }
 
 func (r *runner) run(ctx context.Context) (*Summary, error) {
@@ -45,11 +47,16 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if loadErr == nil {
 		loadErr = r.markDone(ctx, jobs)
 	}
+	if loadErr == nil {
+		loadErr = r.createViews(ctx)
+	}
 	sum.Rejects, _ = r.tgt.Rejects(context.WithoutCancel(ctx), r.runID, 20)
+	sum.Failures = r.failed.all()
 	sum.stopped = loadErr != nil && !isValidation(loadErr)
 	if sum.Rejected > r.opt.MaxRejects {
 		failed = errors.Join(failed, &sluice.RejectedError{Rejected: sum.Rejected, Allowed: r.opt.MaxRejects})
 	}
+	failed = errors.Join(failed, r.incomplete())
 	if loadErr != nil {
 		return sum, errors.Join(loadErr, failed)
 	}

@@ -40,6 +40,9 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 	t := j.table
 	res := TableResult{ID: t.ID, Target: t.Name, Skipped: j.skip}
 	if j.skip {
+		if err := r.retryIndexes(ctx, j); err != nil {
+			return res, err
+		}
 		return r.result(ctx, j, res)
 	}
 	if err := r.checkKeys(ctx, j); err != nil {
@@ -95,12 +98,7 @@ func (r *runner) index(ctx context.Context, j *job) error {
 	if j.keyless != "" {
 		t = withoutKey(t)
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(r.opt.Workers)
-	for _, stmt := range plan.BuildIndexes(schema, t) {
-		g.Go(func() error { return r.tgt.Exec(gctx, stmt) })
-	}
-	if err := g.Wait(); err != nil {
+	if err := r.buildIndexes(ctx, j, plan.IndexBuilds(schema, t)); err != nil {
 		return err
 	}
 	return r.tgt.Index(ctx, t.ID, j.generation, plan.AttachConstraints(schema, t))

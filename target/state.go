@@ -161,6 +161,19 @@ var migrations = []string{
 	// v6: the source's digest of each chunk's rows, so that a rerun can skip
 	// a chunk whose rows did not change.
 	`ALTER TABLE sluice.chunks ADD COLUMN source_sum text;`,
+	// v7: the indexes and views that could not be created, with the reason;
+	// a row goes when a later run creates the object.
+	`CREATE TABLE sluice.object_failures (
+	target_schema text NOT NULL,
+	kind text NOT NULL CHECK (kind IN ('index', 'view')),
+	name text NOT NULL,
+	table_id text,
+	statement text NOT NULL,
+	reason text NOT NULL,
+	run_id bigint,
+	failed_at timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (target_schema, kind, name)
+);`,
 }
 
 // SchemaVersion is the state schema version this package creates.

@@ -26,6 +26,8 @@ type Status struct {
 	Run     *Run // the latest run; nil when none
 	Tables  []TableState
 	Rejects map[string]int64 // table ID -> rejects stored in its current generation
+	// Failures are the indexes and views that could not be created.
+	Failures []ObjectFailure
 }
 
 // Status reads the latest run, every table row and the reject counts. A
@@ -56,6 +58,9 @@ func readStatus(ctx context.Context, tx pgx.Tx, s *Status) (err error) {
 	})
 	if err != nil {
 		return fmt.Errorf("read tables: %w", err)
+	}
+	if s.Failures, err = objectFailures(ctx, tx); err != nil {
+		return err
 	}
 	return countRejects(ctx, tx, s.Rejects)
 }

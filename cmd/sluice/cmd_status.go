@@ -81,6 +81,7 @@ func showStatus(ctx context.Context, w io.Writer, url string) error {
 	printRun(w, st.Run)
 	printTables(w, st.Tables)
 	printStateNotes(w, st.Tables)
+	printFailures(w, st.Failures)
 	return nil
 }
 

@@ -20,6 +20,7 @@ const (
 	exitConnect     = 3   // a source or the target could not be reached
 	exitRejected    = 4   // more rows were rejected than --max-rejects allows
 	exitValidation  = 5   // counts or foreign keys do not reconcile; the audit trail was tampered with
+	exitIncomplete  = 6   // the data loaded, but some indexes or views could not be created
 	exitInterrupted = 130 // stopped by a signal; a rerun resumes
 )
 
@@ -61,6 +62,7 @@ func exitCode(err error) int {
 		conn *sluice.ConnectError
 		rej  *sluice.RejectedError
 		val  *sluice.ValidationError
+		inc  *sluice.IncompleteError
 		use  usageError
 		tamp *audit.TamperError
 	)
@@ -76,6 +78,8 @@ func exitCode(err error) int {
 		return exitValidation
 	case errors.As(err, &rej):
 		return exitRejected
+	case errors.As(err, &inc):
+		return exitIncomplete
 	}
 	return exitFailure
 }

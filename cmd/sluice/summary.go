@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/sluicedb/sluice/migrate"
+	"github.com/sluicedb/sluice/target"
 )
 
 // printSummary writes what a run did: a line per table, the totals, the
@@ -40,6 +41,23 @@ func printSummary(w io.Writer, s *migrate.Summary) {
 	}
 	printTableProblems(w, s)
 	printRejects(w, s)
+	printFailures(w, s.Failures)
+}
+
+// printFailures lists the indexes and views that could not be created,
+// with the target's reason: the rows are loaded, the objects are missing.
+func printFailures(w io.Writer, fs []target.ObjectFailure) {
+	if len(fs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nnot created (%d; kept in sluice.object_failures, tried again by the next run):\n", len(fs))
+	for _, f := range fs {
+		of := ""
+		if f.TableID != "" {
+			of = " of " + f.TableID
+		}
+		fmt.Fprintf(w, "  %s %s.%s%s: %s\n", f.Kind, f.Schema, f.Name, of, f.Reason)
+	}
 }
 
 // tableLine is one table's line: its counts, or "-" for what a table that
