@@ -67,7 +67,21 @@ func (r *runner) prepareObjects(ctx context.Context) error {
 			return fmt.Errorf("drop view %s before the load: %w", v.Target, err)
 		}
 	}
-	return nil
+	return r.tgt.ForgetObjectFailures(ctx, r.plan.Schema, plannedObjects(r.plan))
+}
+
+// plannedObjects names every index and view of the plan as "kind name".
+func plannedObjects(p *plan.Plan) []string {
+	var out []string
+	for _, t := range p.Tables {
+		for _, b := range plan.IndexBuilds(p.Schema, t) {
+			out = append(out, "index "+b.Name)
+		}
+	}
+	for _, v := range p.Views {
+		out = append(out, "view "+v.Target)
+	}
+	return out
 }
 
 func usesPostGIS(p *plan.Plan) bool {

@@ -98,6 +98,8 @@ func (s *starter) defaults() {
 	s.printf("  strategy: %s   # create | truncate | merge | append\n", yamlScalar(set.strategy))
 	s.printf("  zero_dates: %s   # reject | null\n", yamlScalar(set.zeroDates))
 	s.printf("  enums: %s   # check | type | text: what ENUM and SET columns become\n", yamlScalar(or(s.b.cfg.Defaults.Enums, config.EnumsCheck)))
+	s.printf("  spatial: %s   # postgis | wkt: spatial columns as PostGIS geometry, or as EWKT text\n", yamlScalar(set.spatial))
+	s.printf("  text_search: %s   # text search configuration of the GIN indexes that replace FULLTEXT indexes\n", yamlScalar(set.textSearch))
 }
 
 func workers(n int) int {
@@ -134,6 +136,9 @@ func (s *starter) table(schema *sluice.Schema, src *sluice.Table) {
 	s.columns(schema, src, t, rule)
 	for _, fk := range src.ForeignKeys {
 		s.printf("    # foreign key (%s) -> %s.%s (%s)\n", joinCols(fk.Columns), or(fk.RefSource, schema.Source), fk.RefTable, joinCols(fk.RefColumns))
+	}
+	for _, ix := range src.Indexes {
+		s.printf("    # index %s: drop or redefine it under indexes:\n", sourceIndexText(ix))
 	}
 }
 

@@ -33,7 +33,7 @@ func TestStarterDecodes(t *testing.T) {
 			}
 			checkKeys(t, "target", mapAt(t, doc, "target"), "url", "schema")
 			checkKeys(t, "defaults", mapAt(t, doc, "defaults"),
-				"naming", "keys", "key_namespace", "legacy_column", "chunk_rows", "workers", "strategy", "zero_dates", "enums")
+				"naming", "keys", "key_namespace", "legacy_column", "chunk_rows", "workers", "strategy", "zero_dates", "enums", "spatial", "text_search")
 			defaults := mapAt(t, doc, "defaults")
 			if defaults["keys"] != cfg.Defaults.Keys || defaults["zero_dates"] != cfg.Defaults.ZeroDates || defaults["chunk_rows"] != cfg.Defaults.ChunkRows {
 				t.Errorf("defaults = %v, want those of the config", defaults)

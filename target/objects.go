@@ -88,3 +88,26 @@ func ObjectError(err error) bool {
 	}
 	return true
 }
+
+// ForgetObjectFailures deletes the recorded failures in schema of objects
+// the plan no longer has (keep lists the planned ones as "kind name"): an
+// index the config dropped since is no longer missing.
+func (t *Target) ForgetObjectFailures(ctx context.Context, schema string, keep []string) error {
+	_, err := t.pool.Exec(ctx, `DELETE FROM sluice.object_failures
+		WHERE target_schema = $1 AND NOT (kind || ' ' || name = ANY($2))`, schema, keep)
+	if err != nil {
+		return fmt.Errorf("forget failures of objects no longer planned: %w", err)
+	}
+	return nil
+}
+
+// HasPostGIS reports whether the target database can have the postgis
+// extension: it is installed in it, or available to install.
+func (t *Target) HasPostGIS(ctx context.Context) (bool, error) {
+	var ok bool
+	err := t.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis')`).Scan(&ok)
+	if err != nil {
+		return false, fmt.Errorf("look for PostGIS on %s: %w", t.where, err)
+	}
+	return ok, nil
+}

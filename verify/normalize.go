@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/spatial"
 )
 
 // normalizer returns how the binary form of a type is made canonical, or nil
@@ -20,8 +22,31 @@ func normalizer(oid uint32) func(dst, src []byte) []byte {
 		return normJSONB
 	case pgtype.BPCharOID:
 		return trimPadding
+	case spatialOID:
+		return normGeometry
 	}
 	return nil
+}
+
+// spatialOID marks a PostGIS column, read as EWKB: PostGIS's types have no
+// fixed OID, and no real type has this one.
+const spatialOID = 0xFFFFFF01
+
+// spatialColumn reports a target column of a PostGIS type.
+func spatialColumn(c plan.Column) bool {
+	t := strings.ToLower(strings.TrimSpace(c.Type))
+	return strings.HasPrefix(t, "geometry") || strings.HasPrefix(t, "geography")
+}
+
+// normGeometry writes a geometry's EWKB canonically (little-endian, Z and M
+// as flags, the SRID only when not 0), whatever form either side holds, so
+// that equal geometries compare equal and any other difference is found.
+func normGeometry(dst, src []byte) []byte {
+	g, err := spatial.DecodeWKB(src)
+	if err != nil {
+		return append(dst, src...)
+	}
+	return append(dst, g.EWKB()...)
 }
 
 // Signs of numeric's binary form; the others are NaN and the infinities.

@@ -135,6 +135,10 @@ func (s *scan) describe(ctx context.Context) error {
 		unknown := false
 		for i, fd := range rows.FieldDescriptions() {
 			s.oids = append(s.oids, fd.DataTypeOID)
+			if spatialColumn(s.view.Columns[i]) {
+				s.oids[i] = spatialOID // read as its EWKB, compared geometrically (see normalize.go)
+				continue
+			}
 			if _, ok := m.TypeForOID(fd.DataTypeOID); !ok {
 				asText[i], unknown = true, true
 			}
@@ -153,6 +157,8 @@ func (s *scan) selectList(asText []bool) string {
 		parts[i] = qualified("", c.Name)
 		if s.masked[i] {
 			parts[i] = "NULL AS " + parts[i]
+		} else if spatialColumn(c) {
+			parts[i] += "::bytea" // PostGIS's cast writes EWKB
 		} else if asText[i] {
 			parts[i] += "::text"
 		}

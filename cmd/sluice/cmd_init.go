@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/sluicedb/sluice/config"
 	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/target"
 )
 
 type initFlags struct {
@@ -54,6 +56,7 @@ plan and migrate expand.`,
 				return err
 			}
 			noteSecrets(g, cfg)
+			chooseSpatial(cmd.Context(), g, cfg, schemas)
 			return plan.WriteStarter(g.stdout, cfg, schemas)
 		},
 	}
@@ -120,4 +123,45 @@ func noteSecrets(g *globals, cfg *config.Config) {
 			}
 		}
 	}
+}
+
+// chooseSpatial writes spatial: wkt when the sources have spatial columns
+// and the target cannot have PostGIS (or cannot be asked): plan and
+// migrate then load them as EWKT text instead of failing on the extension.
+func chooseSpatial(ctx context.Context, g *globals, cfg *config.Config, schemas []*sluice.Schema) {
+	if !hasSpatial(schemas) {
+		return
+	}
+	ok, err := targetHasPostGIS(ctx, cfg.Target.URL)
+	switch {
+	case err != nil:
+		fmt.Fprintf(g.stderr, "sluice: the sources have spatial columns, and the target could not be asked whether it has PostGIS (%v): writing spatial: wkt (EWKT text); change it to postgis if the target has the extension\n", sluice.RedactURL(err.Error()))
+	case !ok:
+		fmt.Fprintln(g.stderr, "sluice: the sources have spatial columns, and the target has no PostGIS: writing spatial: wkt (EWKT text)")
+	default:
+		return
+	}
+	cfg.Defaults.Spatial = config.SpatialWKT
+}
+
+func hasSpatial(schemas []*sluice.Schema) bool {
+	for _, s := range schemas {
+		for _, t := range s.Tables {
+			for _, c := range t.Columns {
+				if c.Type.Kind == sluice.KindGeometry {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func targetHasPostGIS(ctx context.Context, url string) (bool, error) {
+	tgt, err := target.Open(ctx, url)
+	if err != nil {
+		return false, err
+	}
+	defer tgt.Close()
+	return tgt.HasPostGIS(ctx)
 }
