@@ -8,11 +8,11 @@ import (
 
 // objectLoss says why an object other than a view is not carried over.
 var objectLoss = map[sluice.ObjectKind]string{
-	sluice.ObjectTrigger: "triggers are not carried over (their bodies are the source's SQL); rewrite it as a PL/pgSQL trigger after the load (created before, it would fire for every loaded row)",
-	sluice.ObjectProcedure: "stored procedures are not carried over; rewrite it in PL/pgSQL",
-	sluice.ObjectFunction:  "stored functions are not carried over; rewrite it in PL/pgSQL or SQL",
-	sluice.ObjectEvent:     "scheduled events are not carried over; schedule the job with cron or pg_cron",
-	sluice.ObjectSequence:  "a sequence that no column owns is not carried over; create it on the target and set it past the source's value before the cutover",
+	sluice.ObjectTrigger:          "triggers are not carried over (their bodies are the source's SQL); rewrite it as a PL/pgSQL trigger after the load (created before, it would fire for every loaded row)",
+	sluice.ObjectProcedure:        "stored procedures are not carried over; rewrite it in PL/pgSQL",
+	sluice.ObjectFunction:         "stored functions are not carried over; rewrite it in PL/pgSQL or SQL",
+	sluice.ObjectEvent:            "scheduled events are not carried over; schedule the job with cron or pg_cron",
+	sluice.ObjectSequence:         "a sequence that no column owns is not carried over; create it on the target and set it past the source's value before the cutover",
 	sluice.ObjectMaterializedView: "materialized views are not carried over; create it on the target and REFRESH it after the load",
 }
 

@@ -69,9 +69,9 @@ func objectsSchemas() []*sluice.Schema {
 func objectsConfig(spatial string) *config.Config {
 	yes := true
 	return &config.Config{File: "objects.yaml", Version: 1,
-		Sources: []config.Source{{Name: "shop", URL: "mysql://h/shop"}, {Name: "billing", URL: "postgres://h/b"}, {Name: "notes", URL: "sqlite:n.db"}},
-		Target:  config.Target{Name: "target", URL: "postgres://h/t", Schema: "app"},
-		Targets: []config.Target{{Name: "target", URL: "postgres://h/t", Schema: "app"}},
+		Sources:  []config.Source{{Name: "shop", URL: "mysql://h/shop"}, {Name: "billing", URL: "postgres://h/b"}, {Name: "notes", URL: "sqlite:n.db"}},
+		Target:   config.Target{Name: "target", URL: "postgres://h/t", Schema: "app"},
+		Targets:  []config.Target{{Name: "target", URL: "postgres://h/t", Schema: "app"}},
 		Defaults: config.Defaults{Naming: config.NamingSnake, Keys: config.KeysKeep, Spatial: spatial, TextSearch: "english"},
 		Tables: []config.TableRule{{Source: "shop", Table: "Notes", Line: 10, Indexes: []config.IndexRule{
 			{Name: "ix_old", Line: 11, Drop: true},
