@@ -46,7 +46,8 @@ type pgTable struct {
 	oid uint32
 }
 
-// tables lists the schema's tables. ctid is only unique within one
+// tables lists the schema's tables, but not an extension's (PostGIS's
+// spatial_ref_sys is the extension's to fill on the target). ctid is only unique within one
 // partition, so a partitioned table has no usable row id. reltuples is -1
 // before the first ANALYZE; a partitioned table's estimate is its
 // partitions' sum.
@@ -57,6 +58,7 @@ func (s *Source) tables(ctx context.Context) ([]pgTable, error) {
 			ELSE c.reltuples END, 0)::int8
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+		AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
 		ORDER BY c.relname`
 	rows, err := s.pool.Query(ctx, q, s.schema)
 	if err != nil {
