@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Starts the databases Sluice's demo and tests talk to: PostgreSQL on
 # 127.0.0.1:5432 (trust auth, user postgres) and MariaDB on 127.0.0.1:3306
-# (root, empty password). Each is installed with apt-get when missing and
-# started when not running, so this works on a fresh Debian machine; on a
-# machine where both already run it does nothing. It also installs the
+# (root, empty password), with PostGIS available to PostgreSQL. Each is
+# installed with apt-get when missing and started when not running, so this
+# works on a fresh Debian machine; on a machine where both already run it
+# does nothing. It also installs the
 # independent TDS clients the SQL Server tests check the TDS test server
 # with: FreeTDS's tsql (freetds-bin) and tedious (npm, from the committed
 # lock file in sluicetest/tds/clients/tedious).
@@ -84,6 +85,16 @@ trust_local_postgres() {
   as_root sed -i -E 's/^(host\s+all\s+all\s+(127\.0\.0\.1\/32|::1\/128)\s+)\S+/\1trust/' "$hba"
   as_root pg_ctlcluster --skip-systemctl-redirect "$1" main reload
   wait_for "PostgreSQL trust auth" psql -h 127.0.0.1 -U postgres -c 'SELECT 1'
+}
+
+# PostGIS lets spatial columns load as geometry (the tests of that path run
+# in CI); its package adds the extension to the installed server, which
+# needs no restart.
+ensure_postgis() {
+  local version
+  version=$(ls /etc/postgresql | sort -V | tail -n 1)
+  if [ -f "/usr/share/postgresql/$version/extension/postgis.control" ]; then return 0; fi
+  change install "postgresql-$version-postgis-3"
 }
 
 my_up() { mariadb -h 127.0.0.1 -P "$MY_PORT" -uroot -e 'SELECT 1' >/dev/null 2>&1; }
@@ -200,9 +211,10 @@ install_tds_clients() {
 }
 
 start_postgres
+ensure_postgis
 start_mariadb
 install_tds_clients
 capture_postgres
 capture_mariadb
 change mariadb -h 127.0.0.1 -P "$MY_PORT" -uroot -e 'CREATE DATABASE IF NOT EXISTS test' >/dev/null
-log "PostgreSQL and MariaDB are up; tsql and tedious are installed"
+log "PostgreSQL (with PostGIS) and MariaDB are up; tsql and tedious are installed"
