@@ -111,7 +111,7 @@ func TestEveryObjectAccountedFor(t *testing.T) {
 			if created[s.Source+"."+o.Name] {
 				continue
 			}
-			if !hasLoss(p, s.Source, string(o.Kind)+" "+o.Name) || !hasWarning(p, string(o.Kind)+" "+o.Name) {
+			if !hasLoss(p, s.Source, string(o.Kind)+" "+o.Name) || !warnedAbout(p, string(o.Kind)+" "+o.Name) {
 				t.Errorf("%s %s of %s: no loss and warning", o.Kind, o.Name, s.Source)
 			}
 		}
@@ -130,7 +130,7 @@ func hasLoss(p *Plan, source, what string) bool {
 	return false
 }
 
-func hasWarning(p *Plan, what string) bool {
+func warnedAbout(p *Plan, what string) bool {
 	for _, w := range p.Warnings {
 		if strings.Contains(w.Message, what) {
 			return true
