@@ -82,6 +82,9 @@ func TestIndexFailureIsIsolated(t *testing.T) {
 	if n := pgInt(t, conn, "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_hash' AND indexdef LIKE '%USING hash (body)'"); n != 1 {
 		t.Errorf("the index added on a rerun of a finished table is missing")
 	}
+	if g := pgInt(t, conn, "SELECT generation FROM sluice.tables WHERE id = 'shop.Docs'"); g != 1 {
+		t.Errorf("changing the indexes reloaded the table (generation %d)", g)
+	}
 	if n := pgInt(t, conn, "SELECT count(*) FROM sluice.object_failures"); n != 0 {
 		t.Errorf("%d failures still recorded after the index left the config", n)
 	}
