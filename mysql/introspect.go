@@ -33,7 +33,7 @@ type facts struct {
 	fks     map[string][]sluice.ForeignKey
 	// charsets are the text columns in a character set other than UTF-8.
 	charsets map[string]charsets
-	objects []sluice.Object
+	objects  []sluice.Object
 }
 
 func (s *Source) gatherFacts(ctx context.Context) (*facts, error) {
