@@ -111,7 +111,7 @@ func TestEveryObjectAccountedFor(t *testing.T) {
 			if created[s.Source+"."+o.Name] {
 				continue
 			}
-			if !hasLoss(p, s.Source, string(o.Kind)+" "+o.Name) || !warnedAbout(p, string(o.Kind)+" "+o.Name) {
+			if !lostObject(p, s.Source, string(o.Kind)+" "+o.Name) || !warnedAbout(p, string(o.Kind)+" "+o.Name) {
 				t.Errorf("%s %s of %s: no loss and warning", o.Kind, o.Name, s.Source)
 			}
 		}
@@ -121,7 +121,7 @@ func TestEveryObjectAccountedFor(t *testing.T) {
 	}
 }
 
-func hasLoss(p *Plan, source, what string) bool {
+func lostObject(p *Plan, source, what string) bool {
 	for _, l := range p.Losses {
 		if l.Source == source && strings.HasPrefix(l.What, what) {
 			return true
