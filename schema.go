@@ -169,6 +169,16 @@ type Table struct {
 	RowID string
 	// Rows is the engine's estimate at introspection, for planning chunks only.
 	Rows int64
+	// RowIDOnly is set where the engine can page only by RowID, even when
+	// the table has a primary key: a CSV file is read in file order, and its
+	// declared key is neither sorted nor indexed.
+	RowIDOnly bool
+	// Dialect describes how the engine reads the table's stored form where
+	// that is configured rather than fixed (a CSV file's path, encoding,
+	// delimiter, NULL markers, date formats): rows read under another
+	// dialect may differ, so the plan counts it in the table's mapping. ""
+	// for database engines.
+	Dialect string
 }
 
 // Schema is what a source holds, as introspected.
@@ -205,8 +215,11 @@ func (t *Table) Column(name string) *Column {
 // KeyColumns returns the columns keyset pagination orders by: the primary key,
 // else the first unique index, else the row id pseudo-column, else nil (the
 // table is read in one chunk) — each only when pagination can walk it (see
-// pageable).
+// pageable). A table that pages only by its row id (RowIDOnly) returns it.
 func (t *Table) KeyColumns() []string {
+	if t.RowIDOnly && t.RowID != "" {
+		return []string{t.RowID}
+	}
 	if t.pageable(t.PrimaryKey) {
 		return t.PrimaryKey
 	}

@@ -11,7 +11,7 @@ import (
 // Optional capabilities (change capture, for instance) are separate interfaces
 // that a Source may also implement, found by type assertion.
 type Source interface {
-	// Engine names the engine: "mysql", "postgres" or "sqlite".
+	// Engine names the engine: "mysql", "postgres", "sqlite" or "csv".
 	Engine() string
 	// Introspect reads tables, columns, keys, indexes and foreign keys.
 	Introspect(ctx context.Context) (*Schema, error)
@@ -58,7 +58,10 @@ type ReadRequest struct {
 //   - KindTime: string "[-]HHH:MM:SS[.ffffff]";
 //   - KindUUID: [16]byte or string;
 //   - KindGeometry: Geometry;
-//   - KindOther: whatever the driver yields.
+//   - KindOther: whatever the driver yields;
+//   - Invalid, in every kind: a value the source could not read as its
+//     column's type (a CSV field that is not a date), or every value of a
+//     record it could not read at all; the row is rejected with its reason.
 //
 // SQLite may yield int64, float64, string or []byte in any column whatever its
 // declared type; the cast decides what converts and rejects the rest.
@@ -88,6 +91,19 @@ type Undecodable struct {
 
 // String shows the stored bytes in hex, as ValueText shows bytes.
 func (u Undecodable) String() string { return "0x" + hex.EncodeToString(u.Bytes) }
+
+// Invalid stands for a value a source could not read: a field of a file
+// that does not parse as its declared type, or every value of a malformed
+// record (a CSV record with the wrong number of fields, an unterminated
+// quote). Unlike a value the cast refuses, the source knows where it is, so
+// Reason names it (file and line). The transform rejects the row with Reason
+// and Raw, the bytes as read. (An Undecodable is a value that exists, only
+// not as UTF-8, and may even be a page key; an Invalid is never a key.)
+type Invalid struct {
+	Reason string
+	Raw    []byte
+	Record bool // the whole record is unreadable, not this one value
+}
 
 // Geometry is a spatial value as a source yields it: its spatial reference
 // system and its well-known binary form without an SRID (OGC/ISO WKB, or

@@ -119,6 +119,9 @@ func (r *Row) Children(src []any) (int, *Reject) {
 	if len(src) != r.width {
 		return 0, &Reject{Reason: fmt.Sprintf("row of %d values, want %d", len(src), r.width)}
 	}
+	if rej := r.unreadable(src); rej != nil {
+		return 0, rej
+	}
 	return r.expansion.count(src[r.expansion.src])
 }
 

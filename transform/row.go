@@ -37,6 +37,9 @@ type Row struct {
 	order     []int
 	expansion *expansion // nil unless the table is an expansion
 	cur       *current   // the child row being expanded
+	// invalidNames names, per value read, the column a sluice.Invalid in it
+	// is rejected as.
+	invalidNames []string
 	identity
 }
 
@@ -58,6 +61,7 @@ func Compile(t *plan.Table, ns uuid.UUID) (*Row, error) {
 		return nil, fmt.Errorf("compile %s expansion: %w", t.ID, err)
 	}
 	r.identity = newIdentity(t, ns, r.cols)
+	r.invalidNames = invalidNames(t)
 	return r, nil
 }
 
@@ -87,6 +91,9 @@ func (r *Row) Apply(src []any, dst []any) *Reject {
 func (r *Row) fill(src []any, dst []any) *Reject {
 	if len(src) != r.width || len(dst) != len(r.cols) {
 		return &Reject{Reason: fmt.Sprintf("row of %d values into %d target columns, want %d and %d", len(src), len(dst), r.width, len(r.cols))}
+	}
+	if rej := r.unreadable(src); rej != nil {
+		return rej
 	}
 	for _, i := range r.order {
 		v, rej := r.cols[i].value(src, dst)
