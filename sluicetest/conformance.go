@@ -15,6 +15,11 @@ type Harness struct {
 	Engine string                           // "mysql", "postgres", "sqlite"
 	Open   func(t testing.TB) sluice.Source // fresh database with the fixture loaded; closed by the suite
 	RowID  string                           // the pseudo-column KeyColumns() falls back to for no_key ("" for MySQL)
+	// FlatFiles marks an engine that reads files (CSV): a file has no
+	// foreign keys or indexes (the config declares references), no SQL to
+	// filter with (a Where is an error, never ignored), and every table
+	// pages by RowID (the record number) in file order, whatever its key.
+	FlatFiles bool
 }
 
 // RunConformance checks a source engine against the fixture: introspection,
@@ -38,12 +43,12 @@ func RunConformance(t *testing.T, h Harness) {
 		}
 		testIntrospect(t, h, schema, fixture)
 	})
-	t.Run("Count", func(t *testing.T) { testCount(t, src, fixture) })
+	t.Run("Count", func(t *testing.T) { testCount(t, h, src, fixture) })
 	t.Run("ReadAll", func(t *testing.T) { testReadAll(t, h, src, fixture) })
 	t.Run("KeysetPaging", func(t *testing.T) { testPaging(t, h, src, fixture) })
 	t.Run("ReadWithoutKey", func(t *testing.T) { testReadWithoutKey(t, src, fixture) })
-	t.Run("ReadWhere", func(t *testing.T) { testReadWhere(t, src, fixture) })
-	t.Run("SlicesNotReused", func(t *testing.T) { testNotReused(t, src, fixture) })
+	t.Run("ReadWhere", func(t *testing.T) { testReadWhere(t, h, src) })
+	t.Run("SlicesNotReused", func(t *testing.T) { testNotReused(t, h, src, fixture) })
 }
 
 func fixtureTable(t *testing.T, fixture []FixtureTable, name string) *FixtureTable {
@@ -56,7 +61,7 @@ func fixtureTable(t *testing.T, fixture []FixtureTable, name string) *FixtureTab
 	return nil
 }
 
-func testCount(t *testing.T, src sluice.Source, fixture []FixtureTable) {
+func testCount(t *testing.T, h Harness, src sluice.Source, fixture []FixtureTable) {
 	for _, ft := range fixture {
 		n, err := src.Count(t.Context(), ft.Name, "")
 		if err != nil {
@@ -66,6 +71,12 @@ func testCount(t *testing.T, src sluice.Source, fixture []FixtureTable) {
 		}
 	}
 	n, err := src.Count(t.Context(), "people", "id > 2")
+	if h.FlatFiles {
+		if err == nil {
+			t.Errorf("count people where id > 2: got %d and no error; a source without filters must refuse one", n)
+		}
+		return
+	}
 	if err != nil || n != 3 {
 		t.Errorf("count people where id > 2: got %d (err %v), want 3", n, err)
 	}
@@ -81,7 +92,7 @@ func testReadAll(t *testing.T, h Harness, src sluice.Source, fixture []FixtureTa
 	for i := range fixture {
 		ft := &fixture[i]
 		t.Run(ft.Name, func(t *testing.T) {
-			key := wantKeyColumns(ft, h.RowID)
+			key := wantKeyColumns(ft, h)
 			rows, err := readRows(t.Context(), src, sluice.ReadRequest{Table: ft.Name, Columns: ft.ColumnNames(), Key: key})
 			if err != nil {
 				t.Fatal(err)
@@ -127,7 +138,7 @@ func diffRowIDs(table string, rows []readRow) []string {
 func testPaging(t *testing.T, h Harness, src sluice.Source, fixture []FixtureTable) {
 	for i := range fixture {
 		ft := &fixture[i]
-		key := wantKeyColumns(ft, h.RowID)
+		key := wantKeyColumns(ft, h)
 		if key == nil {
 			continue // read in one chunk: see ReadWithoutKey
 		}
@@ -180,7 +191,14 @@ func testReadWithoutKey(t *testing.T, src sluice.Source, fixture []FixtureTable)
 
 // testReadWhere also proves the filter is parenthesised: "id = 1 OR id = 5"
 // after key 1 must not bring row 1 back.
-func testReadWhere(t *testing.T, src sluice.Source, fixture []FixtureTable) {
+func testReadWhere(t *testing.T, h Harness, src sluice.Source) {
+	if h.FlatFiles {
+		req := sluice.ReadRequest{Table: "people", Columns: []string{"id"}, Key: wantKeyColumns(&FixtureTable{Name: "people"}, h), Where: "id > 2"}
+		if rows, err := readRows(t.Context(), src, req); err == nil {
+			t.Errorf("read people where id > 2: got %d rows and no error; a source without filters must refuse one", len(rows))
+		}
+		return
+	}
 	cases := []struct {
 		where string
 		after []any
@@ -221,9 +239,10 @@ func idsOf(rows []readRow) string {
 
 // testNotReused keeps every row's slices until the end, then compares them:
 // a source that reuses a slice or a driver buffer overwrites earlier rows.
-func testNotReused(t *testing.T, src sluice.Source, fixture []FixtureTable) {
+func testNotReused(t *testing.T, h Harness, src sluice.Source, fixture []FixtureTable) {
 	ft := fixtureTable(t, fixture, "people")
-	req := sluice.ReadRequest{Table: ft.Name, Columns: ft.ColumnNames(), Key: ft.PrimaryKey}
+	key := wantKeyColumns(ft, h)
+	req := sluice.ReadRequest{Table: ft.Name, Columns: ft.ColumnNames(), Key: key}
 	it, err := src.Read(t.Context(), req)
 	if err != nil {
 		t.Fatalf("read people: %v", err)
@@ -236,8 +255,7 @@ func testNotReused(t *testing.T, src sluice.Source, fixture []FixtureTable) {
 	if err := it.Err(); err != nil {
 		t.Fatalf("iterate people: %v", err)
 	}
-	reportDiffs(t, ft.diffOrdered(rows))
-	reportDiffs(t, ft.diffKeys(ft.PrimaryKey, rows))
+	checkRows(t, h, ft, key, rows)
 	for i := 1; i < len(rows); i++ {
 		if len(rows[i].vals) > 0 && len(rows[i-1].vals) > 0 && &rows[i].vals[0] == &rows[i-1].vals[0] {
 			t.Errorf("people rows %d and %d share one Values() slice", i, i+1)
