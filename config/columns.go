@@ -2,7 +2,7 @@ package config
 
 import "strings"
 
-var columnKeys = []string{"name", "type", "drop", "default", "references", "enum"}
+var columnKeys = []string{"name", "type", "drop", "default", "references", "enum", "source_type"}
 
 func (d *decoder) columns(f field) []ColumnRule {
 	es, _ := d.entries(f)
@@ -19,7 +19,7 @@ func (d *decoder) column(f field) ColumnRule {
 	for _, s := range []struct {
 		key string
 		dst *string
-	}{{"name", &c.Target}, {"type", &c.Type}} {
+	}{{"name", &c.Target}, {"type", &c.Type}, {"source_type", &c.SourceType}} {
 		if v, ok := fs[s.key]; ok {
 			*s.dst, _ = d.str(v, false)
 		}

@@ -47,6 +47,8 @@ type Source struct {
 	// text as UTF-8.
 	Encoding string
 	Capture  Capture // how sluice sync captures its changes (capture.go)
+	// CSV holds how the files of a csv: source are read; nil when not given.
+	CSV *CSVOptions
 }
 
 // Target is the PostgreSQL database the sources move into.
@@ -164,6 +166,13 @@ type TableRule struct {
 	Computed []ComputedRule // target columns computed from the source row
 	Expand   []ExpandRule   // child tables made from this table's rows
 	Indexes  []IndexRule    // indexes dropped, redefined or added
+	// CSV holds how the table's file is read (csv: sources only); nil when
+	// not given.
+	CSV *CSVOptions
+	// PrimaryKey declares the key of a table whose source has none of its
+	// own to report (csv: sources only); PrimaryKeyLine locates it.
+	PrimaryKey     []string
+	PrimaryKeyLine int
 }
 
 // FillRule is the value a source gives a merged target column it lacks.
@@ -229,6 +238,10 @@ type ColumnRule struct {
 	// rewritten to the referenced row's UUID.
 	References string
 	Enum       string // an ENUM or SET column: overrides defaults.enums; "" uses it
+	// SourceType declares the type of a column whose source has none (csv:
+	// sources): how its text is read and checked, e.g. "numeric(10,2)" or
+	// "date not null". Type is the target's.
+	SourceType string
 }
 
 // Merge returns the merge rule that lists "source.table" in its from, or nil.

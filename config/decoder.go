@@ -19,6 +19,8 @@ type decoder struct {
 	// sources is the set of declared source names; nil when the sources
 	// section is unusable, so that tables do not each repeat that problem.
 	sources map[string]bool
+	// csvSources is the set of sources whose URL is csv:; nil with sources.
+	csvSources map[string]bool
 	// targetNames is the set of declared target databases, nil likewise.
 	targetNames map[string]bool
 	// badStrategy is set when defaults.strategy is invalid, so that the

@@ -50,9 +50,9 @@ func TestParseErrors(t *testing.T) {
 		{"unknown key without a close match", header + "defaults:\n  colour: red\n", []string{
 			`sluice.yaml:6: defaults: unknown key "colour" (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column, bad_keys, enums, spatial, text_search)`}},
 		{"unknown column key", header + "tables:\n  clinical.Patients:\n    columns:\n      Notes: {rename: notes}\n", []string{
-			`sluice.yaml:8: tables.clinical.Patients.columns.Notes: unknown key "rename"; did you mean "name"? (allowed: name, type, drop, default, references, enum)`}},
+			`sluice.yaml:8: tables.clinical.Patients.columns.Notes: unknown key "rename"; did you mean "name"? (allowed: name, type, drop, default, references, enum, source_type)`}},
 		{"unknown source key", "version: 1\nsources:\n  clinical: {uri: \"mysql://a@b/c\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{
-			`sluice.yaml:3: sources.clinical: unknown key "uri"; did you mean "url"? (allowed: url, encoding, capture)`,
+			`sluice.yaml:3: sources.clinical: unknown key "uri"; did you mean "url"? (allowed: url, encoding, capture, csv)`,
 			`sluice.yaml:3: sources.clinical.url: required key is missing`}},
 		{"unknown encoding", "version: 1\nsources:\n  shop:\n    url: sqlite:shop.db\n    encoding: latin-1\ntarget: {url: \"postgres://x/y\"}\n", []string{
 			`sluice.yaml:5: sources.shop.encoding: unknown encoding "latin-1"; did you mean "latin1"? (known: ` + strings.Join(charset.Names(), ", ") + `)`}},
@@ -153,9 +153,9 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate column key", header + "tables:\n  clinical.A:\n    columns:\n      X: {name: x, name: y}\n", []string{
 			`sluice.yaml:8: tables.clinical.A.columns.X: duplicate key "name" (first at line 8)`}},
 		{"source URL scheme", "version: 1\nsources:\n  web: {url: \"https://user:hunter2@example.com/db\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{
-			`sluice.yaml:3: sources.web.url: unsupported URL "https://user:xxxxx@example.com/db": the scheme must be mysql, postgres, postgresql, sqlite or sqlserver`}},
+			`sluice.yaml:3: sources.web.url: unsupported URL "https://user:xxxxx@example.com/db": the scheme must be mysql, postgres, postgresql, sqlite, sqlserver or csv`}},
 		{"source URL without scheme", "version: 1\nsources:\n  db: {url: \"db1.internal/clinical\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{
-			`sluice.yaml:3: sources.db.url: unsupported URL "db1.internal/clinical": the scheme must be mysql, postgres, postgresql, sqlite or sqlserver`}},
+			`sluice.yaml:3: sources.db.url: unsupported URL "db1.internal/clinical": the scheme must be mysql, postgres, postgresql, sqlite, sqlserver or csv`}},
 		{"target URL scheme", "version: 1\nsources:\n  db: {url: \"sqlite:db.sqlite\"}\ntarget:\n  url: mysql://root:hunter2@h/d\n", []string{
 			`sluice.yaml:5: target.url: unsupported URL "mysql://root:xxxxx@h/d": the scheme must be postgres or postgresql`}},
 		{"YAML syntax error", header + "tables:\n  clinical.A:\n    skip: true\n   target: a\n", []string{

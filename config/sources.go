@@ -8,9 +8,9 @@ import (
 
 var (
 	rootKeys   = []string{"version", "sources", "target", "targets", "defaults", "tables", "audit"}
-	sourceKeys = []string{"url", "encoding", "capture"}
+	sourceKeys = []string{"url", "encoding", "capture", "csv"}
 
-	sourceSchemes = []string{"mysql", "postgres", "postgresql", "sqlite", "sqlserver"}
+	sourceSchemes = []string{"mysql", "postgres", "postgresql", "sqlite", "sqlserver", "csv"}
 	targetSchemes = []string{"postgres", "postgresql"}
 )
 
@@ -59,7 +59,7 @@ func (d *decoder) sourceList(f field) []Source {
 	var out []Source
 	for _, e := range es {
 		if d.sources == nil {
-			d.sources = map[string]bool{}
+			d.sources, d.csvSources = map[string]bool{}, map[string]bool{}
 		}
 		d.sources[e.name] = true
 		if !identifier.MatchString(e.name) {
@@ -72,7 +72,8 @@ func (d *decoder) sourceList(f field) []Source {
 
 func (d *decoder) source(f field) Source {
 	s := Source{Name: f.name, Line: f.line}
-	if fs, ok := d.object(f, sourceKeys); ok {
+	fs, ok := d.object(f, sourceKeys)
+	if ok {
 		s.URL = d.requiredURL(fs, f, sourceSchemes)
 		if e, ok := fs["encoding"]; ok {
 			s.Encoding = d.encoding(e, s.URL)
@@ -81,7 +82,21 @@ func (d *decoder) source(f field) Source {
 			s.Capture = d.capture(c, s.URL)
 		}
 	}
+	if isCSV(s.URL) {
+		d.csvSources[s.Name] = true
+	}
+	if v, ok := fs["csv"]; ok {
+		s.CSV = d.csvOptions(v, csvSourceKeys)
+		if s.URL != "" && !isCSV(s.URL) {
+			d.fail(v.line, v.path, "csv: applies to a csv: source; this one is %s:", schemeOf(s.URL))
+		}
+	}
 	return s
+}
+
+func schemeOf(url string) string {
+	scheme, _, _ := strings.Cut(url, ":")
+	return scheme
 }
 
 func (d *decoder) requiredURL(fs map[string]field, parent field, schemes []string) string {

@@ -3,7 +3,7 @@ package config
 import "strings"
 
 var tableKeys = []string{"target", "skip", "keys", "legacy_column", "chunk_rows", "where", "columns",
-	"database", "strategy", "delete_missing", "fill", "computed", "expand", "bad_keys", "indexes"}
+	"database", "strategy", "delete_missing", "fill", "computed", "expand", "bad_keys", "indexes", "csv", "primary_key"}
 
 // tableEntry is a decoded table rule with its keys, for the checks that tie
 // it to the merge rules.
@@ -30,6 +30,7 @@ func (d *decoder) tables(f field, df Defaults) ([]TableRule, []MergeRule) {
 		if ok {
 			rule.Source, rule.Table = src, table
 			rules = append(rules, tableEntry{rule: rule, keys: keys})
+			d.checkCSVRule(rules[len(rules)-1])
 		}
 	}
 	d.link(rules, merges, df)
@@ -107,5 +108,11 @@ func (d *decoder) loadRule(fs map[string]field, r *TableRule) {
 	}
 	if v, ok := fs["indexes"]; ok {
 		r.Indexes = d.indexes(v)
+	}
+	if v, ok := fs["csv"]; ok {
+		r.CSV = d.csvOptions(v, csvTableKeys)
+	}
+	if v, ok := fs["primary_key"]; ok {
+		r.PrimaryKey, r.PrimaryKeyLine = d.primaryKey(v), v.line
 	}
 }
