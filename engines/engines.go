@@ -22,10 +22,16 @@ import (
 )
 
 // ErrUnsupported is returned for a URL whose scheme no engine reads.
-var ErrUnsupported = errors.New("unsupported URL (use mysql://, postgres://, sqlserver:// or sqlite:)")
+var ErrUnsupported = errors.New("unsupported URL (use mysql://, postgres://, sqlserver://, sqlite: or csv:)")
 
-// Open opens the source called name at rawURL.
+// Open opens the source called name at rawURL, a CSV source with the
+// settings of its URL alone (OpenAll gives it the config's).
 func Open(ctx context.Context, name, rawURL string) (sluice.Source, error) {
+	return open(ctx, nil, &config.Source{Name: name, URL: rawURL})
+}
+
+func open(ctx context.Context, cfg *config.Config, src *config.Source) (sluice.Source, error) {
+	name, rawURL := src.Name, src.URL
 	switch Scheme(rawURL) {
 	case "mysql":
 		return mysql.Open(ctx, name, rawURL)
@@ -35,14 +41,23 @@ func Open(ctx context.Context, name, rawURL string) (sluice.Source, error) {
 		return sqlite.Open(ctx, name, rawURL)
 	case "sqlserver":
 		return sqlserver.Open(ctx, name, rawURL)
+	case "csv":
+		if cfg == nil {
+			cfg = &config.Config{File: "(command line)"}
+		}
+		return openCSV(ctx, cfg, src)
 	}
 	return nil, fmt.Errorf("source %s at %s: %w", name, sluice.RedactURL(rawURL), ErrUnsupported)
 }
 
 // Scheme is the lower-cased scheme of rawURL, or "" when it does not parse.
+// A csv: URL is a path, which may hold what a URL may not (a "%").
 func Scheme(rawURL string) string {
 	if u, err := url.Parse(rawURL); err == nil {
 		return strings.ToLower(u.Scheme)
+	}
+	if strings.HasPrefix(strings.ToLower(rawURL), "csv:") {
+		return "csv"
 	}
 	return ""
 }
@@ -54,11 +69,14 @@ type Sources map[string]sluice.Source
 // on an error it closes those it opened.
 func OpenAll(ctx context.Context, cfg *config.Config) (Sources, error) {
 	s := Sources{}
-	for _, src := range cfg.Sources {
-		db, err := Open(ctx, src.Name, src.URL)
+	for i := range cfg.Sources {
+		src := &cfg.Sources[i]
+		db, err := open(ctx, cfg, src)
 		if err == nil {
 			s[src.Name] = db
-			err = declareEncoding(ctx, db, src)
+			if Scheme(src.URL) != "csv" { // a CSV source takes its encoding with its other settings
+				err = declareEncoding(ctx, db, *src)
+			}
 		}
 		if err != nil {
 			s.Close()
