@@ -19,6 +19,10 @@ import (
 // size, the estimates and the indexes do not change a row, so they are left
 // out.
 //
+// The dialect a CSV file is read with (its encoding, delimiter, NULL
+// markers, date formats) is in: the same file read another way gives other
+// rows.
+//
 // Also left out: the strategy and delete_missing, which change how rows
 // are written, not what a row holds (switching a loaded table to merge must
 // not reload it), and the target database and schema, which hold their own
@@ -40,7 +44,8 @@ func (t *Table) Hash(ns uuid.UUID) string {
 		Merged                    *Merged    `json:",omitempty"`
 		Expansion                 *Expansion `json:",omitempty"`
 		BadKeys                   string     `json:",omitempty"`
-	}{ns, t.Source, t.SourceTable, t.Name, t.ReadColumns, t.Key, t.Where, t.Keys, hashColumns(t.Columns), t.Merged, t.Expansion, loadsBadKeys(t)})
+		Dialect                   string     `json:",omitempty"`
+	}{ns, t.Source, t.SourceTable, t.Name, t.ReadColumns, t.Key, t.Where, t.Keys, hashColumns(t.Columns), t.Merged, t.Expansion, loadsBadKeys(t), t.Dialect})
 	return hex.EncodeToString(h.Sum(nil))
 }
 

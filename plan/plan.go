@@ -116,6 +116,9 @@ type Table struct {
 	Key         []string        // keyset pagination columns (may be the row id); nil reads one chunk
 	Where       string          // row filter in the source dialect
 	ChunkRows   int
+	// Dialect is how the source reads the table where that is configured
+	// (a CSV file: its path, encoding, delimiter, formats); part of Hash.
+	Dialect string
 
 	Keys string // config.KeysUUID or config.KeysKeep
 	// BadKeys is set where the source engine does not guarantee that the

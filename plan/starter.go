@@ -122,6 +122,7 @@ func (s *starter) table(schema *sluice.Schema, src *sluice.Table) {
 	}
 	s.printf("    target: %s\n", yamlScalar(t.Name))
 	s.ruleSettings(rule)
+	s.csvKey(schema, src)
 	for _, w := range s.p.Warnings {
 		if w.Table == id {
 			s.printf("    # %s\n", w.Message)
@@ -198,6 +199,9 @@ func (s *starter) columns(schema *sluice.Schema, src *sluice.Table, t *Table, ru
 	width := 0
 	for i, c := range src.Columns {
 		entries[i] = columnEntry(c, t, rule.Column(c.Name))
+		if schema.Engine == "csv" {
+			entries[i] = withSourceType(entries[i], csvSourceType(src, c), rule.Column(c.Name))
+		}
 		width = max(width, len([]rune(entries[i])))
 	}
 	width = min(width, 56)
@@ -238,6 +242,9 @@ func ruleFields(cr *config.ColumnRule) []string {
 	}
 	if cr.Enum != "" {
 		fields = append(fields, "enum: "+yamlScalar(cr.Enum))
+	}
+	if cr.SourceType != "" {
+		fields = append(fields, "source_type: "+yamlScalar(cr.SourceType))
 	}
 	return fields
 }

@@ -21,6 +21,7 @@ func (b *builder) planTable(s *sluice.Schema, src *sluice.Table) {
 		ID: s.Source + "." + src.Name, Source: s.Source, Engine: s.Engine, SourceTable: src.Name,
 		Name: b.fitTable(rule, b.targetTable(rule, src.Name)), Keys: b.set.keys, Strategy: b.set.strategy,
 		ChunkRows: b.set.chunkRows, Rows: max(src.Rows, 0), Key: src.KeyColumns(), DeleteMissing: b.set.deleteMissing,
+		Dialect: src.Dialect,
 	}
 	st := &tableState{t: t, src: src, rule: rule, legacy: b.set.legacy}
 	if rule != nil {
@@ -37,6 +38,7 @@ func (b *builder) planTable(s *sluice.Schema, src *sluice.Table) {
 	t.Chunks = chunks(t)
 	b.warnKeyless(st)
 	b.planBadKeys(st)
+	b.planCSVKeys(st)
 	b.warnTextKeys(st)
 	b.states[t.ID] = st
 	b.list = append(b.list, st)
@@ -128,6 +130,12 @@ func (b *builder) warnKeyless(st *tableState) {
 	if len(pk) > 0 && slices.Equal(st.t.Key, pk) {
 		return
 	}
+	if msg, ok := csvKeyless(st); ok {
+		if msg != "" {
+			b.warnNoUUID(st, msg)
+		}
+		return
+	}
 	why := "no primary key"
 	if len(pk) > 0 {
 		why = "the primary key (" + strings.Join(pk, ", ") + ") cannot be paged by (a column may be NULL, or the source sorts it differently from how it compares it)"
@@ -139,7 +147,13 @@ func (b *builder) warnKeyless(st *tableState) {
 	case len(key) > 0:
 		msg = why + ": paginated by the unique index (" + strings.Join(key, ", ") + ")"
 	}
-	if len(pk) == 0 && st.t.Keys == config.KeysUUID {
+	b.warnNoUUID(st, msg)
+}
+
+// warnNoUUID warns about a table read without its key; a table without a
+// primary key keeps its rows without uuids even under keys: uuid.
+func (b *builder) warnNoUUID(st *tableState, msg string) {
+	if len(st.src.PrimaryKey) == 0 && st.t.Keys == config.KeysUUID {
 		msg += "; keys: uuid needs a primary key, so its rows keep no uuid (keys: keep)"
 		st.t.Keys = config.KeysKeep
 	}

@@ -32,6 +32,7 @@ func (b *builder) checkRule(r *config.TableRule) {
 		return
 	}
 	b.checkDatabase(r.Line, key+".database", r.Database)
+	b.checkCSVRule(r, s, t, key)
 	b.checkStrayFills(r, key)
 	b.checkExpandRules(r, t, key)
 	for _, cr := range r.Columns {
