@@ -170,3 +170,20 @@ type KeyReport struct {
 
 // Clean reports a key every row can have.
 func (r KeyReport) Clean() bool { return r.Nulls == 0 && r.Duplicates == 0 }
+
+// Locator is a Source that pages a table by something other than its
+// primary key (a CSV file, by record number): it finds the page key
+// (ReadRequest.Key) of the row whose primary key is Text. Trace uses it to
+// name the chunk that loaded a row, which the ledger records by page key.
+type Locator interface {
+	Locate(ctx context.Context, req LocateRequest) (page []any, found bool, err error)
+}
+
+// LocateRequest asks for the row of Table whose Key columns hold the key
+// written as KeyText writes it, and for its Page columns' values.
+type LocateRequest struct {
+	Table string
+	Key   []string
+	Text  string
+	Page  []string
+}

@@ -50,7 +50,7 @@ func (s *Source) CheckKey(ctx context.Context, req sluice.KeyCheck) (sluice.KeyR
 	}
 	runs := &keyRuns{}
 	defer runs.remove()
-	if err := t.eachKey(ctx, cols, func(k string, no int64) error { return runs.add(keyHash(k), no) }); err != nil {
+	if err := t.eachKey(ctx, cols, func(k string, no int64) error { return runs.add(keyHash(k), no) }, true); err != nil {
 		return rep, fmt.Errorf("check the key of %s: %w", what, err)
 	}
 	dups, first, err := runs.duplicates(max(req.Limit, 1), &rep.Duplicates)
@@ -66,9 +66,10 @@ func (s *Source) CheckKey(ctx context.Context, req sluice.KeyCheck) (sluice.KeyR
 	return rep, nil
 }
 
-// eachKey calls fn with the canonical text of each record's key and its
-// record number, for the records whose key can load.
-func (t *table) eachKey(ctx context.Context, cols []int, fn func(key string, no int64) error) error {
+// eachKey calls fn with the text of each record's key and its record
+// number, for the records whose key can load: as PostgreSQL compares keys
+// when canonical is set, else as sluice.KeyText writes the values.
+func (t *table) eachKey(ctx context.Context, cols []int, fn func(key string, no int64) error, canonical bool) error {
 	c, err := t.acquire(0)
 	if err != nil {
 		return err
@@ -89,7 +90,7 @@ func (t *table) eachKey(ctx context.Context, cols []int, fn func(key string, no 
 		}
 		no := c.next
 		c.next++
-		if key, ok := t.keyText(rec, cols); ok {
+		if key, ok := t.keyText(rec, cols, canonical); ok {
 			if err := fn(key, no); err != nil {
 				return err
 			}
@@ -101,7 +102,7 @@ func (t *table) eachKey(ctx context.Context, cols []int, fn func(key string, no 
 // false when the load rejects the record anyway (a value of any column that
 // does not fit its type), so that such a record does not make another one
 // with its key a duplicate.
-func (t *table) keyText(rec *record, cols []int) (string, bool) {
+func (t *table) keyText(rec *record, cols []int, canonical bool) (string, bool) {
 	if t.malformed(rec) != "" {
 		return "", false
 	}
@@ -116,7 +117,7 @@ func (t *table) keyText(rec *record, cols []int) (string, bool) {
 		if _, bad := v.(sluice.Invalid); bad || v == nil {
 			return "", false
 		}
-		if t.cols[ci].typ.Kind == sluice.KindDecimal {
+		if canonical && t.cols[ci].typ.Kind == sluice.KindDecimal {
 			v = canonicalDecimal(v.(string))
 		}
 		vals[i] = v
@@ -176,7 +177,7 @@ func (t *table) keysAt(ctx context.Context, cols []int, nos []int64) ([]string, 
 			return stop
 		}
 		return nil
-	})
+	}, true)
 	if err != nil && !errors.Is(err, stop) {
 		return nil, err
 	}

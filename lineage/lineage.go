@@ -49,6 +49,10 @@ type Source struct {
 	TableID string   `json:"table_id"` // "<source>.<table>"
 	KeyCols []string `json:"key_columns"`
 	Key     string   `json:"key"` // the legacy key as sluice.KeyText writes it
+	// Page is the row's page key, in PageCols, where the table is not paged
+	// by its key: a CSV file's record number. "" otherwise.
+	PageCols []string `json:"page_columns,omitempty"`
+	Page     string   `json:"page,omitempty"`
 }
 
 // Target is the table the row loaded into and the row's identity there.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/google/uuid"
@@ -72,6 +73,9 @@ func byLegacyKey(t *plan.Table, key string) (*lookup, string) {
 func legacyColumns(t *plan.Table) (cols []plan.Column, whole bool) {
 	if c := roleColumn(t, plan.RoleLegacyKey); c != nil {
 		return []plan.Column{*c}, len(c.KeyColumns) > 1
+	}
+	if cols := primaryKeyValues(t); cols != nil {
+		return cols, false
 	}
 	for _, k := range t.Key {
 		c := valueColumn(t, k)
@@ -186,4 +190,24 @@ func (r Row) value(name string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// primaryKeyValues are the target columns of a kept primary key when they
+// are not the page key (a CSV file, paged by record number, has a declared
+// key); nil otherwise, and then the page key's columns are the legacy key.
+func primaryKeyValues(t *plan.Table) []plan.Column {
+	var cols []plan.Column
+	for _, name := range t.PrimaryKey {
+		i := slices.IndexFunc(t.Columns, func(c plan.Column) bool { return c.Name == name && c.Role == plan.RoleValue })
+		if i < 0 {
+			return nil
+		}
+		cols = append(cols, t.Columns[i])
+	}
+	for i, c := range cols {
+		if i >= len(t.Key) || c.Source != t.Key[i] {
+			return cols
+		}
+	}
+	return nil
 }

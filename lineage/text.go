@@ -60,6 +60,9 @@ func (l *Lineage) writeSource(w io.Writer) {
 	fmt.Fprintf(w, "  database\t%s (%s)\n", s.Database, strings.Join(nonEmpty(s.Engine, s.URL), ", "))
 	fmt.Fprintf(w, "  table\t%s\n", s.Table)
 	fmt.Fprintf(w, "  legacy key\t%s = %s\n", orDash(strings.Join(s.KeyCols, ", ")), s.Key)
+	if s.Page != "" {
+		fmt.Fprintf(w, "  read as\t%s = %s\n", strings.Join(s.PageCols, ", "), s.Page)
+	}
 	fmt.Fprintf(w, "  target\t%s.%s, generation %d (%s), keys: %s\n\n", l.Target.Schema, l.Target.Table, l.Target.Generation, l.Target.State, l.Target.Keys)
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/plan"
 )
 
@@ -17,7 +18,7 @@ import (
 // ("1", or "1|3402" for a composite key). A key in neither the table nor its
 // rejects is an *UnknownKeyError; a table the plan does not have, an
 // *UnknownTableError. Trace only reads.
-func Trace(ctx context.Context, q Querier, p *plan.Plan, table, key string) (*Lineage, error) {
+func Trace(ctx context.Context, q Querier, p *plan.Plan, table, key string, opts ...Option) (*Lineage, error) {
 	t, err := findTable(p, table)
 	if err != nil {
 		return nil, err
@@ -27,6 +28,9 @@ func Trace(ctx context.Context, q Querier, p *plan.Plan, table, key string) (*Li
 		return nil, err
 	}
 	tr := &tracer{q: q, ns: p.Namespace, t: t, st: st, l: newLineage(p, t, st)}
+	for _, o := range opts {
+		o(tr)
+	}
 	if err := tr.trace(ctx, key); err != nil {
 		return nil, err
 	}
@@ -35,16 +39,17 @@ func Trace(ctx context.Context, q Querier, p *plan.Plan, table, key string) (*Li
 
 // tracer holds what the steps of one trace share.
 type tracer struct {
-	q  Querier
-	ns uuid.UUID
-	t  *plan.Table
-	st *tableState
-	l  *Lineage
+	q    Querier
+	ns   uuid.UUID
+	t    *plan.Table
+	st   *tableState
+	l    *Lineage
+	srcs map[string]sluice.Source // see WithSources; nil when not given
 }
 
 func newLineage(p *plan.Plan, t *plan.Table, st *tableState) *Lineage {
 	l := &Lineage{
-		Source:  Source{Database: t.Source, Engine: t.Engine, Table: t.SourceTable, TableID: t.ID, KeyCols: t.Key},
+		Source:  Source{Database: t.Source, Engine: t.Engine, Table: t.SourceTable, TableID: t.ID, KeyCols: keyColumns(t)},
 		Target:  Target{Schema: st.schema, Table: st.table, Keys: t.Keys, Generation: st.generation, State: st.state},
 		Mapping: Mapping{PlanHash: st.planHash, CurrentHash: t.Hash(p.Namespace), Columns: mappingOf(t)},
 		Traced:  time.Now().UTC(),
@@ -163,10 +168,9 @@ func (tr *tracer) loaded(ctx context.Context, rows []Row, key string) error {
 		}
 	}
 	tr.l.Source.Key = key
-	parts, ok := SplitKey(key, len(tr.t.Key))
-	if !ok && len(tr.t.Key) > 0 {
-		tr.l.note("unknown chunk: the legacy key %q does not have the %d part(s) of the table's key", key, len(tr.t.Key))
-		return nil
+	parts, ok, err := tr.pageParts(ctx, key)
+	if err != nil || !ok {
+		return err
 	}
 	c, note, err := locateChunk(ctx, tr.q, tr.t.ID, tr.st.generation, parts)
 	if err != nil {

@@ -57,7 +57,7 @@ func runTrace(ctx context.Context, g *globals, table, key string, asJSON bool) e
 		return err
 	}
 	defer pool.Close()
-	l, err := lineage.Trace(ctx, pool, pl, table, key)
+	l, err := lineage.Trace(ctx, pool, pl, table, key, lineage.WithSources(p.Sources))
 	var (
 		badTable *lineage.UnknownTableError
 		badKey   *lineage.UnknownKeyError
