@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/cast"
 )
 
 // malformed.csv holds every kind of bad record and value, each on a line
@@ -222,4 +223,30 @@ func TestCountAndReadRefuseFilters(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "record number") {
 		t.Errorf("Read by a column: %v, want an error about the record number", err)
 	}
+}
+
+// TestFastChecksAgreeWithTheCast: what the fast path accepts, the cast the
+// load applies accepts too.
+func TestFastChecksAgreeWithTheCast(t *testing.T) {
+	inputs := []string{"0", "-0", "00012.50", "123.45", "1234.5", "12345", "1.", ".5", "-", "", "1e3", "9.999", "abc", "a\x00b", "\xff", "Zoë", "日本語x"}
+	for _, decl := range []string{"numeric(5,2)", "numeric(4,0)", "numeric", "text", "varchar(3)"} {
+		typ, _, err := ParseType(decl)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, slow := fastCheck(typ), castOnly(t, typ)
+		for _, in := range inputs {
+			if fast(in) && !slow(in) {
+				t.Errorf("%s %q: the fast check accepts what the cast refuses", decl, in)
+			}
+		}
+	}
+}
+
+func castOnly(t *testing.T, typ sluice.Type) func(string) bool {
+	check, err := cast.For(sluice.Type{Kind: sluice.KindText}, pgName(typ), cast.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func(s string) bool { _, err := check(s); return err == nil }
 }

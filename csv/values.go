@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/sluicedb/sluice"
@@ -62,9 +63,13 @@ func castReader(t sluice.Type) (func(string) (any, string), error) {
 		return nil, err
 	}
 	float := t.Kind == sluice.KindFloat
+	fast := fastCheck(t)
 	return func(s string) (any, string) {
 		if float && !floatText(s) {
 			return nil, quoted(s) + " is not a number"
+		}
+		if fast != nil && fast(s) {
+			return s, ""
 		}
 		if _, err := check(s); err != nil {
 			return nil, quoted(s) + ": " + err.Error()
@@ -75,6 +80,51 @@ func castReader(t sluice.Type) (func(string) (any, string), error) {
 		}
 		return s, ""
 	}, nil
+}
+
+// fastCheck accepts, without the cast's general parse, the common values
+// it would accept: valid UTF-8 text without NUL within its length, and plain
+// decimals within numeric(p,s). What it does not accept goes to the cast,
+// which accepts or explains.
+func fastCheck(t sluice.Type) func(string) bool {
+	switch t.Kind {
+	case sluice.KindText:
+		return plainText
+	case sluice.KindString:
+		return func(s string) bool {
+			return plainText(s) && (len(s) <= t.Length || utf8.RuneCountInString(s) <= t.Length)
+		}
+	case sluice.KindDecimal:
+		return func(s string) bool { return plainDecimal(s, t.Precision, t.Scale) }
+	}
+	return nil
+}
+
+func plainText(s string) bool {
+	return utf8.ValidString(s) && strings.IndexByte(s, 0) < 0
+}
+
+// plainDecimal accepts [-]digits[.digits] with at most p-s integer digits
+// (leading zeros aside) and s decimal places; p 0 is unconstrained.
+func plainDecimal(s string, p, scale int) bool {
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, dot := strings.Cut(s, ".")
+	if whole == "" || (dot && frac == "") || !allDigits(whole) || !allDigits(frac) {
+		return false
+	}
+	if p == 0 {
+		return len(whole) < 1000 && len(frac) < 1000
+	}
+	return len(strings.TrimLeft(whole, "0")) <= p-scale && len(frac) <= scale
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // pgName is the PostgreSQL type the cast checks a text, decimal or float
@@ -264,10 +314,47 @@ func parseDate(s string, f *timeFormat) (timeValue, error) {
 	if f != nil {
 		return f.parse(s)
 	}
+	if v, ok := fastISO(s); ok && len(s) == 10 {
+		return v, nil
+	}
 	if len(s) != 10 {
 		return timeValue{}, fmt.Errorf("does not match YYYY-MM-DD")
 	}
 	return isoDate.parse(s)
+}
+
+// fastISO reads the two common ISO forms at fixed positions,
+// YYYY-MM-DD and YYYY-MM-DD HH:MM:SS; false leaves the text to the general
+// parse, which explains what is wrong.
+func fastISO(s string) (timeValue, bool) {
+	v := timeValue{}
+	if len(s) != 10 && len(s) != 19 || s[4] != '-' || s[7] != '-' {
+		return v, false
+	}
+	fields := []struct {
+		at  int
+		dst *int
+	}{{0, &v.year}, {5, &v.month}, {8, &v.day}}
+	if len(s) == 19 {
+		if s[10] != ' ' && s[10] != 'T' || s[13] != ':' || s[16] != ':' {
+			return v, false
+		}
+		fields = append(fields, []struct {
+			at  int
+			dst *int
+		}{{11, &v.hour}, {14, &v.min}, {17, &v.sec}}...)
+	}
+	for _, f := range fields {
+		width := 2
+		if f.at == 0 {
+			width = 4
+		}
+		if !allDigits(s[f.at : f.at+width]) {
+			return v, false
+		}
+		*f.dst, _ = strconv.Atoi(s[f.at : f.at+width])
+	}
+	return v, true
 }
 
 // parseStamp reads a timestamp with the configured format, else ISO 8601:
@@ -276,6 +363,9 @@ func parseDate(s string, f *timeFormat) (timeValue, error) {
 func parseStamp(s string, f *timeFormat, zoned bool) (timeValue, error) {
 	if f != nil {
 		return f.parse(s)
+	}
+	if v, ok := fastISO(s); ok && !zoned {
+		return v, nil
 	}
 	body, zone := splitZone(s)
 	switch {
