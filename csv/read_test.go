@@ -250,3 +250,47 @@ func castOnly(t *testing.T, typ sluice.Type) func(string) bool {
 	}
 	return func(s string) bool { _, err := check(s); return err == nil }
 }
+
+// TestConcurrentReadersOfOneFile: two readers page through one file at once
+// (a table and its expansion do), each getting every record once.
+func TestConcurrentReadersOfOneFile(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id\n")
+	for i := 1; i <= 3000; i++ {
+		fmt.Fprintf(&b, "%d\n", i)
+	}
+	src := openDir(t, writeFiles(t, map[string][]byte{"t.csv": []byte(b.String())}), Options{})
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() {
+			sum, after := int64(0), int64(0)
+			for {
+				it, err := src.Read(context.Background(), sluice.ReadRequest{Table: "t", Columns: []string{"id"}, Key: []string{"_record"}, After: []any{after}, Limit: 100})
+				if err != nil {
+					errs <- err
+					return
+				}
+				n := 0
+				for it.Next() {
+					sum += it.Values()[0].(int64)
+					after = it.Key()[0].(int64)
+					n++
+				}
+				it.Close()
+				if n < 100 {
+					break
+				}
+			}
+			if sum != 3000*3001/2 {
+				errs <- fmt.Errorf("sum of ids %d, want %d", sum, 3000*3001/2)
+				return
+			}
+			errs <- nil
+		}()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -228,3 +228,34 @@ tables:
 	run("read 10 inserted 1 updated 1 unchanged 8 deleted 1 rejected 0")
 	run("read 10 inserted 0 updated 0 unchanged 10 deleted 0 rejected 0")
 }
+
+// TestCSVExpansion: a CSV table expands into child rows like any other,
+// its file read a second time for the child table.
+func TestCSVExpansion(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "clinics.csv"), []byte("ClinicId,Name,Rooms,Tags\n1,North,2,a;b\n2,South,0,\n3,East,3,x\n"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	yaml := fmt.Sprintf(`version: 1
+sources:
+  files: {url: "csv://%s"}
+target: {url: %q}
+defaults: {keys: uuid, chunk_rows: 2}
+tables:
+  files.clinics:
+    primary_key: [ClinicId]
+    expand:
+      rooms: {count: Rooms, ordinal: room_no}
+      tags: {list: Tags, separator: ";", value: tag}
+`, dir, sluicetest.NewPostgresDB(t))
+	e := newEnv(t, yaml)
+	e.mustRun(t, migrate.Options{Verify: allLevels})
+	if got := e.rows(t, `SELECT c.name, r.room_no FROM rooms r JOIN clinics c ON c.clinic_id = r.clinics_id ORDER BY 1, 2`); !slices.Equal(got, []string{"East|1", "East|2", "East|3", "North|1", "North|2"}) {
+		t.Errorf("rooms %q", got)
+	}
+	if got := e.rows(t, `SELECT tag FROM tags ORDER BY 1`); !slices.Equal(got, []string{"a", "b", "x"}) {
+		t.Errorf("tags %q", got)
+	}
+	verifyClean(t, e)
+}
