@@ -3,6 +3,7 @@ package engines
 import (
 	"context"
 	"errors"
+	"sort"
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
@@ -69,6 +70,7 @@ func csvConfigErrors(cfg *config.Config, src *config.Source, problems csvsrc.Opt
 		}
 		out = append(out, e)
 	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
 	return out
 }
 
