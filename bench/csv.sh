@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: one large CSV file into PostgreSQL through `sluice migrate`, to measure the
 # throughput of the CSV source and that memory stays flat whatever the file's size.
-# For each size (in MB) it generates visits-<size>.csv once (about 100 bytes a record: an
-# integer key, a text MRN with leading zeros, a quoted name with doubled quotes, a note that
-# spans two lines in every 50th record, a decimal, a date, a timestamp), loads it into a
+# For each size (in MB) it generates <size>/visits.csv once with bench/csvgen (about 100
+# bytes a record: an integer key, a text MRN with leading zeros, a quoted name with doubled
+# quotes, a note that spans two lines in every 50th record, a decimal, a date, a
+# timestamp), loads it into a
 # fresh database bench_csv_<size> with keys: uuid and the key declared (so the key check
 # reads the file once before the load), `--verify none`, under /usr/bin/time -v, and checks
 # outside the timed section that the target holds every record and nothing was rejected.
@@ -34,22 +35,6 @@ wall_seconds() {
 }
 peak_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $NF / 1024 }' "$1"; }
 
-# generate writes records until the file holds $2 MB, and prints how many it wrote.
-generate() {
-  awk -v target="$(( $2 * 1000000 ))" 'BEGIN {
-    print "VisitId,MRN,Name,Notes,Amount,Born,Admitted"; bytes = 44
-    for (n = 1; bytes < target; n++) {
-      notes = (n % 50 == 0) ? "\"first line\nsecond line\"" : ""
-      line = sprintf("%d,%08d,\"Patient %d, \"\"Pat\"\"\",%s,%d.%02d,19%02d-%02d-%02d,2024-%02d-%02d %02d:%02d:%02d",
-        n, n % 100000000, n, notes, n % 100000, n % 100, 30 + n % 70, 1 + n % 12, 1 + n % 28,
-        1 + n % 12, 1 + n % 28, n % 24, n % 60, n % 60)
-      print line; bytes += length(line) + 1
-    }
-    print n - 1 > "/dev/stderr"
-  }' > "$1" 2> "$1.records"
-  cat "$1.records"
-}
-
 config() {
   cat <<YAML
 version: 1
@@ -73,15 +58,15 @@ main() {
   local sizes=("$@")
   [[ ${#sizes[@]} -gt 0 ]] || sizes=(1000 4000)
   mkdir -p "${data_dir}" "${bench_dir}/results"
-  local bin; bin="$(mktemp -d)/sluice"
-  (cd "${repo_dir}" && go build -o "${bin}" ./cmd/sluice)
+  local bin gen; bin="$(mktemp -d)/sluice"; gen="$(dirname "${bin}")/csvgen"
+  (cd "${repo_dir}" && go build -o "${bin}" ./cmd/sluice && go build -o "${gen}" ./bench/csvgen)
   local table="| file | records | wall | records/s | MB/s | peak RSS | checks |"$'\n'"|---|---:|---:|---:|---:|---:|---|"
   for size in "${sizes[@]}"; do
     local dir="${data_dir}/${size}" db="bench_csv_${size}" records
     mkdir -p "${dir}"
     if [[ ! -s "${dir}/visits.csv.records" ]]; then
       log "generating ${size} MB"
-      generate "${dir}/visits.csv" "${size}" > /dev/null
+      "${gen}" -mb "${size}" -o "${dir}/visits.csv" > "${dir}/visits.csv.records"
     fi
     records="$(cat "${dir}/visits.csv.records")"
     pg postgres -c "DROP DATABASE IF EXISTS ${db}" -c "CREATE DATABASE ${db}"
