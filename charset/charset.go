@@ -92,3 +92,8 @@ func (e *Encoding) roundTrip(b []byte) (string, bool) {
 	}
 	return string(out), true
 }
+
+// MultiByte reports a set whose characters may take more than one byte,
+// the later ones anywhere from 0x40 up: a reader that splits such text at
+// an ASCII byte must choose one below 0x40.
+func (e *Encoding) MultiByte() bool { return e.multi != nil }

@@ -19,7 +19,7 @@ type CSVOptions struct {
 	Delimiter       *string
 	Quote           *string
 	Escape          *string
-	Encoding        *string
+	Encoding        *string  // tables only: the source's is Source.Encoding
 	Null            []string // unquoted field texts read as NULL
 	DateFormat      *string
 	TimestampFormat *string
@@ -42,14 +42,22 @@ const (
 	MaxCSVSampleRows  = 1_000_000
 )
 
-// csvOptions decodes a csv: mapping with the keys allowed.
-func (d *decoder) csvOptions(f field, keys []string) *CSVOptions {
+// csvOptions decodes a csv: mapping: a source's, or a table's (which may
+// also name its file, its columns and its encoding).
+func (d *decoder) csvOptions(f field, table bool) *CSVOptions {
 	o := &CSVOptions{Line: f.line, Lines: map[string]int{}}
+	keys := csvSourceKeys
+	if table {
+		keys = csvTableKeys
+	}
 	fs, _ := d.object(f, keys)
 	for k, v := range fs {
 		o.Lines[k] = v.line
 	}
 	d.csvStrings(fs, o)
+	if v, ok := fs["encoding"]; ok {
+		d.csvEncoding(v, o, table)
+	}
 	if v, ok := fs["columns"]; ok {
 		cols, _ := d.distinct(v)
 		o.Columns = names(cols)
@@ -76,7 +84,7 @@ func (d *decoder) csvStrings(fs map[string]field, o *CSVOptions) {
 		allowEmpty bool
 	}{
 		{"delimiter", &o.Delimiter, false}, {"quote", &o.Quote, true}, {"escape", &o.Escape, true},
-		{"encoding", &o.Encoding, false}, {"date_format", &o.DateFormat, false}, {"timestamp_format", &o.TimestampFormat, false},
+		{"date_format", &o.DateFormat, false}, {"timestamp_format", &o.TimestampFormat, false},
 	} {
 		if v, ok := fs[s.key]; ok {
 			if text, ok := d.str(v, s.allowEmpty); ok {
@@ -87,6 +95,29 @@ func (d *decoder) csvStrings(fs map[string]field, o *CSVOptions) {
 	if v, ok := fs["file"]; ok {
 		o.File, _ = d.str(v, false)
 	}
+}
+
+// csvUnicode are the encodings a CSV file may have besides charset's.
+var csvUnicode = []string{"utf-8", "utf-16", "utf-16le", "utf-16be"}
+
+// csvEncoding decodes a table's encoding, which overrides its source's
+// (sources.<name>.encoding, where a source's encoding is written).
+func (d *decoder) csvEncoding(f field, o *CSVOptions, table bool) {
+	if !table {
+		d.fail(f.line, f.path, "a source's encoding is a key of the source itself (encoding:, beside url:), not of csv:")
+		return
+	}
+	name, ok := d.str(f, false)
+	if !ok {
+		return
+	}
+	canon, known := lookupEncoding(name, true)
+	if !known {
+		names := encodingNames(true)
+		d.fail(f.line, f.path, "unknown encoding %s%s (known: %s)", shown(f, name), didYouMean(name, names), strings.Join(names, ", "))
+		return
+	}
+	o.Encoding = &canon
 }
 
 // nullMarkers decodes one marker or a list of them. A marker may be empty

@@ -57,7 +57,7 @@ func TestParseErrors(t *testing.T) {
 		{"unknown encoding", "version: 1\nsources:\n  shop:\n    url: sqlite:shop.db\n    encoding: latin-1\ntarget: {url: \"postgres://x/y\"}\n", []string{
 			`sluice.yaml:5: sources.shop.encoding: unknown encoding "latin-1"; did you mean "latin1"? (known: ` + strings.Join(charset.Names(), ", ") + `)`}},
 		{"encoding of a mysql source", "version: 1\nsources:\n  legacy: {url: \"mysql://a@b/c\", encoding: gbk}\ntarget: {url: \"postgres://x/y\"}\n", []string{
-			`sluice.yaml:3: sources.legacy.encoding: a mysql source records the character set of each column; encoding applies to sqlite and postgres sources only`}},
+			`sluice.yaml:3: sources.legacy.encoding: a mysql source records the character set of each column; encoding applies to sqlite, postgres and csv sources only`}},
 		{"empty encoding", "version: 1\nsources:\n  shop: {url: \"postgres://a@b/c\", encoding: \"\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{
 			`sluice.yaml:3: sources.shop.encoding: must not be empty`}},
 		{"bool of the wrong type", header + "tables:\n  clinical.Patients:\n    columns:\n      Notes: {drop: sometimes}\n", []string{

@@ -86,7 +86,7 @@ func (d *decoder) source(f field) Source {
 		d.csvSources[s.Name] = true
 	}
 	if v, ok := fs["csv"]; ok {
-		s.CSV = d.csvOptions(v, csvSourceKeys)
+		s.CSV = d.csvOptions(v, false)
 		if s.URL != "" && !isCSV(s.URL) {
 			d.fail(v.line, v.path, "csv: applies to a csv: source; this one is %s:", schemeOf(s.URL))
 		}

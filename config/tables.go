@@ -110,7 +110,7 @@ func (d *decoder) loadRule(fs map[string]field, r *TableRule) {
 		r.Indexes = d.indexes(v)
 	}
 	if v, ok := fs["csv"]; ok {
-		r.CSV = d.csvOptions(v, csvTableKeys)
+		r.CSV = d.csvOptions(v, true)
 	}
 	if v, ok := fs["primary_key"]; ok {
 		r.PrimaryKey, r.PrimaryKeyLine = d.primaryKey(v), v.line

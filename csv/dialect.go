@@ -2,6 +2,7 @@ package csvsrc
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -100,6 +101,7 @@ func (d *dialect) resolveText(f Format, report func(key, msg string)) {
 			report("encoding", fmt.Sprintf("unknown encoding %s (known: %s)", strconv.Quote(*f.Encoding), encodingNames()))
 		}
 	}
+	d.checkMultiByte(report)
 	if f.Null != nil {
 		d.null = f.Null
 	}
@@ -115,6 +117,23 @@ func (d *dialect) resolveText(f Format, report func(key, msg string)) {
 	if f.TimestampFormat != nil {
 		if d.stamp, err = parseTimeFormat(*f.TimestampFormat); err != nil {
 			report("timestamp_format", err.Error())
+		}
+	}
+}
+
+// checkMultiByte refuses a delimiter, quote or escape that may be the later
+// byte of a character in a multi-byte set (a backslash is one in Shift JIS).
+func (d *dialect) checkMultiByte(report func(key, msg string)) {
+	if !d.enc.multiByte() {
+		return
+	}
+	for _, c := range []struct {
+		key string
+		b   byte
+		on  bool
+	}{{"delimiter", d.delim, true}, {"quote", d.quote, d.quoting}, {"escape", d.escape, d.escaping}} {
+		if c.on && c.b >= 0x40 {
+			report(c.key, fmt.Sprintf("%q may be the second byte of a %s character: with a multi-byte encoding choose a character below '@' (a comma, semicolon, tab, quote)", c.b, d.enc.name))
 		}
 	}
 }
@@ -167,16 +186,8 @@ func (d *dialect) indexQuoted(b []byte) int {
 }
 
 // isNull reports an unquoted field that the dialect reads as NULL.
-func (d *dialect) isNull(v []byte, quoted bool) bool {
-	if quoted {
-		return false
-	}
-	for _, n := range d.null {
-		if string(v) == n {
-			return true
-		}
-	}
-	return false
+func (d *dialect) isNull(text string, quoted bool) bool {
+	return !quoted && slices.Contains(d.null, text)
 }
 
 // describe is the dialect as text: part of the table's mapping, so that a

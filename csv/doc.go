@@ -5,8 +5,10 @@
 // streaming scanner, so that it can say exactly where a record is malformed
 // (wrong field count, an unterminated quote, bytes that are not text in the
 // file's encoding) and keep memory bounded by the largest record it accepts,
-// whatever the file's size. Gzip-compressed files are read through, and
-// UTF-16 and single-byte encodings are transcoded to UTF-8 on the way.
+// whatever the file's size. Gzip-compressed files are read through; UTF-16
+// is transcoded to UTF-8 on the way, and the legacy character sets of
+// package charset (latin1, cp1251, gbk, sjis, ...) are converted strictly,
+// field by field.
 //
 // A file has no key the scanner could seek by, so every table is read in
 // file order and paged by its record number (the RowID pseudo-column,

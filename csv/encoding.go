@@ -1,20 +1,27 @@
 package csvsrc
 
 import (
+	"bytes"
 	"strings"
-	"unicode/utf8"
 
-	"golang.org/x/text/encoding/charmap"
+	"github.com/sluicedb/sluice/charset"
 )
 
-// encoding is how a file's bytes are text. Every file is transcoded to
-// UTF-8 before it is parsed; a byte (or UTF-16 unit) that is not a
-// character in the encoding becomes badByte, which never occurs in UTF-8,
-// so that the value holding it is rejected instead of silently replaced.
+// encoding is how a file's bytes are text: UTF-8, UTF-16, or one of the
+// legacy character sets of package charset (the same names and strict
+// conversion as a declared encoding of the database sources).
+//
+// UTF-16 is transcoded to UTF-8 as a stream before it is parsed, with
+// badByte (never valid UTF-8) for a unit that is not text. Every other
+// encoding keeps ASCII's bytes for ASCII's characters, so the scanner finds
+// delimiters, quotes and line breaks in the stored bytes, and each field is
+// converted on its own; in a multi-byte set, whose later bytes of a
+// character may be anything from 0x40 up, the delimiter, quote and escape
+// must be below 0x40.
 type encoding struct {
-	name  string       // canonical name, as documented
-	utf16 utf16Order   // UTF-16 family, else utf16None
-	table *[256]string // single-byte charsets: each byte's UTF-8 text, "" for none; nil for UTF-8 and UTF-16
+	name  string
+	utf16 utf16Order
+	set   *charset.Encoding // a legacy character set; nil for UTF-8 and UTF-16
 }
 
 type utf16Order int
@@ -26,86 +33,58 @@ const (
 	utf16BE
 )
 
-// badByte stands for input that is not text in the file's encoding.
+// badByte stands for UTF-16 input that is not text.
 const badByte = 0xFF
 
 var utf8Encoding = &encoding{name: "utf-8"}
 
-// charmaps are the single-byte encodings, by canonical name. Each maps the
-// ASCII bytes to themselves (checked by a test), so delimiters, quotes and
-// line breaks are found in them as in ASCII.
-var charmaps = map[string]*charmap.Charmap{
-	"iso-8859-1": charmap.ISO8859_1, "iso-8859-2": charmap.ISO8859_2, "iso-8859-3": charmap.ISO8859_3,
-	"iso-8859-4": charmap.ISO8859_4, "iso-8859-5": charmap.ISO8859_5, "iso-8859-6": charmap.ISO8859_6,
-	"iso-8859-7": charmap.ISO8859_7, "iso-8859-8": charmap.ISO8859_8, "iso-8859-9": charmap.ISO8859_9,
-	"iso-8859-10": charmap.ISO8859_10, "iso-8859-13": charmap.ISO8859_13, "iso-8859-14": charmap.ISO8859_14,
-	"iso-8859-15": charmap.ISO8859_15, "iso-8859-16": charmap.ISO8859_16,
-	"windows-1250": charmap.Windows1250, "windows-1251": charmap.Windows1251, "windows-1252": charmap.Windows1252,
-	"windows-1253": charmap.Windows1253, "windows-1254": charmap.Windows1254, "windows-1255": charmap.Windows1255,
-	"windows-1256": charmap.Windows1256, "windows-1257": charmap.Windows1257, "windows-1258": charmap.Windows1258,
-	"windows-874": charmap.Windows874, "koi8-r": charmap.KOI8R, "koi8-u": charmap.KOI8U,
-	"ibm437": charmap.CodePage437, "ibm850": charmap.CodePage850, "ibm852": charmap.CodePage852,
-	"ibm866": charmap.CodePage866, "macintosh": charmap.Macintosh,
-}
-
-// encodingAliases are other names people use for the canonical ones.
-var encodingAliases = map[string]string{
-	"utf8": "utf-8", "utf16": "utf-16", "utf16le": "utf-16le", "utf16be": "utf-16be",
-	"latin1": "iso-8859-1", "latin-1": "iso-8859-1", "l1": "iso-8859-1", "latin2": "iso-8859-2",
-	"latin9": "iso-8859-15", "cp819": "iso-8859-1",
-	"cp1250": "windows-1250", "cp1251": "windows-1251", "cp1252": "windows-1252", "cp1253": "windows-1253",
-	"cp1254": "windows-1254", "cp1255": "windows-1255", "cp1256": "windows-1256", "cp1257": "windows-1257",
-	"cp1258": "windows-1258", "cp874": "windows-874", "cp437": "ibm437", "cp850": "ibm850", "cp852": "ibm852",
-	"cp866": "ibm866", "mac-roman": "macintosh", "macroman": "macintosh",
-}
-
-// lookupEncoding finds an encoding by name, without regard to case or to
-// "_" written for "-".
+// lookupEncoding finds an encoding by name, without regard to case.
 func lookupEncoding(name string) (*encoding, bool) {
-	n := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(name)), "_", "-")
-	if canon, ok := encodingAliases[n]; ok {
-		n = canon
-	}
-	switch n {
-	case "utf-8":
+	n := strings.ToLower(strings.TrimSpace(name))
+	switch strings.ReplaceAll(strings.ReplaceAll(n, "_", ""), "-", "") {
+	case "utf8":
 		return utf8Encoding, true
-	case "utf-16":
-		return &encoding{name: n, utf16: utf16BOM}, true
-	case "utf-16le":
-		return &encoding{name: n, utf16: utf16LE}, true
-	case "utf-16be":
-		return &encoding{name: n, utf16: utf16BE}, true
+	case "utf16":
+		return &encoding{name: "utf-16", utf16: utf16BOM}, true
+	case "utf16le":
+		return &encoding{name: "utf-16le", utf16: utf16LE}, true
+	case "utf16be":
+		return &encoding{name: "utf-16be", utf16: utf16BE}, true
 	}
-	cm, ok := charmaps[n]
+	set, ok := charset.Lookup(n)
+	if !ok {
+		set, ok = charset.Lookup(strings.ReplaceAll(n, "_", "-"))
+	}
 	if !ok {
 		return nil, false
 	}
-	return &encoding{name: n, table: byteTable(cm)}, true
+	return &encoding{name: set.Name(), set: set}, true
 }
 
-func byteTable(cm *charmap.Charmap) *[256]string {
-	var t [256]string
-	for b := range 256 {
-		if r := cm.DecodeByte(byte(b)); r != utf8.RuneError {
-			t[b] = string(r)
-		}
-	}
-	return &t
-}
-
-// encodingNames lists the canonical names, for messages.
+// encodingNames lists the names, for messages.
 func encodingNames() string {
-	return "utf-8, utf-16 (with a byte order mark), utf-16le, utf-16be, iso-8859-1 (latin1) to iso-8859-16, " +
-		"windows-1250 to windows-1258 (cp1250...), windows-874, koi8-r, koi8-u, ibm437, ibm850, ibm852, ibm866, macintosh"
+	return "utf-8, utf-16 (with a byte order mark), utf-16le, utf-16be, " + strings.Join(charset.Names(), ", ")
 }
 
-// transcoded reports an encoding whose text is not the file's bytes.
-func (e *encoding) transcoded() bool { return e.utf16 != utf16None || e.table != nil }
+// transcoded reports an encoding read through the stream transcoder.
+func (e *encoding) transcoded() bool { return e.utf16 != utf16None }
 
-// badText says what a badByte in a value of this encoding was.
-func (e *encoding) badText() string {
-	if e.utf16 != utf16None {
-		return "holds an unpaired UTF-16 surrogate or a stray byte, which is not text in " + e.name
+// multiByte reports a legacy set whose characters may take several bytes.
+func (e *encoding) multiByte() bool { return e.set != nil && e.set.MultiByte() }
+
+// decode turns a field's bytes into UTF-8 text, or says why they are not
+// text in the file's encoding. UTF-8 is taken as it is: the value's check
+// rejects invalid UTF-8, naming its byte offset.
+func (e *encoding) decode(b []byte) (string, string) {
+	switch {
+	case e.set != nil:
+		s, err := e.set.Decode(b)
+		if err != nil {
+			return "", err.Error()
+		}
+		return s, ""
+	case e.utf16 != utf16None && bytes.IndexByte(b, badByte) >= 0:
+		return "", "holds an unpaired UTF-16 surrogate or a stray byte, which is not text in " + e.name
 	}
-	return "holds a byte that is not a character in " + e.name
+	return string(b), ""
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf16"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/charset"
 )
 
 func utf16Bytes(s string, bigEndian, bom bool) []byte {
@@ -83,7 +84,7 @@ func TestBadEncodingIsInvalid(t *testing.T) {
 	cases := []struct {
 		file, encoding, why string
 	}{
-		{"cp.csv", "cp1252", "not a character in windows-1252"},
+		{"cp.csv", "cp1252", "not valid cp1252: bytes 81 at byte 0"},
 		{"lone.csv", "", "unpaired UTF-16 surrogate"},
 	}
 	files := map[string][]byte{"cp.csv": []byte("id,name\n1,ok\n2,\x81x\n3,fine\n"), "lone.csv": lone}
@@ -114,23 +115,50 @@ func TestUTF16WithoutBOMNeedsAnOrder(t *testing.T) {
 	}
 }
 
-// TestCharmapsKeepASCII: the scanner finds delimiters, quotes and line
-// breaks in every single-byte encoding as in ASCII.
-func TestCharmapsKeepASCII(t *testing.T) {
-	for name := range charmaps {
+// TestLegacySetsKeepASCII: the scanner finds delimiters, quotes and line
+// breaks in the stored bytes of every set: a single-byte set reads each
+// ASCII byte as itself, and a multi-byte set each byte below 0x40 (what its
+// delimiter, quote and escape must be).
+func TestLegacySetsKeepASCII(t *testing.T) {
+	for _, name := range charset.Names() {
 		e, ok := lookupEncoding(name)
 		if !ok {
 			t.Fatalf("%s does not resolve", name)
 		}
-		for b := range 0x80 {
-			if e.table[b] != string(rune(b)) {
-				t.Errorf("%s maps byte %#x to %q", name, b, e.table[b])
+		limit := 0x80
+		if e.multiByte() {
+			limit = 0x40
+		}
+		for b := range limit {
+			if s, why := e.decode([]byte{byte(b)}); why != "" || s != string(rune(b)) {
+				t.Errorf("%s reads byte %#x as %q (%s)", name, b, s, why)
 			}
 		}
 	}
-	for alias := range encodingAliases {
+	for _, alias := range []string{"UTF8", "utf_16LE", "Latin1", "ISO_8859-1", "windows-1252", "Shift_JIS", "cp932"} {
 		if _, ok := lookupEncoding(alias); !ok {
-			t.Errorf("alias %s does not resolve", alias)
+			t.Errorf("%s does not resolve", alias)
+		}
+	}
+}
+
+// TestMultiByteSets: a Shift JIS file whose character ソ ends in the byte of
+// a backslash reads whole; a backslash escape with it is refused.
+func TestMultiByteSets(t *testing.T) {
+	sjis := []byte("id,name\n1,\x83\x5c\n")
+	src := openDir(t, writeFiles(t, map[string][]byte{"t.csv": sjis, "g.csv": []byte("id,name\n1,\xb1\xed\n")}),
+		Options{Tables: []TableSpec{{Name: "t", Format: Format{Encoding: sp("sjis")}}, {Name: "g", Format: Format{Encoding: sp("gbk")}}}})
+	if rows, _ := readAll(t, src, "t", "name"); len(rows) != 1 || rows[0][0] != "ソ" {
+		t.Errorf("sjis rows %#v, want ソ", rows)
+	}
+	if rows, _ := readAll(t, src, "g", "name"); len(rows) != 1 || rows[0][0] != "表" {
+		t.Errorf("gbk rows %#v, want 表", rows)
+	}
+	_, err := Open(context.Background(), "f", "csv://"+writeFiles(t, map[string][]byte{"t.csv": sjis}),
+		Options{Format: Format{Encoding: sp("sjis"), Escape: sp(`\`), Delimiter: sp("|")}})
+	for _, w := range []string{`escape: '\\' may be the second byte of a sjis character`, `delimiter: '|' may be the second byte`} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("sjis with a backslash escape and | delimiter: %v, want %q", err, w)
 		}
 	}
 }

@@ -136,12 +136,12 @@ func (t *table) columnNames(sc *scanner) ([]string, error) {
 func (t *table) headerNames(rec *record) ([]string, error) {
 	names := make([]string, len(rec.fields))
 	for i, f := range rec.fields {
-		name := string(f)
+		name, bad := t.layout.enc.decode(f)
 		switch {
+		case bad != "" || !utf8.ValidString(name) || strings.ContainsRune(name, 0):
+			return nil, fmt.Errorf("the header's field %d is not text in %s: declare the names with columns:", i+1, t.layout.enc.name)
 		case name == "":
 			return nil, fmt.Errorf("the header's field %d is empty: declare the names with columns:", i+1)
-		case !utf8.ValidString(name) || strings.ContainsRune(name, 0):
-			return nil, fmt.Errorf("the header's field %d is not text in %s: declare the names with columns:", i+1, t.d.enc.name)
 		case slices.Contains(names[:i], name):
 			return nil, fmt.Errorf("the header names column %q twice: declare the names with columns:", name)
 		}
@@ -192,8 +192,8 @@ func (t *table) sample(sc *scanner, s *stream, ncols int) ([]guess, error) {
 			continue
 		}
 		for i, f := range rec.fields {
-			if !t.d.isNull(f, rec.quoted[i]) {
-				guesses[i].add(string(f), t.d)
+			if text, bad := t.layout.enc.decode(f); bad == "" && !t.d.isNull(text, rec.quoted[i]) {
+				guesses[i].add(text, t.d)
 			}
 		}
 	}

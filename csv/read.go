@@ -252,16 +252,17 @@ func (t *table) malformed(rec *record) string {
 
 func (t *table) value(rec *record, i int) any {
 	c, f := &t.cols[i], rec.fields[i]
-	if t.d.isNull(f, rec.quoted[i]) {
+	text, why := t.layout.enc.decode(f)
+	if why != "" {
+		return t.invalid(rec, c, f, why)
+	}
+	if t.d.isNull(text, rec.quoted[i]) {
 		if c.notNull {
 			return t.invalid(rec, c, f, "NULL in a column declared NOT NULL (or part of the primary key)")
 		}
 		return nil
 	}
-	if t.layout.enc.transcoded() && bytes.IndexByte(f, badByte) >= 0 {
-		return t.invalid(rec, c, f, t.layout.enc.badText())
-	}
-	v, why := c.read(string(f))
+	v, why := c.read(text)
 	if why != "" {
 		return t.invalid(rec, c, f, why)
 	}

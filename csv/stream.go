@@ -19,8 +19,9 @@ type layout struct {
 	bom  int64     // bytes of the byte order mark, skipped
 }
 
-// seekable reports a file whose decoded offsets are its own (plain UTF-8),
-// so that a read can start at a record boundary found earlier.
+// seekable reports a file whose offsets as parsed are its own (not
+// compressed, not UTF-16), so that a read can start at a record boundary
+// found earlier.
 func (l layout) seekable() bool { return !l.gzip && !l.enc.transcoded() }
 
 // stream is an open file read as UTF-8 text from its first character (or
@@ -73,10 +74,10 @@ func probe(path string, enc *encoding) (layout, error) {
 }
 
 // byteOrderMark reads a BOM at the start of the text. Only the Unicode
-// encodings have one; a single-byte file starting with those bytes means
+// encodings have one; a legacy-set file starting with those bytes means
 // them as characters.
 func byteOrderMark(l layout, head []byte) (layout, error) {
-	if l.enc.table != nil {
+	if l.enc.set != nil {
 		return l, nil
 	}
 	switch {
@@ -110,7 +111,7 @@ func open(path string, l layout, off int64) (*stream, error) {
 
 func (s *stream) start(l layout, off int64) error {
 	if off > 0 && !l.seekable() {
-		return errors.New("cannot seek in a compressed or transcoded file")
+		return errors.New("cannot seek in a compressed or UTF-16 file")
 	}
 	if l.seekable() {
 		if _, err := s.file.Seek(l.bom+off, io.SeekStart); err != nil {
@@ -132,7 +133,7 @@ func (s *stream) start(l layout, off int64) error {
 		}
 	}
 	if l.enc.transcoded() {
-		r = newTranscoder(r, l.enc, l.be)
+		r = newTranscoder(r, l.be)
 	}
 	s.text = r
 	return nil

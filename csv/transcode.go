@@ -6,11 +6,10 @@ import (
 	"unicode/utf8"
 )
 
-// transcoder turns a stream in a single-byte or UTF-16 encoding into UTF-8,
-// with badByte for input that is not text in it.
+// transcoder turns a UTF-16 stream into UTF-8, with badByte for input that
+// is not text (an unpaired surrogate, a stray last byte).
 type transcoder struct {
 	src  io.Reader
-	enc  *encoding
 	be   bool   // UTF-16 big-endian
 	in   []byte // input not yet converted (at most one byte of a UTF-16 unit, or a high surrogate's two)
 	out  []byte // converted, not yet read
@@ -18,8 +17,8 @@ type transcoder struct {
 	done bool
 }
 
-func newTranscoder(src io.Reader, enc *encoding, bigEndian bool) *transcoder {
-	return &transcoder{src: src, enc: enc, be: bigEndian, buf: make([]byte, 32<<10)}
+func newTranscoder(src io.Reader, bigEndian bool) *transcoder {
+	return &transcoder{src: src, be: bigEndian, buf: make([]byte, 32<<10)}
 }
 
 func (t *transcoder) Read(p []byte) (int, error) {
@@ -45,11 +44,6 @@ func (t *transcoder) fill() error {
 	} else if err != nil {
 		return err
 	}
-	if t.enc.table != nil {
-		t.out = t.singleBytes(t.out, in)
-		t.in = in[:0]
-		return nil
-	}
 	rest := t.units(in)
 	t.in = append(in[:0], rest...)
 	if t.done && len(t.in) > 0 {
@@ -57,19 +51,6 @@ func (t *transcoder) fill() error {
 		t.in = t.in[:0]
 	}
 	return nil
-}
-
-func (t *transcoder) singleBytes(out, in []byte) []byte {
-	for _, b := range in {
-		if b < utf8.RuneSelf {
-			out = append(out, b)
-		} else if s := t.enc.table[b]; s != "" {
-			out = append(out, s...)
-		} else {
-			out = append(out, badByte)
-		}
-	}
-	return out
 }
 
 // units converts whole UTF-16 units and pairs; it returns the bytes that

@@ -24,6 +24,9 @@ func openCSV(ctx context.Context, cfg *config.Config, src *config.Source) (sluic
 
 func csvOptions(cfg *config.Config, src *config.Source) csvsrc.Options {
 	opts := csvsrc.Options{Format: csvFormat(src.CSV)}
+	if src.Encoding != "" {
+		opts.Format.Encoding = &src.Encoding
+	}
 	for i := range cfg.Tables {
 		r := &cfg.Tables[i]
 		if r.Source != src.Name {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
 )
 
@@ -23,7 +24,7 @@ sources:
   files:
     url: "csv://` + dir + `?colour=red"
     csv:
-      encoding: ebcdic
+      quote: "''"
 target: {url: "postgres://x@localhost/y"}
 tables:
   files.people:
@@ -45,7 +46,7 @@ tables:
 	}
 	want := []string{
 		`sluice.yaml:3: sources.files.url: setting colour: unknown setting`,
-		`sluice.yaml:6: sources.files.csv.encoding: unknown encoding "ebcdic"`,
+		`sluice.yaml:6: sources.files.csv.quote: must be one ASCII character, got "''"`,
 		`sluice.yaml:11: tables.files.people.csv.date_format: "%Y": a format needs a year`,
 		`sluice.yaml:13: tables.files.people.columns.id.source_type: "money": unknown type`,
 		`sluice.yaml:15: tables.files.absent.csv.file: nowhere.csv is not a file that can be read`,
@@ -74,5 +75,30 @@ func TestOpenCSV(t *testing.T) {
 	schema, err := src.Introspect(context.Background())
 	if err != nil || src.Engine() != "csv" || len(schema.Tables) != 1 || len(schema.Tables[0].Columns) != 2 {
 		t.Fatalf("introspect: %+v, %v", schema, err)
+	}
+}
+
+// TestCSVSourceEncoding: the source's encoding: key is its files' encoding.
+func TestCSVSourceEncoding(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte("name\nS\xe3o Paulo\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Parse(strings.NewReader("version: 1\nsources:\n  files: {url: \"csv://"+dir+"\", encoding: latin1}\ntarget: {url: \"postgres://x@localhost/y\"}\n"), "sluice.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs, err := OpenAll(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srcs.Close()
+	it, err := srcs["files"].Read(context.Background(), sluice.ReadRequest{Table: "t", Columns: []string{"name"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	if !it.Next() || it.Values()[0] != "São Paulo" {
+		t.Errorf("read %v (%v), want São Paulo", it.Values(), it.Err())
 	}
 }

@@ -109,6 +109,7 @@ func TestStarterCSV(t *testing.T) {
 		`    primary_key: [AlbumId]`,
 		`    # primary_key: [Seq]   # a file has no key`,
 		`Text: {name: text, source_type: "text not null"}`,
+		`    # encoding: cp1252   # if the files are not UTF-8`,
 	} {
 		if !strings.Contains(out, w) {
 			t.Errorf("starter lacks %q:\n%s", w, out)

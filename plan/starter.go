@@ -83,6 +83,8 @@ func (s *starter) encoding(src config.Source) {
 		s.printf("    # encoding: latin1   # if the file's text is not UTF-8 (docs/TYPES.md, Character sets)\n")
 	case scheme == "postgres" || scheme == "postgresql":
 		s.printf("    # encoding: latin1   # if the database is SQL_ASCII and its text not UTF-8 (docs/TYPES.md, Character sets)\n")
+	case scheme == "csv":
+		s.printf("    # encoding: cp1252   # if the files are not UTF-8 (a byte order mark says UTF-16); csv: sets how they are read (docs/CONFIG.md, CSV sources)\n")
 	}
 }
 
