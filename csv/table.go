@@ -246,7 +246,7 @@ func (t *table) closeAll() error {
 	return first
 }
 
-// sortedMarks keeps marks in record order.
+// addMark remembers a record boundary, keeping the marks in record order.
 func (t *table) addMark(m mark) {
 	i := sort.Search(len(t.marks), func(i int) bool { return t.marks[i].record >= m.record })
 	if i < len(t.marks) && t.marks[i].record == m.record {
