@@ -35,7 +35,8 @@ foreign key, and writes a complete, commented config with the proposed target
 name and type of everything. Edit it, then run "sluice plan".
 
 A password in a URL is not written to the file: it is replaced by an
-environment variable reference such as ${SLUICE_CLINICAL_PASSWORD}, which
+environment variable reference named after the source, ${CLINICAL_PASSWORD}
+for a source named clinical and ${TARGET_PASSWORD} for the target, which
 plan and migrate expand.`,
 		Example: `  sluice init --source clinical=mysql://app:secret@db1:3306/clinical \
               --source pharmacy=sqlite:///data/pharmacy.db \

@@ -3,6 +3,7 @@ package main
 import (
 	"database/sql"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -183,5 +184,26 @@ func TestInitNeverWritesThePassword(t *testing.T) {
 	mustNotContain(t, p, pw)
 	if !strings.Contains(p.stdout, "billing.accounts") {
 		t.Errorf("the plan does not show billing.accounts:\n%s", p.stdout)
+	}
+}
+
+// init --help names the environment variables init writes: the names in
+// its text are exactly those a source named clinical and the target get.
+func TestInitHelpNamesTheVariablesInitWrites(t *testing.T) {
+	t.Parallel()
+	help := runSluice(t, "init", "--help")
+	wantCode(t, help, 0)
+	refs := regexp.MustCompile(`\$\{[A-Z_]+\}`).FindAllString(help.stdout, -1)
+	if len(refs) == 0 {
+		t.Fatalf("init --help names no environment variable:\n%s", help.stdout)
+	}
+	pg := sluicetest.NewPostgresDB(t)
+	sluicetest.ExecPostgres(t, pg, "CREATE TABLE accounts (id int PRIMARY KEY)")
+	r := runSluice(t, "init", "--source", "clinical="+withPassword(t, pg, "pw"), "--target", withPassword(t, pg, "pw"))
+	wantCode(t, r, 0)
+	for _, ref := range refs {
+		if !strings.Contains(r.stdout, ref) {
+			t.Errorf("init --help names %s, but init writes:\n%s", ref, r.stdout)
+		}
 	}
 }
