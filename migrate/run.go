@@ -109,6 +109,9 @@ func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *
 		return nil, err
 	}
 	defer release()
+	if err := settleState(ctx, p, tgt); err != nil {
+		return nil, err
+	}
 	seal, err := tgt.AuditSeal(ctx, o.Anchor, o.SigningKey)
 	if err != nil {
 		return nil, err
@@ -126,6 +129,22 @@ func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *
 		err, sum.stopped = aerr, true
 	}
 	return sum, err
+}
+
+// settleState corrects what earlier runs left behind before this one
+// starts: a run whose process died is marked interrupted, and the tables the
+// config no longer plans here (a renamed or removed mapping) are retired so
+// that status shows only the tables of the current config.
+func settleState(ctx context.Context, p *plan.Plan, tgt *target.Target) error {
+	if _, err := tgt.MarkDeadRuns(ctx); err != nil {
+		return err
+	}
+	ids := make([]string, len(p.Tables))
+	for i, t := range p.Tables {
+		ids[i] = t.ID
+	}
+	_, err := tgt.RetireTables(ctx, ids)
+	return err
 }
 
 func (o Options) withDefaults() Options {

@@ -29,16 +29,17 @@ func (t *Target) AuditSeal(ctx context.Context, w audit.Witness, key ed25519.Pri
 // behind Sluice's back is not extended (an *audit.TamperError, and nothing is
 // recorded).
 func (t *Target) BeginRun(ctx context.Context, r Run, details map[string]any, s *audit.Seal) (int64, error) {
-	var id int64
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) (err error) {
+	// The run holds its lock from this transaction on (see lockedRun).
+	id, err := t.lockedRun(ctx, func(tx pgx.Tx) (int64, error) {
 		if err := s.Check(ctx, tx); err != nil {
-			return err
+			return 0, err
 		}
-		if id, err = insertRun(ctx, tx, r); err != nil {
-			return err
+		id, err := insertRun(ctx, tx, r)
+		if err != nil {
+			return 0, err
 		}
 		_, err = audit.Append(ctx, tx, audit.Entry{RunID: id, Operation: audit.OpRunStart, Details: details})
-		return err
+		return id, err
 	})
 	var tampered *audit.TamperError
 	if errors.As(err, &tampered) {
@@ -76,6 +77,7 @@ func (t *Target) EndRun(ctx context.Context, runID int64, status, message string
 		}
 		return updateRun(ctx, tx, runID, status, message)
 	})
+	t.releaseRun(runID) // once the end is recorded (see lockedRun)
 	if err != nil {
 		return audit.Head{}, fmt.Errorf("finish run %d as %s: %w", runID, status, err)
 	}

@@ -60,3 +60,14 @@ func beginTable(t testing.TB, tg *Target, id, name string) {
 func keysOf(keys []string) func(int) string {
 	return func(i int) string { return keys[i] }
 }
+
+// pgStrings runs a query whose rows are one text column.
+func pgStrings(t testing.TB, conn *pgx.Conn, sql string, args ...any) []string {
+	t.Helper()
+	rows, _ := conn.Query(context.Background(), sql, args...)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return out
+}

@@ -43,6 +43,9 @@ func (t *Target) Lock(ctx context.Context, name string) (release func(), err err
 	return func() { once.Do(func() { unlock(conn, name) }) }, nil
 }
 
+// lockReleaseWait bounds the unlock and close of a lock's session.
+const lockReleaseWait = 5 * time.Second
+
 // lockWait is how long Lock waits for a lock another session holds.
 const lockWait = 3 * time.Second
 
@@ -69,7 +72,7 @@ func tryLock(ctx context.Context, conn *pgx.Conn, name string) error {
 // server release it only once the backend has exited, a moment later, and a
 // run that follows at once would find it still taken.
 func unlock(conn *pgx.Conn, name string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), lockReleaseWait)
 	defer cancel()
 	_, _ = conn.Exec(ctx, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", lockKeyText(name))
 	closeQuietly(conn)

@@ -48,9 +48,12 @@ func NewRun(command, configHash, version string) Run {
 	return r
 }
 
-// StartRun records a run with status running and returns its run_id.
+// StartRun records a run with status running and returns its run_id. The
+// run holds a lock of its own on a session of its own until FinishRun (or
+// the process's end), which is how MarkDeadRuns tells a run that is still
+// going from one whose process died.
 func (t *Target) StartRun(ctx context.Context, r Run) (int64, error) {
-	id, err := insertRun(ctx, t.pool, r)
+	id, err := t.lockedRun(ctx, func(tx pgx.Tx) (int64, error) { return insertRun(ctx, tx, r) })
 	if err != nil {
 		return 0, fmt.Errorf("start run of %s: %w", r.Command, err)
 	}
@@ -78,6 +81,9 @@ func (t *Target) FinishRun(ctx context.Context, runID int64, status, message str
 		}
 		return updateRun(ctx, tx, runID, status, message)
 	})
+	// The lock goes only once the end is recorded: a reader never sees
+	// the run as running without its lock.
+	t.releaseRun(runID)
 	if err != nil {
 		return fmt.Errorf("finish run %d as %s: %w", runID, status, err)
 	}

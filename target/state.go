@@ -174,6 +174,10 @@ var migrations = []string{
 	failed_at timestamptz NOT NULL DEFAULT now(),
 	PRIMARY KEY (target_schema, kind, name)
 );`,
+	// v8: a table the config no longer has (its mapping was renamed or
+	// removed) is retired by the next migrate, so status stops showing it
+	// as current; its row and ledger stay for the record.
+	`ALTER TABLE sluice.tables ADD COLUMN retired_at timestamptz;`,
 }
 
 // SchemaVersion is the state schema version this package creates.

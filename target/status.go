@@ -25,6 +25,7 @@ type (
 type Status struct {
 	Run     *Run // the latest run; nil when none
 	Tables  []TableState
+	Retired []TableState     // tables the config no longer plans (see RetireTables)
 	Rejects map[string]int64 // table ID -> rejects stored in its current generation
 	// Failures are the indexes and views that could not be created.
 	Failures []ObjectFailure
@@ -34,6 +35,9 @@ type Status struct {
 // target without the state schema is ErrNoState.
 func (t *Target) Status(ctx context.Context) (*Status, error) {
 	s := &Status{Rejects: map[string]int64{}}
+	// Best effort: a reader without write access still sees a dead run as
+	// interrupted (latestRun), it only cannot record it.
+	_, _ = t.MarkDeadRuns(ctx)
 	err := pgx.BeginTxFunc(ctx, t.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead},
 		func(tx pgx.Tx) error { return readStatus(ctx, tx, s) })
 	var pgErr *pgconn.PgError
@@ -52,12 +56,19 @@ func readStatus(ctx context.Context, tx pgx.Tx, s *Status) (err error) {
 		return err
 	}
 	rows, _ := tx.Query(ctx, "SELECT "+tableColumns+" FROM sluice.tables ORDER BY id")
-	s.Tables, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (TableState, error) {
+	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (TableState, error) {
 		st, err := scanTable(row)
 		return *st, err
 	})
 	if err != nil {
 		return fmt.Errorf("read tables: %w", err)
+	}
+	for _, st := range all {
+		if st.RetiredAt != nil {
+			s.Retired = append(s.Retired, st)
+		} else {
+			s.Tables = append(s.Tables, st)
+		}
 	}
 	if s.Failures, err = objectFailures(ctx, tx); err != nil {
 		return err
@@ -66,19 +77,33 @@ func readStatus(ctx context.Context, tx pgx.Tx, s *Status) (err error) {
 }
 
 func latestRun(ctx context.Context, tx pgx.Tx) (*Run, error) {
-	var r Run
-	err := tx.QueryRow(ctx, `
-		SELECT run_id, command, status, coalesce(message, ''), coalesce(config_hash, ''), coalesce(host, ''),
-			coalesce(os_user, ''), coalesce(pid, 0), coalesce(sluice_version, ''), started_at, finished_at
-		FROM sluice.runs ORDER BY run_id DESC LIMIT 1`).Scan(&r.ID, &r.Command, &r.Status, &r.Message,
-		&r.ConfigHash, &r.Host, &r.OSUser, &r.PID, &r.Version, &r.StartedAt, &r.FinishedAt)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
+	runs, err := readRuns(ctx, tx, 1, 0)
+	if err != nil || len(runs) == 0 {
+		return nil, err
 	}
+	return &runs[0], nil
+}
+
+// runColumns read a run; a run marked running whose session is gone reads
+// as interrupted, also where MarkDeadRuns could not record it.
+const runColumns = `r.run_id, r.command,
+	CASE WHEN r.status = 'running' AND NOT ` + runLockHeld + ` THEN 'interrupted' ELSE r.status END,
+	coalesce(r.message, ''), coalesce(r.config_hash, ''), coalesce(r.host, ''),
+	coalesce(r.os_user, ''), coalesce(r.pid, 0), coalesce(r.sluice_version, ''), r.started_at, r.finished_at`
+
+// readRuns reads up to limit runs, newest first, skipping offset.
+func readRuns(ctx context.Context, q querier, limit, offset int) ([]Run, error) {
+	rows, _ := q.Query(ctx, "SELECT "+runColumns+" FROM sluice.runs r ORDER BY r.run_id DESC LIMIT $1 OFFSET $2", limit, offset)
+	runs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Run, error) {
+		var r Run
+		err := row.Scan(&r.ID, &r.Command, &r.Status, &r.Message, &r.ConfigHash, &r.Host,
+			&r.OSUser, &r.PID, &r.Version, &r.StartedAt, &r.FinishedAt)
+		return r, err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("read latest run: %w", err)
+		return nil, fmt.Errorf("read runs: %w", err)
 	}
-	return &r, nil
+	return runs, nil
 }
 
 func countRejects(ctx context.Context, tx pgx.Tx, into map[string]int64) error {

@@ -50,13 +50,16 @@ type TableState struct {
 	FinishedAt      *time.Time
 	Message         string
 	PlanHash        string // the mapping this generation loads with (plan.Table.Hash)
+	// RetiredAt is when a migrate found the table no longer in the config
+	// (renamed or removed); nil while it is.
+	RetiredAt *time.Time
 }
 
 const tableColumns = `id, source, source_table, target_schema, target_table, generation, state,
 	coalesce(strategy, ''), rows_source, rows_filtered, rows_read, rows_loaded, rows_rejected,
 	chunks_done, coalesce(chunks_estimated, 0), coalesce(rows_estimated, 0), coalesce(run_id, 0),
 	started_at, updated_at, finished_at, coalesce(message, ''), coalesce(plan_hash, ''),
-	rows_inserted, rows_updated, rows_unchanged, rows_deleted, conflicts`
+	rows_inserted, rows_updated, rows_unchanged, rows_deleted, conflicts, retired_at`
 
 func scanTable(row pgx.Row) (*TableState, error) {
 	var s TableState
@@ -64,7 +67,7 @@ func scanTable(row pgx.Row) (*TableState, error) {
 		&s.State, &s.Strategy, &s.RowsSource, &s.RowsFiltered, &s.RowsRead, &s.RowsLoaded,
 		&s.RowsRejected, &s.ChunksDone, &s.ChunksEstimated, &s.RowsEstimated, &s.RunID,
 		&s.StartedAt, &s.UpdatedAt, &s.FinishedAt, &s.Message, &s.PlanHash,
-		&s.RowsInserted, &s.RowsUpdated, &s.RowsUnchanged, &s.RowsDeleted, &s.Conflicts)
+		&s.RowsInserted, &s.RowsUpdated, &s.RowsUnchanged, &s.RowsDeleted, &s.Conflicts, &s.RetiredAt)
 	return &s, err
 }
 
@@ -118,7 +121,7 @@ func upsertTable(ctx context.Context, tx pgx.Tx, s TableState) error {
 			generation = EXCLUDED.generation, state = EXCLUDED.state, strategy = EXCLUDED.strategy,
 			chunks_estimated = EXCLUDED.chunks_estimated, rows_estimated = EXCLUDED.rows_estimated,
 			run_id = EXCLUDED.run_id, message = EXCLUDED.message, plan_hash = EXCLUDED.plan_hash,
-			updated_at = now(), finished_at = NULL,
+			updated_at = now(), finished_at = NULL, retired_at = NULL,
 			rows_source   = CASE WHEN t.generation = EXCLUDED.generation THEN t.rows_source END,
 			rows_filtered = CASE WHEN t.generation = EXCLUDED.generation THEN t.rows_filtered ELSE 0 END,
 			rows_read     = CASE WHEN t.generation = EXCLUDED.generation THEN t.rows_read ELSE 0 END,
@@ -171,4 +174,17 @@ func (t *Target) updateTable(ctx context.Context, id string, generation int, set
 
 func staleGeneration(id string, generation int) error {
 	return fmt.Errorf("table %s has no state in generation %d (not begun, or a newer generation started)", id, generation)
+}
+
+// RetireTables marks retired every table not in current (the IDs the
+// config now plans into this database), and returns the IDs it retired. A
+// retired table reappears when a later config plans it again.
+func (t *Target) RetireTables(ctx context.Context, current []string) ([]string, error) {
+	rows, _ := t.pool.Query(ctx, `UPDATE sluice.tables SET retired_at = now()
+		WHERE retired_at IS NULL AND NOT (id = ANY($1)) RETURNING id`, current)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("retire the tables no longer planned on %s: %w", t.where, err)
+	}
+	return ids, nil
 }

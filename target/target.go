@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -16,6 +19,9 @@ import (
 type Target struct {
 	pool  *pgxpool.Pool
 	where string // "target <redacted URL>", for messages
+
+	runsMu      sync.Mutex
+	runSessions map[int64]*pgx.Conn // the sessions that hold the locks of this process's runs
 }
 
 // Open connects to the target database at rawURL and checks that it answers.
@@ -84,8 +90,20 @@ func explainConnect(database string, err error) error {
 // themselves (verify, lineage).
 func (t *Target) Pool() *pgxpool.Pool { return t.pool }
 
-// Close closes every connection of the pool.
-func (t *Target) Close() { t.pool.Close() }
+// Close closes every connection of the pool, and the sessions of runs
+// never finished (their runs then read as interrupted).
+func (t *Target) Close() {
+	t.runsMu.Lock()
+	ids := make([]int64, 0, len(t.runSessions))
+	for id := range t.runSessions {
+		ids = append(ids, id)
+	}
+	t.runsMu.Unlock()
+	for _, id := range ids {
+		t.releaseRun(id)
+	}
+	t.pool.Close()
+}
 
 // Exec runs each statement in order, outside any transaction, and stops at
 // the first that fails. A statement may hold several SQL commands.

@@ -82,6 +82,7 @@ func showStatus(ctx context.Context, w io.Writer, url string) error {
 	printTables(w, st.Tables)
 	printStateNotes(w, st.Tables)
 	printFailures(w, st.Failures)
+	printRetired(w, st.Retired)
 	return nil
 }
 
@@ -122,17 +123,32 @@ func printStateNotes(w io.Writer, tables []target.TableStatus) {
 	}
 }
 
+// printRun writes the run's status once, then when it ended: "run 7: ok,
+// finished ..." or "run 8: running, started ...".
 func printRun(w io.Writer, r *target.RunInfo) {
-	end := "running"
+	when := ""
 	if r.FinishedAt != nil {
-		end = "finished " + r.FinishedAt.Local().Format(time.DateTime)
+		when = "finished " + r.FinishedAt.Local().Format(time.DateTime) + ", "
 	}
-	fmt.Fprintf(w, "run %d: %s, %s, started %s by %s@%s (pid %d)\n", r.ID, r.Status, end,
+	fmt.Fprintf(w, "run %d: %s, %sstarted %s by %s@%s (pid %d)\n", r.ID, r.Status, when,
 		r.StartedAt.Local().Format(time.DateTime), r.OSUser, r.Host, r.PID)
 	if r.Message != "" {
 		fmt.Fprintf(w, "  %s\n", r.Message)
 	}
 	fmt.Fprintln(w)
+}
+
+// printRetired lists the tables the config no longer plans: they are kept
+// in the state schema, out of the table above.
+func printRetired(w io.Writer, retired []target.TableStatus) {
+	if len(retired) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nno longer in the config (renamed or removed; their ledger is kept):\n")
+	for _, t := range retired {
+		fmt.Fprintf(w, "  %s -> %s: %s, %d rows loaded, retired %s\n", t.ID, t.TargetTable, t.State,
+			t.RowsLoaded, t.RetiredAt.Local().Format(time.DateTime))
+	}
 }
 
 func printTables(w io.Writer, tables []target.TableStatus) {

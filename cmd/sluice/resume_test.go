@@ -133,6 +133,11 @@ func testKillAndResume(t *testing.T, src string, counts map[string]string) {
 			t.Errorf("the run was never killed %s", kp.name)
 		}
 	}
+	runs := pgRows(t, connB, "SELECT status FROM sluice.runs ORDER BY run_id")
+	want := append(slices.Repeat([]string{"interrupted"}, len(killed)), "ok")
+	if !slices.Equal(runs, want) {
+		t.Errorf("after %d kills and a run to the end, sluice.runs holds %q, want %q", len(killed), runs, want)
+	}
 	a := runA.wait()
 	wantCode(t, a, 0)
 	connA := pgConn(t, targetA)
@@ -160,10 +165,12 @@ func killRepeatedly(t *testing.T, in invocation, conn *pgx.Conn) []string {
 		_ = p.signal(syscall.SIGKILL)
 		if r := p.wait(); r.code == 128+int(syscall.SIGKILL) {
 			killed = append(killed, kp.name)
+			waitForLockRelease(t, conn)
+			checkKilledRunInterrupted(t, in)
 		} else {
 			wantCode(t, r, 0) // it finished just before the signal
+			waitForLockRelease(t, conn)
 		}
-		waitForLockRelease(t, conn)
 	}
 	return killed
 }
@@ -184,6 +191,18 @@ func waitForPoint(p *process, conn *pgx.Conn, points []killPoint) (killPoint, []
 		time.Sleep(3 * time.Millisecond)
 	}
 	return points[0], points[1:]
+}
+
+// checkKilledRunInterrupted: once its session is gone, status shows a
+// killed run as interrupted (and says so once), not as running.
+func checkKilledRunInterrupted(t *testing.T, in invocation) {
+	t.Helper()
+	s := in.run(t, "status")
+	wantCode(t, s, 0)
+	first, _, _ := strings.Cut(s.stdout, "\n")
+	if !strings.Contains(first, ": interrupted, finished ") || strings.Contains(first, "running") {
+		t.Errorf("status of a run killed with SIGKILL begins %q, want it interrupted:\n%s", first, s.stdout)
+	}
 }
 
 // waitForLockRelease waits until the server has noticed that the killed

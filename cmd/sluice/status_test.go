@@ -4,8 +4,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sluicedb/sluice/sluicetest"
+	"github.com/sluicedb/sluice/target"
 )
 
 // The whole session on Chinook, as the README tells it: init (with a
@@ -109,5 +111,28 @@ func TestStatusOnAnEmptyDatabase(t *testing.T) {
 	wantCode(t, r, 0)
 	if strings.TrimSpace(r.stdout) != "no migration has run against this target yet" {
 		t.Errorf("want the note that no migration has run, got:\n%s", r)
+	}
+}
+
+// A run's status is said once: "running, started ..." while it runs, and
+// "<status>, finished ..., started ..." once it ended.
+func TestPrintRunSaysTheStatusOnce(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 3, 1, 10, 0, 0, 0, time.Local)
+	end := start.Add(time.Minute)
+	for _, c := range []struct {
+		run  target.RunInfo
+		want string
+	}{
+		{target.RunInfo{ID: 7, Status: "running", StartedAt: start, OSUser: "ann", Host: "h", PID: 9},
+			"run 7: running, started 2026-03-01 10:00:00 by ann@h (pid 9)\n\n"},
+		{target.RunInfo{ID: 8, Status: "interrupted", StartedAt: start, FinishedAt: &end, OSUser: "ann", Host: "h", PID: 9},
+			"run 8: interrupted, finished 2026-03-01 10:01:00, started 2026-03-01 10:00:00 by ann@h (pid 9)\n\n"},
+	} {
+		var b strings.Builder
+		printRun(&b, &c.run)
+		if b.String() != c.want {
+			t.Errorf("printRun wrote %q, want %q", b.String(), c.want)
+		}
 	}
 }
