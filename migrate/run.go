@@ -57,6 +57,15 @@ type TableResult struct {
 	// Keyless says why the table was loaded without its primary key
 	// (bad_keys: load); "" when it has it.
 	Keyless string
+	// ThisRun sums the chunks this run committed: the counts above add
+	// what earlier runs of a resumed generation committed.
+	ThisRun target.Totals
+	// Stopped says that the run ended (interrupted, or stopped by another
+	// table's error) before this table finished; its counts are the
+	// committed chunks'.
+	Stopped bool
+	// Elapsed is the table's own time: from its start (after any wait for
+	// the tables it depends on) to its end.
 	Elapsed time.Duration
 }
 
@@ -186,4 +195,44 @@ func outcome(err error) (status, msg string) {
 	default:
 		return "failed", err.Error()
 	}
+}
+
+// Counts is what one run did to one table, or to several added up, in the
+// words docs/METRICS.md defines: read from the source, loaded (written:
+// inserted or updated), unchanged (read, compared, not written), rejected,
+// filtered, deleted.
+type Counts struct {
+	SourceRows, Filtered               int64
+	Read, Written, Rejected, Unchanged int64
+	Inserted, Updated, Deleted         int64
+	Chunks                             int
+}
+
+// CountsOf is what this run did to the table: its own chunks, nothing for
+// a table an earlier run finished. The source rows and filtered rows are
+// the table's counts when it was reconciled.
+func CountsOf(t TableResult) Counts {
+	c := Counts{SourceRows: t.SourceRows, Filtered: t.Filtered}
+	if t.Skipped || t.NotStarted != "" {
+		return c
+	}
+	r := t.ThisRun
+	c.Read, c.Written, c.Rejected, c.Unchanged = r.Read, r.Written(), r.Rejected, r.Unchanged
+	c.Inserted, c.Updated, c.Deleted, c.Chunks = r.Inserted, r.Updated, t.Deleted, r.Chunks
+	return c
+}
+
+// Add adds b to c.
+func (c Counts) Add(b Counts) Counts {
+	c.SourceRows += b.SourceRows
+	c.Filtered += b.Filtered
+	c.Read += b.Read
+	c.Written += b.Written
+	c.Rejected += b.Rejected
+	c.Unchanged += b.Unchanged
+	c.Inserted += b.Inserted
+	c.Updated += b.Updated
+	c.Deleted += b.Deleted
+	c.Chunks += b.Chunks
+	return c
 }

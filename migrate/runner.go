@@ -80,11 +80,8 @@ func (r *runner) loadAll(ctx context.Context, jobs []*job) (results []TableResul
 	g.SetLimit(r.opt.Workers)
 	for i, j := range jobs {
 		g.Go(func() error {
-			start := time.Now()
 			res, err := r.loadAfter(gctx, j)
-			if !res.Skipped {
-				res.Elapsed = time.Since(start) // load, reconcile, indexes and verification
-			}
+			res = r.countThisRun(gctx, j, res, err)
 			if r.tableLocal(gctx, err) {
 				res, err = r.isolate(gctx, j, res, err)
 				r.opt.Observer.TableFinished(j.table.ID, res, errors.Join(err, notStarted(res)))
@@ -112,7 +109,9 @@ func notStarted(res TableResult) error {
 	return errors.New("not started: " + res.NotStarted)
 }
 
-// loadAfter loads j once the jobs it waits for have ended.
+// loadAfter loads j once the jobs it waits for have ended. The table's
+// time starts after the wait: it is its own load, reconciliation, indexes
+// and verification, not the time other tables took.
 func (r *runner) loadAfter(ctx context.Context, j *job) (res TableResult, err error) {
 	defer func() { j.finish(err) }()
 	if j.unready != nil {
@@ -121,7 +120,33 @@ func (r *runner) loadAfter(ctx context.Context, j *job) (res TableResult, err er
 	if err := j.waitAfter(ctx); err != nil {
 		return TableResult{ID: j.table.ID, Target: j.table.Name}, err
 	}
-	return r.loadTable(ctx, j)
+	start := time.Now()
+	res, err = r.loadTable(ctx, j)
+	if !res.Skipped {
+		res.Elapsed = time.Since(start)
+	}
+	return res, err
+}
+
+// countThisRun adds to res what this run's chunks of the table hold, from
+// the ledger; and for a table that stopped before it was reconciled, the
+// generation's counts so far, so that an interrupted run reports the chunks
+// it committed rather than nothing. It reads after a cancellation too.
+func (r *runner) countThisRun(ctx context.Context, j *job, res TableResult, err error) TableResult {
+	if res.Skipped || j.generation == 0 {
+		return res
+	}
+	res.Stopped = err != nil && (ctx.Err() != nil || errors.Is(err, context.Canceled))
+	read := context.WithoutCancel(ctx)
+	if tot, terr := r.tgt.RunTotals(read, j.table.ID, j.generation, r.runID); terr == nil {
+		res.ThisRun = tot
+	}
+	if err != nil && res.Chunks == 0 && res.NotStarted == "" {
+		if tot, terr := r.tgt.Totals(read, j.table.ID, j.generation); terr == nil {
+			res = withTotals(res, tot)
+		}
+	}
+	return res
 }
 
 func anyLoaded(jobs []*job) bool {

@@ -132,8 +132,10 @@ func (d *Display) TableFinished(id string, r migrate.TableResult, err error) {
 	case r.Skipped:
 		d.printf("done   %s -> %s: finished by an earlier run (%s rows)", id, r.Target, count(r.Loaded))
 	default:
-		d.printf("done   %s -> %s: %s loaded, %s rejected, %s filtered in %s",
-			id, r.Target, count(r.Loaded), count(r.Rejected), count(r.Filtered), r.Elapsed.Round(time.Millisecond))
+		c := migrate.CountsOf(r)
+		d.printf("done   %s -> %s: %s read, %s loaded, %s unchanged, %s rejected, %s filtered in %s",
+			id, r.Target, count(c.Read), count(c.Written), count(c.Unchanged), count(c.Rejected), count(c.Filtered),
+			r.Elapsed.Round(time.Millisecond))
 	}
 }
 

@@ -94,16 +94,34 @@ func (t *Target) Chunks(ctx context.Context, id string, generation int) ([]Chunk
 
 // Totals sums the ledger of table id in generation.
 func (t *Target) Totals(ctx context.Context, id string, generation int) (Totals, error) {
+	return t.totals(ctx, id, generation, 0)
+}
+
+// RunTotals sums the chunks of table id in generation that run runID
+// committed: what that run itself did, where Totals adds what earlier runs
+// of a resumed generation did too. Deleted is the generation's, since the
+// rows are deleted by the run that finishes it.
+func (t *Target) RunTotals(ctx context.Context, id string, generation int, runID int64) (Totals, error) {
+	return t.totals(ctx, id, generation, runID)
+}
+
+// totals sums the ledger of a generation, of one run's chunks unless runID
+// is 0.
+func (t *Target) totals(ctx context.Context, id string, generation int, runID int64) (Totals, error) {
 	var s Totals
 	err := t.pool.QueryRow(ctx, `
 		SELECT count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0),
 			coalesce(sum(rows_inserted), 0), coalesce(sum(rows_updated), 0), coalesce(sum(rows_unchanged), 0),
 			coalesce(sum(conflicts), 0),
 			coalesce((SELECT rows_deleted FROM sluice.tables WHERE id = $1 AND generation = $2), 0)
-		FROM sluice.chunks WHERE table_id = $1 AND generation = $2`, id, generation).
+		FROM sluice.chunks WHERE table_id = $1 AND generation = $2 AND ($3 = 0 OR run_id = $3)`, id, generation, runID).
 		Scan(&s.Chunks, &s.Read, &s.Loaded, &s.Rejected, &s.Inserted, &s.Updated, &s.Unchanged, &s.Conflicts, &s.Deleted)
 	if err != nil {
 		return Totals{}, fmt.Errorf("sum ledger of %s generation %d: %w", id, generation, err)
 	}
 	return s, nil
 }
+
+// Written is the rows the chunks wrote: inserted or updated. An unchanged
+// row was accepted (it counts in Loaded) but not written.
+func (s Totals) Written() int64 { return s.Inserted + s.Updated }

@@ -51,19 +51,19 @@ func TestOneBadTableDoesNotStopTheEstate(t *testing.T) {
 	wantCode(t, r, 1)
 	lines := tableLines(r.stdout, "")
 	for _, id := range []string{"clinic.t01", "clinic.t12", "clinic.patients"} {
-		if f := lines[id]; len(f) < 8 || f[3] == "0" || f[7] == "FAILED" {
+		if f := lines[id]; len(f) < 9 || f[4] == "0" || f[8] == "FAILED" {
 			t.Errorf("%s did not load: %q\n%s", id, f, r)
 		}
 	}
-	if f := lines["clinic.visits"]; len(f) != 8 || f[2] != "-" || f[7] != "FAILED" {
+	if f := lines["clinic.visits"]; len(f) != 9 || f[2] != "-" || f[8] != "FAILED" {
 		t.Errorf("clinic.visits: %q, want source rows - and FAILED\n%s", f, r)
 	}
-	if f := lines["west.people"]; strings.Join(f[2:], " ") != "- - - - - not started" {
+	if f := lines["west.people"]; strings.Join(f[2:], " ") != "- - - - - - - not started" {
 		t.Errorf("west.people: %q, want dashes and not started\n%s", f, r)
 	}
 	for _, want := range []string{
 		"tables: 13 loaded, 2 failed, 1 not started",
-		"total                     38      38",
+		"total                     38    38      38",
 		"clinic.visits: read clinic.visits chunk 1",
 		"no such column: no_such_column",
 		"west.people: waits for clinic.people, which failed",
@@ -94,11 +94,11 @@ func TestOneBadTableDoesNotStopTheEstate(t *testing.T) {
 	wantCode(t, again, 0)
 	lines = tableLines(again.stdout, "")
 	for id, rows := range map[string]string{"clinic.visits": "3", "clinic.people": "1", "west.people": "2"} {
-		if f := lines[id]; len(f) != 8 || f[2] != rows || f[3] != rows || f[7] == "earlier" {
+		if f := lines[id]; len(f) != 9 || f[2] != rows || f[3] != rows || f[4] != rows || f[8] == "earlier" {
 			t.Errorf("the rerun: %s %q, want %s rows loaded now", id, f, rows)
 		}
 	}
-	if f := lines["clinic.t01"]; strings.Join(f[7:], " ") != "earlier run" {
+	if f := lines["clinic.t01"]; strings.Join(f[8:], " ") != "earlier run" || f[4] != "0" {
 		t.Errorf("the rerun reloaded clinic.t01: %q", f)
 	}
 	conn := pgConn(t, target)

@@ -125,11 +125,18 @@ defaults:
 	if !strings.Contains(r.stdout, "changes: 0 inserted, 0 updated, 250 unchanged, 0 deleted") {
 		t.Errorf("a rerun on an unchanged source does not report 250 unchanged rows:\n%s", r.stdout)
 	}
+	// Loaded means written: an unchanged rerun read every row and loaded none.
+	if !strings.Contains(r.stdout, ": 250 rows read, 0 loaded, 250 unchanged, 0 rejected, 0 filtered in ") {
+		t.Errorf("a rerun that wrote nothing does not say 0 loaded:\n%s", r.stdout)
+	}
 	execSQLite(t, src, `UPDATE Items SET Name = 'renamed' WHERE Id = 200; INSERT INTO Items VALUES (251, 'new')`)
 	r = in.run(t, "migrate", "--progress", "none")
 	wantCode(t, r, 0)
 	if !strings.Contains(r.stdout, "changes: 1 inserted, 1 updated, 249 unchanged, 0 deleted") {
 		t.Errorf("a rerun after one change and one insert does not report them:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stdout, ": 251 rows read, 2 loaded, 249 unchanged, 0 rejected, 0 filtered in ") {
+		t.Errorf("a rerun that wrote 2 rows does not say 2 loaded:\n%s", r.stdout)
 	}
 }
 

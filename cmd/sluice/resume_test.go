@@ -193,6 +193,34 @@ func waitForPoint(p *process, conn *pgx.Conn, points []killPoint) (killPoint, []
 	return points[0], points[1:]
 }
 
+// checkRunCounts asserts that the summary of run runID gives, for each
+// table, the rows read and the chunks that run committed in the ledger, not
+// nothing (an interrupted run) and not the whole table (a resumed one); a
+// table it stopped in says stopped.
+func checkRunCounts(t *testing.T, out string, conn *pgx.Conn, runID int, stopped string) {
+	t.Helper()
+	lines := tableLines(out, "shop.")
+	ledger := pgRows(t, conn, `SELECT table_id || ' ' || coalesce(sum(rows_read), 0) || ' ' || count(*)
+		FROM sluice.chunks WHERE run_id = $1 GROUP BY table_id`, runID)
+	if len(ledger) == 0 {
+		t.Fatalf("run %d committed no chunk", runID)
+	}
+	for _, l := range ledger {
+		f := strings.Fields(l)
+		got := lines[f[0]]
+		// source table, target, source rows, read, loaded, rejected, filtered, chunks, time
+		if len(got) < 9 || got[3] != f[1] || got[4] != f[1] || got[7] != f[2] {
+			t.Errorf("run %d: the summary line of %s is %q; its ledger holds %s rows in %s chunks of this run\n%s", runID, f[0], got, f[1], f[2], out)
+		}
+		if stopped != "" && got[len(got)-1] != stopped && !strings.HasSuffix(got[len(got)-1], "s") {
+			t.Errorf("run %d: %s ends %q, want %s or its time", runID, f[0], got[len(got)-1], stopped)
+		}
+	}
+	if stopped != "" && !strings.Contains(out, " "+stopped) {
+		t.Errorf("run %d: no table of the interrupted run says %s:\n%s", runID, stopped, out)
+	}
+}
+
 // checkKilledRunInterrupted: once its session is gone, status shows a
 // killed run as interrupted (and says so once), not as running.
 func checkKilledRunInterrupted(t *testing.T, in invocation) {
@@ -339,6 +367,12 @@ func testInterrupt(t *testing.T, src string, counts map[string]string) {
 	if n := pgInt(t, conn, "SELECT count(*) FROM sluice.chunks"); n >= 100 {
 		t.Errorf("the interrupted run committed all %d chunks: it was not interrupted mid-load", n)
 	}
-	wantCode(t, in.run(t, "migrate", "--progress", "none"), 0)
+	checkRunCounts(t, r.stdout, conn, 1, "stopped")
+	again := in.run(t, "migrate", "--progress", "none")
+	wantCode(t, again, 0)
+	checkRunCounts(t, again.stdout, conn, 2, "")
+	if !strings.Contains(again.stdout, "by earlier runs") {
+		t.Errorf("the resumed run does not say what earlier runs had committed:\n%s", again.stdout)
+	}
 	checkLedger(t, conn, counts)
 }

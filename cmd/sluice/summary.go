@@ -14,31 +14,36 @@ import (
 
 // printSummary writes what a run did: a line per table, the totals, the
 // tables that failed or did not start and why, and the first rejected rows
-// with their reasons. A table that failed or never started is not counted
-// in the totals, and a count it never made is shown as "-", never as 0.
+// with their reasons. Every count is this run's own (docs/METRICS.md
+// defines the words): a resumed table's earlier chunks are listed apart, a
+// table an earlier run finished counts nothing, and a table that failed,
+// never started or was stopped says so. A count a table never made is "-";
+// a failed or not-started table is not in the totals.
 func printSummary(w io.Writer, s *migrate.Summary) {
 	merged := anyMerged(s)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	head := "source table\ttarget\tsource rows\tloaded\t"
+	head := "source table\ttarget\tsource rows\tread\tloaded\t"
 	if merged {
 		head += "inserted\tupdated\tunchanged\tdeleted\t"
 	}
 	fmt.Fprintln(tw, head+"rejected\tfiltered\tchunks\ttime\t")
-	var tot migrate.TableResult
+	var tot migrate.Counts
 	for _, t := range s.Tables {
 		fmt.Fprintln(tw, tableLine(merged, t))
-		if t.Failed == "" && t.NotStarted == "" {
-			tot = sumResults(tot, t)
+		if t.NotStarted == "" && t.Failed == "" {
+			tot = tot.Add(migrate.CountsOf(t))
 		}
 	}
-	fmt.Fprintf(tw, "total\t\t%d\t%d\t%s%d\t%d\t\t%s\t\n", tot.SourceRows, tot.Loaded, changes(merged, tot),
-		tot.Rejected, tot.Filtered, s.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(tw, "total\t\t%d\t%d\t%d\t%s%d\t%d\t%d\t%s\t\n", tot.SourceRows, tot.Read, tot.Written,
+		changes(merged, tot), tot.Rejected, tot.Filtered, tot.Chunks, s.Elapsed.Round(time.Millisecond))
 	tw.Flush()
-	fmt.Fprintf(w, "\n%s: %d rows loaded, %d rejected, %d filtered in %s\n", runLabel(s), tot.Loaded, tot.Rejected, tot.Filtered, s.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "\n%s: %d rows read, %d loaded, %d unchanged, %d rejected, %d filtered in %s\n", runLabel(s),
+		tot.Read, tot.Written, tot.Unchanged, tot.Rejected, tot.Filtered, s.Elapsed.Round(time.Millisecond))
 	fmt.Fprintln(w, tableCounts(s))
 	if merged {
 		fmt.Fprintf(w, "changes: %d inserted, %d updated, %d unchanged, %d deleted\n", tot.Inserted, tot.Updated, tot.Unchanged, tot.Deleted)
 	}
+	printEarlier(w, s)
 	printTableProblems(w, s)
 	printRejects(w, s)
 	printFailures(w, s.Failures)
@@ -60,21 +65,41 @@ func printFailures(w io.Writer, fs []target.ObjectFailure) {
 	}
 }
 
-// tableLine is one table's line: its counts, or "-" for what a table that
-// did not start never counted and for the source rows of one that failed.
+// tableLine is one table's line: this run's counts, or "-" for what a table
+// that did not start never counted and for the source rows of one that
+// failed or stopped before it was counted.
 func tableLine(merged bool, t migrate.TableResult) string {
-	switch {
-	case t.NotStarted != "":
-		dashes := strings.Repeat("-\t", 5)
+	c := migrate.CountsOf(t)
+	if t.NotStarted != "" {
+		dashes := strings.Repeat("-\t", 7)
 		if merged {
 			dashes += strings.Repeat("-\t", 4)
 		}
 		return fmt.Sprintf("%s\t%s\t%snot started\t", t.ID, t.Target, dashes)
-	case t.Failed != "":
-		return fmt.Sprintf("%s\t%s\t-\t%d\t%s%d\t-\t%d\tFAILED\t", t.ID, t.Target, t.Loaded, changes(merged, t), t.Rejected, t.Chunks)
 	}
-	return fmt.Sprintf("%s\t%s\t%d\t%d\t%s%d\t%d\t%d\t%s\t", t.ID, t.Target, t.SourceRows, t.Loaded,
-		changes(merged, t), t.Rejected, t.Filtered, t.Chunks, when(t))
+	source, filtered := "-", "-"
+	if t.SourceRows > 0 || t.Failed == "" && !t.Stopped {
+		source, filtered = fmt.Sprint(t.SourceRows), fmt.Sprint(t.Filtered)
+	}
+	return fmt.Sprintf("%s\t%s\t%s\t%d\t%d\t%s%d\t%s\t%d\t%s\t", t.ID, t.Target, source, c.Read, c.Written,
+		changes(merged, c), c.Rejected, filtered, c.Chunks, when(t))
+}
+
+// printEarlier lists the tables this run resumed, with what earlier runs
+// had committed of them: the table above counts only this run's chunks,
+// and sluice status the whole.
+func printEarlier(w io.Writer, s *migrate.Summary) {
+	var lines []string
+	for _, t := range s.Tables {
+		if t.Skipped || t.Chunks <= t.ThisRun.Chunks {
+			continue
+		}
+		lines = append(lines, fmt.Sprintf("  %s: %d rows read in %d chunks by earlier runs, %d in %d by this one",
+			t.ID, t.Read-t.ThisRun.Read, t.Chunks-t.ThisRun.Chunks, t.ThisRun.Read, t.ThisRun.Chunks))
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(w, "\nresumed (sluice status shows each table's whole load):\n%s\n", strings.Join(lines, "\n"))
+	}
 }
 
 // tableCounts says how many tables loaded, failed and did not start.
@@ -145,45 +170,31 @@ func printTableProblems(w io.Writer, s *migrate.Summary) {
 // only then do inserted, updated and unchanged say more than loaded.
 func anyMerged(s *migrate.Summary) bool {
 	for _, t := range s.Tables {
-		if !t.Skipped && (t.Updated+t.Unchanged+t.Deleted > 0 || t.Inserted != t.Loaded) {
+		c := t.ThisRun
+		if !t.Skipped && (c.Updated+c.Unchanged+t.Deleted > 0) {
 			return true
 		}
 	}
 	return false
 }
 
-func changes(merged bool, t migrate.TableResult) string {
+func changes(merged bool, c migrate.Counts) string {
 	if !merged {
 		return ""
 	}
-	if t.Skipped {
-		return "\t\t\t\t"
-	}
-	return fmt.Sprintf("%d\t%d\t%d\t%d\t", t.Inserted, t.Updated, t.Unchanged, t.Deleted)
+	return fmt.Sprintf("%d\t%d\t%d\t%d\t", c.Inserted, c.Updated, c.Unchanged, c.Deleted)
 }
 
 func when(t migrate.TableResult) string {
-	if t.Skipped {
+	switch {
+	case t.Skipped:
 		return "earlier run"
+	case t.Failed != "":
+		return "FAILED"
+	case t.Stopped:
+		return "stopped"
 	}
 	return t.Elapsed.Round(time.Millisecond).String()
-}
-
-// sumResults adds b to a. A table an earlier run finished changed nothing
-// in this one, whatever its generation's counts say.
-func sumResults(a, b migrate.TableResult) migrate.TableResult {
-	if b.Skipped {
-		b.Inserted, b.Updated, b.Unchanged, b.Deleted = 0, 0, 0, 0
-	}
-	a.SourceRows += b.SourceRows
-	a.Loaded += b.Loaded
-	a.Rejected += b.Rejected
-	a.Filtered += b.Filtered
-	a.Inserted += b.Inserted
-	a.Updated += b.Updated
-	a.Unchanged += b.Unchanged
-	a.Deleted += b.Deleted
-	return a
 }
 
 // runLabel names the run, or the run in each database of a split.
