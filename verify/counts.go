@@ -37,6 +37,7 @@ func (v *tableCheck) counts(ctx context.Context) (LevelResult, error) {
 	v.checkState()
 	v.checkBalance(sc.total, loaded-kept, sc.rejected, sc.filtered(), "loaded")
 	v.tally = &Counts{Source: sc.total, Loaded: loaded - kept, Rejected: sc.rejected, Filtered: sc.filtered()}
+	v.kept = kept
 	detail := fmt.Sprintf("source %d = loaded %d + rejected %d + filtered %d", sc.total, loaded-kept, sc.rejected, sc.filtered())
 	if kept > 0 {
 		detail += "; " + keptText(kept)

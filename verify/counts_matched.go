@@ -31,6 +31,7 @@ func (v *tableCheck) matchedCounts(ctx context.Context) (LevelResult, error) {
 		return LevelResult{}, err
 	}
 	v.checkBalance(sc.total, keys-kept, sc.rejected, sc.filtered(), "legacy keys")
+	v.kept = kept
 	detail := fmt.Sprintf("source %d = legacy keys %d + rejected %d + filtered %d; %s owned by %s",
 		sc.total, keys-kept, sc.rejected, sc.filtered(), plural(int(owned), "target row"), v.t.Source)
 	if kept > 0 {

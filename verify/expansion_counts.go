@@ -48,6 +48,7 @@ func (v *tableCheck) expansionCounts(ctx context.Context) (LevelResult, error) {
 	v.checkOrphanChildren(total-ec.held, &ec.kept)
 	detail := fmt.Sprintf("%d source rows (%d rejected, %d filtered) make %d rows; the target holds %d",
 		sc.total, ec.rejected, sc.filtered(), ec.expected, total)
+	v.kept = ec.kept
 	if ec.kept > 0 {
 		detail += "; " + keptText(ec.kept)
 	}

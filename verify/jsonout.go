@@ -22,6 +22,7 @@ type jsonTable struct {
 	Levels   []jsonLevel `json:"levels"`
 	Findings []Finding   `json:"findings"`
 	Counts   *Counts     `json:"counts,omitempty"`
+	Kept     int64       `json:"kept"`
 }
 
 type jsonLevel struct {
@@ -35,7 +36,7 @@ type jsonLevel struct {
 func (r *Report) WriteJSON(w io.Writer) error {
 	out := jsonReport{Started: r.Started, Finished: r.Finished, OK: r.OK(), Findings: r.Findings, Tables: []jsonTable{}}
 	for _, t := range r.Tables {
-		jt := jsonTable{ID: t.ID, Target: t.Target, Seconds: t.Elapsed.Seconds(), Findings: t.Findings, Counts: t.Counts}
+		jt := jsonTable{ID: t.ID, Target: t.Target, Seconds: t.Elapsed.Seconds(), Findings: t.Findings, Counts: t.Counts, Kept: t.Kept}
 		if jt.Findings == nil {
 			jt.Findings = []Finding{}
 		}

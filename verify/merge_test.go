@@ -3,6 +3,7 @@ package verify_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/sluicedb/sluice/plan"
@@ -86,6 +87,16 @@ func TestMergeKeepsRowsWhoseSourceIsGone(t *testing.T) {
 	} {
 		if got := detail(t, r, want.table, want.level); got != want.detail {
 			t.Errorf("%s level %d: %q, want %q", want.table, want.level, got, want.detail)
+		}
+	}
+	// The person reading the text report is told too, not only --json.
+	var text strings.Builder
+	if err := r.WriteText(&text); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"0 findings, 7 rows kept whose source row is gone", "Rows kept: 7 rows in the target whose source row is gone"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("the text report lacks %q:\n%s", want, text.String())
 		}
 	}
 	deleteMissing(e.plan, "east.Clinics", "east.Clinics#rooms", "east.Clinics#tags")

@@ -81,6 +81,11 @@ type TableReport struct {
 	// table; nil when level 1 did not run, or for a matched or expanded
 	// table, which count otherwise.
 	Counts *Counts
+	// Kept counts what level 1 found in the target whose source row is
+	// gone and which merge or append without delete_missing keeps: rows,
+	// child rows, or for a matched part legacy keys. No finding, and
+	// outside the balance of Counts.
+	Kept int64
 }
 
 // Counts are a table's rows as level 1 reconciles them: Source = Loaded +

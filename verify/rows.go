@@ -186,6 +186,7 @@ func (s *scan) keptDetail() string {
 	var d string
 	if n := s.kept.Load(); n > 0 {
 		d += "; " + keptText(n)
+		s.v.kept = max(s.v.kept, n) // level 6 finds rows level 1 cannot count (children a row no longer makes)
 	}
 	if n := s.unupdated.Load(); n > 0 {
 		d += fmt.Sprintf("; %d rows as first loaded, whose source row changed since (append does not update)", n)

@@ -14,7 +14,7 @@ import (
 // finding on a line of its own.
 func (r *Report) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
-	fmt.Fprintf(ew, "Verified %d tables: %s (%s, %s)\n\n", len(r.Tables), plural(r.Findings, "finding"),
+	fmt.Fprintf(ew, "Verified %d tables: %s%s (%s, %s)\n\n", len(r.Tables), plural(r.Findings, "finding"), r.notFindings(),
 		r.Started.UTC().Format(time.RFC3339), r.Finished.Sub(r.Started).Round(time.Millisecond))
 	r.writeGrid(ew)
 	r.writeCounts(ew)
@@ -24,7 +24,8 @@ func (r *Report) WriteText(w io.Writer) error {
 
 // writeCounts states, for every table with rejected or filtered rows, how
 // its source rows are accounted for: "ok" at level 1 must not read as
-// "every row loaded".
+// "every row loaded". Then the rows kept whose source row is gone: "ok"
+// must not read as "the target holds exactly the loaded rows" either.
 func (r *Report) writeCounts(w io.Writer) {
 	var rejected int64
 	var lines []string
@@ -36,10 +37,32 @@ func (r *Report) writeCounts(w io.Writer) {
 		rejected += c.Rejected
 		lines = append(lines, fmt.Sprintf("  %s\tsource %d = loaded %d + rejected %d + filtered %d", t.ID, c.Source, c.Loaded, c.Rejected, c.Filtered))
 	}
+	if len(lines) > 0 {
+		fmt.Fprintf(w, "\nRows not loaded: %s rejected (in sluice.rejects, with the reason), by table:\n", plural64(rejected, "row"))
+		writeLines(w, lines)
+	}
+	r.writeKept(w)
+}
+
+// writeKept lists the tables that hold rows whose source row is gone.
+func (r *Report) writeKept(w io.Writer) {
+	var kept int64
+	var lines []string
+	for _, t := range r.Tables {
+		if t.Kept > 0 {
+			kept += t.Kept
+			lines = append(lines, fmt.Sprintf("  %s\t%s\t%d", t.ID, t.Target, t.Kept))
+		}
+	}
 	if len(lines) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nRows not loaded: %s rejected (in sluice.rejects, with the reason), by table:\n", plural64(rejected, "row"))
+	fmt.Fprintf(w, "\nRows kept: %s in the target whose source row is gone (strategy merge or append without\n"+
+		"delete_missing keeps them; not a finding, and not among the loaded rows), by table:\n", plural64(kept, "row"))
+	writeLines(w, lines)
+}
+
+func writeLines(w io.Writer, lines []string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, l := range lines {
 		fmt.Fprintln(tw, l)
@@ -155,4 +178,25 @@ func (e *errWriter) Write(p []byte) (int, error) {
 	n, err := e.w.Write(p)
 	e.err = err
 	return n, err
+}
+
+// notFindings names, after the count of findings, what is no finding but
+// what a reader of "0 findings" must know: rejected rows, and rows kept
+// whose source row is gone.
+func (r *Report) notFindings() string {
+	var rejected, kept int64
+	for _, t := range r.Tables {
+		kept += t.Kept
+		if t.Counts != nil {
+			rejected += t.Counts.Rejected
+		}
+	}
+	out := ""
+	if rejected > 0 {
+		out += ", " + plural64(rejected, "row") + " rejected"
+	}
+	if kept > 0 {
+		out += ", " + plural64(kept, "row") + " kept whose source row is gone"
+	}
+	return out
 }

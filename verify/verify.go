@@ -57,7 +57,7 @@ func Table(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, 
 		return rep, err
 	}
 	err = v.run(ctx, rep.Levels)
-	rep.Findings, rep.Elapsed, rep.Counts = v.found.findings(), time.Since(start), v.tally
+	rep.Findings, rep.Elapsed, rep.Counts, rep.Kept = v.found.findings(), time.Since(start), v.tally, v.kept
 	return rep, err
 }
 
@@ -72,6 +72,7 @@ type tableCheck struct {
 	load  loadState
 	found *collector
 	tally *Counts // what level 1 counted, when it ran
+	kept  int64   // what level 1 found kept whose source row is gone
 }
 
 func newTableCheck(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, db *pgxpool.Pool, o Options) (*tableCheck, error) {

@@ -46,8 +46,9 @@ func fixedReport() *Report {
 						Detail: "the source row is neither in the target nor in sluice.rejects"},
 				}},
 			{ID: "shop.Tags", Target: "tags", Elapsed: 50 * time.Millisecond,
+				Counts: &Counts{Source: 5, Loaded: 4, Rejected: 1}, Kept: 2,
 				Levels: map[int]LevelResult{
-					1: {Status: StatusOK, Checked: 4, Detail: "source 4 = loaded 4 + rejected 0 + filtered 0"},
+					1: {Status: StatusOK, Checked: 5, Detail: "source 5 = loaded 4 + rejected 1 + filtered 0; 2 rows kept whose source row is gone"},
 					2: {Status: StatusNotApplicable, Detail: "the table has no primary key"},
 					4: {Status: StatusOK, Checked: 2, Detail: "2 columns"},
 					6: {Status: StatusSkipped, Detail: "columns missing from the target (see level 4): weight"},
