@@ -18,11 +18,39 @@ import (
 // ("1", or "1|3402" for a composite key). A key in neither the table nor its
 // rejects is an *UnknownKeyError; a table the plan does not have, an
 // *UnknownTableError. Trace only reads.
+//
+// A merged target table ("patients", fed by clinical.Patients and
+// clinic_west.Patient) is looked up part by part in from: order: the first
+// part that knows the key is traced, with a note naming the other parts
+// that know it too.
 func Trace(ctx context.Context, q Querier, p *plan.Plan, table, key string, opts ...Option) (*Lineage, error) {
-	t, err := findTable(p, table)
+	parts, err := findTables(p, table)
 	if err != nil {
 		return nil, err
 	}
+	var found *Lineage
+	var unknown error
+	for _, t := range parts {
+		l, err := traceTable(ctx, q, p, t, key, opts)
+		var uk *UnknownKeyError
+		switch {
+		case errors.As(err, &uk):
+			unknown = errors.Join(unknown, err)
+		case err != nil:
+			return nil, err
+		case found == nil:
+			found = l
+		default:
+			found.note("key %s also names a row of %s: trace %s %s to see it", key, t.ID, t.ID, key)
+		}
+	}
+	if found == nil {
+		return nil, unknown
+	}
+	return found, nil
+}
+
+func traceTable(ctx context.Context, q Querier, p *plan.Plan, t *plan.Table, key string, opts []Option) (*Lineage, error) {
 	st, err := readTableState(ctx, q, t.ID)
 	if err != nil {
 		return nil, err

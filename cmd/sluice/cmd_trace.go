@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -10,6 +11,7 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
+	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/lineage"
 	"github.com/sluicedb/sluice/plan"
 )
@@ -66,6 +68,9 @@ func runTrace(ctx context.Context, g *globals, table, key string, asJSON bool) e
 	case errors.As(err, &badTable):
 		return usageError{err}
 	case errors.As(err, &badKey):
+		if part, ferr := filteredPart(ctx, p, table, key); ferr != nil || part != nil {
+			return printFiltered(g, part, key, asJSON, ferr)
+		}
 		return err // exit code 1: the message says it all
 	case err != nil:
 		return fmt.Errorf("trace %s key %s on %s: %w", table, key, sluice.RedactURL(url), err)
@@ -118,4 +123,36 @@ func tableDatabase(p *plan.Plan, cfg *config.Config, table string) (*plan.Plan, 
 		}
 	}
 	return p, cfg.Target.URL, nil
+}
+
+// filteredPart finds the table (or part of a merged table) whose where:
+// excludes the source row with key; nil when none can be shown to.
+func filteredPart(ctx context.Context, p *engines.Prepared, table, key string) (*plan.Table, error) {
+	parts, err := lineage.Parts(p.Plan, table)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range parts {
+		src, ok := p.Sources[t.Source]
+		if !ok {
+			continue
+		}
+		if yes, err := lineage.Filtered(ctx, src, t, key); err != nil || yes {
+			return t, err
+		}
+	}
+	return nil, nil
+}
+
+// printFiltered says that the row exists in the source and the config's
+// filter leaves it out: it was not loaded, by design (exit code 0).
+func printFiltered(g *globals, t *plan.Table, key string, asJSON bool, err error) error {
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		return json.NewEncoder(g.stdout).Encode(map[string]any{"table_id": t.ID, "key": key, "filtered": true, "where": t.Where})
+	}
+	fmt.Fprintf(g.stdout, "%s key %s: filtered. The source row exists and the config's filter (where: %s) excludes it,\nso it was not loaded; it counts among the table's filtered rows.\n", t.ID, key, t.Where)
+	return nil
 }

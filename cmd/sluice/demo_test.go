@@ -41,6 +41,7 @@ func TestDemo(t *testing.T) {
 	checkDemoTarget(t, dir, target)
 	cfg := filepath.Join(dir, "sluice.yaml")
 	checkDemoTrace(t, cfg, target)
+	checkReadmeTrace(t, dir, cfg)
 	for cmd, want := range map[string]string{"status": "clinical.Patients", "plan": "Schema drift: patients"} {
 		r := runSluice(t, cmd, "--config", cfg)
 		wantCode(t, r, 0)
@@ -67,6 +68,26 @@ func checkDemoTrace(t *testing.T, cfg, target string) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("trace of clinic_west.Patient %s does not list %q:\n%s", west, want, r)
 		}
+	}
+}
+
+// checkReadmeTrace runs the README's `sluice trace patients 1042` on the
+// demo (a smaller key: the test's demo is small), where patients is a
+// merged table whose clinical part knows the key, and traces an audit entry
+// that the config's where: leaves out, which is "filtered", not unknown.
+func checkReadmeTrace(t *testing.T, dir, cfg string) {
+	t.Helper()
+	key := fmt.Sprint(sqliteInt(t, openDemoDB(t, dir, "clinical"), "SELECT max(PatientID) FROM Patients"))
+	r := runSluice(t, "trace", "patients", key, "--config", cfg)
+	wantCode(t, r, 0)
+	if !strings.Contains(r.stdout, "clinical.Patients") || !strings.Contains(r.stdout, "legacy key "+key) {
+		t.Errorf("trace patients %s does not show clinical's patient %s:\n%s", key, key, r)
+	}
+	old := sqliteInt(t, openDemoDB(t, dir, "inventory"), "SELECT min(rowid) FROM AuditTrail WHERE EventTime < '2010-01-01'")
+	f := runSluice(t, "trace", "audit_trail", strconv.FormatInt(old, 10), "--config", cfg)
+	wantCode(t, f, 0)
+	if !strings.Contains(f.stdout, "inventory.AuditTrail key "+strconv.FormatInt(old, 10)+": filtered") {
+		t.Errorf("trace of an audit entry the filter excludes does not say filtered:\n%s", f)
 	}
 }
 
