@@ -55,7 +55,15 @@ func readStatus(ctx context.Context, tx pgx.Tx, s *Status) (err error) {
 	if s.Run, err = latestRun(ctx, tx); err != nil {
 		return err
 	}
-	rows, _ := tx.Query(ctx, "SELECT "+tableColumns+" FROM sluice.tables ORDER BY id")
+	cols := tableColumns
+	var version int
+	if err := tx.QueryRow(ctx, "SELECT schema_version FROM sluice.meta").Scan(&version); err != nil {
+		return fmt.Errorf("read the state schema version: %w", err)
+	}
+	if version < 7 {
+		cols = tableColumnsBefore7
+	}
+	rows, _ := tx.Query(ctx, "SELECT "+cols+" FROM sluice.tables ORDER BY id")
 	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (TableState, error) {
 		st, err := scanTable(row)
 		return *st, err

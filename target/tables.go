@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -60,6 +61,10 @@ const tableColumns = `id, source, source_table, target_schema, target_table, gen
 	chunks_done, coalesce(chunks_estimated, 0), coalesce(rows_estimated, 0), coalesce(run_id, 0),
 	started_at, updated_at, finished_at, coalesce(message, ''), coalesce(plan_hash, ''),
 	rows_inserted, rows_updated, rows_unchanged, rows_deleted, conflicts, retired_at`
+
+// tableColumnsBefore7 reads a state schema a sluice before version 7
+// wrote, which readers (status, serve, metrics) do not upgrade.
+var tableColumnsBefore7 = strings.Replace(tableColumns, "retired_at", "NULL::timestamptz AS retired_at", 1)
 
 func scanTable(row pgx.Row) (*TableState, error) {
 	var s TableState

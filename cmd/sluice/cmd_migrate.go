@@ -26,6 +26,7 @@ type migrateFlags struct {
 	cpuProfile string
 	verify     string
 	seal       sealFlags
+	metrics    string
 }
 
 func newMigrate(g *globals) *cobra.Command {
@@ -65,6 +66,7 @@ seconds otherwise); the summary goes to standard output.`,
 	cmd.Flags().StringVar(&f.progress, "progress", "auto", "progress display: auto, bars, log or none")
 	cmd.Flags().StringVar(&f.verify, "verify", "all", "verification after each table: all (levels 1-6), quick (1-5, no value comparison), none, or a list such as 1,2,6")
 	f.seal.register(cmd)
+	cmd.Flags().StringVar(&f.metrics, "metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics during the run (a port alone binds to 127.0.0.1; off by default)")
 	cmd.Flags().StringVar(&f.cpuProfile, "cpuprofile", "", "write a CPU profile to this file (for performance work)")
 	_ = cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
@@ -100,6 +102,11 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 	if err != nil {
 		return err
 	}
+	stopMetrics, err := serveMetrics(g.stderr, f.metrics, p.Config, tgts)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
 	workers := p.Config.Defaults.Workers
 	if f.workers > 0 {
 		workers = f.workers
