@@ -7,7 +7,8 @@
 # does nothing. It also installs the
 # independent TDS clients the SQL Server tests check the TDS test server
 # with: FreeTDS's tsql (freetds-bin) and tedious (npm, from the committed
-# lock file in sluicetest/tds/clients/tedious).
+# lock file in sluicetest/tds/clients/tedious), and the tools the tests of
+# the dashboard and the alert rules drive (headless Chromium, promtool).
 #
 # Change capture (sluice sync) needs PostgreSQL with wal_level=logical and
 # MariaDB with a row-based binlog (log_bin, binlog_format=ROW,
@@ -210,11 +211,21 @@ install_tds_clients() {
   fi
 }
 
+# The tools some tests drive: promtool (Debian's prometheus package) checks
+# and unit-tests the alerting rules, headless Chromium loads the dashboard.
+install_test_tools() {
+  local missing=()
+  command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  if [ ${#missing[@]} -gt 0 ]; then change install --no-install-recommends "${missing[@]}"; fi
+}
+
 start_postgres
 ensure_postgis
 start_mariadb
 install_tds_clients
 capture_postgres
 capture_mariadb
+install_test_tools
 change mariadb -h 127.0.0.1 -P "$MY_PORT" -uroot -e 'CREATE DATABASE IF NOT EXISTS test' >/dev/null
 log "PostgreSQL (with PostGIS) and MariaDB are up; tsql and tedious are installed"

@@ -59,6 +59,7 @@ sluice_demo, created if missing.`,
 	cmd.Flags().StringVar(&f.target, "target", "", "the target PostgreSQL URL")
 	cmd.Flags().IntVarP(&f.workers, "workers", "w", 0, "tables loaded in parallel (default: the config's workers)")
 	cmd.Flags().StringVar(&f.progress, "progress", "auto", "progress display: auto, bars, log or none")
+	cmd.Flags().StringVar(&f.metrics, "metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics during each migration (off by default)")
 	return cmd
 }
 
