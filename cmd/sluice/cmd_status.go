@@ -151,25 +151,29 @@ func printRetired(w io.Writer, retired []target.TableStatus) {
 	}
 }
 
+// printTables writes a line per table with the words of the migrate
+// summary (docs/METRICS.md), counted over the table's current load: source
+// rows (the estimate until counted), read, loaded (inserted + updated),
+// unchanged, rejected, filtered, how far it got, and chunks.
 func printTables(w io.Writer, tables []target.TableStatus) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "table\ttarget\tstate\tloaded\tof\t%\trejected\tfiltered\tchunks\tupdated\t")
+	fmt.Fprintln(tw, "table\ttarget\tstate\tsource rows\tread\tloaded\tunchanged\trejected\tfiltered\t%\tchunks\tupdated\t")
 	for _, t := range tables {
 		total := t.RowsEstimated
 		if t.RowsSource != nil {
-			total = *t.RowsSource - t.RowsFiltered
+			total = *t.RowsSource
 		}
 		pct := "-"
-		if total > 0 {
-			pct = fmt.Sprintf("%.0f", 100*float64(t.RowsLoaded+t.RowsRejected)/float64(total))
+		if want := total - t.RowsFiltered; want > 0 {
+			pct = fmt.Sprintf("%.0f", min(100, 100*float64(t.RowsRead)/float64(want)))
 		}
 		state := t.State
 		if state == target.StatePending && t.Message != "" {
 			state = "not started"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%d\t%d\t%d/%d\t%s\t\n", t.ID, t.TargetTable, state,
-			t.RowsLoaded, total, pct, t.RowsRejected, t.RowsFiltered, t.ChunksDone, t.ChunksEstimated,
-			t.UpdatedAt.Local().Format(time.TimeOnly))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%d/%d\t%s\t\n", t.ID, t.TargetTable, state,
+			total, t.RowsRead, t.RowsInserted+t.RowsUpdated, t.RowsUnchanged, t.RowsRejected, t.RowsFiltered, pct,
+			t.ChunksDone, t.ChunksEstimated, t.UpdatedAt.Local().Format(time.TimeOnly))
 	}
 	tw.Flush()
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,6 +34,8 @@ func TestMigrateThenStatusOnChinook(t *testing.T) {
 	mustNotContain(t, s, pw)
 	checkStatus(t, s.stdout)
 
+	summaryMatchesStatus(t, m.stdout, s.stdout)
+
 	bare := invocation{dir: t.TempDir()}.run(t, "status", "--target", target)
 	wantCode(t, bare, 0)
 	checkStatus(t, bare.stdout)
@@ -41,6 +44,24 @@ func TestMigrateThenStatusOnChinook(t *testing.T) {
 	again := in.run(t, "migrate", "--progress", "none")
 	wantCode(t, again, 0)
 	checkSummary(t, again.stdout, true)
+}
+
+// summaryMatchesStatus: after a run that loaded every table from its
+// start, the summary and status give each table the same source rows,
+// read, loaded, rejected, filtered and chunks.
+func summaryMatchesStatus(t *testing.T, summary, status string) {
+	t.Helper()
+	st := tableLines(status, "chinook.")
+	for id, f := range tableLines(summary, "chinook.") {
+		s := st[id]
+		chunks, _, _ := strings.Cut(s[10], "/")
+		// summary: id, target, source rows, read, loaded, rejected, filtered, chunks
+		// status:  id, target, state, source rows, read, loaded, unchanged, rejected, filtered, %, chunks
+		want := []string{s[3], s[4], s[5], s[7], s[8], chunks}
+		if got := f[2:8]; !slices.Equal(got, want) {
+			t.Errorf("%s: the summary says %q, status %q", id, got, want)
+		}
+	}
 }
 
 // checkSummary asserts migrate's summary has a line per Chinook table with
@@ -87,9 +108,9 @@ func checkStatus(t *testing.T, out string) {
 			continue
 		}
 		n := strconv.FormatInt(rows, 10)
-		// table, target, state, loaded, of, %, rejected, filtered, chunks, updated
-		if f[2] != "done" || f[3] != n || f[4] != n || f[5] != "100" || f[6] != "0" || f[7] != "0" || f[8] != "1/1" {
-			t.Errorf("status of chinook.%s is %q, want done, %s of %s, 100%%, 0 rejected, 0 filtered, chunks 1/1", table, f, n, n)
+		// table, target, state, source rows, read, loaded, unchanged, rejected, filtered, %, chunks, updated
+		if f[2] != "done" || f[3] != n || f[4] != n || f[5] != n || f[6] != "0" || f[7] != "0" || f[8] != "0" || f[9] != "100" || f[10] != "1/1" {
+			t.Errorf("status of chinook.%s is %q, want done, %s source rows read and loaded, 0 unchanged, 0 rejected, 0 filtered, 100%%, chunks 1/1", table, f, n)
 		}
 	}
 }
