@@ -33,6 +33,7 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 	if err != nil {
 		return sum, err
 	}
+	r.opt.stepper().Planned(planned(jobs))
 	results, failed, loadErr := r.loadAll(ctx, jobs)
 	sum.Tables = results
 	for _, t := range results {
@@ -61,6 +62,17 @@ func (r *runner) run(ctx context.Context) (*Summary, error) {
 		return sum, errors.Join(loadErr, failed)
 	}
 	return sum, failed
+}
+
+// planned lists the tables the run loads, for a display's total.
+func planned(jobs []*job) []PlannedTable {
+	var out []PlannedTable
+	for _, j := range jobs {
+		if !j.skip {
+			out = append(out, PlannedTable{ID: j.table.ID, Target: j.table.Name, Estimate: j.table.Rows})
+		}
+	}
+	return out
 }
 
 func isValidation(err error) bool {
@@ -178,7 +190,9 @@ func (r *runner) foreignKeys(ctx context.Context, failed holds) ([]ForeignKeyNot
 		return notes, err
 	}
 	var invalid []error
-	for _, stmt := range plan.ValidateForeignKeys(schema, good) {
+	validate := plan.ValidateForeignKeys(schema, good)
+	for i, stmt := range validate {
+		r.opt.stepper().RunStep(StepForeignKeys, i, len(validate))
 		if err := r.tgt.Exec(ctx, stmt); err != nil {
 			if ctx.Err() != nil {
 				return notes, err

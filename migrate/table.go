@@ -60,6 +60,7 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 			return res, fmt.Errorf("mark %s loaded: %w", t.ID, err)
 		}
 	}
+	r.opt.stepper().TableStep(t.ID, StepReconciling, 0, 0)
 	res, err := r.reconcile(ctx, j, res)
 	if err != nil {
 		// Only counts that do not reconcile fail the table (its next run
@@ -72,6 +73,7 @@ func (r *runner) loadTable(ctx context.Context, j *job) (TableResult, error) {
 		return res, err
 	}
 	if j.state != target.StateIndexed {
+		r.opt.stepper().TableStep(t.ID, StepIndexing, 0, 0)
 		if err := r.index(ctx, j); err != nil {
 			return res, fmt.Errorf("build keys and indexes of %s: %w", t.Name, err)
 		}

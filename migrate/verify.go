@@ -25,6 +25,7 @@ func (r *runner) verifyTable(ctx context.Context, j *job) error {
 		return nil
 	}
 	t := j.table
+	r.opt.stepper().TableStep(t.ID, StepVerifying, 0, len(levels))
 	var digests chunkDigests
 	opts := verify.Options{Levels: levels, OnChunk: digests.add}
 	tr, err := verify.Table(ctx, r.plan, t, r.srcs[t.Source], r.tgt.Pool(), opts)
@@ -58,6 +59,7 @@ func (r *runner) verifyForeignKeys(ctx context.Context, h holds) error {
 	if !slices.Contains(r.opt.Verify, verify.LevelOrphans) {
 		return nil
 	}
+	r.opt.stepper().RunStep(StepOrphans, 0, 0)
 	good, _ := splitForeignKeys(r.plan, h)
 	report, err := verify.All(ctx, withoutTables(good, h.failed), r.srcs, r.tgt.Pool(), verify.Options{Levels: []int{verify.LevelOrphans}})
 	if err != nil {

@@ -23,6 +23,11 @@ type Display struct {
 	active   []string // tables being loaded, in start order
 	drawn    int      // lines of the live area last drawn
 	lastLine time.Time
+	planned  bool    // Planned was called: the total covers every table from the start
+	shown    float64 // the total's fraction last shown: it never goes back
+	runStep  string  // the run's step that is no table's, "" when none
+	runDone  int
+	runTotal int
 	stop     chan struct{}
 	stopped  sync.WaitGroup
 }
@@ -35,6 +40,8 @@ type table struct {
 	done       int64 // rows read in this run
 	rejected   int64
 	started    time.Time
+	step       string // "" while copying, then reconciling, indexing, verifying
+	finished   bool   // its rows are all read: its actual count replaces the estimate
 }
 
 // New writes to w: live bars when live is true (w is a terminal), log lines
@@ -84,7 +91,7 @@ func (d *Display) tick() {
 		d.redraw()
 		return
 	}
-	if len(d.active) > 0 {
+	if len(d.active) > 0 || d.runStep != "" {
 		d.logf("%s", d.totalLine())
 	}
 }
@@ -93,8 +100,13 @@ func (d *Display) tick() {
 func (d *Display) TableStarted(id, target string, estimate, done int64) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.tables[id] = &table{id: id, target: target, estimate: estimate, before: done, started: time.Now()}
-	d.active = append(d.active, id)
+	t := d.tables[id]
+	if t == nil {
+		t = &table{id: id, target: target, estimate: estimate}
+		d.tables[id] = t
+	}
+	t.before, t.started = done, time.Now()
+	d.activate(id)
 	if !d.live {
 		msg := fmt.Sprintf("load %s -> %s (about %s rows)", id, target, count(estimate))
 		if done > 0 {
@@ -126,6 +138,9 @@ func (d *Display) TableFinished(id string, r migrate.TableResult, err error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.remove(id)
+	if t := d.tables[id]; t != nil {
+		t.finished = true
+	}
 	switch {
 	case err != nil:
 		d.printf("FAILED %s: %v", id, err)
@@ -144,6 +159,56 @@ func (d *Display) Phase(msg string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.printf("%s", msg)
+}
+
+// Planned implements migrate.Stepper: the total's denominator is every
+// table's estimate from the start, not only the tables begun so far.
+func (d *Display) Planned(tables []migrate.PlannedTable) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.planned = true
+	for _, p := range tables {
+		if d.tables[p.ID] == nil {
+			d.tables[p.ID] = &table{id: p.ID, target: p.Target, estimate: p.Estimate}
+		}
+	}
+}
+
+// TableStep implements migrate.Stepper: the table's line names its step
+// instead of a bar that would sit at 100%.
+func (d *Display) TableStep(id, step string, done, total int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	t := d.tables[id]
+	if t == nil {
+		t = &table{id: id, started: time.Now()}
+		d.tables[id] = t
+	}
+	t.step = step
+	d.activate(id)
+	if !d.live && step != migrate.StepReconciling {
+		d.logf("%s %s", step, id)
+	}
+}
+
+// RunStep implements migrate.Stepper.
+func (d *Display) RunStep(step string, done, total int) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.live && step != d.runStep {
+		d.logf("%s", step)
+	}
+	d.runStep, d.runDone, d.runTotal = step, done, total
+}
+
+// activate adds id to the live area once.
+func (d *Display) activate(id string) {
+	for _, a := range d.active {
+		if a == id {
+			return
+		}
+	}
+	d.active = append(d.active, id)
 }
 
 func (d *Display) remove(id string) {
