@@ -20,11 +20,13 @@ import (
 // probeName is the narrow temporary table of a chunk's keys and hashes.
 const probeName = "sluice_probe"
 
-// canProbe reports a merge whose unchanged rows can be told by key and hash
-// alone: not a matched part (its rows compete for entities) and no resolved
-// references (their stored values are not what the chunk holds).
+// canProbe reports a merge whose unchanged rows can be told by key, hash
+// and resolved references alone: not a matched part (its rows compete for
+// entities). A resolved reference is not in the hash (it is computed before
+// resolving), so the probe resolves it as the stage would and compares it
+// too: a row whose reference now resolves to another entity has changed.
 func canProbe(m *MergeSpec) bool {
-	return m.Mode != MergeInsert && m.Match == nil && len(m.Resolve) == 0
+	return m.Mode != MergeInsert && m.Match == nil
 }
 
 // withoutUnchanged returns the chunk without the rows the table already holds
@@ -64,6 +66,11 @@ func isDataError(err error) bool {
 func probe(ctx context.Context, tx pgx.Tx, c *ChunkLoad) ([]int32, error) {
 	m := c.Merge
 	cols := append(slices.Clone(m.Key), m.HashColumn)
+	for _, col := range m.Resolve {
+		if !slices.Contains(cols, col) {
+			cols = append(cols, col)
+		}
+	}
 	if m.Range != "" && !slices.Contains(cols, m.Range) {
 		cols = append(cols, m.Range)
 	}
@@ -86,7 +93,23 @@ func probe(ctx context.Context, tx pgx.Tx, c *ChunkLoad) ([]int32, error) {
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{probeName}, append(cols, stageOrd), src); err != nil {
 		return nil, fmt.Errorf("copy keys into the probe: %w", err)
 	}
+	if err := resolveProbe(ctx, tx, m.Resolve); err != nil {
+		return nil, err
+	}
 	return unchangedRows(ctx, tx, c)
+}
+
+// resolveProbe replaces each legacy identity of the probe's Resolve columns
+// by its entity, as stage.resolve does with the staged rows.
+func resolveProbe(ctx context.Context, tx pgx.Tx, resolve []string) error {
+	for _, col := range resolve {
+		q := fmt.Sprintf(`UPDATE %s AS p SET %[2]s = lk.entity FROM sluice.legacy_keys AS lk
+			WHERE lk.legacy_uuid = p.%[2]s`, probeName, quoteIdent(col))
+		if _, err := tx.Exec(ctx, q); err != nil {
+			return fmt.Errorf("resolve matched keys of the probe in column %s: %w", col, err)
+		}
+	}
+	return nil
 }
 
 // unchangedRows finds the probed rows the table holds with the same hash
@@ -96,6 +119,9 @@ func unchangedRows(ctx context.Context, tx pgx.Tx, c *ChunkLoad) ([]int32, error
 	join := strings.ReplaceAll(joinOn(m.Key), "s.", "p.")
 	q := fmt.Sprintf("SELECT p.%s FROM %s AS p JOIN %s AS t ON %s AND t.%s = p.%[5]s",
 		stageOrd, probeName, pgx.Identifier{c.Schema, c.Table}.Sanitize(), join, quoteIdent(m.HashColumn))
+	for _, col := range m.Resolve {
+		q += fmt.Sprintf(" AND t.%s IS NOT DISTINCT FROM p.%[1]s", quoteIdent(col))
+	}
 	args := []any{}
 	if m.SourceColumn != "" {
 		q += " AND t." + quoteIdent(m.SourceColumn) + " = $1"
