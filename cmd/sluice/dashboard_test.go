@@ -241,3 +241,13 @@ func hostileState(t *testing.T, url, name, value string) {
 		t.Fatal(err)
 	}
 }
+
+// sluice serve listens beyond loopback only with a token.
+func TestServeBeyondLoopbackNeedsAToken(t *testing.T) {
+	t.Parallel()
+	r := runSluice(t, "serve", "--addr", "0.0.0.0:0", "--target", "postgres://nobody@127.0.0.1:1/none")
+	wantCode(t, r, 2)
+	if !strings.Contains(r.stderr, "give a token with --token or $SLUICE_SERVE_TOKEN") {
+		t.Errorf("serve on 0.0.0.0 without a token:\n%s", r)
+	}
+}
