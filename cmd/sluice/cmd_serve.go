@@ -26,6 +26,7 @@ type serveFlags struct {
 	addr    string
 	targets []string
 	token   string
+	metrics string
 }
 
 func newServe(g *globals) *cobra.Command {
@@ -62,6 +63,7 @@ Prometheus as "Authorization: Bearer <token>".`,
 	cmd.Flags().StringVar(&f.addr, "addr", "127.0.0.1:8080", "where to listen; a host other than loopback needs a token")
 	cmd.Flags().StringArrayVar(&f.targets, "target", nil, "a target database URL (repeatable; default: the config's targets)")
 	cmd.Flags().StringVar(&f.token, "token", "", "the token a browser or client must present (default $"+serveTokenEnv+")")
+	cmd.Flags().StringVar(&f.metrics, "metrics-addr", "", "also serve /metrics, without the token, on this address (a port alone binds to 127.0.0.1)")
 	return cmd
 }
 
@@ -82,6 +84,14 @@ func runServe(ctx context.Context, g *globals, f *serveFlags) error {
 	reg := metrics.NewRegistry()
 	reg.MustRegister(metrics.NewStateCollector(metricsOf(opts.Databases), auditCheckEvery))
 	opts.Extra = map[string]http.Handler{"GET /metrics": metrics.Handler(reg)}
+	if f.metrics != "" {
+		bound, stop, err := metrics.Serve(f.metrics, reg)
+		if err != nil {
+			return usageError{fmt.Errorf("--metrics-addr: %w", err)}
+		}
+		defer stop()
+		fmt.Fprintf(g.stderr, "metrics on http://%s/metrics\n", bound)
+	}
 	return listen(ctx, g, f.addr, dashboard.New(opts))
 }
 

@@ -251,3 +251,20 @@ func TestServeBeyondLoopbackNeedsAToken(t *testing.T) {
 		t.Errorf("serve on 0.0.0.0 without a token:\n%s", r)
 	}
 }
+
+// sluice serve answers /metrics beside the dashboard and, with
+// --metrics-addr, on a listener of its own.
+func TestServeMetrics(t *testing.T) {
+	t.Parallel()
+	tgt := sluicetest.NewPostgresDB(t)
+	hostileState(t, tgt, "x.T", "v")
+	maddr := freeAddr(t)
+	url := startServe(t, invocation{dir: t.TempDir()}, "--target", tgt, "--metrics-addr", maddr)
+	for _, u := range []string{url + "/metrics", "http://" + maddr + "/metrics"} {
+		m, ok := scrape(u)
+		l := `{database="` + dbName(tgt) + `",table="x.T"}`
+		if !ok || m[`sluice_state_up{database="`+dbName(tgt)+`"}`] != 1 || m["sluice_rows_rejected_total"+l] != 1 {
+			t.Errorf("%s: up %v, rejected %v", u, m[`sluice_state_up{database="`+dbName(tgt)+`"}`], m["sluice_rows_rejected_total"+l])
+		}
+	}
+}
