@@ -63,6 +63,7 @@ type tableView struct {
 	ChunksTotal int     `json:"chunks_estimated"`
 	Progress    float64 `json:"progress"` // 0..1
 	UpdatedAt   string  `json:"updated_at"`
+	RunID       int64   `json:"run_id"` // the run that last began or wrote it
 }
 
 type totalView struct {
@@ -107,7 +108,11 @@ func readDB(ctx context.Context, db Database) dbView {
 			v.ReadPerSec += float64(p.Read) / 60
 		}
 	}
-	v.Total = total(v.Tables, v.ReadPerSec)
+	var runID int64
+	if v.Run != nil {
+		runID = v.Run.ID
+	}
+	v.Total = total(v.Tables, runID, v.ReadPerSec)
 	return v
 }
 
@@ -121,7 +126,8 @@ func viewTable(t target.TableState) tableView {
 		Message: t.Message, SourceRows: t.RowsEstimated, Counted: t.RowsSource != nil, Read: t.RowsRead,
 		Written: t.RowsInserted + t.RowsUpdated, Inserted: t.RowsInserted, Updated: t.RowsUpdated,
 		Unchanged: t.RowsUnchanged, Rejected: t.RowsRejected, Filtered: t.RowsFiltered, Deleted: t.RowsDeleted,
-		ChunksDone: t.ChunksDone, ChunksTotal: t.ChunksEstimated, UpdatedAt: t.UpdatedAt.UTC().Format(time.RFC3339)}
+		ChunksDone: t.ChunksDone, ChunksTotal: t.ChunksEstimated, UpdatedAt: t.UpdatedAt.UTC().Format(time.RFC3339),
+		RunID: t.RunID}
 	if t.RowsSource != nil {
 		v.SourceRows = *t.RowsSource
 	}
@@ -143,24 +149,29 @@ func progressOf(v tableView) float64 {
 	return min(float64(v.Read)/float64(want), 1)
 }
 
-// total adds the tables up. Its denominator is every table's source rows
-// (the estimate until counted), so it is known from the start.
-func total(tables []tableView, rate float64) totalView {
+// total adds up the tables of the latest run (all tables when there is
+// none): a table an earlier run finished is not part of it, nor one whose
+// counters this run has not begun again yet. Its denominator is each
+// table's source rows (the estimate until counted) and, once a table has
+// read everything, the rows it read; its numerator, rows read, only grows
+// within a run.
+func total(tables []tableView, runID int64, rate float64) totalView {
 	t := totalView{ETASeconds: -1, Tables: map[string]int{}}
 	var left int64
 	for _, x := range tables {
-		rows := max(x.SourceRows-x.Filtered, x.Read)
-		t.Rows += rows
-		t.Read += min(x.Read, rows)
-		if x.Progress == 1 {
-			t.Read += rows - min(x.Read, rows)
+		t.Tables[x.State]++
+		if runID != 0 && x.RunID != runID {
+			continue
 		}
+		rows := max(x.SourceRows-x.Filtered, x.Read)
+		if x.Progress == 1 {
+			rows = x.Read
+		}
+		t.Rows += rows
+		t.Read += x.Read
 		t.Written += x.Written
 		t.Rejected += x.Rejected
-		t.Tables[x.State]++
-		if x.Progress < 1 {
-			left += max(rows-x.Read, 0)
-		}
+		left += rows - x.Read
 	}
 	if t.Rows > 0 {
 		t.Progress = float64(t.Read) / float64(t.Rows)

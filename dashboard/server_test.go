@@ -127,3 +127,19 @@ func TestTokenIsRequiredWhenSet(t *testing.T) {
 		t.Errorf("the login cookie: %d", r.StatusCode)
 	}
 }
+
+// The total is the latest run's: a table an earlier run finished is not in
+// it; a finished table's denominator is what it read, so its rows read and
+// its share never shrink when the table is counted.
+func TestTotalIsTheRunsAndOnlyGrows(t *testing.T) {
+	t.Parallel()
+	tables := []tableView{
+		{ID: "a.Old", State: "done", RunID: 1, Read: 500, Progress: 1},
+		{ID: "a.Log", State: "loaded", RunID: 2, SourceRows: 3000, Read: 2414, Progress: 1},
+		{ID: "a.Big", State: "loading", RunID: 2, SourceRows: 1000, Read: 100, Progress: 0.1},
+	}
+	tot := total(tables, 2, 100)
+	if tot.Rows != 3414 || tot.Read != 2514 || tot.ETASeconds != 9 || tot.Tables["done"] != 1 {
+		t.Errorf("total = %+v, want 2514 of 3414 rows read, ETA 9 s", tot)
+	}
+}

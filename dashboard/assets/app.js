@@ -69,7 +69,7 @@ function renderSummary(db) {
   s.replaceChildren(
     el("div", {}, run ? "run " + run.id + " (" + run.command + ") " : "no run yet ", run ? el("span", { class: "status-" + run.status, id: "run-status" }, run.status) : "",
       run ? "  started " + when(run.started_at) + " by " + run.user + "@" + run.host : "", run && run.finished_at ? ", finished " + when(run.finished_at) : ""),
-    el("div", { id: "total" }, "total ", bar(t.progress, true), "  ", fmt.format(t.read) + " of " + fmt.format(t.rows) + " rows read, " +
+    el("div", { id: "total" }, "this run ", bar(t.progress, true), "  ", fmt.format(t.read) + " of " + fmt.format(t.rows) + " rows read, " +
       fmt.format(t.written) + " loaded, " + fmt.format(t.rejected) + " rejected; " + fmt.format(Math.round(db.read_per_second)) + " rows/s; ETA " + duration(t.eta_seconds)),
     el("div", { class: "muted" }, "tables: " + states));
 }
