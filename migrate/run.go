@@ -209,13 +209,13 @@ type Counts struct {
 }
 
 // CountsOf is what this run did to the table: its own chunks, nothing for
-// a table an earlier run finished. The source rows and filtered rows are
-// the table's counts when it was reconciled.
+// a table an earlier run finished or that did not start. The source rows
+// and filtered rows are the table's counts when this run reconciled it.
 func CountsOf(t TableResult) Counts {
-	c := Counts{SourceRows: t.SourceRows, Filtered: t.Filtered}
 	if t.Skipped || t.NotStarted != "" {
-		return c
+		return Counts{}
 	}
+	c := Counts{SourceRows: t.SourceRows, Filtered: t.Filtered}
 	r := t.ThisRun
 	c.Read, c.Written, c.Rejected, c.Unchanged = r.Read, r.Written(), r.Rejected, r.Unchanged
 	c.Inserted, c.Updated, c.Deleted, c.Chunks = r.Inserted, r.Updated, t.Deleted, r.Chunks
