@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sluicedb/sluice/migrate"
 	"github.com/sluicedb/sluice/sluicetest"
@@ -64,5 +65,51 @@ func TestStepperIsToldThePlanAndTheSteps(t *testing.T) {
 	}
 	if !slices.Contains(ev, migrate.StepForeignKeys) || !slices.Contains(ev, migrate.StepOrphans) {
 		t.Errorf("the run's steps are missing: %q", ev)
+	}
+}
+
+// timed records when each table started and finished.
+type timed struct {
+	migrate.Quiet
+	mu       sync.Mutex
+	started  map[string]time.Time
+	finished map[string]time.Time
+	results  map[string]migrate.TableResult
+	onChunk  func(id string)
+}
+
+func (p *timed) TableStarted(id, _ string, _, _ int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.started[id] = time.Now()
+}
+
+func (p *timed) ChunkLoaded(id string, _, _, _ int) { p.onChunk(id) }
+
+func (p *timed) TableFinished(id string, r migrate.TableResult, _ error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.finished[id], p.results[id] = time.Now(), r
+}
+
+// A table's time is its own: the second part of a merged table waits for
+// the first (made slow here), and its time does not include that wait.
+func TestTableTimeExcludesTheWait(t *testing.T) {
+	t.Parallel()
+	east := newSQLite(t, "east", `CREATE TABLE Notes (Id INTEGER PRIMARY KEY, Body TEXT); INSERT INTO Notes VALUES (1, 'e1');`)
+	west := newSQLite(t, "west", `CREATE TABLE Note (Id INTEGER PRIMARY KEY, Body TEXT); INSERT INTO Note VALUES (1, 'w1');`)
+	e := newEnv(t, fmt.Sprintf("version: 1\nsources:\n  east: {url: %q}\n  west: {url: %q}\ntarget: {url: %q}\ntables:\n  notes: {from: [east.Notes, west.Note]}\n",
+		east, west, sluicetest.NewPostgresDB(t)))
+	const wait = 3 * time.Second
+	p := &timed{started: map[string]time.Time{}, finished: map[string]time.Time{}, results: map[string]migrate.TableResult{},
+		onChunk: func(id string) {
+			if id == "east.Notes" {
+				time.Sleep(wait)
+			}
+		}}
+	e.mustRun(t, migrate.Options{Observer: p})
+	own := p.finished["west.Note"].Sub(p.started["west.Note"])
+	if got := p.results["west.Note"].Elapsed; got > own+wait/2 {
+		t.Errorf("west.Note took %s by its result, but %s from its start to its end: the wait for east.Notes is counted", got, own)
 	}
 }
