@@ -1,6 +1,8 @@
 package main
 
 import (
+	"fmt"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -159,5 +161,33 @@ func TestPrintRunSaysTheStatusOnce(t *testing.T) {
 		if b.String() != c.want {
 			t.Errorf("printRun wrote %q, want %q", b.String(), c.want)
 		}
+	}
+}
+
+// A mapping renamed in the config (here the source's name) leaves its old
+// tables out of status's table: they are listed as no longer in the config.
+func TestStatusRetiresRenamedMappings(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := newSQLite(t, filepath.Join(dir, "shop.db"), `CREATE TABLE Items (Id INTEGER PRIMARY KEY, Name TEXT);
+INSERT INTO Items VALUES (1, 'a'), (2, 'b');`)
+	tgt := sluicetest.NewPostgresDB(t)
+	in := invocation{dir: dir}
+	config := func(source, table string) {
+		writeFile(t, dir, "sluice.yaml", fmt.Sprintf("version: 1\nsources:\n  %s: {url: %q}\ntarget: {url: %q}\ntables:\n  %s.Items: {target: %s}\n", source, src, tgt, source, table))
+	}
+	config("shop", "items")
+	wantCode(t, in.run(t, "migrate", "--progress", "none"), 0)
+	config("store", "store_items")
+	wantCode(t, in.run(t, "migrate", "--progress", "none"), 0)
+	s := in.run(t, "status")
+	wantCode(t, s, 0)
+	lines := tableLines(s.stdout, "")
+	if _, ok := lines["store.Items"]; !ok {
+		t.Errorf("status does not show store.Items:\n%s", s.stdout)
+	}
+	head, retired, _ := strings.Cut(s.stdout, "no longer in the config")
+	if strings.Contains(head, "shop.Items") || !strings.Contains(retired, "shop.Items -> items") {
+		t.Errorf("status shows the renamed mapping shop.Items as current, or not as retired:\n%s", s.stdout)
 	}
 }
