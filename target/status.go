@@ -50,18 +50,33 @@ func (t *Target) Status(ctx context.Context) (*Status, error) {
 	return s, nil
 }
 
-// readStatus reads in one snapshot, so that the counts agree with each other.
+// readStatus reads in one snapshot, so that the counts agree with each
+// other. A state schema an older sluice wrote is read as it is: status,
+// serve and metrics do not upgrade it, only a migrate does.
 func readStatus(ctx context.Context, tx pgx.Tx, s *Status) (err error) {
 	if s.Run, err = latestRun(ctx, tx); err != nil {
 		return err
 	}
-	cols := tableColumns
 	var version int
 	if err := tx.QueryRow(ctx, "SELECT schema_version FROM sluice.meta").Scan(&version); err != nil {
 		return fmt.Errorf("read the state schema version: %w", err)
 	}
-	if version < 7 {
-		cols = tableColumnsBefore7
+	if err := readTables(ctx, tx, version, s); err != nil {
+		return err
+	}
+	if version >= 7 {
+		if s.Failures, err = objectFailures(ctx, tx); err != nil {
+			return err
+		}
+	}
+	return countRejects(ctx, tx, s.Rejects)
+}
+
+// readTables reads every table, the retired ones apart.
+func readTables(ctx context.Context, tx pgx.Tx, version int, s *Status) error {
+	cols := tableColumns
+	if version < 8 {
+		cols = tableColumnsBefore8
 	}
 	rows, _ := tx.Query(ctx, "SELECT "+cols+" FROM sluice.tables ORDER BY id")
 	all, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (TableState, error) {
@@ -78,10 +93,7 @@ func readStatus(ctx context.Context, tx pgx.Tx, s *Status) (err error) {
 			s.Tables = append(s.Tables, st)
 		}
 	}
-	if s.Failures, err = objectFailures(ctx, tx); err != nil {
-		return err
-	}
-	return countRejects(ctx, tx, s.Rejects)
+	return nil
 }
 
 func latestRun(ctx context.Context, tx pgx.Tx) (*Run, error) {

@@ -62,9 +62,9 @@ const tableColumns = `id, source, source_table, target_schema, target_table, gen
 	started_at, updated_at, finished_at, coalesce(message, ''), coalesce(plan_hash, ''),
 	rows_inserted, rows_updated, rows_unchanged, rows_deleted, conflicts, retired_at`
 
-// tableColumnsBefore7 reads a state schema a sluice before version 7
+// tableColumnsBefore8 reads a state schema a sluice before version 8
 // wrote, which readers (status, serve, metrics) do not upgrade.
-var tableColumnsBefore7 = strings.Replace(tableColumns, "retired_at", "NULL::timestamptz AS retired_at", 1)
+var tableColumnsBefore8 = strings.Replace(tableColumns, "retired_at", "NULL::timestamptz AS retired_at", 1)
 
 func scanTable(row pgx.Row) (*TableState, error) {
 	var s TableState
