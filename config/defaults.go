@@ -1,6 +1,8 @@
 package config
 
 import (
+	"regexp"
+
 	"github.com/google/uuid"
 	"github.com/sluicedb/sluice"
 )
@@ -79,6 +81,9 @@ func (d *decoder) defaults(f field) Defaults {
 			*s.dst, _ = d.str(v, false)
 		}
 	}
+	if v, ok := fs["text_search"]; ok && out.TextSearch != "" && !textSearchName.MatchString(out.TextSearch) {
+		d.fail(v.line, v.path, "expected the name of a PostgreSQL text search configuration (simple, english, or schema.name), got %q", out.TextSearch)
+	}
 	if v, ok := fs["delete_missing"]; ok {
 		out.DeleteMissing, _ = d.boolean(v)
 	}
@@ -90,6 +95,10 @@ func (d *decoder) defaults(f field) Defaults {
 	}
 	return out
 }
+
+// textSearchName is a text search configuration's name, bare or
+// schema-qualified, as plan writes it into a string literal.
+var textSearchName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$`)
 
 // applyDefaults fills what the file left out. Only a valid file gets here, so
 // a zero value always means "not given".

@@ -44,3 +44,17 @@ func TestSpatialValues(t *testing.T) {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestTextSearchIsAConfigurationName(t *testing.T) {
+	for _, ok := range []string{"simple", "english", "public.my_cfg"} {
+		cfg, err := Parse(strings.NewReader(header+"defaults:\n  text_search: "+ok+"\n"), "sluice.yaml")
+		if err != nil || cfg.Defaults.TextSearch != ok {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	got := parseErrors(t, header+"defaults:\n  text_search: \"english'); drop table x; --\"\n")
+	want := []string{`sluice.yaml:6: defaults.text_search: expected the name of a PostgreSQL text search configuration (simple, english, or schema.name), got "english'); drop table x; --"`}
+	if !slices.Equal(got, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

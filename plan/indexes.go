@@ -9,7 +9,7 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
-	"github.com/sluicedb/sluice/sqltext"
+	"github.com/sluicedb/sluice/sqlexpr"
 )
 
 // carryIndex turns one source index into the target's, as the config's
@@ -98,7 +98,7 @@ func (b *builder) fullTextIndex(st *tableState, six sluice.Index, cols []string)
 	expr := tsvector(b.set.textSearch, st.t, cols)
 	b.lose(st, "FULLTEXT search on ("+joinCols(six.Columns)+") (index "+six.Name+")",
 		fmt.Sprintf("the index becomes a GIN index on %s; MATCH ... AGAINST queries must be rewritten as %s @@ websearch_to_tsquery(%s, ...) to use it, and MySQL's relevance, stopwords and minimum word length do not apply",
-			expr, expr, sqltext.QuoteString(b.set.textSearch)))
+			expr, expr, textSearchLiteral(b.set.textSearch)))
 	return Index{Columns: cols, Method: "gin", Expr: expr, Source: six.Name}
 }
 
@@ -114,7 +114,7 @@ func tsvector(cfg string, t *Table, cols []string) string {
 		}
 		parts[i] = "coalesce(" + v + ", '')"
 	}
-	return "to_tsvector(" + sqltext.QuoteString(cfg) + ", " + strings.Join(parts, " || ' ' || ") + ")"
+	return "to_tsvector(" + textSearchLiteral(cfg) + ", " + strings.Join(parts, " || ' ' || ") + ")"
 }
 
 var boundedText = regexp.MustCompile(`^(?:character varying|varchar|character|char)\s*\((\d+)\)$`)
@@ -238,19 +238,19 @@ func (b *builder) translatedIndex(st *tableState, six sluice.Index) (Index, bool
 // A column that is no plain value on the target (dropped, or made a uuid)
 // is an error.
 func renameColumns(st *tableState, expr string) (string, error) {
-	toks, err := sqltext.Tokenize(sqltext.Postgres, expr)
+	toks, err := sqlexpr.TokenizeText("postgres", expr)
 	if err != nil {
 		return "", fmt.Errorf("cannot read %q: %w", expr, err)
 	}
 	for i, t := range toks {
-		if t.Kind != sqltext.Word && t.Kind != sqltext.Quoted {
+		if t.Kind != sqlexpr.Ident && t.Kind != sqlexpr.Quoted {
 			continue
 		}
 		if i > 0 && (toks[i-1].Is("::") || toks[i-1].Is(".") || toks[i-1].Is("COLLATE")) || i+1 < len(toks) && toks[i+1].Is("(") {
 			continue
 		}
 		name := t.Text
-		if t.Kind == sqltext.Word {
+		if t.Kind == sqlexpr.Ident {
 			name = strings.ToLower(name) // PostgreSQL folds a bare name
 		}
 		if st.src.Column(name) == nil {
@@ -260,9 +260,9 @@ func renameColumns(st *tableState, expr string) (string, error) {
 		if k < 0 {
 			return "", fmt.Errorf("its column %s is not a plain value on the target (dropped, or replaced by a key)", name)
 		}
-		toks[i] = sqltext.Token{Kind: sqltext.Quoted, Text: st.t.Columns[k].Name}
+		toks[i] = sqlexpr.Token{Kind: sqlexpr.Quoted, Text: st.t.Columns[k].Name}
 	}
-	return sqltext.Write(toks), nil
+	return sqlexpr.WriteText(toks), nil
 }
 
 // configIndexes adds the indexes the config defines under new names, and
@@ -335,4 +335,12 @@ func targetColumnNames(t *Table) []string {
 		names[i] = c.Name
 	}
 	return names
+}
+
+// textSearchLiteral writes the configured text search configuration's name
+// as a string literal; config refuses a name that is not one, so it holds
+// no NUL, QuoteString's only error.
+func textSearchLiteral(name string) string {
+	q, _ := sqlexpr.QuoteString(name)
+	return q
 }

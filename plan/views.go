@@ -7,7 +7,7 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/naming"
-	"github.com/sluicedb/sluice/sqltext"
+	"github.com/sluicedb/sluice/sqlexpr"
 )
 
 // planView plans a source view whose query translates into PostgreSQL over
@@ -19,7 +19,7 @@ func (b *builder) planView(s *sluice.Schema, o sluice.Object) {
 		return
 	}
 	b.views = append(b.views, v)
-	if s.Engine == sqltext.MySQL {
+	if s.Engine == "mysql" {
 		b.warn("", fmt.Sprintf("source %s: view %s is created as %s; MySQL compares text by its collation (usually without case) where PostgreSQL compares it exactly: check its conditions", s.Source, o.Name, v.Target))
 	}
 }
@@ -30,7 +30,7 @@ func (b *builder) planView(s *sluice.Schema, o sluice.Object) {
 // in PostgreSQL (see viewFunctions and viewOps). Anything else is an error
 // that says what stopped it.
 func (b *builder) translateView(s *sluice.Schema, o sluice.Object) (View, error) {
-	toks, err := sqltext.Tokenize(s.Engine, o.Definition)
+	toks, err := sqlexpr.TokenizeText(s.Engine, o.Definition)
 	if err != nil {
 		return View{}, fmt.Errorf("cannot read it (%v)", err)
 	}
@@ -61,11 +61,11 @@ func (b *builder) translateView(s *sluice.Schema, o sluice.Object) (View, error)
 
 // selectTokens strips what precedes the query: SQLite keeps the whole
 // CREATE VIEW statement. A trailing semicolon goes too.
-func selectTokens(engine string, toks []sqltext.Token) ([]sqltext.Token, error) {
+func selectTokens(engine string, toks []sqlexpr.Token) ([]sqlexpr.Token, error) {
 	if n := len(toks); n > 0 && toks[n-1].Is(";") {
 		toks = toks[:n-1]
 	}
-	if engine == sqltext.SQLite && len(toks) > 0 && toks[0].Is("create") {
+	if engine == "sqlite" && len(toks) > 0 && toks[0].Is("create") {
 		as := -1
 		for i, t := range toks {
 			if t.Is("(") {
@@ -113,7 +113,7 @@ var refused = map[string]string{
 	"natural": "a NATURAL join", "using": "JOIN ... USING", "straight_join": "STRAIGHT_JOIN",
 }
 
-func (vt *viewTx) query(toks []sqltext.Token) (string, error) {
+func (vt *viewTx) query(toks []sqlexpr.Token) (string, error) {
 	clauses, err := splitClauses(toks[1:])
 	if err != nil {
 		return "", err
@@ -133,7 +133,7 @@ func (vt *viewTx) query(toks []sqltext.Token) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out := "SELECT " + items + " FROM " + sqltext.Write(fromSQL)
+	out := "SELECT " + items + " FROM " + sqlexpr.WriteText(fromSQL)
 	for _, c := range []struct{ key, head string }{{"where", "WHERE"}, {"group", "GROUP BY"}, {"having", "HAVING"}, {"order", "ORDER BY"}} {
 		part, err := vt.clause(clauses, c.key)
 		if err != nil {
@@ -149,11 +149,11 @@ func (vt *viewTx) query(toks []sqltext.Token) (string, error) {
 
 // splitClauses cuts the tokens after SELECT into its clauses, by their
 // first word ("group" and "order" without their "by").
-func splitClauses(toks []sqltext.Token) (map[string][]sqltext.Token, error) {
-	out := map[string][]sqltext.Token{}
+func splitClauses(toks []sqlexpr.Token) (map[string][]sqlexpr.Token, error) {
+	out := map[string][]sqlexpr.Token{}
 	key, depth, start := "select", 0, 0
 	for i, t := range toks {
-		if t.Kind == sqltext.Word {
+		if t.Kind == sqlexpr.Ident {
 			if what, bad := refused[strings.ToLower(t.Text)]; bad {
 				return nil, fmt.Errorf("it uses %s", what)
 			}
@@ -163,7 +163,7 @@ func splitClauses(toks []sqltext.Token) (map[string][]sqltext.Token, error) {
 			depth++
 		case t.Is(")"):
 			depth--
-		case depth == 0 && t.Kind == sqltext.Word && isClauseWord(t):
+		case depth == 0 && t.Kind == sqlexpr.Ident && isClauseWord(t):
 			out[key] = toks[start:i]
 			key, start = strings.ToLower(t.Text), i+1
 			if (key == "group" || key == "order") && start < len(toks) && toks[start].Is("by") {
@@ -175,7 +175,7 @@ func splitClauses(toks []sqltext.Token) (map[string][]sqltext.Token, error) {
 	return out, nil
 }
 
-func isClauseWord(t sqltext.Token) bool {
+func isClauseWord(t sqlexpr.Token) bool {
 	for _, w := range clauseWords {
 		if t.Is(w) {
 			return true
@@ -184,7 +184,7 @@ func isClauseWord(t sqltext.Token) bool {
 	return false
 }
 
-func (vt *viewTx) clause(clauses map[string][]sqltext.Token, key string) (string, error) {
+func (vt *viewTx) clause(clauses map[string][]sqlexpr.Token, key string) (string, error) {
 	toks, ok := clauses[key]
 	if !ok {
 		return "", nil
@@ -193,18 +193,18 @@ func (vt *viewTx) clause(clauses map[string][]sqltext.Token, key string) (string
 		return "", fmt.Errorf("an empty %s clause", strings.ToUpper(key))
 	}
 	out, err := vt.expr(toks)
-	return sqltext.Write(out), err
+	return sqlexpr.WriteText(out), err
 }
 
 // limitClause keeps LIMIT n [OFFSET m]; MySQL's LIMIT m, n is refused.
-func limitClause(toks []sqltext.Token) (string, error) {
+func limitClause(toks []sqlexpr.Token) (string, error) {
 	if toks == nil {
 		return "", nil
 	}
-	ok := len(toks) == 1 && toks[0].Kind == sqltext.Number ||
-		len(toks) == 3 && toks[0].Kind == sqltext.Number && toks[1].Is("offset") && toks[2].Kind == sqltext.Number
+	ok := len(toks) == 1 && toks[0].Kind == sqlexpr.Number ||
+		len(toks) == 3 && toks[0].Kind == sqlexpr.Number && toks[1].Is("offset") && toks[2].Kind == sqlexpr.Number
 	if !ok {
 		return "", errors.New("its LIMIT is not LIMIT n [OFFSET m]")
 	}
-	return " LIMIT " + sqltext.Write(toks), nil
+	return " LIMIT " + sqlexpr.WriteText(toks), nil
 }

@@ -6,13 +6,13 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice"
-	"github.com/sluicedb/sluice/sqltext"
+	"github.com/sluicedb/sluice/sqlexpr"
 )
 
 // joinWords may stand between two tables of a FROM clause.
 var joinWords = []string{"join", "inner", "left", "right", "outer", "cross"}
 
-func isJoinWord(t sqltext.Token) bool {
+func isJoinWord(t sqlexpr.Token) bool {
 	for _, w := range joinWords {
 		if t.Is(w) {
 			return true
@@ -23,13 +23,13 @@ func isJoinWord(t sqltext.Token) bool {
 
 // tableFunc handles the n-th table of the FROM clause: its name's parts
 // and its alias ("" when none); it returns what to write for it.
-type tableFunc func(n int, parts []sqltext.Token, alias string) ([]sqltext.Token, error)
+type tableFunc func(n int, parts []sqlexpr.Token, alias string) ([]sqlexpr.Token, error)
 
 // scanFrom walks a FROM clause: tables, their aliases, commas, joins, the
 // parentheses MySQL puts around joins and ON conditions. table handles each
 // table and cond (nil: copied) each ON condition.
-func (vt *viewTx) scanFrom(toks []sqltext.Token, table tableFunc, cond func([]sqltext.Token) ([]sqltext.Token, error)) ([]sqltext.Token, error) {
-	var out []sqltext.Token
+func (vt *viewTx) scanFrom(toks []sqlexpr.Token, table tableFunc, cond func([]sqlexpr.Token) ([]sqlexpr.Token, error)) ([]sqlexpr.Token, error) {
+	var out []sqlexpr.Token
 	n, wantTable := 0, true
 	for i := 0; i < len(toks); {
 		t := toks[i]
@@ -39,7 +39,7 @@ func (vt *viewTx) scanFrom(toks []sqltext.Token, table tableFunc, cond func([]sq
 		case wantTable:
 			parts, next := nameChain(toks, i)
 			if len(parts) == 0 {
-				return nil, fmt.Errorf("its FROM clause reads something other than a table (%s)", sqltext.Write(toks[i:min(i+3, len(toks))]))
+				return nil, fmt.Errorf("its FROM clause reads something other than a table (%s)", sqlexpr.WriteText(toks[i:min(i+3, len(toks))]))
 			}
 			alias, next := tableAlias(toks, next)
 			w, err := table(n, parts, alias)
@@ -63,7 +63,7 @@ func (vt *viewTx) scanFrom(toks []sqltext.Token, table tableFunc, cond func([]sq
 			}
 			out, i = append(append(out, t), c...), end
 		default:
-			return nil, fmt.Errorf("its FROM clause has %s where a join or a comma was expected", sqltext.Write([]sqltext.Token{t}))
+			return nil, fmt.Errorf("its FROM clause has %s where a join or a comma was expected", sqlexpr.WriteText([]sqlexpr.Token{t}))
 		}
 	}
 	if n == 0 || wantTable {
@@ -73,8 +73,8 @@ func (vt *viewTx) scanFrom(toks []sqltext.Token, table tableFunc, cond func([]sq
 }
 
 // nameChain reads a name of one or more dotted parts starting at i.
-func nameChain(toks []sqltext.Token, i int) ([]sqltext.Token, int) {
-	var parts []sqltext.Token
+func nameChain(toks []sqlexpr.Token, i int) ([]sqlexpr.Token, int) {
+	var parts []sqlexpr.Token
 	for i < len(toks) && isName(toks[i]) {
 		parts = append(parts, toks[i])
 		if i+2 < len(toks) && toks[i+1].Is(".") && isName(toks[i+2]) {
@@ -86,12 +86,12 @@ func nameChain(toks []sqltext.Token, i int) ([]sqltext.Token, int) {
 	return parts, i
 }
 
-func isName(t sqltext.Token) bool {
-	return t.Kind == sqltext.Quoted || t.Kind == sqltext.Word && !reservedWord(t.Text)
+func isName(t sqlexpr.Token) bool {
+	return t.Kind == sqlexpr.Quoted || t.Kind == sqlexpr.Ident && !reservedWord(t.Text)
 }
 
 // tableAlias reads "[AS] alias" after a table's name.
-func tableAlias(toks []sqltext.Token, i int) (string, int) {
+func tableAlias(toks []sqlexpr.Token, i int) (string, int) {
 	if i < len(toks) && toks[i].Is("as") && i+1 < len(toks) && isName(toks[i+1]) {
 		return toks[i+1].Text, i + 2
 	}
@@ -103,7 +103,7 @@ func tableAlias(toks []sqltext.Token, i int) (string, int) {
 
 // condEnd finds where an ON condition ends: at a join, a comma or a
 // parenthesis closing around it, at its own depth.
-func condEnd(toks []sqltext.Token, i int) int {
+func condEnd(toks []sqlexpr.Token, i int) int {
 	depth := 0
 	for ; i < len(toks); i++ {
 		t := toks[i]
@@ -123,7 +123,7 @@ func condEnd(toks []sqltext.Token, i int) int {
 }
 
 // register records the n-th table in the first pass over FROM.
-func (vt *viewTx) register(_ int, parts []sqltext.Token, alias string) ([]sqltext.Token, error) {
+func (vt *viewTx) register(_ int, parts []sqlexpr.Token, alias string) ([]sqlexpr.Token, error) {
 	st, err := vt.viewTable(parts)
 	if err != nil {
 		return nil, err
@@ -146,22 +146,22 @@ func (vt *viewTx) register(_ int, parts []sqltext.Token, alias string) ([]sqltex
 }
 
 // fromTable writes the n-th table with its schema and its alias.
-func (vt *viewTx) fromTable(n int, _ []sqltext.Token, _ string) ([]sqltext.Token, error) {
+func (vt *viewTx) fromTable(n int, _ []sqlexpr.Token, _ string) ([]sqlexpr.Token, error) {
 	it := vt.from[n]
-	return []sqltext.Token{
-		{Kind: sqltext.Quoted, Text: it.st.t.Schema}, {Kind: sqltext.Op, Text: "."}, {Kind: sqltext.Quoted, Text: it.st.t.Name},
-		{Kind: sqltext.Word, Text: "AS"}, {Kind: sqltext.Quoted, Text: it.out},
+	return []sqlexpr.Token{
+		{Kind: sqlexpr.Quoted, Text: it.st.t.Schema}, {Kind: sqlexpr.Op, Text: "."}, {Kind: sqlexpr.Quoted, Text: it.st.t.Name},
+		{Kind: sqlexpr.Ident, Text: "AS"}, {Kind: sqlexpr.Quoted, Text: it.out},
 	}, nil
 }
 
 // viewTable finds the planned table a FROM name reads: one of this source,
 // migrated, and loaded from this source alone.
-func (vt *viewTx) viewTable(parts []sqltext.Token) (*tableState, error) {
+func (vt *viewTx) viewTable(parts []sqlexpr.Token) (*tableState, error) {
 	switch {
 	case len(parts) > 2:
-		return nil, fmt.Errorf("it names %s", sqltext.Write(parts))
+		return nil, fmt.Errorf("it names %s", sqlexpr.WriteText(parts))
 	case len(parts) == 2 && !vt.nameIs(parts[0], vt.s.Database):
-		return nil, fmt.Errorf("it reads %s of another database or schema", sqltext.Write(parts))
+		return nil, fmt.Errorf("it reads %s of another database or schema", sqlexpr.WriteText(parts))
 	}
 	name := parts[len(parts)-1]
 	src := vt.sourceTable(name)
@@ -183,7 +183,7 @@ func (vt *viewTx) viewTable(parts []sqltext.Token) (*tableState, error) {
 	return st, nil
 }
 
-func (vt *viewTx) sourceTable(name sqltext.Token) *sluice.Table {
+func (vt *viewTx) sourceTable(name sqlexpr.Token) *sluice.Table {
 	for i := range vt.s.Tables {
 		if t := &vt.s.Tables[i]; vt.nameIs(name, t.Name) {
 			return t
@@ -195,18 +195,18 @@ func (vt *viewTx) sourceTable(name sqltext.Token) *sluice.Table {
 // nameIs reports whether a name as the query writes it names have: MySQL
 // and SQLite compare names without case; PostgreSQL folds a bare name to
 // lower case and keeps a quoted one as it is.
-func (vt *viewTx) nameIs(name sqltext.Token, have string) bool {
-	if vt.s.Engine != sqltext.Postgres {
+func (vt *viewTx) nameIs(name sqlexpr.Token, have string) bool {
+	if vt.s.Engine != "postgres" {
 		return strings.EqualFold(name.Text, have)
 	}
-	if name.Kind == sqltext.Word {
+	if name.Kind == sqlexpr.Ident {
 		return strings.ToLower(name.Text) == have
 	}
 	return name.Text == have
 }
 
 func (vt *viewTx) sameName(a, b string) bool {
-	if vt.s.Engine == sqltext.Postgres {
+	if vt.s.Engine == "postgres" {
 		return a == b
 	}
 	return strings.EqualFold(a, b)
