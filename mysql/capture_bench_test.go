@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/sluicetest"
 )
 
 // BenchmarkCaptureStream streams row changes of one table from the binlog
@@ -23,7 +24,7 @@ func BenchmarkCaptureStream(b *testing.B) {
 		execOn(b, srv, db, "INSERT INTO t SELECT seq, CONCAT('name ', seq), seq / 100, NOW(6) FROM seq_"+strconv.Itoa(i+1)+"_to_"+strconv.Itoa(i+n))
 	}
 	b.ResetTimer()
-	st := changesFrom(b, src, spec, pos)
+	st := sluicetest.Changes(b, src, spec, pos)
 	ctx := context.Background()
 	for seen := 0; seen < b.N; {
 		c, err := st.Next(ctx)

@@ -33,8 +33,8 @@ func TestCaptureStopsAtCompressedEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	execOn(t, srv, db, "INSERT INTO t VALUES (1, REPEAT('compressible ', 100))")
-	st := changesFrom(t, src, spec, status.Head)
-	err = drain(st)
+	st := sluicetest.Changes(t, src, spec, status.Head)
+	err = sluicetest.Drain(st)
 	if err == nil || !strings.Contains(err.Error(), "compressed") || sluice.IsTransient(err) {
 		t.Fatalf("stream over compressed events: %v, want a lasting error about compressed events", err)
 	}
@@ -100,10 +100,10 @@ func TestCaptureFailsLoudlyOnPurgedBinlog(t *testing.T) {
 	spec := sluice.CaptureSpec{Name: "purge", Tables: []string{"t"}}
 	pos := positionNow(t, src, spec)
 	execOn(t, srv, db, "INSERT INTO t VALUES (1)")
-	st := changesFrom(t, src, spec, pos)
-	tx := transactions(t, st, 1)
+	st := sluicetest.Changes(t, src, spec, pos)
+	tx := sluicetest.Transactions(t, st, 1)
 	execOn(t, srv, "mysql", "FLUSH BINARY LOGS; INSERT INTO "+db+".t VALUES (2); FLUSH BINARY LOGS")
-	transactions(t, st, 1)
+	sluicetest.Transactions(t, st, 1)
 	st.Close()                  // a binlog a reader is on is not purged; Ack still checks, through the source
 	time.Sleep(2 * time.Second) // the server notices the reader is gone at its next heartbeat
 	execOn(t, srv, "mysql", "PURGE BINARY LOGS TO 'binlog.000003'")
@@ -135,9 +135,9 @@ func TestCaptureSnapshotPerTableMeetsTheStream(t *testing.T) {
 	state := map[string]map[int64]int64{}
 	positions := map[string]sluice.Position{}
 	for i, table := range []string{"p", "q"} {
-		snap := snapshotOf(t, src, sluice.CaptureSpec{Name: "pertable", Tables: []string{table}})
+		snap := sluicetest.SnapshotOf(t, src, sluice.CaptureSpec{Name: "pertable", Tables: []string{table}})
 		state[table] = map[int64]int64{}
-		for _, row := range readAll(t, snap, table, []string{"id", "n"}, []string{"id"}) {
+		for _, row := range sluicetest.ReadRows(t, snap, table, []string{"id", "n"}, []string{"id"}) {
 			state[table][row[0].(int64)] = row[1].(int64)
 		}
 		positions[table] = snap.Position()
@@ -150,9 +150,9 @@ func TestCaptureSnapshotPerTableMeetsTheStream(t *testing.T) {
 	if c, _ := positions["q"].Compare(start); c < 0 {
 		start = positions["q"]
 	}
-	st := changesFrom(t, src, spec, start)
+	st := sluicetest.Changes(t, src, spec, start)
 	var tx sluice.Change
-	for _, c := range transactions(t, st, 6) {
+	for _, c := range sluicetest.Transactions(t, st, 6) {
 		if c.Kind == sluice.ChangeBegin {
 			tx = c
 			continue
@@ -164,7 +164,7 @@ func TestCaptureSnapshotPerTableMeetsTheStream(t *testing.T) {
 	}
 	for _, table := range []string{"p", "q"} {
 		want := map[int64]int64{}
-		for _, row := range readAll(t, src, table, []string{"id", "n"}, []string{"id"}) {
+		for _, row := range sluicetest.ReadRows(t, src, table, []string{"id", "n"}, []string{"id"}) {
 			want[row[0].(int64)] = row[1].(int64)
 		}
 		if !reflect.DeepEqual(state[table], want) {

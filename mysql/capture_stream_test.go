@@ -2,13 +2,10 @@ package mysql_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/sluicedb/sluice"
-	"github.com/sluicedb/sluice/mysql"
 	"github.com/sluicedb/sluice/sluicetest"
 )
 
@@ -20,7 +17,7 @@ func TestCaptureStreamsTransactionsInOrderWithImages(t *testing.T) {
 	pos := positionNow(t, src, spec)
 	const n = 60
 	want := runMix(t, srv, db, sluicetest.NewMix(7), n)
-	compareChanges(t, transactions(t, changesFrom(t, src, spec, pos), n), want)
+	sluicetest.CompareChanges(t, sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, pos), n), want)
 }
 
 // Transactions on tables not captured, and in other databases, are not
@@ -34,9 +31,9 @@ func TestCaptureSkipsOtherTables(t *testing.T) {
 	execOn(t, srv, other, "INSERT INTO a VALUES (1, 'other database')")
 	execOn(t, srv, db, "INSERT INTO b VALUES (1, 'x', 1)")
 	execOn(t, srv, db, "INSERT INTO a VALUES (2, 'captured')")
-	got := transactions(t, changesFrom(t, src, spec, pos), 1)
+	got := sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, pos), 1)
 	if len(got) != 3 || got[1].Kind != sluice.ChangeInsert || got[1].After[0] != int64(2) {
-		t.Fatalf("got %v, want only the insert of a row 2", kinds(got))
+		t.Fatalf("got %v, want only the insert of a row 2", sluicetest.ChangeKinds(got))
 	}
 }
 
@@ -52,22 +49,22 @@ func TestCaptureResumesAfterTheAckedPosition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := transactions(t, st, 4)
+	first := sluicetest.Transactions(t, st, 4)
 	acked := first[len(first)-1].Position
 	if err := st.Ack(context.Background(), acked); err != nil {
 		t.Fatal(err)
 	}
-	rest := transactions(t, st, 6)
+	rest := sluicetest.Transactions(t, st, 6)
 	st.Close()
-	compareChanges(t, append(first, rest...), want)
+	sluicetest.CompareChanges(t, append(first, rest...), want)
 
 	text := acked.String()
 	reread, err := src.ParsePosition(text)
 	if err != nil || reread.String() != text {
 		t.Fatalf("position %q reads back as %v (%v)", text, reread, err)
 	}
-	again := transactions(t, changesFrom(t, src, spec, reread), 6)
-	compareChanges(t, again, want[len(first):])
+	again := sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, reread), 6)
+	sluicetest.CompareChanges(t, again, want[len(first):])
 	if _, err := src.Changes(context.Background(), spec, nil); err == nil {
 		t.Fatalf("a stream without a start position was opened: MariaDB keeps none")
 	}
@@ -91,13 +88,13 @@ func TestCaptureResumesAfterServerRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := transactions(t, st, 3)
+	first := sluicetest.Transactions(t, st, 3)
 	acked := first[len(first)-1].Position
 	if err := st.Ack(context.Background(), acked); err != nil {
 		t.Fatal(err)
 	}
 	srv.Kill()
-	if err := drain(st); !sluice.IsTransient(err) {
+	if err := sluicetest.Drain(st); !sluice.IsTransient(err) {
 		t.Fatalf("after the server died: %v, want a transient error", err)
 	}
 	st.Close()
@@ -105,36 +102,8 @@ func TestCaptureResumesAfterServerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	more := runMix(t, srv, db, mix, 4)
-	again := transactions(t, reopen(t, src, spec, acked), 9)
-	compareChanges(t, append(first, again...), append(want, more...))
-}
-
-func reopen(t testing.TB, src *mysql.Source, spec sluice.CaptureSpec, from sluice.Position) sluice.ChangeStream {
-	t.Helper()
-	for attempt := 1; ; attempt++ {
-		st, err := src.Changes(context.Background(), spec, from)
-		if err == nil {
-			t.Cleanup(func() { st.Close() })
-			return st
-		}
-		if !sluice.IsTransient(err) || attempt == 5 {
-			t.Fatalf("reopen the stream (attempt %d): %v", attempt, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-func drain(st sluice.ChangeStream) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for {
-		if _, err := st.Next(ctx); err != nil {
-			if errors.Is(err, context.DeadlineExceeded) {
-				return errors.New("the stream did not fail")
-			}
-			return err
-		}
-	}
+	again := sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, acked), 9)
+	sluicetest.CompareChanges(t, append(first, again...), append(want, more...))
 }
 
 // DDL on a captured table is a schema change with the table's columns
@@ -144,17 +113,17 @@ func TestCaptureReportsSchemaChanges(t *testing.T) {
 	db, src := captureDB(t, srv, "CREATE TABLE s (id int PRIMARY KEY, v text); CREATE TABLE s2 (id int PRIMARY KEY)")
 	spec := sluice.CaptureSpec{Name: "schema", Tables: []string{"s", "s2"}}
 	pos := positionNow(t, src, spec)
-	st := changesFrom(t, src, spec, pos) // its layout is the tables' before the DDL below
+	st := sluicetest.Changes(t, src, spec, pos) // its layout is the tables' before the DDL below
 	execOn(t, srv, db, "INSERT INTO s VALUES (1, 'a')")
 	execOn(t, srv, db, "ALTER TABLE s ADD COLUMN w int")
 	execOn(t, srv, db, "INSERT INTO s VALUES (2, 'b', 20)")
 	execOn(t, srv, db, "TRUNCATE TABLE s")
 	execOn(t, srv, db, "DROP TABLE s2")
 	var got []string
-	for _, c := range transactions(t, st, 5) {
+	for _, c := range sluicetest.Transactions(t, st, 5) {
 		switch c.Kind {
 		case sluice.ChangeSchema:
-			got = append(got, "schema "+c.Table+" ("+columnNames(c.Columns)+"): "+c.Detail)
+			got = append(got, "schema "+c.Table+" ("+sluicetest.ColumnNames(c.Columns)+"): "+c.Detail)
 		case sluice.ChangeInsert, sluice.ChangeTruncate:
 			got = append(got, c.Kind.String()+" "+c.Table+" "+strings.TrimSpace(strings.Repeat("x ", len(c.After))))
 		}
@@ -184,10 +153,10 @@ func TestCaptureChecksTableMapAgainstColumns(t *testing.T) {
 	execOn(t, srv, db, "ALTER TABLE s ADD COLUMN w int")
 	execOn(t, srv, db, "INSERT INTO s VALUES (2, 'b', 20)")
 	var got []string
-	for _, c := range transactions(t, changesFrom(t, src, spec, pos), 3) {
+	for _, c := range sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, pos), 3) {
 		switch c.Kind {
 		case sluice.ChangeSchema:
-			got = append(got, "schema ("+columnNames(c.Columns)+")")
+			got = append(got, "schema ("+sluicetest.ColumnNames(c.Columns)+")")
 		case sluice.ChangeInsert:
 			got = append(got, "insert "+strings.TrimSpace(strings.Repeat("x ", len(c.After))))
 		}

@@ -42,10 +42,10 @@ func TestCaptureSnapshotHasNoGapOrOverlap(t *testing.T) {
 	spec := sluice.CaptureSpec{Name: "gap", Tables: []string{"t"}}
 	stop := writeRows(t, srv, db)
 	time.Sleep(300 * time.Millisecond)
-	snap := snapshotOf(t, src, spec)
+	snap := sluicetest.SnapshotOf(t, src, spec)
 	time.Sleep(300 * time.Millisecond) // the writer goes on while the copy reads
 	copied := map[int64]bool{}
-	for _, row := range readAll(t, snap, "t", []string{"id"}, []string{"id"}) {
+	for _, row := range sluicetest.ReadRows(t, snap, "t", []string{"id"}, []string{"id"}) {
 		copied[row[0].(int64)] = true
 	}
 	pos := snap.Position()
@@ -57,7 +57,7 @@ func TestCaptureSnapshotHasNoGapOrOverlap(t *testing.T) {
 	}
 	streamed := map[int64]bool{}
 	last := ids[len(ids)-1]
-	nextChanges(t, changesFrom(t, src, spec, pos), 60*time.Second, func(c sluice.Change) bool {
+	sluicetest.NextChanges(t, sluicetest.Changes(t, src, spec, pos), 60*time.Second, func(c sluice.Change) bool {
 		if c.Kind == sluice.ChangeBegin {
 			if cmp, err := c.Position.Compare(pos); err != nil || cmp <= 0 {
 				t.Errorf("transaction %s at %s is not after the snapshot at %s (%v)", c.TxID, c.Position, pos, err)
@@ -138,9 +138,9 @@ func TestCaptureStreamValuesEqualRead(t *testing.T) {
 	for _, c := range table.Columns {
 		cols = append(cols, c.Name)
 	}
-	want := readAll(t, src, "matrix", cols, []string{"id"})
+	want := sluicetest.ReadRows(t, src, "matrix", cols, []string{"id"})
 	var got [][]any
-	for _, c := range transactions(t, changesFrom(t, src, spec, pos), 2) {
+	for _, c := range sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, pos), 2) {
 		if c.Kind == sluice.ChangeInsert {
 			got = append(got, c.After)
 		}
@@ -169,9 +169,9 @@ func TestCaptureStreamsFloatsAsReadRoundsThem(t *testing.T) {
 		(2, 3.40282e38, -1.5, 1e-300, -0.125, 0.1), (3, 1.5e-45, 0, 123456789012345678, 12345678.9, 1e20),
 		(4, -0.1, 0.0005, -2.5e-310, 0, 0)`)
 	cols := []string{"id", "a", "b", "c", "d", "e"}
-	want := readAll(t, src, "f", cols, []string{"id"})
+	want := sluicetest.ReadRows(t, src, "f", cols, []string{"id"})
 	var got [][]any
-	for _, c := range transactions(t, changesFrom(t, src, spec, pos), 1) {
+	for _, c := range sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, pos), 1) {
 		if c.Kind == sluice.ChangeInsert {
 			got = append(got, c.After)
 		}
@@ -193,9 +193,9 @@ func TestCaptureStreamsCharsetsAsReadDoes(t *testing.T) {
 	pos := positionNow(t, src, spec)
 	execOn(t, srv, db, `INSERT INTO cs VALUES (1, 0xB0A1, 0xE9, 0xC0, 'x'), (2, 0xA380, 0x80, 0x98, 'y'), (3, 0xFE50, 0x81, 0xC0C1, NULL)`)
 	cols := []string{"id", "g", "l", "c", "u"}
-	want := readAll(t, src, "cs", cols, []string{"id"})
+	want := sluicetest.ReadRows(t, src, "cs", cols, []string{"id"})
 	var got [][]any
-	for _, c := range transactions(t, changesFrom(t, src, spec, pos), 1) {
+	for _, c := range sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, pos), 1) {
 		if c.Kind == sluice.ChangeInsert {
 			got = append(got, c.After)
 		}

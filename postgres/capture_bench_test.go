@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/sluicetest"
 )
 
 // BenchmarkCaptureStream streams row changes of one table through the
@@ -18,7 +19,7 @@ func BenchmarkCaptureStream(b *testing.B) {
 	srv := privateServer(b)
 	url, src := captureDB(b, srv, "CREATE TABLE t (id int PRIMARY KEY, name varchar(40), amount numeric(12,2), at timestamp(6))")
 	spec := sluice.CaptureSpec{Name: "bench", Tables: []string{"t"}}
-	snap := snapshotOf(b, src, spec)
+	snap := sluicetest.SnapshotOf(b, src, spec)
 	pos := snap.Position()
 	snap.Close()
 	for i := 0; i < b.N; i += 1000 {
@@ -26,7 +27,7 @@ func BenchmarkCaptureStream(b *testing.B) {
 		execURL(b, url, fmt.Sprintf("INSERT INTO t SELECT g, 'name ' || g, g / 100.0, now() FROM generate_series(%d, %d) g", i+1, i+n))
 	}
 	b.ResetTimer()
-	st := changesFrom(b, src, spec, pos)
+	st := sluicetest.Changes(b, src, spec, pos)
 	ctx := context.Background()
 	for seen := 0; seen < b.N; {
 		c, err := st.Next(ctx)

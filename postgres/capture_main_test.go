@@ -2,14 +2,11 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"os"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/sluicetest"
 )
 
@@ -72,84 +69,4 @@ func execURL(t testing.TB, url, script string) {
 	if _, err := conn.Exec(ctx, script); err != nil {
 		t.Fatalf("exec %q: %v", script, err)
 	}
-}
-
-func snapshotOf(t testing.TB, src *Source, spec sluice.CaptureSpec) sluice.Snapshot {
-	t.Helper()
-	snap, err := src.Snapshot(context.Background(), spec)
-	if err != nil {
-		t.Fatalf("snapshot: %v", err)
-	}
-	return snap
-}
-
-func changesFrom(t testing.TB, src *Source, spec sluice.CaptureSpec, from sluice.Position) sluice.ChangeStream {
-	t.Helper()
-	st, err := src.Changes(context.Background(), spec, from)
-	if err != nil {
-		t.Fatalf("changes: %v", err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
-
-// nextChanges reads changes until stop says so, failing after limit.
-func nextChanges(t testing.TB, st sluice.ChangeStream, limit time.Duration, stop func(sluice.Change) bool) []sluice.Change {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), limit)
-	defer cancel()
-	var out []sluice.Change
-	for {
-		c, err := st.Next(ctx)
-		if errors.Is(err, context.DeadlineExceeded) {
-			t.Fatalf("no end of the expected changes within %s; got %d: %v", limit, len(out), kinds(out))
-		}
-		if err != nil {
-			t.Fatalf("next: %v", err)
-		}
-		if c.Kind != sluice.ChangeHeartbeat {
-			out = append(out, c)
-		}
-		if stop(c) {
-			return out
-		}
-	}
-}
-
-// transactions reads n transactions (Begin to Commit), heartbeats left out.
-func transactions(t testing.TB, st sluice.ChangeStream, n int) []sluice.Change {
-	t.Helper()
-	seen := 0
-	return nextChanges(t, st, 60*time.Second, func(c sluice.Change) bool {
-		if c.Kind == sluice.ChangeCommit {
-			seen++
-		}
-		return seen == n
-	})
-}
-
-func kinds(cs []sluice.Change) []string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = c.Kind.String() + " " + c.Table
-	}
-	return out
-}
-
-// readRows reads table through src in key order.
-func readRows(t testing.TB, src sluice.Source, table string, cols, key []string) [][]any {
-	t.Helper()
-	it, err := src.Read(context.Background(), sluice.ReadRequest{Table: table, Columns: cols, Key: key})
-	if err != nil {
-		t.Fatalf("read %s: %v", table, err)
-	}
-	defer it.Close()
-	var rows [][]any
-	for it.Next() {
-		rows = append(rows, it.Values())
-	}
-	if err := it.Err(); err != nil {
-		t.Fatalf("read %s: %v", table, err)
-	}
-	return rows
 }

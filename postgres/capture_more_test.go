@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -20,7 +19,7 @@ func TestCaptureMarksUnchangedToast(t *testing.T) {
 	url, src := captureDB(t, srv, `CREATE TABLE doc (id int PRIMARY KEY, n int, body text);
 		CREATE TABLE docf (id int, n int, body text); ALTER TABLE docf REPLICA IDENTITY FULL;`)
 	spec := sluice.CaptureSpec{Name: "toast", Tables: []string{"doc", "docf"}}
-	snap := snapshotOf(t, src, spec)
+	snap := sluicetest.SnapshotOf(t, src, spec)
 	pos := snap.Position()
 	snap.Close()
 	// 40 kB of hex digests: too large to stay inline, too random to compress.
@@ -28,7 +27,7 @@ func TestCaptureMarksUnchangedToast(t *testing.T) {
 	execURL(t, url, "INSERT INTO doc VALUES (1, 0, "+big+"); INSERT INTO docf VALUES (1, 0, "+big+")")
 	execURL(t, url, "UPDATE doc SET n = 1; UPDATE docf SET n = 1")
 
-	changes := transactions(t, changesFrom(t, src, spec, pos), 2)
+	changes := sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, pos), 2)
 	var updates []sluice.Change
 	for _, c := range changes {
 		if c.Kind == sluice.ChangeUpdate {
@@ -36,7 +35,7 @@ func TestCaptureMarksUnchangedToast(t *testing.T) {
 		}
 	}
 	if len(updates) != 2 {
-		t.Fatalf("updates: %v", kinds(changes))
+		t.Fatalf("updates: %v", sluicetest.ChangeKinds(changes))
 	}
 	for _, c := range updates {
 		if c.After[1] != int64(1) || c.After[2] != (sluice.Unchanged{}) {
@@ -57,21 +56,21 @@ func TestCaptureReportsSchemaChanges(t *testing.T) {
 	srv := privateServer(t)
 	url, src := captureDB(t, srv, "CREATE TABLE s (id int PRIMARY KEY, v text);")
 	spec := sluice.CaptureSpec{Name: "schema", Tables: []string{"s"}}
-	snap := snapshotOf(t, src, spec)
+	snap := sluicetest.SnapshotOf(t, src, spec)
 	pos := snap.Position()
 	snap.Close()
-	st := changesFrom(t, src, spec, pos) // its layout is the table's before the DDL below
+	st := sluicetest.Changes(t, src, spec, pos) // its layout is the table's before the DDL below
 	execURL(t, url, "INSERT INTO s VALUES (1, 'a')")
 	execURL(t, url, "ALTER TABLE s ADD COLUMN w integer; INSERT INTO s VALUES (2, 'b', 20)")
 	execURL(t, url, "ALTER TABLE s DROP COLUMN v; INSERT INTO s VALUES (3, 30)")
 	execURL(t, url, "ALTER TABLE s RENAME TO s2; INSERT INTO s2 VALUES (4, 40)")
 
-	changes := transactions(t, st, 4)
+	changes := sluicetest.Transactions(t, st, 4)
 	var got []string
 	for _, c := range changes {
 		switch c.Kind {
 		case sluice.ChangeSchema:
-			got = append(got, "schema "+c.Table+": "+c.Detail+" "+columnNames(c.Columns))
+			got = append(got, "schema "+c.Table+": "+c.Detail+" "+sluicetest.ColumnNames(c.Columns))
 		case sluice.ChangeInsert:
 			got = append(got, "insert "+c.Table+" "+strings.TrimSpace(strings.Repeat("x ", len(c.After))))
 		}
@@ -89,14 +88,6 @@ func TestCaptureReportsSchemaChanges(t *testing.T) {
 	}
 }
 
-func columnNames(cols []sluice.Column) string {
-	names := make([]string, len(cols))
-	for i, c := range cols {
-		names[i] = c.Name
-	}
-	return strings.Join(names, ",")
-}
-
 // Status shows the WAL the slot retains; while nothing is pending, the
 // stream confirms the server's keepalive positions by itself, so an idle
 // slot does not hold back WAL written for other tables.
@@ -104,7 +95,7 @@ func TestCaptureStatusAndIdleConfirmation(t *testing.T) {
 	srv := privateServer(t)
 	url, src := captureDB(t, srv, "CREATE TABLE t (id int PRIMARY KEY); CREATE TABLE other (id int);")
 	spec := sluice.CaptureSpec{Name: "status", Tables: []string{"t"}}
-	snap := snapshotOf(t, src, spec)
+	snap := sluicetest.SnapshotOf(t, src, spec)
 	pos := snap.Position()
 	snap.Close()
 	execURL(t, url, "INSERT INTO t VALUES (1); INSERT INTO other SELECT generate_series(1, 20000)")
@@ -116,8 +107,8 @@ func TestCaptureStatusAndIdleConfirmation(t *testing.T) {
 		}
 		return status.RetainedBytes > 100000 && status.BehindBytes > 100000
 	})
-	st := changesFrom(t, src, spec, pos)
-	tx := transactions(t, st, 1)
+	st := sluicetest.Changes(t, src, spec, pos)
+	tx := sluicetest.Transactions(t, st, 1)
 	if err := st.Ack(ctx, tx[len(tx)-1].Position); err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +135,7 @@ func TestCaptureResumesAfterServerRestart(t *testing.T) {
 	defer srv.Stop()
 	url, src := captureDB(t, srv, mixSchema)
 	spec := sluice.CaptureSpec{Name: "restart", Tables: []string{"a", "b", "c"}, ReplicaIdentityFull: true}
-	snap := snapshotOf(t, src, spec)
+	snap := sluicetest.SnapshotOf(t, src, spec)
 	pos := snap.Position()
 	snap.Close()
 	mix := sluicetest.NewMix(3)
@@ -155,14 +146,14 @@ func TestCaptureResumesAfterServerRestart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := transactions(t, st, 3)
+	first := sluicetest.Transactions(t, st, 3)
 	acked := first[len(first)-1].Position
 	if err := st.Ack(ctx, acked); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(2 * pollInterval) // the ack reaches the server
 	srv.Kill()
-	if err := drain(st); !sluice.IsTransient(err) {
+	if err := sluicetest.Drain(st); !sluice.IsTransient(err) {
 		t.Fatalf("after the server died: %v, want a transient error", err)
 	}
 	st.Close()
@@ -170,40 +161,8 @@ func TestCaptureResumesAfterServerRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	more := runMore(t, url, mix, 4)
-	again := transactions(t, reopen(t, src, spec, acked), 9)
-	compareChanges(t, append(first, again...), append(want, more...))
-}
-
-// reopen opens a stream as the apply side does after a lost connection:
-// again while the error is transient (the pool's connections to the dead
-// server fail first), a few times.
-func reopen(t testing.TB, src *Source, spec sluice.CaptureSpec, from sluice.Position) sluice.ChangeStream {
-	t.Helper()
-	for attempt := 1; ; attempt++ {
-		st, err := src.Changes(context.Background(), spec, from)
-		if err == nil {
-			t.Cleanup(func() { st.Close() })
-			return st
-		}
-		if !sluice.IsTransient(err) || attempt == 5 {
-			t.Fatalf("reopen the stream (attempt %d): %v", attempt, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
-// drain reads until the stream fails.
-func drain(st sluice.ChangeStream) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for {
-		if _, err := st.Next(ctx); err != nil {
-			if errors.Is(err, context.DeadlineExceeded) {
-				return errors.New("the stream did not fail")
-			}
-			return err
-		}
-	}
+	again := sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, acked), 9)
+	sluicetest.CompareChanges(t, append(first, again...), append(want, more...))
 }
 
 // Once the slot exists, a new snapshot (to copy a table again) comes from
@@ -213,14 +172,14 @@ func TestCaptureLaterSnapshotMeetsTheStream(t *testing.T) {
 	srv := privateServer(t)
 	url, src := captureDB(t, srv, "CREATE TABLE t (id int PRIMARY KEY);")
 	spec := sluice.CaptureSpec{Name: "later", Tables: []string{"t"}}
-	first := snapshotOf(t, src, spec)
+	first := sluicetest.SnapshotOf(t, src, spec)
 	p1 := first.Position()
 	first.Close()
 	execURL(t, url, "INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)")
 	execURL(t, url, "INSERT INTO t VALUES (3)")
-	second := snapshotOf(t, src, spec)
+	second := sluicetest.SnapshotOf(t, src, spec)
 	p2 := second.Position()
-	rows := readRows(t, second, "t", []string{"id"}, []string{"id"})
+	rows := sluicetest.ReadRows(t, second, "t", []string{"id"}, []string{"id"})
 	second.Close()
 	execURL(t, url, "INSERT INTO t VALUES (4)")
 	if c, _ := p2.Compare(p1); c <= 0 || len(rows) != 3 {
@@ -228,7 +187,7 @@ func TestCaptureLaterSnapshotMeetsTheStream(t *testing.T) {
 	}
 	var inSnapshot, after []any
 	var tx sluice.Change
-	for _, c := range transactions(t, changesFrom(t, src, spec, p1), 3) {
+	for _, c := range sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, p1), 3) {
 		switch c.Kind {
 		case sluice.ChangeBegin:
 			tx = c
@@ -251,7 +210,7 @@ func TestCaptureDropRemovesSlotAndPublication(t *testing.T) {
 	srv := privateServer(t)
 	_, src := captureDB(t, srv, "CREATE TABLE t (id int PRIMARY KEY);")
 	spec := sluice.CaptureSpec{Name: "drop", Slot: "sluice_drop_test", Tables: []string{"t"}}
-	snapshotOf(t, src, spec).Close()
+	sluicetest.SnapshotOf(t, src, spec).Close()
 	ctx := context.Background()
 	count := func() int {
 		var n int
@@ -294,16 +253,16 @@ func TestCaptureStreamsDeclaredEncodingAsReadDoes(t *testing.T) {
 	}
 	spec := sluice.CaptureSpec{Name: "ascii", Tables: []string{"t"}}
 	defer src.DropCapture(ctx, spec)
-	snap := snapshotOf(t, src, spec)
+	snap := sluicetest.SnapshotOf(t, src, spec)
 	pos := snap.Position()
 	snap.Close()
 	if err := srv.ExecPrivate(name, `INSERT INTO t VALUES (1, E'caf\351'), (2, E'\201'), (3, 'plain')`); err != nil {
 		t.Fatal(err)
 	}
-	want := readRows(t, src, "t", []string{"id", "v"}, []string{"id"})
-	st := changesFrom(t, src, spec, pos)
+	want := sluicetest.ReadRows(t, src, "t", []string{"id", "v"}, []string{"id"})
+	st := sluicetest.Changes(t, src, spec, pos)
 	var got [][]any
-	for _, c := range transactions(t, st, 1) {
+	for _, c := range sluicetest.Transactions(t, st, 1) {
 		if c.Kind == sluice.ChangeInsert {
 			got = append(got, c.After)
 		}

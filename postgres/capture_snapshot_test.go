@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/sluicetest"
 )
 
 // A writer commits rows while the snapshot is taken: the rows the snapshot
@@ -23,10 +24,10 @@ func TestCaptureSnapshotHasNoGapOrOverlap(t *testing.T) {
 
 	_, stop := writeRows(t, url)
 	time.Sleep(300 * time.Millisecond)
-	snap := snapshotOf(t, src, spec)
+	snap := sluicetest.SnapshotOf(t, src, spec)
 	time.Sleep(300 * time.Millisecond) // the writer goes on while the copy reads
 	copied := map[int64]bool{}
-	for _, row := range readRows(t, snap, "t", []string{"id"}, []string{"id"}) {
+	for _, row := range sluicetest.ReadRows(t, snap, "t", []string{"id"}, []string{"id"}) {
 		copied[row[0].(int64)] = true
 	}
 	pos := snap.Position()
@@ -39,10 +40,10 @@ func TestCaptureSnapshotHasNoGapOrOverlap(t *testing.T) {
 		t.Fatalf("the snapshot holds %d of %d rows: the writer did not run across it", len(copied), len(ids))
 	}
 
-	st := changesFrom(t, src, spec, pos)
+	st := sluicetest.Changes(t, src, spec, pos)
 	streamed := map[int64]bool{}
 	last := ids[len(ids)-1]
-	nextChanges(t, st, 60*time.Second, func(c sluice.Change) bool {
+	sluicetest.NextChanges(t, st, 60*time.Second, func(c sluice.Change) bool {
 		if c.Kind == sluice.ChangeBegin {
 			if cmp, _ := c.Position.Compare(pos); cmp <= 0 {
 				t.Errorf("transaction %s at %s is not after the snapshot at %s", c.TxID, c.Position, pos)
@@ -116,7 +117,7 @@ func TestCaptureStreamValuesEqualRead(t *testing.T) {
 		" ia int[], m mood, dom posint, idn bigint GENERATED ALWAYS AS IDENTITY);"
 	url, src := captureDB(t, srv, schemaOnly)
 	spec := sluice.CaptureSpec{Name: "matrix", Tables: []string{"matrix"}}
-	snap := snapshotOf(t, src, spec)
+	snap := sluicetest.SnapshotOf(t, src, spec)
 	pos := snap.Position()
 	snap.Close()
 	execURL(t, url, matrixInserts())
@@ -129,10 +130,10 @@ func TestCaptureStreamValuesEqualRead(t *testing.T) {
 	for _, c := range schema.Table("matrix").Columns {
 		cols = append(cols, c.Name)
 	}
-	want := readRows(t, src, "matrix", cols, []string{"id"})
-	st := changesFrom(t, src, spec, pos)
+	want := sluicetest.ReadRows(t, src, "matrix", cols, []string{"id"})
+	st := sluicetest.Changes(t, src, spec, pos)
 	var got [][]any
-	for _, c := range transactions(t, st, 1) {
+	for _, c := range sluicetest.Transactions(t, st, 1) {
 		if c.Kind == sluice.ChangeInsert {
 			got = append(got, c.After)
 		}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -70,44 +69,14 @@ func TestCaptureStreamsTransactionsInOrderWithImages(t *testing.T) {
 	srv := privateServer(t)
 	url, src := captureDB(t, srv, mixSchema)
 	spec := sluice.CaptureSpec{Name: "mix", Tables: []string{"a", "b", "c"}, ReplicaIdentityFull: true}
-	snap := snapshotOf(t, src, spec)
+	snap := sluicetest.SnapshotOf(t, src, spec)
 	pos := snap.Position()
 	snap.Close()
 
 	const n = 60
 	want := runMix(t, url, 7, n)
-	got := transactions(t, changesFrom(t, src, spec, pos), n)
-	compareChanges(t, got, want)
-}
-
-func compareChanges(t *testing.T, got, want []sluice.Change) {
-	t.Helper()
-	var begin sluice.Change
-	var last sluice.Position
-	for i := 0; i < len(got) && i < len(want); i++ {
-		g, w := got[i], want[i]
-		if g.Kind != w.Kind || g.Table != w.Table || !reflect.DeepEqual(g.Before, w.Before) || !reflect.DeepEqual(g.After, w.After) {
-			t.Fatalf("change %d: got %v %s before %v after %v, want %v %s before %v after %v",
-				i, g.Kind, g.Table, g.Before, g.After, w.Kind, w.Table, w.Before, w.After)
-		}
-		switch g.Kind {
-		case sluice.ChangeBegin:
-			begin = g
-			if last != nil {
-				if c, err := g.Position.Compare(last); err != nil || c <= 0 {
-					t.Fatalf("transaction %s at %s does not follow the one at %s", g.TxID, g.Position, last)
-				}
-			}
-		case sluice.ChangeCommit:
-			if c, _ := g.Position.Compare(begin.Position); c != 0 || g.TxID != begin.TxID {
-				t.Fatalf("commit %s at %s ends begin %s at %s", g.TxID, g.Position, begin.TxID, begin.Position)
-			}
-			last = g.Position
-		}
-	}
-	if len(got) != len(want) {
-		t.Fatalf("got %d changes, want %d", len(got), len(want))
-	}
+	got := sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, pos), n)
+	sluicetest.CompareChanges(t, got, want)
 }
 
 // A table without a key is refused without consent, with the fix named.
@@ -143,7 +112,7 @@ func TestCaptureResumesAfterTheAckedPosition(t *testing.T) {
 	srv := privateServer(t)
 	url, src := captureDB(t, srv, mixSchema)
 	spec := sluice.CaptureSpec{Name: "resume", Tables: []string{"a", "b", "c"}, ReplicaIdentityFull: true}
-	snap := snapshotOf(t, src, spec)
+	snap := sluicetest.SnapshotOf(t, src, spec)
 	pos := snap.Position()
 	snap.Close()
 	want := runMix(t, url, 11, 10)
@@ -152,23 +121,23 @@ func TestCaptureResumesAfterTheAckedPosition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := transactions(t, st, 4)
+	first := sluicetest.Transactions(t, st, 4)
 	acked := first[len(first)-1].Position
 	if err := st.Ack(context.Background(), acked); err != nil {
 		t.Fatal(err)
 	}
-	rest := transactions(t, st, 6) // read, but not acknowledged
+	rest := sluicetest.Transactions(t, st, 6) // read, but not acknowledged
 	st.Close()
-	compareChanges(t, append(first, rest...), want)
+	sluicetest.CompareChanges(t, append(first, rest...), want)
 
 	for _, from := range []sluice.Position{acked, nil} {
-		st := changesFrom(t, src, spec, from)
-		again := transactions(t, st, 6)
+		st := sluicetest.Changes(t, src, spec, from)
+		again := sluicetest.Transactions(t, st, 6)
 		st.Close()
 		if again[0].TxID != rest[0].TxID {
 			t.Errorf("from %v: first transaction %s, want %s, the first after the ack", from, again[0].TxID, rest[0].TxID)
 		}
-		compareChanges(t, again, want[len(first):])
+		sluicetest.CompareChanges(t, again, want[len(first):])
 	}
 }
 
@@ -178,10 +147,10 @@ func TestCaptureRefusesAckBeyondDelivered(t *testing.T) {
 	srv := privateServer(t)
 	_, src := captureDB(t, srv, mixSchema)
 	spec := sluice.CaptureSpec{Name: "ack", Tables: []string{"a"}}
-	snap := snapshotOf(t, src, spec)
+	snap := sluicetest.SnapshotOf(t, src, spec)
 	pos := snap.Position().(LSN)
 	snap.Close()
-	st := changesFrom(t, src, spec, pos)
+	st := sluicetest.Changes(t, src, spec, pos)
 	if err := st.Ack(context.Background(), pos+1000); err == nil {
 		t.Fatalf("ack past the delivered position was accepted")
 	}
