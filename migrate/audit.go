@@ -19,7 +19,7 @@ import (
 // not show did not happen for an auditor.
 
 // startDetails are the run.start entry's details, recorded with the run
-// (target.BeginRun).
+// (target.BeginSession).
 func startDetails(p *plan.Plan, o Options) map[string]any {
 	return map[string]any{
 		"command": o.Command, "config_hash": o.ConfigHash, "version": o.Version,
@@ -83,12 +83,12 @@ func (r *runner) auditTableDone(ctx context.Context, j *job, res TableResult) er
 }
 
 // auditEnd records the run's outcome with its status in sluice.runs, signs
-// the run's head and anchors it (target.EndRun).
+// the run's head and anchors it (target.Session.End).
 func (r *runner) auditEnd(ctx context.Context, status, msg string, sum *Summary) error {
 	var loaded int64
 	for _, t := range sum.Tables {
 		loaded += t.Loaded
 	}
-	_, err := r.tgt.EndRun(ctx, r.runID, status, msg, map[string]any{"loaded": loaded, "rejected": sum.Rejected}, r.seal)
+	_, err := r.session.End(ctx, status, msg, map[string]any{"loaded": loaded, "rejected": sum.Rejected})
 	return err
 }

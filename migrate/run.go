@@ -110,44 +110,29 @@ type DatabaseRun struct {
 func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *target.Target, o Options) (*Summary, error) {
 	o = o.withDefaults()
 	start := time.Now()
-	if err := tgt.EnsureState(ctx); err != nil {
-		return nil, fmt.Errorf("prepare the state schema: %w", err)
-	}
-	release, err := tgt.Lock(ctx, "migrate")
+	session, err := tgt.BeginSession(ctx, target.RunSpec{
+		Command: o.Command, ConfigHash: o.ConfigHash, Version: o.Version, Lock: "migrate",
+		Details: startDetails(p, o), SigningKey: o.SigningKey, Anchor: o.Anchor,
+		Prepare: func(ctx context.Context) error { return retireUnplanned(ctx, p, tgt) },
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	if err := settleState(ctx, p, tgt); err != nil {
-		return nil, err
-	}
-	seal, err := tgt.AuditSeal(ctx, o.Anchor, o.SigningKey)
-	if err != nil {
-		return nil, err
-	}
-	runID, err := tgt.BeginRun(ctx, target.NewRun(o.Command, o.ConfigHash, o.Version), startDetails(p, o), seal)
-	if err != nil {
-		return nil, fmt.Errorf("record the run: %w", err)
-	}
-	r := &runner{plan: p, srcs: srcs, tgt: tgt, opt: o, runID: runID, seal: seal}
+	r := &runner{plan: p, srcs: srcs, tgt: tgt, opt: o, runID: session.ID(), session: session}
 	sum, err := r.run(ctx)
-	sum.RunID, sum.Elapsed = runID, time.Since(start)
+	sum.RunID, sum.Elapsed = session.ID(), time.Since(start)
 	err = interrupted(ctx, err)
 	status, msg := outcome(err)
-	if aerr := r.auditEnd(context.WithoutCancel(ctx), status, msg, sum); aerr != nil && err == nil {
+	if aerr := r.auditEnd(ctx, status, msg, sum); aerr != nil && err == nil {
 		err, sum.stopped = aerr, true
 	}
 	return sum, err
 }
 
-// settleState corrects what earlier runs left behind before this one
-// starts: a run whose process died is marked interrupted, and the tables the
-// config no longer plans here (a renamed or removed mapping) are retired so
-// that status shows only the tables of the current config.
-func settleState(ctx context.Context, p *plan.Plan, tgt *target.Target) error {
-	if _, err := tgt.MarkDeadRuns(ctx); err != nil {
-		return err
-	}
+// retireUnplanned retires the tables the config no longer plans here (a
+// renamed or removed mapping), before the run starts, so that status shows
+// only the tables of the current config.
+func retireUnplanned(ctx context.Context, p *plan.Plan, tgt *target.Target) error {
 	ids := make([]string, len(p.Tables))
 	for i, t := range p.Tables {
 		ids[i] = t.ID

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sluicedb/sluice"
-	"github.com/sluicedb/sluice/audit"
 	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/target"
 )
@@ -22,7 +21,9 @@ type runner struct {
 	tgt   *target.Target
 	opt   Options
 	runID int64
-	seal  *audit.Seal // checks, signs and anchors the run's audit head
+	// session is the run's lifecycle: it ends the run, signing and
+	// anchoring its audit head.
+	session *target.Session
 	// failed gathers the indexes and views the target refused (objects.go).
 	failed objectFailures
 }

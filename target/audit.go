@@ -137,3 +137,20 @@ func rawBytes(v any) []byte {
 		return []byte(sluice.ValueText(x))
 	}
 }
+
+// auditRuns reads sluice.runs for the cross-check with the trail.
+func auditRuns(ctx context.Context, q pgx.Tx) ([]audit.Run, error) {
+	rows, err := q.Query(ctx, "SELECT run_id, command, status FROM sluice.runs ORDER BY run_id")
+	if err != nil {
+		return nil, fmt.Errorf("read sluice.runs: %w", err)
+	}
+	runs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (audit.Run, error) {
+		var r audit.Run
+		err := row.Scan(&r.ID, &r.Command, &r.Status)
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read sluice.runs: %w", err)
+	}
+	return runs, nil
+}

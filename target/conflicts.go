@@ -115,7 +115,7 @@ func (t *Target) ResolveConflict(ctx context.Context, id int64, r Resolution) (C
 	var entry audit.Entry
 	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) (err error) {
 		// Durable before its head is anchored, and checked before anything
-		// extends the trail (see EndRun).
+		// extends the trail (see endRun).
 		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
 			return err
 		}

@@ -7,7 +7,7 @@ import (
 	"github.com/sluicedb/sluice/sluicetest"
 )
 
-// A run whose process is gone (its session closed without FinishRun) reads
+// A run whose process is gone (its session closed without Session.End) reads
 // as interrupted and MarkDeadRuns records it; a run whose process lives
 // stays running, and a live run of the same id in another database does not
 // keep a dead one alive.
@@ -15,7 +15,7 @@ func TestDeadRunsAreInterrupted(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	tg, conn := newTarget(t)
-	alive, err := tg.StartRun(ctx, NewRun("migrate", "h", "test"))
+	alive, err := tg.BeginSession(ctx, RunSpec{Command: "migrate", ConfigHash: "h", Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,25 +29,26 @@ func TestDeadRunsAreInterrupted(t *testing.T) {
 	}
 	// Run 2 of the other database stays alive; run 2 here dies.
 	for range 2 {
-		if _, err := other.StartRun(ctx, NewRun("migrate", "h", "test")); err != nil {
+		if _, err := other.BeginSession(ctx, RunSpec{Command: "migrate", ConfigHash: "h", Version: "test"}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	dying, err := Open(ctx, conn.Config().ConnString())
+	dyingTarget, err := Open(ctx, conn.Config().ConnString())
 	if err != nil {
 		t.Fatal(err)
 	}
-	dead, err := dying.StartRun(ctx, NewRun("migrate", "h", "test"))
+	dying, err := dyingTarget.BeginSession(ctx, RunSpec{Command: "migrate", ConfigHash: "h", Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	dead := dying.ID()
 	if dead != 2 {
 		t.Fatalf("the dying run is run %d, want 2 (the same id as a live run of the other database)", dead)
 	}
 	if n, err := tg.MarkDeadRuns(ctx); err != nil || n != 0 {
 		t.Fatalf("MarkDeadRuns with every run alive marked %d (%v), want 0", n, err)
 	}
-	dying.Close() // the process ends without recording the end of its run
+	dyingTarget.Close() // the process ends without recording the end of its run
 	st, err := tg.Status(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -57,9 +58,9 @@ func TestDeadRunsAreInterrupted(t *testing.T) {
 	}
 	statuses := pgStrings(t, conn, "SELECT status FROM sluice.runs ORDER BY run_id")
 	if len(statuses) != 2 || statuses[0] != RunRunning || statuses[1] != RunInterrupted {
-		t.Errorf("sluice.runs holds %q, want run %d running and run %d interrupted", statuses, alive, dead)
+		t.Errorf("sluice.runs holds %q, want run %d running and run %d interrupted", statuses, alive.ID(), dead)
 	}
-	if err := tg.FinishRun(ctx, alive, RunOK, ""); err != nil {
+	if _, err := alive.End(ctx, RunOK, "", nil); err != nil {
 		t.Fatal(err)
 	}
 	if n, err := tg.MarkDeadRuns(ctx); err != nil || n != 0 {

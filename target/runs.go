@@ -20,8 +20,8 @@ const (
 	RunInvalid     = "invalid"  // counts did not reconcile
 )
 
-// Run is one invocation of a sluice command against this target. StartRun
-// reads Command to Version; the rest is filled when a run is read back.
+// Run is one invocation of a sluice command against this target. A session
+// records Command to Version; the rest is filled when a run is read back.
 type Run struct {
 	Command    string // "migrate", "verify", ...
 	ConfigHash string
@@ -48,18 +48,6 @@ func NewRun(command, configHash, version string) Run {
 	return r
 }
 
-// StartRun records a run with status running and returns its run_id. The
-// run holds a lock of its own on a session of its own until FinishRun (or
-// the process's end), which is how MarkDeadRuns tells a run that is still
-// going from one whose process died.
-func (t *Target) StartRun(ctx context.Context, r Run) (int64, error) {
-	id, err := t.lockedRun(ctx, func(tx pgx.Tx) (int64, error) { return insertRun(ctx, tx, r) })
-	if err != nil {
-		return 0, fmt.Errorf("start run of %s: %w", r.Command, err)
-	}
-	return id, nil
-}
-
 func insertRun(ctx context.Context, q interface {
 	QueryRow(context.Context, string, ...any) pgx.Row
 }, r Run) (int64, error) {
@@ -69,25 +57,6 @@ func insertRun(ctx context.Context, q interface {
 		VALUES ($1, 'running', $2, $3, $4, $5, $6) RETURNING run_id`,
 		r.Command, r.ConfigHash, r.Host, r.OSUser, r.PID, r.Version).Scan(&id)
 	return id, err
-}
-
-// FinishRun records how run runID ended.
-func (t *Target) FinishRun(ctx context.Context, runID int64, status, message string) error {
-	// A synchronous commit waits for the WAL flush that makes every chunk
-	// committed before it durable too (see tuneSession).
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
-			return err
-		}
-		return updateRun(ctx, tx, runID, status, message)
-	})
-	// The lock goes only once the end is recorded: a reader never sees
-	// the run as running without its lock.
-	t.releaseRun(runID)
-	if err != nil {
-		return fmt.Errorf("finish run %d as %s: %w", runID, status, err)
-	}
-	return nil
 }
 
 func updateRun(ctx context.Context, tx pgx.Tx, runID int64, status, message string) error {

@@ -10,10 +10,11 @@ func TestStatusAndRejectsReturnWhatWasWritten(t *testing.T) {
 	ctx := context.Background()
 	tg, conn := newTarget(t)
 	mustExec(t, conn, "CREATE TABLE items (id bigint PRIMARY KEY, code varchar(2))")
-	runID, err := tg.StartRun(ctx, Run{Command: "migrate", ConfigHash: "abc", Host: "h1", OSUser: "ann", PID: 42, Version: "v0.1"})
+	session, err := tg.BeginSession(ctx, RunSpec{Command: "migrate", ConfigHash: "abc", Version: "v0.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	runID, me := session.ID(), NewRun("", "", "")
 	err = tg.BeginTable(ctx, TableState{ID: "legacy.items", Source: "legacy", SourceTable: "Items", TargetSchema: "public",
 		TargetTable: "items", Generation: 1, State: StateLoading, Strategy: "create", ChunksEstimated: 2, RowsEstimated: 4, RunID: runID})
 	if err != nil {
@@ -32,7 +33,7 @@ func TestStatusAndRejectsReturnWhatWasWritten(t *testing.T) {
 	if err := tg.SetTableState(ctx, "legacy.items", 1, StateDone, ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := tg.FinishRun(ctx, runID, RunOK, "all good"); err != nil {
+	if _, err := session.End(ctx, RunOK, "all good", nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -42,7 +43,7 @@ func TestStatusAndRejectsReturnWhatWasWritten(t *testing.T) {
 	}
 	r := st.Run
 	if r == nil || r.ID != runID || r.Status != RunOK || r.Message != "all good" || r.Command != "migrate" ||
-		r.ConfigHash != "abc" || r.Host != "h1" || r.OSUser != "ann" || r.PID != 42 || r.Version != "v0.1" || r.FinishedAt == nil {
+		r.ConfigHash != "abc" || r.Host != me.Host || r.OSUser != me.OSUser || r.PID != me.PID || r.Version != "v0.1" || r.FinishedAt == nil {
 		t.Errorf("run = %+v", r)
 	}
 	if len(st.Tables) != 1 {

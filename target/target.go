@@ -59,9 +59,9 @@ func nameSession(cfg *pgxpool.Config) {
 // the URL sets it. Chunk commits then do not each wait for a WAL flush. This
 // is safe for exactly-once: a chunk's rows and its ledger row are one
 // transaction, so a server crash loses both or neither, and a rerun reloads
-// what was lost. FinishRun and EndRun commit synchronously, which flushes
-// every earlier commit before a run is reported finished (and its audit head
-// anchored).
+// what was lost. The end of a run (Session.End) commits synchronously, which
+// flushes every earlier commit before a run is reported finished (and its
+// audit head anchored).
 func tuneSession(cfg *pgxpool.Config) {
 	setDefault(cfg, "synchronous_commit", "off")
 	// Index builds after the data sort millions of keys: in memory rather

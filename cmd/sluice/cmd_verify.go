@@ -157,31 +157,26 @@ type verifySession struct {
 // results in sluice.verify_results and the audit trail, whose head it signs
 // and anchors as migrate does.
 func verifyRun(ctx context.Context, tgt *target.Target, p *plan.Plan, srcs engines.Sources, s verifySession) (*verify.Report, error) {
-	if err := tgt.EnsureState(ctx); err != nil {
-		return nil, err
-	}
-	seal, err := tgt.AuditSeal(ctx, s.anchor, s.key)
-	if err != nil {
-		return nil, err
-	}
-	start := map[string]any{"command": "verify", "config_hash": s.configHash, "levels": s.levels}
-	runID, err := tgt.BeginRun(ctx, target.NewRun("verify", s.configHash, sluiceVersion()), start, seal)
+	session, err := tgt.BeginSession(ctx, target.RunSpec{
+		Command: "verify", ConfigHash: s.configHash, Version: sluiceVersion(),
+		Details:    map[string]any{"command": "verify", "config_hash": s.configHash, "levels": s.levels},
+		SigningKey: s.key, Anchor: s.anchor,
+	})
 	if err != nil {
 		return nil, err
 	}
 	report, err := verify.All(ctx, p, srcs, tgt.Pool(), verify.Options{Levels: s.levels})
-	end := context.WithoutCancel(ctx)
 	if err == nil {
-		err = verify.Record(end, tgt, runID, report)
+		err = verify.Record(context.WithoutCancel(ctx), tgt, session.ID(), report)
 	}
-	status, msg := "ok", ""
+	status, msg := target.RunOK, ""
 	switch {
 	case err != nil:
-		status, msg = "failed", err.Error()
+		status, msg = target.RunFailed, err.Error()
 	case !report.OK():
-		status, msg = "invalid", fmt.Sprintf("%d findings", report.Findings)
+		status, msg = target.RunInvalid, fmt.Sprintf("%d findings", report.Findings)
 	}
-	if _, eerr := tgt.EndRun(end, runID, status, msg, nil, seal); eerr != nil && err == nil {
+	if _, eerr := session.End(ctx, status, msg, nil); eerr != nil && err == nil {
 		err = eerr
 	}
 	return report, err
