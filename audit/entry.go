@@ -38,6 +38,10 @@ const (
 	OpChunkContent = "chunk.content" // a loaded chunk's key range and SHA-256 of its rows, source and target side
 	OpVerifyResult = "verify.result" // a verification's level, table and findings
 	OpRunEnd       = "run.end"       // status and message; marks the run finished (see Verify)
+	OpStreamStart  = "stream.start"  // a source's stream starts at a position: its copy's snapshot
+	OpStreamBatch  = "stream.batch"  // source transactions applied: position range, counts per table, rejects
+	OpStreamStop   = "stream.stop"   // a table's stream stopped: a schema change the mapping cannot absorb
+	OpStreamSchema = "stream.schema" // a schema change the mapping absorbed or does not read
 )
 
 // GenesisHash is the PrevHash of the first entry.

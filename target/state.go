@@ -178,6 +178,36 @@ var migrations = []string{
 	// removed) is retired by the next migrate, so status stops showing it
 	// as current; its row and ledger stay for the record.
 	`ALTER TABLE sluice.tables ADD COLUMN retired_at timestamptz;`,
+	// v9: live sync. Each source's change stream has a row: the position
+	// applied, committed in the same transaction as the rows it produced;
+	// a table whose stream stopped (a schema change the mapping cannot
+	// absorb) has a row in stream_stops; a reject made by the stream
+	// records the source position of its transaction.
+	`CREATE TABLE sluice.streams (
+	source text PRIMARY KEY,
+	capture text NOT NULL,
+	position text NOT NULL,
+	start_position text NOT NULL,
+	state text NOT NULL CHECK (state IN ('copying', 'streaming', 'caught up', 'stopped', 'failed')),
+	message text,
+	run_id bigint,
+	batches bigint NOT NULL DEFAULT 0,
+	transactions bigint NOT NULL DEFAULT 0,
+	changes bigint NOT NULL DEFAULT 0,
+	rejects bigint NOT NULL DEFAULT 0,
+	source_time timestamptz,
+	started_at timestamptz NOT NULL DEFAULT now(),
+	applied_at timestamptz NOT NULL DEFAULT now()
+);
+	CREATE TABLE sluice.stream_stops (
+	source text NOT NULL,
+	table_id text NOT NULL,
+	position text NOT NULL,
+	reason text NOT NULL,
+	stopped_at timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (source, table_id)
+);
+	ALTER TABLE sluice.rejects ADD COLUMN position text;`,
 }
 
 // SchemaVersion is the state schema version this package creates.
