@@ -152,3 +152,16 @@ func (e *StreamMovedError) Error() string {
 	}
 	return fmt.Sprintf("the stream of %s stands at %s, not at %s where the batch starts: the batch was applied already, or another sync is running", e.Source, e.Position, e.From)
 }
+
+// DropStream forgets source's stream (its capture was removed from the
+// source): the next sync copies its tables again.
+func (t *Target) DropStream(ctx context.Context, source string) error {
+	_, err := t.pool.Exec(ctx, `DELETE FROM sluice.streams WHERE source = $1`, source)
+	if err == nil {
+		_, err = t.pool.Exec(ctx, "DELETE FROM sluice.stream_stops WHERE source = $1", source)
+	}
+	if err != nil {
+		return fmt.Errorf("forget the stream of %s: %w", source, err)
+	}
+	return nil
+}

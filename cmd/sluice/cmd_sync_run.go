@@ -1,0 +1,167 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/audit"
+	"github.com/sluicedb/sluice/migrate"
+	"github.com/sluicedb/sluice/target"
+)
+
+// syncRuns is the sync's run in each target database: its audit entries
+// and batches belong to it.
+type syncRuns struct {
+	tgts  migrate.Targets
+	ids   map[string]int64
+	seals map[string]*audit.Seal
+	locks []func()
+}
+
+// beginSyncRuns takes each target's migration lock (a migrate must not
+// reload a table under a running stream) and records the run.
+func beginSyncRuns(ctx context.Context, tgts migrate.Targets, configHash string, key ed25519.PrivateKey, anchor audit.Witness) (*syncRuns, error) {
+	r := &syncRuns{tgts: tgts, ids: map[string]int64{}, seals: map[string]*audit.Seal{}}
+	for db, t := range tgts {
+		release, err := t.Lock(ctx, "migrate")
+		if err != nil {
+			r.release()
+			return nil, err
+		}
+		r.locks = append(r.locks, release)
+		seal, err := t.AuditSeal(ctx, anchor, key)
+		if err != nil {
+			r.release()
+			return nil, err
+		}
+		id, err := t.BeginRun(ctx, target.NewRun("sync", configHash, sluiceVersion()), map[string]any{"command": "sync"}, seal)
+		if err != nil {
+			r.release()
+			return nil, fmt.Errorf("record the run in %s: %w", db, err)
+		}
+		r.ids[db], r.seals[db] = id, seal
+	}
+	return r, nil
+}
+
+func (r *syncRuns) release() {
+	for _, release := range r.locks {
+		release()
+	}
+}
+
+// end records how the sync ended in each database, and lets go of the locks.
+func (r *syncRuns) end(ctx context.Context, err error) error {
+	defer r.release()
+	status, msg := "ok", ""
+	switch {
+	case errors.Is(err, sluice.ErrInterrupted):
+		status, msg = "interrupted", "stopped by a signal; the next sync resumes at the committed positions"
+	case err != nil:
+		status, msg = "failed", err.Error()
+	}
+	var errs []error
+	for db, id := range r.ids {
+		if _, endErr := r.tgts[db].EndRun(ctx, id, status, msg, nil, r.seals[db]); endErr != nil {
+			errs = append(errs, endErr)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// startStreams records where each freshly copied source's stream starts.
+func startStreams(ctx context.Context, caps []*capture, runs *syncRuns, starts map[string]string) error {
+	for _, c := range caps {
+		pos, ok := starts[c.name]
+		if !ok {
+			continue
+		}
+		for _, sk := range c.sinks {
+			if err := sk.Target.StartStream(ctx, runs.ids[sk.Database], c.name, c.spec.Name, pos); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// poll migrates the sources without a change log again at every interval.
+func (s *syncer) poll(ctx context.Context) error {
+	fmt.Fprintf(s.g.stderr, "sync: %v have no change log: migrating them again every %s (tables with strategy merge or append take the changes)\n", s.polled, s.f.every)
+	copied := map[string]bool{}
+	for _, name := range s.polled {
+		copied[name] = true
+	}
+	p := sourcesOnly(s.p.Plan, copied)
+	o := s.options()
+	o.Observer = migrate.Quiet{}
+	for {
+		select {
+		case <-time.After(s.f.every):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		sum, err := migrate.RunAll(ctx, p, s.p.Sources, s.tgts, o)
+		if err != nil {
+			return fmt.Errorf("migrate %v again: %w", s.polled, err)
+		}
+		fmt.Fprintf(s.g.stderr, "sync: %v migrated again: %s\n", s.polled, rerunCounts(sum))
+	}
+}
+
+func rerunCounts(sum *migrate.Summary) string {
+	var c migrate.Counts
+	for _, t := range sum.Tables {
+		c = c.Add(migrate.CountsOf(t))
+	}
+	return fmt.Sprintf("%+v", c)
+}
+
+// reporter prints a line about a source's stream every few seconds.
+type reporter struct {
+	mu                    sync.Mutex
+	w                     io.Writer
+	source                string
+	last                  time.Time
+	txs, changes, rejects int
+	to                    string
+}
+
+func newReporter(w io.Writer, source string) *reporter {
+	return &reporter{w: w, source: source, last: time.Now()}
+}
+
+func (r *reporter) batch(db string, b *target.StreamBatch, res target.BatchResult) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.txs += b.Transactions
+	r.changes += res.Applied
+	r.rejects += res.Rejected
+	r.to = b.To
+	if time.Since(r.last) >= 5*time.Second {
+		r.print()
+	}
+}
+
+func (r *reporter) print() {
+	if r.to != "" {
+		fmt.Fprintf(r.w, "sync: %s: %d transactions, %d row changes applied, %d rejected, at %s\n", r.source, r.txs, r.changes, r.rejects, r.to)
+	}
+	r.last, r.txs, r.changes, r.rejects = time.Now(), 0, 0, 0
+}
+
+func (r *reporter) flush() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.print()
+}
+
+func (r *reporter) retry(attempt int, wait time.Duration, err error) {
+	fmt.Fprintf(r.w, "sync: %s: %v; retrying in %s (attempt %d)\n", r.source, err, wait, attempt)
+}

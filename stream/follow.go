@@ -1,0 +1,258 @@
+package stream
+
+import (
+	"context"
+	"time"
+
+	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/target"
+)
+
+// next is one result of ChangeStream.Next.
+type next struct {
+	ch  sluice.Change
+	err error
+}
+
+// follow reads one stream from the committed position until it fails, ctx
+// ends or the goal is applied. Only the batches it commits count: a batch
+// being filled when it fails is dropped, and the next stream delivers its
+// transactions again. progressed says a batch committed.
+func (f *Follower) follow(ctx context.Context) (progressed bool, err error) {
+	if f.reached() {
+		return false, nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	cs, err := f.cs.Changes(ctx, f.spec, f.Applied())
+	if err != nil {
+		return false, err
+	}
+	defer cs.Close()
+	f.reset()
+	events := make(chan next, 64)
+	go pump(ctx, cs, events)
+	tick := time.NewTicker(f.opt.MaxDelay / 2)
+	defer tick.Stop()
+	l := &loop{f: f, cs: cs}
+	for {
+		select {
+		case ev := <-events:
+			if ev.err != nil {
+				return l.progressed, ev.err
+			}
+			done, err := l.take(ctx, &ev.ch)
+			if err != nil || done {
+				return l.progressed, err
+			}
+		case <-tick.C:
+			if l.due() {
+				if err := l.flush(ctx); err != nil {
+					return l.progressed, err
+				}
+			}
+		case <-ctx.Done():
+			return l.progressed, ctx.Err()
+		}
+	}
+}
+
+// pump reads the stream on a goroutine of its own, so that the loop can
+// commit a batch on time while Next waits.
+func pump(ctx context.Context, cs sluice.ChangeStream, out chan<- next) {
+	for {
+		ch, err := cs.Next(ctx)
+		select {
+		case out <- next{ch, err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (f *Follower) reset() {
+	for _, s := range f.sinks {
+		stops := s.batch.Stops
+		s.batch = target.StreamBatch{Stops: stops}
+		s.changes = 0
+	}
+}
+
+// reached says every sink has applied the goal.
+func (f *Follower) reached() bool {
+	if f.opt.Until == nil {
+		return false
+	}
+	for _, s := range f.sinks {
+		if c, err := s.applied.Compare(f.opt.Until); err != nil || c < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// loop is the state of one stream's reading.
+type loop struct {
+	f          *Follower
+	cs         sluice.ChangeStream
+	pos        sluice.Position // the current transaction's
+	txTime     time.Time
+	since      time.Time // when the oldest transaction not yet applied committed here; zero when none
+	lastIdle   time.Time
+	progressed bool
+}
+
+// take handles one change; done says the goal is applied.
+func (l *loop) take(ctx context.Context, ch *sluice.Change) (done bool, err error) {
+	switch ch.Kind {
+	case sluice.ChangeBegin:
+		l.begin(ch)
+	case sluice.ChangeInsert, sluice.ChangeUpdate, sluice.ChangeDelete, sluice.ChangeTruncate:
+		l.route(l.f.m.Map(ch, l.pos.String()))
+	case sluice.ChangeSchema:
+		l.schema(ch)
+	case sluice.ChangeCommit:
+		return l.commit(ctx, ch)
+	case sluice.ChangeHeartbeat:
+		return l.heartbeat(ctx, ch)
+	}
+	return false, nil
+}
+
+func (l *loop) begin(ch *sluice.Change) {
+	l.pos, l.txTime = ch.Position, ch.Time
+	for _, s := range l.f.sinks {
+		c, err := ch.Position.Compare(s.applied)
+		s.skip = err == nil && c <= 0
+	}
+}
+
+func (l *loop) route(items []Item) {
+	for _, it := range items {
+		s := l.f.sinks[it.Database]
+		if s == nil || s.skip {
+			continue
+		}
+		if it.Change != nil {
+			s.batch.Changes = append(s.batch.Changes, *it.Change)
+			s.changes++
+		} else {
+			s.batch.Rejects = append(s.batch.Rejects, *it.Reject)
+		}
+	}
+}
+
+func (l *loop) schema(ch *sluice.Change) {
+	sc := l.f.m.Schema(ch, l.pos.String())
+	for id, reason := range sc.Stops {
+		if s := l.f.sinks[sc.Database[id]]; s != nil && !s.skip {
+			s.stop(id, reason)
+		}
+	}
+	for _, note := range sc.Notes {
+		id, _ := note["table"].(string)
+		if s := l.f.sinks[sc.Database[id]]; s != nil && !s.skip {
+			s.batch.Notes = append(s.batch.Notes, note)
+		}
+	}
+}
+
+func (l *loop) commit(ctx context.Context, ch *sluice.Change) (bool, error) {
+	pos := ch.Position.String()
+	for _, s := range l.f.sinks {
+		if s.skip {
+			continue
+		}
+		s.batch.To = pos
+		s.batch.Transactions++
+		s.batch.SourceTime = ch.Time
+	}
+	if l.since.IsZero() {
+		l.since = time.Now()
+	}
+	if l.full() || l.atGoal(ch.Position) {
+		if err := l.flush(ctx); err != nil {
+			return false, err
+		}
+	}
+	return l.f.reached(), nil
+}
+
+// heartbeat records a position without changes at most every IdleEvery
+// (and at the goal), so that the source can let go of its log.
+func (l *loop) heartbeat(ctx context.Context, ch *sluice.Change) (bool, error) {
+	if !l.since.IsZero() {
+		return false, nil // transactions wait: they commit first
+	}
+	if time.Since(l.lastIdle) < l.f.opt.IdleEvery && !l.atGoal(ch.Position) {
+		return false, nil
+	}
+	moved := false
+	for _, s := range l.f.sinks {
+		if c, err := ch.Position.Compare(s.applied); err == nil && c > 0 {
+			s.batch.To = ch.Position.String()
+			moved = true
+		}
+	}
+	l.lastIdle = time.Now()
+	if moved {
+		if err := l.flush(ctx); err != nil {
+			return false, err
+		}
+	}
+	return l.f.reached(), nil
+}
+
+func (l *loop) full() bool {
+	for _, s := range l.f.sinks {
+		if s.changes >= l.f.opt.MaxChanges {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *loop) atGoal(p sluice.Position) bool {
+	if l.f.opt.Until == nil {
+		return false
+	}
+	c, err := p.Compare(l.f.opt.Until)
+	return err == nil && c >= 0
+}
+
+func (l *loop) due() bool {
+	return !l.since.IsZero() && time.Since(l.since) >= l.f.opt.MaxDelay
+}
+
+// flush commits each sink's batch, then acknowledges to the source the
+// position every sink has committed.
+func (l *loop) flush(ctx context.Context) error {
+	for db, s := range l.f.sinks {
+		if s.batch.To == "" && len(s.batch.Stops) == 0 {
+			continue
+		}
+		b := s.batch
+		b.RunID, b.Source, b.From = s.RunID, l.f.source, s.applied.String()
+		if b.To == "" {
+			b.To = b.From
+		}
+		res, err := s.Target.ApplyBatch(ctx, b)
+		if err != nil {
+			return &applyError{err}
+		}
+		to, err := l.f.cs.ParsePosition(b.To)
+		if err != nil {
+			return err
+		}
+		s.applied, s.batch, s.changes = to, target.StreamBatch{}, 0
+		l.progressed = true
+		if l.f.opt.OnBatch != nil {
+			l.f.opt.OnBatch(db, &b, res)
+		}
+	}
+	l.since = time.Time{}
+	return l.cs.Ack(ctx, l.f.Applied())
+}

@@ -1,0 +1,221 @@
+// Package stream applies a source's change stream to the target through the
+// same plan and transforms as the copy: each sluice.Change becomes target
+// row changes (target.RowChange), batched by source transaction and
+// committed with the stream's position through target.ApplyBatch, the
+// same commit path as a chunk's; the source is acknowledged only after.
+package stream
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/target"
+	"github.com/sluicedb/sluice/transform"
+)
+
+// Mapper turns one source's changes into target row changes.
+type Mapper struct {
+	source string
+	tables map[string][]*mapped // by source table name
+	// stopped holds the planned tables whose stream stopped, with why: their
+	// changes are not applied.
+	stopped map[string]string
+}
+
+// mapped is one planned table fed by a source table.
+type mapped struct {
+	t      *plan.Table
+	row    *transform.Row
+	layout []string // the source table's columns, in the order of a change's values
+	read   []int    // for each of t.ReadColumns, its index in layout
+	key    []int    // the indexes in t.Columns of t.PrimaryKey
+	cols   []string // t.Columns' names
+	// uses lists, per target column, the read columns its value is made of;
+	// nil where it is made of none (a constant) or of what cannot be told
+	// (an expression, the row's hash): see partial.
+	uses [][]int
+	// refuse says why the table's changes cannot be applied yet; "" when
+	// they can.
+	refuse string
+}
+
+// NewMapper compiles the tables of p that source feeds; schema is the
+// source's schema as introspected (a change's values are in its tables'
+// column order).
+func NewMapper(p *plan.Plan, source string, schema *sluice.Schema) (*Mapper, error) {
+	m := &Mapper{source: source, tables: map[string][]*mapped{}, stopped: map[string]string{}}
+	for _, t := range p.Tables {
+		if t.Source != source {
+			continue
+		}
+		st := schema.Table(t.SourceTable)
+		if st == nil {
+			return nil, fmt.Errorf("source %s has no table %s", source, t.SourceTable)
+		}
+		mt, err := compile(p, t, columnNames(st.Columns))
+		if err != nil {
+			return nil, err
+		}
+		m.tables[t.SourceTable] = append(m.tables[t.SourceTable], mt)
+	}
+	return m, nil
+}
+
+// SourceTables lists the source tables the mapping reads, to capture.
+func (m *Mapper) SourceTables() []string {
+	out := make([]string, 0, len(m.tables))
+	for name := range m.tables {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Stop stops the stream of a planned table, as an earlier sync recorded.
+func (m *Mapper) Stop(id, reason string) { m.stopped[id] = reason }
+
+// Refused lists the planned tables whose changes the mapping cannot apply,
+// with why (they are stopped from the start).
+func (m *Mapper) Refused() map[string]string {
+	out := map[string]string{}
+	for _, list := range m.tables {
+		for _, mt := range list {
+			if mt.refuse != "" {
+				out[mt.t.ID] = mt.refuse
+			}
+		}
+	}
+	return out
+}
+
+func columnNames(cols []sluice.Column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.Name
+	}
+	return out
+}
+
+func compile(p *plan.Plan, t *plan.Table, layout []string) (*mapped, error) {
+	row, err := transform.Compile(t, p.Namespace)
+	if err != nil {
+		return nil, fmt.Errorf("compile the mapping of %s: %w", t.ID, err)
+	}
+	mt := &mapped{t: t, row: row, refuse: refusal(t)}
+	for _, c := range t.Columns {
+		mt.cols = append(mt.cols, c.Name)
+	}
+	for _, k := range t.PrimaryKey {
+		mt.key = append(mt.key, slices.Index(mt.cols, k))
+	}
+	if err := mt.relayout(layout); err != nil && mt.refuse == "" {
+		mt.refuse = err.Error()
+	}
+	mt.uses = uses(t)
+	return mt, nil
+}
+
+// refusal says why a table's changes cannot be applied by this version of
+// sync: what the copy does with the whole table at once, a single change
+// cannot do alone. Such a table is stopped (status shows why) and kept
+// current by merge reruns instead.
+func refusal(t *plan.Table) string {
+	switch {
+	case t.Where != "":
+		return "its rows are filtered by where:, which only the source can evaluate; rerun migrate to bring it up to date"
+	case t.Expansion != nil:
+		return "it is an expansion; a changed parent's children are not replaced by sync yet; rerun migrate to bring it up to date"
+	case t.Merged != nil && t.Merged.SourceColumn == "":
+		return "it is merged from several sources without a source column, so a truncate could not tell this source's rows; rerun migrate to bring it up to date"
+	case t.Merged != nil && len(t.Merged.MatchOn) > 0:
+		return "it is merged on match_on, whose matching and conflict rules run per chunk only; rerun migrate to bring it up to date"
+	}
+	for _, c := range t.Columns {
+		if c.ResolveMatch {
+			return "its column " + c.Name + " references a table merged on match_on, resolved per chunk only; rerun migrate to bring it up to date"
+		}
+	}
+	return ""
+}
+
+// relayout points the read columns at their place in a new layout of the
+// source table; it fails when one of them is gone.
+func (mt *mapped) relayout(layout []string) error {
+	read := make([]int, len(mt.t.ReadColumns))
+	var missing []string
+	for i, name := range mt.t.ReadColumns {
+		read[i] = slices.Index(layout, name)
+		if read[i] < 0 {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("the source table %s no longer has the column(s) %s that the mapping reads", mt.t.SourceTable, strings.Join(missing, ", "))
+	}
+	mt.layout, mt.read = layout, read
+	return nil
+}
+
+// uses tells, per target column, the read columns its value comes from.
+func uses(t *plan.Table) [][]int {
+	out := make([][]int, len(t.Columns))
+	for i, c := range t.Columns {
+		var names []string
+		switch c.Role {
+		case plan.RoleValue:
+			names = []string{c.Source}
+		case plan.RoleRowUUID, plan.RoleRefUUID, plan.RoleLegacyKey:
+			names = c.KeyColumns
+		case plan.RoleFill, plan.RoleSource:
+			out[i] = []int{}
+			continue
+		default:
+			continue // nil: cannot tell
+		}
+		idx := []int{}
+		for _, n := range names {
+			idx = append(idx, slices.Index(t.ReadColumns, n))
+		}
+		out[i] = idx
+	}
+	return out
+}
+
+// Result is what a change makes: row changes and rejects, per target
+// database.
+type Result struct {
+	Changes []target.RowChange
+	Rejects []target.StreamReject
+}
+
+// RefuseKeyless refuses the tables fed by a source table without a primary
+// key, with why (PostgreSQL without consent to REPLICA IDENTITY FULL).
+func (m *Mapper) RefuseKeyless(schema *sluice.Schema, why string) {
+	for name, list := range m.tables {
+		if st := schema.Table(name); st != nil && st.PrimaryKey == nil {
+			for _, mt := range list {
+				if mt.refuse == "" {
+					mt.refuse = why
+				}
+			}
+		}
+	}
+}
+
+// Capturable lists the source tables to capture: those feeding at least
+// one table that is not refused.
+func (m *Mapper) Capturable() []string {
+	var out []string
+	for _, name := range m.SourceTables() {
+		for _, mt := range m.tables[name] {
+			if mt.refuse == "" {
+				out = append(out, name)
+				break
+			}
+		}
+	}
+	return out
+}
