@@ -196,4 +196,3 @@ func (mt *mapped) truncate(pos string) *target.RowChange {
 	}
 	return c
 }
-
