@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -204,7 +205,15 @@ func transient(err error) bool {
 	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		return pgErr.Code[:2] == "08" || pgErr.Code == "57P01" || pgErr.Code == "57P03"
+		switch pgErr.Code {
+		case "57P01", "57P02", "57P03", "40001", "40P01", "53300":
+			return true
+		case "55006":
+			// The replication slot is still active for the walsender of a
+			// process that just died: the server lets go of it shortly.
+			return true
+		}
+		return strings.HasPrefix(pgErr.Code, "08")
 	}
 	var applyErr *applyError
 	return errors.As(err, &applyErr) // a lost target connection
