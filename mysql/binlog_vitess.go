@@ -21,6 +21,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hash/crc32"
 	"log"
 	"log/slog"
 	"os"
@@ -114,7 +115,9 @@ func (r *binlogReader) next() (binlogEvent, error) {
 		}
 		return out, nil
 	}
-	if r.format.IsZero() {
+	if r.format.IsZero() || out.Type == evRotate {
+		// Read by hand: the artificial ROTATE (before the format
+		// description, and after a server restart) has no checksum.
 		return out, r.earlyRotate(raw, &out)
 	}
 	if ev, _, err = ev.StripChecksum(r.format); err != nil {
@@ -221,13 +224,23 @@ func binlogErrorCode(err error) int {
 	return 0
 }
 
+// hasChecksum says that an event ends with the CRC32 of what comes before:
+// MariaDB sends an artificial ROTATE (at the start of a dump, and when the
+// server it streams from restarted) without one even when the binlog's
+// events have it, and taking a checksum away that is not there cuts the
+// file name short ("binlog.00").
+func hasChecksum(raw []byte) bool {
+	n := len(raw)
+	return n > 4 && crc32.ChecksumIEEE(raw[:n-4]) == binary.LittleEndian.Uint32(raw[n-4:])
+}
+
 // earlyRotate reads the artificial ROTATE a server sends before the format
 // description, to name the file the stream starts in: after the 19-byte
 // header, the position (8 bytes) and the file name, then the checksum.
 func (r *binlogReader) earlyRotate(raw []byte, out *binlogEvent) error {
 	const header = 19
 	end := len(raw)
-	if r.checksum {
+	if r.checksum && hasChecksum(raw) {
 		end -= 4
 	}
 	if out.Type != evRotate || end < header+8 {

@@ -8,12 +8,15 @@ import (
 )
 
 // CaptureStatus reads the server's WAL end and the slot: the position it
-// confirmed and the WAL it keeps for it (from its restart_lsn).
+// confirmed and the WAL it keeps for it (from its restart_lsn). The end is
+// the insert position: with synchronous_commit off, a transaction is
+// committed before its commit record is written, so the write position
+// (pg_current_wal_lsn) can be before transactions already committed.
 func (s *Source) CaptureStatus(ctx context.Context, spec sluice.CaptureSpec, applied sluice.Position) (sluice.CaptureStatus, error) {
 	slot := captureName(spec)
 	var head, confirmed, retained int64
-	const q = `SELECT pg_current_wal_lsn() - '0/0', coalesce(s.confirmed_flush_lsn - '0/0', 0),
-		coalesce(pg_current_wal_lsn() - s.restart_lsn, 0)
+	const q = `SELECT pg_current_wal_insert_lsn() - '0/0', coalesce(s.confirmed_flush_lsn - '0/0', 0),
+		coalesce(pg_current_wal_insert_lsn() - s.restart_lsn, 0)
 		FROM pg_replication_slots s WHERE s.slot_name = $1`
 	if err := s.pool.QueryRow(ctx, q, slot).Scan(&head, &confirmed, &retained); err != nil {
 		return sluice.CaptureStatus{}, classify(fmt.Errorf("read the status of slot %s on %s: %w", slot, s.name, err))

@@ -99,6 +99,8 @@ type loop struct {
 	f          *Follower
 	cs         sluice.ChangeStream
 	pos        sluice.Position // the current transaction's
+	posText    string
+	inTx       bool // between a Begin and its Commit: a batch never ends there
 	txTime     time.Time
 	since      time.Time // when the oldest transaction not yet applied committed here; zero when none
 	lastIdle   time.Time
@@ -111,7 +113,7 @@ func (l *loop) take(ctx context.Context, ch *sluice.Change) (done bool, err erro
 	case sluice.ChangeBegin:
 		l.begin(ch)
 	case sluice.ChangeInsert, sluice.ChangeUpdate, sluice.ChangeDelete, sluice.ChangeTruncate:
-		l.route(l.f.m.Map(ch, l.pos.String()))
+		l.route(l.f.m.Map(ch, l.pos, l.posText))
 	case sluice.ChangeSchema:
 		l.schema(ch)
 	case sluice.ChangeCommit:
@@ -123,7 +125,7 @@ func (l *loop) take(ctx context.Context, ch *sluice.Change) (done bool, err erro
 }
 
 func (l *loop) begin(ch *sluice.Change) {
-	l.pos, l.txTime = ch.Position, ch.Time
+	l.pos, l.posText, l.txTime, l.inTx = ch.Position, ch.Position.String(), ch.Time, true
 	for _, s := range l.f.sinks {
 		c, err := ch.Position.Compare(s.applied)
 		s.skip = err == nil && c <= 0
@@ -146,7 +148,7 @@ func (l *loop) route(items []Item) {
 }
 
 func (l *loop) schema(ch *sluice.Change) {
-	sc := l.f.m.Schema(ch, l.pos.String())
+	sc := l.f.m.Schema(ch, l.pos, l.posText)
 	for id, reason := range sc.Stops {
 		if s := l.f.sinks[sc.Database[id]]; s != nil && !s.skip {
 			s.stop(id, reason)
@@ -161,6 +163,7 @@ func (l *loop) schema(ch *sluice.Change) {
 }
 
 func (l *loop) commit(ctx context.Context, ch *sluice.Change) (bool, error) {
+	l.inTx = false
 	pos := ch.Position.String()
 	for _, s := range l.f.sinks {
 		if s.skip {
@@ -224,7 +227,7 @@ func (l *loop) atGoal(p sluice.Position) bool {
 }
 
 func (l *loop) due() bool {
-	return !l.since.IsZero() && time.Since(l.since) >= l.f.opt.MaxDelay
+	return !l.inTx && !l.since.IsZero() && time.Since(l.since) >= l.f.opt.MaxDelay
 }
 
 // flush commits each sink's batch, then acknowledges to the source the

@@ -23,6 +23,9 @@ type Mapper struct {
 	// stopped holds the planned tables whose stream stopped, with why: their
 	// changes are not applied.
 	stopped map[string]string
+	// starts holds the position each source table was copied at: its
+	// transactions at or before it are in the copy.
+	starts map[string]sluice.Position
 }
 
 // mapped is one planned table fed by a source table.
@@ -72,6 +75,19 @@ func (m *Mapper) SourceTables() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// SetStarts gives the position each source table was copied at.
+func (m *Mapper) SetStarts(starts map[string]sluice.Position) { m.starts = starts }
+
+// copied says that the transaction at pos is in table's copy already.
+func (m *Mapper) copied(table string, pos sluice.Position) bool {
+	start, ok := m.starts[table]
+	if !ok {
+		return false
+	}
+	c, err := pos.Compare(start)
+	return err == nil && c <= 0
 }
 
 // Stop stops the stream of a planned table, as an earlier sync recorded.

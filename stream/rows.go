@@ -18,9 +18,13 @@ type Item struct {
 
 // Map turns one row change (insert, update, delete, truncate) of the source
 // into target row changes and rejects; pos is its transaction's position.
-// Changes of tables the mapping does not read, or whose stream stopped,
-// make nothing.
-func (m *Mapper) Map(ch *sluice.Change, pos string) []Item {
+// Changes of tables the mapping does not read, whose stream stopped, or
+// whose copy holds them already (its snapshot is at or after at), make
+// nothing.
+func (m *Mapper) Map(ch *sluice.Change, at sluice.Position, pos string) []Item {
+	if m.copied(ch.Table, at) {
+		return nil
+	}
 	var out []Item
 	for _, mt := range m.tables[ch.Table] {
 		if mt.refuse != "" || m.stopped[mt.t.ID] != "" {

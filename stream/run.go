@@ -110,9 +110,31 @@ func NewFollower(ctx context.Context, cs sluice.ChangeSource, spec sluice.Captur
 			m.Stop(id, reason)
 		}
 		f.sinks[s.Database] = &sink{Sink: s, applied: pos}
+		if err := f.readStarts(ctx, s); err != nil {
+			return nil, err
+		}
 	}
 	f.stopRefused()
 	return f, nil
+}
+
+// readStarts gives the mapper the position each table was copied at (the
+// same in every sink: one copy fed them all).
+func (f *Follower) readStarts(ctx context.Context, s Sink) error {
+	texts, err := s.Target.StreamStarts(ctx, f.source)
+	if err != nil {
+		return err
+	}
+	starts := map[string]sluice.Position{}
+	for table, text := range texts {
+		p, err := f.cs.ParsePosition(text)
+		if err != nil {
+			return fmt.Errorf("read the copy position of %s.%s: %w", f.source, table, err)
+		}
+		starts[table] = p
+	}
+	f.m.SetStarts(starts)
+	return nil
 }
 
 // stopRefused records, with the first batch, the tables whose changes the

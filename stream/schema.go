@@ -23,8 +23,11 @@ type SchemaChange struct {
 // target); a column the mapping reads that is gone or changed type, or a
 // table gone or renamed, stops the tables it feeds: never a silent
 // divergence.
-func (m *Mapper) Schema(ch *sluice.Change, pos string) SchemaChange {
+func (m *Mapper) Schema(ch *sluice.Change, at sluice.Position, pos string) SchemaChange {
 	sc := SchemaChange{Stops: map[string]string{}, Database: map[string]string{}}
+	if m.copied(ch.Table, at) {
+		return sc
+	}
 	for _, mt := range m.tables[ch.Table] {
 		id := mt.t.ID
 		if m.stopped[id] != "" || mt.refuse != "" {

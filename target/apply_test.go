@@ -19,7 +19,7 @@ func TestApplyBatchOnceInOrder(t *testing.T) {
 	tg, conn := newTarget(t)
 	mustExec(t, conn, "CREATE TABLE t (id bigint PRIMARY KEY, v text NOT NULL); CREATE TABLE k (a int, b text)")
 	beginTable(t, tg, "legacy.t", "t")
-	if err := tg.StartStream(ctx, 0, "legacy", "cap", "0/10"); err != nil {
+	if err := tg.StartStream(ctx, 0, "legacy", "cap", "0/10", nil); err != nil {
 		t.Fatal(err)
 	}
 	first := StreamBatch{Source: "legacy", From: "0/10", To: "0/20", Transactions: 2, Changes: []RowChange{
@@ -71,7 +71,7 @@ func TestApplyBatchRefusedRowIsReject(t *testing.T) {
 	tg, conn := newTarget(t)
 	mustExec(t, conn, "CREATE TABLE t (id bigint PRIMARY KEY, v text NOT NULL CHECK (v <> 'bad'))")
 	beginTable(t, tg, "legacy.t", "t")
-	if err := tg.StartStream(ctx, 0, "legacy", "cap", "0/10"); err != nil {
+	if err := tg.StartStream(ctx, 0, "legacy", "cap", "0/10", nil); err != nil {
 		t.Fatal(err)
 	}
 	b := StreamBatch{Source: "legacy", From: "0/10", To: "0/20", Transactions: 1, Changes: []RowChange{

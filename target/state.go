@@ -181,7 +181,10 @@ var migrations = []string{
 	// v9: live sync. Each source's change stream has a row: the position
 	// applied, committed in the same transaction as the rows it produced;
 	// a table whose stream stopped (a schema change the mapping cannot
-	// absorb) has a row in stream_stops; a reject made by the stream
+	// absorb) has a row in stream_stops; stream_starts holds the position
+	// each source table was copied at (MariaDB copies each table in a
+	// snapshot of its own, so the stream applies to a table only after its
+	// own position); a reject made by the stream
 	// records the source position of its transaction.
 	`CREATE TABLE sluice.streams (
 	source text PRIMARY KEY,
@@ -206,6 +209,12 @@ var migrations = []string{
 	reason text NOT NULL,
 	stopped_at timestamptz NOT NULL DEFAULT now(),
 	PRIMARY KEY (source, table_id)
+);
+	CREATE TABLE sluice.stream_starts (
+	source text NOT NULL,
+	source_table text NOT NULL,
+	position text NOT NULL,
+	PRIMARY KEY (source, source_table)
 );
 	ALTER TABLE sluice.rejects ADD COLUMN position text;`,
 }

@@ -80,19 +80,25 @@ func (t *Target) Streams(ctx context.Context) ([]Stream, error) {
 	return out, nil
 }
 
-// StartStream records that source's tables are copied as of position, where
-// its stream starts: any earlier stream of the source (and its stopped
-// tables) is replaced. The entry goes to the audit trail with it.
-func (t *Target) StartStream(ctx context.Context, runID int64, source, capture, position string) error {
+// StartStream records that source's tables are copied, each as of its
+// position in starts (by source table), and that its stream starts at
+// position, the earliest of them: any earlier stream of the source (and its
+// stopped tables) is replaced. The entry goes to the audit trail with it.
+func (t *Target) StartStream(ctx context.Context, runID int64, source, capture, position string, starts map[string]string) error {
 	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, "DELETE FROM sluice.stream_stops WHERE source = $1", source)
-		if err != nil {
+		if err := forgetStream(ctx, tx, source, false); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO sluice.streams (source, capture, position, start_position, state, run_id)
+		for table, pos := range starts {
+			_, err := tx.Exec(ctx, "INSERT INTO sluice.stream_starts (source, source_table, position) VALUES ($1, $2, $3)", source, table, pos)
+			if err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO sluice.streams (source, capture, position, start_position, state, run_id)
 			VALUES ($1, $2, $3, $3, 'streaming', nullif($4::bigint, 0))
 			ON CONFLICT (source) DO UPDATE SET capture = EXCLUDED.capture, position = EXCLUDED.position,
 				start_position = EXCLUDED.position, state = EXCLUDED.state, message = NULL, run_id = EXCLUDED.run_id,
@@ -102,7 +108,7 @@ func (t *Target) StartStream(ctx context.Context, runID int64, source, capture, 
 			return err
 		}
 		_, err = audit.Append(ctx, tx, audit.Entry{RunID: runID, Operation: audit.OpStreamStart,
-			Details: map[string]any{"source": source, "capture": capture, "position": position}})
+			Details: map[string]any{"source": source, "capture": capture, "position": position, "tables": starts}})
 		return err
 	})
 	if err != nil {
@@ -156,12 +162,39 @@ func (e *StreamMovedError) Error() string {
 // DropStream forgets source's stream (its capture was removed from the
 // source): the next sync copies its tables again.
 func (t *Target) DropStream(ctx context.Context, source string) error {
-	_, err := t.pool.Exec(ctx, `DELETE FROM sluice.streams WHERE source = $1`, source)
-	if err == nil {
-		_, err = t.pool.Exec(ctx, "DELETE FROM sluice.stream_stops WHERE source = $1", source)
-	}
+	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error { return forgetStream(ctx, tx, source, true) })
 	if err != nil {
 		return fmt.Errorf("forget the stream of %s: %w", source, err)
+	}
+	return nil
+}
+
+// StreamStarts reads the position each of source's tables was copied at.
+func (t *Target) StreamStarts(ctx context.Context, source string) (map[string]string, error) {
+	rows, _ := t.pool.Query(ctx, "SELECT source_table, position FROM sluice.stream_starts WHERE source = $1", source)
+	out := map[string]string{}
+	var table, pos string
+	_, err := pgx.ForEachRow(rows, []any{&table, &pos}, func() error {
+		out[table] = pos
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the copy positions of %s: %w", source, err)
+	}
+	return out, nil
+}
+
+// forgetStream deletes what the state schema holds of source's stream: its
+// stopped tables and copy positions, and its row too when all is set.
+func forgetStream(ctx context.Context, tx pgx.Tx, source string, all bool) error {
+	tables := []string{"sluice.stream_stops", "sluice.stream_starts"}
+	if all {
+		tables = append(tables, "sluice.streams")
+	}
+	for _, table := range tables {
+		if _, err := tx.Exec(ctx, "DELETE FROM "+table+" WHERE source = $1", source); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -258,7 +258,7 @@ func (s *syncer) options() migrate.Options {
 	return migrate.Options{Workers: workers, Command: "sync", Version: sluiceVersion(), ConfigHash: s.p.Config.Hash, Verify: s.levels}
 }
 
-func (s *syncer) follow(ctx context.Context, goals map[string]sluice.Position, starts map[string]string) error {
+func (s *syncer) follow(ctx context.Context, goals map[string]sluice.Position, starts map[string]copyStart) error {
 	key, anchor, err := s.f.seal.resolve(s.p.Config)
 	if err != nil {
 		return err

@@ -76,14 +76,14 @@ func (r *syncRuns) end(ctx context.Context, err error) error {
 }
 
 // startStreams records where each freshly copied source's stream starts.
-func startStreams(ctx context.Context, caps []*capture, runs *syncRuns, starts map[string]string) error {
+func startStreams(ctx context.Context, caps []*capture, runs *syncRuns, starts map[string]copyStart) error {
 	for _, c := range caps {
-		pos, ok := starts[c.name]
+		st, ok := starts[c.name]
 		if !ok {
 			continue
 		}
 		for _, sk := range c.sinks {
-			if err := sk.Target.StartStream(ctx, runs.ids[sk.Database], c.name, c.spec.Name, pos); err != nil {
+			if err := sk.Target.StartStream(ctx, runs.ids[sk.Database], c.name, c.spec.Name, st.position, st.tables); err != nil {
 				return err
 			}
 		}

@@ -26,7 +26,7 @@ import (
 // renamed column, keys: keep, and a table without a key), verify clean.
 func TestSyncPostgres(t *testing.T) { testSync(t, "postgres") }
 
-// TestSyncMariaDB: see sync_mariadb_test.go
+func TestSyncMariaDB(t *testing.T) { testSync(t, "mariadb") }
 
 func testSync(t *testing.T, engine string) {
 	srv := startSyncSource(t, engine)
@@ -57,7 +57,7 @@ func testSync(t *testing.T, engine string) {
 
 	written := make(chan error, 1)
 	go func() { written <- w.write(ctx, 1200) }()
-	killSyncRepeatedly(t, in, conn, srv, rng)
+	killSyncRepeatedly(t, in, conn, srv, rng, written)
 	if err := <-written; err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,6 @@ func testSync(t *testing.T, engine string) {
 	wantCode(t, r, 0)
 	checkSynced(t, srv, db, conn)
 	wantCode(t, in.run(t, "verify"), 0)
-	wantCode(t, in.run(t, "audit", "verify"), 0)
 }
 
 func startSyncSource(t *testing.T, engine string) *sluicetest.PrivateServer {
@@ -109,21 +108,22 @@ tables:
 // a random moment (maybe during the copy), the others once the stream has
 // applied a random number of changes more; during the second run it kills
 // and restarts the source server, and that sync must ride it out.
-func killSyncRepeatedly(t *testing.T, in invocation, conn *pgx.Conn, srv *sluicetest.PrivateServer, rng *rand.Rand) {
+func killSyncRepeatedly(t *testing.T, in invocation, conn *pgx.Conn, srv *sluicetest.PrivateServer, rng *rand.Rand, written chan error) {
 	t.Helper()
+	w := &watch{written: written}
 	for i := range 3 {
 		p := in.start(t, "sync", "--progress", "none")
 		if i == 0 {
 			time.Sleep(time.Duration(rng.IntN(1500)) * time.Millisecond)
 		} else {
-			waitForChanges(p, conn, int64(50+rng.IntN(300)))
+			w.waitForChanges(p, conn, int64(50+rng.IntN(300)))
 		}
 		if i == 1 && !p.exited() {
 			srv.Kill()
 			if err := srv.Start(); err != nil {
 				t.Fatalf("restart the source: %v", err)
 			}
-			waitForChanges(p, conn, 20)
+			w.waitForChanges(p, conn, 20)
 		}
 		if p.exited() {
 			t.Fatalf("sync ended by itself:\n%s", p.wait())
@@ -136,11 +136,30 @@ func killSyncRepeatedly(t *testing.T, in invocation, conn *pgx.Conn, srv *sluice
 	}
 }
 
+// watch notices that the writer is done (and keeps its result).
+type watch struct {
+	written chan error
+	done    bool
+	err     error
+}
+
+func (w *watch) writing() bool {
+	if !w.done {
+		select {
+		case w.err = <-w.written:
+			w.done = true
+			w.written <- w.err // for the test to read again
+		default:
+		}
+	}
+	return !w.done
+}
+
 // waitForChanges waits until the stream has applied n changes more than
-// now (or the process ended).
-func waitForChanges(p *process, conn *pgx.Conn, n int64) {
+// now, the process ended or the writer is done (no more changes come).
+func (w *watch) waitForChanges(p *process, conn *pgx.Conn, n int64) {
 	start := int64(-1)
-	for !p.exited() {
+	for !p.exited() && w.writing() {
 		var changes int64
 		err := conn.QueryRow(context.Background(), "SELECT coalesce(sum(changes), -1) FROM sluice.streams").Scan(&changes)
 		if err == nil && changes >= 0 {
@@ -169,6 +188,12 @@ func checkSynced(t *testing.T, srv *sluicetest.PrivateServer, db string, conn *p
 		got := pgLines(t, conn, p.target)
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: the target has %d rows, the source %d; first differences:\n%s", p.target, len(got), len(want), firstDiff(got, want))
+		}
+	}
+	if t.Failed() {
+		for _, line := range pgLines(t, conn, `SELECT seq || ' ' || operation || ' ' || details::text FROM sluice.audit
+			WHERE operation LIKE 'stream.%' OR operation LIKE 'run.%' ORDER BY seq DESC LIMIT 40`) {
+			t.Log(line)
 		}
 	}
 	var state string
