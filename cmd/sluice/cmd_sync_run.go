@@ -15,50 +15,33 @@ import (
 	"github.com/sluicedb/sluice/target"
 )
 
-// syncRuns is the sync's run in each target database: its audit entries
-// and batches belong to it.
+// syncRuns is the sync's run in each target database (one lifecycle with
+// migrate and verify: target.BeginSession): its audit entries and batches
+// belong to it.
 type syncRuns struct {
-	tgts  migrate.Targets
-	ids   map[string]int64
-	seals map[string]*audit.Seal
-	locks []func()
+	ids      map[string]int64
+	sessions map[string]*target.Session
 }
 
-// beginSyncRuns takes each target's migration lock (a migrate must not
-// reload a table under a running stream) and records the run.
+// beginSyncRuns records the run in each target, holding the migration lock
+// for its whole life: a migrate must not reload a table under a running
+// stream.
 func beginSyncRuns(ctx context.Context, tgts migrate.Targets, configHash string, key ed25519.PrivateKey, anchor audit.Witness) (*syncRuns, error) {
-	r := &syncRuns{tgts: tgts, ids: map[string]int64{}, seals: map[string]*audit.Seal{}}
+	r := &syncRuns{ids: map[string]int64{}, sessions: map[string]*target.Session{}}
 	for db, t := range tgts {
-		release, err := t.Lock(ctx, "migrate")
+		s, err := t.BeginSession(ctx, target.RunSpec{Command: "sync", ConfigHash: configHash, Version: sluiceVersion(),
+			Lock: "migrate", Details: map[string]any{"command": "sync"}, SigningKey: key, Anchor: anchor})
 		if err != nil {
-			r.release()
-			return nil, err
-		}
-		r.locks = append(r.locks, release)
-		seal, err := t.AuditSeal(ctx, anchor, key)
-		if err != nil {
-			r.release()
-			return nil, err
-		}
-		id, err := t.BeginRun(ctx, target.NewRun("sync", configHash, sluiceVersion()), map[string]any{"command": "sync"}, seal)
-		if err != nil {
-			r.release()
+			_ = r.end(context.WithoutCancel(ctx), err)
 			return nil, fmt.Errorf("record the run in %s: %w", db, err)
 		}
-		r.ids[db], r.seals[db] = id, seal
+		r.ids[db], r.sessions[db] = s.ID(), s
 	}
 	return r, nil
 }
 
-func (r *syncRuns) release() {
-	for _, release := range r.locks {
-		release()
-	}
-}
-
 // end records how the sync ended in each database, and lets go of the locks.
 func (r *syncRuns) end(ctx context.Context, err error) error {
-	defer r.release()
 	status, msg := "ok", ""
 	switch {
 	case errors.Is(err, sluice.ErrInterrupted):
@@ -67,8 +50,8 @@ func (r *syncRuns) end(ctx context.Context, err error) error {
 		status, msg = "failed", err.Error()
 	}
 	var errs []error
-	for db, id := range r.ids {
-		if _, endErr := r.tgts[db].EndRun(ctx, id, status, msg, nil, r.seals[db]); endErr != nil {
+	for _, s := range r.sessions {
+		if _, endErr := s.End(ctx, status, msg, nil); endErr != nil {
 			errs = append(errs, endErr)
 		}
 	}
