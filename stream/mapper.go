@@ -235,3 +235,66 @@ func (m *Mapper) Capturable() []string {
 	}
 	return out
 }
+
+// Fit makes planned table id write only the target columns its target
+// table has (have): a column added to the source since the table was
+// copied is in today's plan but not in the table, and the stream ignores
+// it until migrate reloads the table. It returns what it ignores (none:
+// ""); a missing column that is not a plain copy of a source column (a
+// key, an expression) refuses the table instead.
+func (m *Mapper) Fit(p *plan.Plan, id string, have []string) (string, error) {
+	for _, list := range m.tables {
+		for i, mt := range list {
+			if mt.t.ID != id || mt.refuse != "" {
+				continue
+			}
+			fitted, missing := fitColumns(mt.t, have)
+			if len(missing) == 0 {
+				return "", nil
+			}
+			if fitted == nil {
+				mt.refuse = "the target table lacks the column(s) " + strings.Join(missing, ", ") + " of today's mapping, which the stream cannot leave out; rerun migrate to reload it"
+				return "", nil
+			}
+			next, err := compile(p, fitted, mt.layout)
+			if err != nil {
+				return "", err
+			}
+			list[i] = next
+			return "the target table lacks the column(s) " + strings.Join(missing, ", ") + " added to the source since its copy: the stream leaves them out until migrate reloads it", nil
+		}
+	}
+	return "", nil
+}
+
+// fitColumns is t without the target columns have lacks, and those; nil
+// when one of them is more than a copy of a source column.
+func fitColumns(t *plan.Table, have []string) (*plan.Table, []string) {
+	var missing []string
+	out := *t
+	out.Columns = nil
+	ok := true
+	for _, c := range t.Columns {
+		if slices.Contains(have, c.Name) {
+			out.Columns = append(out.Columns, c)
+			continue
+		}
+		missing = append(missing, c.Name)
+		ok = ok && c.Role == plan.RoleValue && !slices.Contains(t.PrimaryKey, c.Name)
+	}
+	if !ok {
+		return nil, missing
+	}
+	return &out, missing
+}
+
+// Refuse stops planned table id from the start, with why.
+func (m *Mapper) Refuse(id, why string) {
+	for _, list := range m.tables {
+		for _, mt := range list {
+			if mt.t.ID == id && mt.refuse == "" {
+				mt.refuse = why
+			}
+		}
+	}
+}

@@ -323,6 +323,9 @@ func finishBatch(ctx context.Context, tx pgx.Tx, b *StreamBatch, res BatchResult
 	if err != nil {
 		return fmt.Errorf("add the batch to the stream's counts: %w", err)
 	}
+	if err := addTableCounts(ctx, tx, b.Source, res); err != nil {
+		return err
+	}
 	if err := stopTables(ctx, tx, b); err != nil {
 		return err
 	}
@@ -337,6 +340,23 @@ func finishBatch(ctx context.Context, tx pgx.Tx, b *StreamBatch, res BatchResult
 	_, err = audit.Append(ctx, tx, audit.Entry{RunID: b.RunID, Operation: audit.OpStreamBatch, Details: batchDetails(b, res, rejects)})
 	if err != nil {
 		return fmt.Errorf("record the batch in the audit trail: %w", err)
+	}
+	return nil
+}
+
+func addTableCounts(ctx context.Context, tx pgx.Tx, source string, res BatchResult) error {
+	var batch pgx.Batch
+	for id, n := range res.Tables {
+		changes := n.Inserted + n.Updated + n.Deleted + n.Truncated
+		batch.Queue(`INSERT INTO sluice.stream_counts (source, table_id, changes, rejects) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (source, table_id) DO UPDATE SET changes = stream_counts.changes + EXCLUDED.changes,
+				rejects = stream_counts.rejects + EXCLUDED.rejects`, source, id, changes, n.Rejected)
+	}
+	if batch.Len() == 0 {
+		return nil
+	}
+	if err := tx.SendBatch(ctx, &batch).Close(); err != nil {
+		return fmt.Errorf("add the batch to the tables' counts: %w", err)
 	}
 	return nil
 }

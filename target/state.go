@@ -184,7 +184,10 @@ var migrations = []string{
 	// absorb) has a row in stream_stops; stream_starts holds the position
 	// each source table was copied at (MariaDB copies each table in a
 	// snapshot of its own, so the stream applies to a table only after its
-	// own position); a reject made by the stream
+	// own position); stream_counts adds up the changes applied per table;
+	// the sync records what the source says of its log now and then
+	// (head_position, behind_bytes, retained_bytes), for status and
+	// /metrics, which read only the target; a reject made by the stream
 	// records the source position of its transaction.
 	`CREATE TABLE sluice.streams (
 	source text PRIMARY KEY,
@@ -200,7 +203,18 @@ var migrations = []string{
 	rejects bigint NOT NULL DEFAULT 0,
 	source_time timestamptz,
 	started_at timestamptz NOT NULL DEFAULT now(),
-	applied_at timestamptz NOT NULL DEFAULT now()
+	applied_at timestamptz NOT NULL DEFAULT now(),
+	head_position text,
+	behind_bytes bigint,
+	retained_bytes bigint,
+	checked_at timestamptz
+);
+	CREATE TABLE sluice.stream_counts (
+	source text NOT NULL,
+	table_id text NOT NULL,
+	changes bigint NOT NULL DEFAULT 0,
+	rejects bigint NOT NULL DEFAULT 0,
+	PRIMARY KEY (source, table_id)
 );
 	CREATE TABLE sluice.stream_stops (
 	source text NOT NULL,

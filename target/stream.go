@@ -37,19 +37,62 @@ type Stream struct {
 	SourceTime    time.Time // the source's commit time of the last applied transaction; zero when none
 	StartedAt     time.Time
 	AppliedAt     time.Time // when the last batch committed
+	// What the source last said of its log (see RecordCaptureStatus):
+	// its end, the bytes of it not yet applied and the bytes it keeps for
+	// capture (-1: the source cannot tell), and when; zero CheckedAt: never.
+	Head          string
+	BehindBytes   int64
+	RetainedBytes int64
+	CheckedAt     time.Time
 }
 
 const streamColumns = `source, capture, position, start_position, state, coalesce(message, ''), coalesce(run_id, 0),
-	batches, transactions, changes, rejects, coalesce(source_time, 'epoch'), started_at, applied_at`
+	batches, transactions, changes, rejects, coalesce(source_time, 'epoch'), started_at, applied_at,
+	coalesce(head_position, ''), coalesce(behind_bytes, -1), coalesce(retained_bytes, -1), coalesce(checked_at, 'epoch')`
 
 func scanStream(r pgx.Row) (Stream, error) {
 	var s Stream
 	err := r.Scan(&s.Source, &s.Capture, &s.Position, &s.StartPosition, &s.State, &s.Message, &s.RunID,
-		&s.Batches, &s.Transactions, &s.Changes, &s.Rejects, &s.SourceTime, &s.StartedAt, &s.AppliedAt)
+		&s.Batches, &s.Transactions, &s.Changes, &s.Rejects, &s.SourceTime, &s.StartedAt, &s.AppliedAt,
+		&s.Head, &s.BehindBytes, &s.RetainedBytes, &s.CheckedAt)
 	if s.SourceTime.Unix() == 0 {
 		s.SourceTime = time.Time{}
 	}
+	if s.CheckedAt.Unix() == 0 {
+		s.CheckedAt = time.Time{}
+	}
 	return s, err
+}
+
+// RecordCaptureStatus keeps what the source says of its log, for status and
+// /metrics, which read only the target.
+func (t *Target) RecordCaptureStatus(ctx context.Context, source, head string, behind, retained int64) error {
+	_, err := t.pool.Exec(ctx, `UPDATE sluice.streams SET head_position = $2, behind_bytes = $3, retained_bytes = $4,
+		checked_at = now() WHERE source = $1`, source, head, behind, retained)
+	if err != nil {
+		return fmt.Errorf("record the capture status of %s: %w", source, err)
+	}
+	return nil
+}
+
+// StreamCount is the changes a stream applied to one table.
+type StreamCount struct {
+	Source, TableID  string
+	Changes, Rejects int64
+}
+
+// StreamCounts lists the changes each stream applied, by source and table.
+func (t *Target) StreamCounts(ctx context.Context) ([]StreamCount, error) {
+	var exists bool
+	if err := t.pool.QueryRow(ctx, "SELECT to_regclass('sluice.stream_counts') IS NOT NULL").Scan(&exists); err != nil || !exists {
+		return nil, err
+	}
+	rows, _ := t.pool.Query(ctx, "SELECT source, table_id, changes, rejects FROM sluice.stream_counts ORDER BY source, table_id")
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[StreamCount])
+	if err != nil {
+		return nil, fmt.Errorf("read the stream counts: %w", err)
+	}
+	return out, nil
 }
 
 // Stream reads source's stream, or nil when it has none: no sync has
@@ -187,7 +230,7 @@ func (t *Target) StreamStarts(ctx context.Context, source string) (map[string]st
 // forgetStream deletes what the state schema holds of source's stream: its
 // stopped tables and copy positions, and its row too when all is set.
 func forgetStream(ctx context.Context, tx pgx.Tx, source string, all bool) error {
-	tables := []string{"sluice.stream_stops", "sluice.stream_starts"}
+	tables := []string{"sluice.stream_stops", "sluice.stream_starts", "sluice.stream_counts"}
 	if all {
 		tables = append(tables, "sluice.streams")
 	}

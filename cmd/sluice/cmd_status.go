@@ -18,43 +18,54 @@ import (
 
 func newStatus(g *globals) *cobra.Command {
 	var targetURL string
+	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show each table's state, rows loaded, chunks and rejects, from any process",
 		Long: `Status reads the state schema "sluice" in the target database, so it works from
 any terminal or machine, during a run or after it: the latest run, and for each
 table its state, rows loaded of the source's rows (or of the estimate while
-loading), rejected and filtered rows, and chunks committed.`,
+loading), rejected and filtered rows, and chunks committed. With live sync, each
+source's stream: its state (copying, streaming, caught up, stopped, failed), the
+position applied, the lag, the log not yet applied and what a PostgreSQL slot
+retains (as the sync last read them from the source), changes applied and per
+second, rejects, and the tables whose stream stopped, with why. --json prints the
+same as one JSON object.`,
 		Example: `  sluice status
   sluice status --target postgres://postgres@127.0.0.1/sluice_demo
   watch -n 2 sluice status`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			show := showStatus
+			if asJSON {
+				show = showStatusJSON
+			}
 			if targetURL != "" {
-				return showStatus(cmd.Context(), g.stdout, targetURL)
+				return show(cmd.Context(), g.stdout, targetURL)
 			}
 			cfg, err := config.Load(g.config)
 			if err != nil {
 				return err
 			}
-			return showAllStatus(cmd.Context(), g.stdout, cfg)
+			return showAllStatus(cmd.Context(), g.stdout, cfg, show, asJSON)
 		},
 	}
 	cmd.Flags().StringVar(&targetURL, "target", "", "the target database URL (default: the config's target)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the status as JSON (one object per target database)")
 	return cmd
 }
 
 // showAllStatus shows each target database's state, under its name when
 // the config splits the tables over several.
-func showAllStatus(ctx context.Context, w io.Writer, cfg *config.Config) error {
+func showAllStatus(ctx context.Context, w io.Writer, cfg *config.Config, show func(context.Context, io.Writer, string) error, asJSON bool) error {
 	for i, tc := range cfg.Targets {
-		if len(cfg.Targets) > 1 {
+		if len(cfg.Targets) > 1 && !asJSON {
 			if i > 0 {
 				fmt.Fprintln(w)
 			}
 			fmt.Fprintf(w, "== target database %s\n", tc.Name)
 		}
-		if err := showStatus(ctx, w, tc.URL); err != nil {
+		if err := show(ctx, w, tc.URL); err != nil {
 			return err
 		}
 	}
@@ -79,6 +90,11 @@ func showStatus(ctx context.Context, w io.Writer, url string) error {
 		return nil
 	}
 	printRun(w, st.Run)
+	streams, err := readStreams(ctx, tgt)
+	if err != nil {
+		return err
+	}
+	printStreams(w, streams)
 	printTables(w, st.Tables)
 	printStateNotes(w, st.Tables)
 	printFailures(w, st.Failures)

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/audit"
 	"github.com/sluicedb/sluice/config"
 	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/migrate"
@@ -294,6 +296,9 @@ func (s *syncer) followOne(ctx context.Context, c *capture, goal sluice.Position
 		sk.RunID = runs.ids[sk.Database]
 		sinks[i] = sk
 	}
+	if err := s.fitTables(ctx, c, runs); err != nil {
+		return err
+	}
 	rep := newReporter(s.g.stderr, c.name)
 	f, err := stream.NewFollower(ctx, c.cs, c.spec, c.name, c.mapper, sinks, stream.Options{
 		Until: goal, MaxChanges: s.f.batch, OnBatch: rep.batch, OnRetry: rep.retry,
@@ -302,7 +307,12 @@ func (s *syncer) followOne(ctx context.Context, c *capture, goal sluice.Position
 		return err
 	}
 	setStreamState(ctx, sinks, c.name, target.StreamStreaming, "")
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watched := make(chan struct{})
+	go func() { defer close(watched); watchCapture(watchCtx, c, sinks) }()
 	err = f.Follow(ctx)
+	stopWatch()
+	<-watched
 	rep.flush()
 	state, msg := streamOutcome(ctx, err, goal)
 	setStreamState(context.WithoutCancel(ctx), sinks, c.name, state, msg)
@@ -328,4 +338,109 @@ func setStreamState(ctx context.Context, sinks []stream.Sink, source, state, msg
 	for _, s := range sinks {
 		_ = s.Target.SetStreamState(ctx, s.RunID, source, state, msg)
 	}
+}
+
+// captureCheckEvery is how often sync records what the source says of its
+// log (how far behind the applied position is, what the slot retains).
+const captureCheckEvery = 10 * time.Second
+
+// watchCapture records the source's capture status in every sink now and
+// then, until ctx ends.
+func watchCapture(ctx context.Context, c *capture, sinks []stream.Sink) {
+	for {
+		recordCaptureStatus(ctx, c, sinks)
+		select {
+		case <-time.After(captureCheckEvery):
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// recordCaptureStatus is best effort: a source that does not answer now is
+// the stream's to report.
+func recordCaptureStatus(ctx context.Context, c *capture, sinks []stream.Sink) {
+	for _, sk := range sinks {
+		st, err := sk.Target.Stream(ctx, c.name)
+		if err != nil || st == nil {
+			continue
+		}
+		applied, err := c.cs.ParsePosition(st.Position)
+		if err != nil {
+			continue
+		}
+		cs, err := c.cs.CaptureStatus(ctx, c.spec, applied)
+		if err != nil {
+			continue
+		}
+		head := ""
+		if cs.Head != nil {
+			head = cs.Head.String()
+		}
+		_ = sk.Target.RecordCaptureStatus(ctx, c.name, head, cs.BehindBytes, cs.RetainedBytes)
+	}
+}
+
+// fitTables has the mapping write only the columns each target table has
+// (see stream.Mapper.Fit), saying so and recording it in the audit trail.
+func (s *syncer) fitTables(ctx context.Context, c *capture, runs *syncRuns) error {
+	for _, t := range s.p.Plan.Tables {
+		if t.Source != c.name {
+			continue
+		}
+		cols, err := s.tgts[t.Database].Columns(ctx, t.Schema, t.Name)
+		if err != nil || cols == nil {
+			return err
+		}
+		names := make([]string, len(cols))
+		for i, col := range cols {
+			names[i] = col.Name
+		}
+		changed, err := s.mappingChanged(ctx, t, names)
+		if err != nil {
+			return err
+		}
+		if changed != "" {
+			c.mapper.Refuse(t.ID, changed)
+			continue
+		}
+		note, err := c.mapper.Fit(s.p.Plan, t.ID, names)
+		if err != nil || note == "" {
+			return err
+		}
+		fmt.Fprintf(s.g.stderr, "sync: %s: %s\n", t.ID, note)
+		err = runs.sessions[t.Database].Audit(ctx, audit.OpStreamSchema, map[string]any{"source": c.name, "table": t.ID, "change": note})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// mappingChanged says why table t cannot be streamed with today's mapping:
+// the source changed since the table was copied in a way the stream cannot
+// follow (a column gone or retyped). A column added is not a reason: Fit
+// leaves it out. "" when the stream can go on.
+func (s *syncer) mappingChanged(ctx context.Context, t *plan.Table, have []string) (string, error) {
+	st, err := s.tgts[t.Database].TableState(ctx, t.ID)
+	if err != nil || st == nil || st.PlanHash == "" || st.PlanHash == t.Hash(s.p.Plan.Namespace) {
+		return "", err
+	}
+	planned := map[string]bool{}
+	for _, c := range t.Columns {
+		planned[c.Name] = true
+	}
+	var gone []string
+	for _, name := range have {
+		if !planned[name] {
+			gone = append(gone, name)
+		}
+	}
+	if len(gone) > 0 {
+		return "the source table changed since its copy: today's mapping no longer makes the target column(s) " + strings.Join(gone, ", ") + "; rerun migrate to reload it, then sync", nil
+	}
+	if len(have) >= len(t.Columns) {
+		return "the source table changed since its copy (its mapping is not the one it was loaded with); rerun migrate to reload it, then sync", nil
+	}
+	return "", nil // only columns added: Fit leaves them out
 }
