@@ -241,3 +241,20 @@ func forgetStream(ctx context.Context, tx pgx.Tx, source string, all bool) error
 	}
 	return nil
 }
+
+// SyncRunning says that a sync run is applying changes to this target now
+// (a run of a process that died is not).
+func (t *Target) SyncRunning(ctx context.Context) (bool, error) {
+	var exists bool
+	if err := t.pool.QueryRow(ctx, "SELECT to_regclass('sluice.runs') IS NOT NULL").Scan(&exists); err != nil || !exists {
+		return false, err
+	}
+	if _, err := t.MarkDeadRuns(ctx); err != nil {
+		return false, err
+	}
+	var n int
+	if err := t.pool.QueryRow(ctx, "SELECT count(*) FROM sluice.runs WHERE command = 'sync' AND status = 'running'").Scan(&n); err != nil {
+		return false, fmt.Errorf("look for a running sync: %w", err)
+	}
+	return n > 0, nil
+}

@@ -94,6 +94,9 @@ func runVerify(ctx context.Context, g *globals, f *verifyFlags) error {
 	if err != nil {
 		return err
 	}
+	if err := refuseDuringSync(ctx, tgts); err != nil {
+		return err
+	}
 	run := verifySession{configHash: p.Config.Hash, levels: levels, key: key, anchor: anchor}
 	report, err := verifyDatabases(ctx, tgts, pl, p.Sources, run)
 	if err != nil {
@@ -230,4 +233,21 @@ func onlyTables(p *plan.Plan, ids []string) (*plan.Plan, error) {
 		return nil, usageError{fmt.Errorf("--table %s: not every name is a planned table (write source.Table)", strings.Join(ids, ","))}
 	}
 	return &narrowed, nil
+}
+
+// refuseDuringSync refuses to compare while a sync applies changes: the
+// source and the target are then at different points of the stream, and
+// every change in flight would be reported as a difference. Stopped (or
+// after sync --catch-up), the target is at a consistent point.
+func refuseDuringSync(ctx context.Context, tgts migrate.Targets) error {
+	for name, t := range tgts {
+		running, err := t.SyncRunning(ctx)
+		if err != nil {
+			return fmt.Errorf("target database %s: %w", name, err)
+		}
+		if running {
+			return fmt.Errorf("a sync is applying changes to target database %s: verify compares the source and the target at one point, and changes in flight would read as differences; stop the sync (or let sync --catch-up finish) and verify then (with the source's writers paused for an exact comparison)", name)
+		}
+	}
+	return nil
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -65,6 +67,7 @@ tables:
 		t.Errorf("status does not say why t2's stream stopped:\n%s", st.stdout)
 	}
 	checkStatusJSON(t, in)
+	checkVerifyDuringSync(t, in, conn)
 	drop := in.run(t, "sync", "--drop-slot")
 	wantCode(t, drop, 0)
 	if n := pgInt(t, conn, "SELECT count(*) FROM sluice.streams"); n != 0 {
@@ -82,5 +85,26 @@ func checkStatusJSON(t *testing.T, in invocation) {
 	}
 	if len(got.Streams) != 1 || got.Streams[0].State != "caught up" || got.Streams[0].Rejects != 1 || got.Streams[0].Stopped["src.t2"] == "" {
 		t.Errorf("status --json streams: %+v", got.Streams)
+	}
+}
+
+// checkVerifyDuringSync: verify refuses to compare while a sync runs
+// (changes in flight would read as differences), and SIGINT stops the sync
+// cleanly with exit code 130, its stream stopped.
+func checkVerifyDuringSync(t *testing.T, in invocation, conn *pgx.Conn) {
+	t.Helper()
+	p := in.start(t, "sync", "--progress", "none")
+	for !p.exited() && pgInt(t, conn, "SELECT count(*) FROM sluice.streams WHERE state = 'streaming'") == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	v := in.run(t, "verify")
+	if v.code != 1 || !strings.Contains(v.stderr, "a sync is applying changes") {
+		t.Errorf("verify during sync:\n%s", v)
+	}
+	_ = p.signal(os.Interrupt)
+	r := p.wait()
+	wantCode(t, r, 130)
+	if n := pgInt(t, conn, "SELECT count(*) FROM sluice.streams WHERE state = 'stopped'"); n != 1 {
+		t.Errorf("the stream is not stopped after SIGINT:\n%s", r)
 	}
 }
