@@ -178,6 +178,8 @@ var migrations = []string{
 	// removed) is retired by the next migrate, so status stops showing it
 	// as current; its row and ledger stay for the record.
 	`ALTER TABLE sluice.tables ADD COLUMN retired_at timestamptz;`,
+	// v9: the write freezes of sources (freezes.go).
+	freezesSchema,
 }
 
 // SchemaVersion is the state schema version this package creates.
