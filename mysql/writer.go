@@ -49,7 +49,9 @@ func (s *Source) writer() (*sql.DB, error) {
 	if s.wdb != nil {
 		return s.wdb, nil
 	}
-	connector, err := mysql.NewConnector(s.cfg.Clone())
+	cfg := s.cfg.Clone()
+	cfg.ClientFoundRows = true // an UPDATE that finds its row counts it, changed or not
+	connector, err := mysql.NewConnector(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open a writing session on %s: %w", s.where, err)
 	}
