@@ -9,7 +9,7 @@ import (
 
 var (
 	mergeKeys = []string{"from", "match_on", "prefer", "latest", "manual", "source_column", "database",
-		"strategy", "delete_missing"}
+		"strategy", "delete_missing", "rollback"}
 	mergeStrategyValues = []string{StrategyMerge, StrategyAppend}
 )
 
@@ -105,6 +105,9 @@ func (d *decoder) mergeLoad(fs map[string]field, r *MergeRule) {
 	}
 	if v, ok := fs["delete_missing"]; ok {
 		r.DeleteMissing = d.optionalBool(v)
+	}
+	if v, ok := fs["rollback"]; ok {
+		r.Rollback = d.optionalBool(v)
 	}
 }
 

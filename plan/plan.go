@@ -142,6 +142,9 @@ type Table struct {
 	// Expansion is set on a child table made by expand: each source row of
 	// SourceTable yields zero or more rows.
 	Expansion *Expansion
+	// Rollback says whether the table's changes can flow back to its
+	// source after a cutover.
+	Rollback Rollback
 }
 
 // Merged is a target table fed by several source tables.
