@@ -229,7 +229,11 @@ type MergeRule struct {
 	// Rollback false leaves the merged table out of the reverse stream
 	// after a cutover; nil and true keep it in.
 	Rollback *bool
-	Line     int
+	// NewRows is the source that rows inserted on the target after a
+	// cutover (they have no source yet) are written back to; "" refuses
+	// them.
+	NewRows string
+	Line    int
 }
 
 // ColumnRule maps one source column.

@@ -28,7 +28,8 @@ type Refs func(ctx context.Context, source, table string, id [16]byte) (key []an
 // Options say what the plan does not.
 type Options struct {
 	// NewRows is the source that a merged table's rows without a source
-	// (inserted on the target) are written to; "" refuses them.
+	// (inserted on the target) are written to; "" takes the config's
+	// new_rows:, and without one refuses them.
 	NewRows string
 	// Refs resolves rewritten foreign keys; nil refuses tables that have one.
 	Refs Refs
@@ -64,6 +65,9 @@ func Compile(tables []*plan.Table, opts Options) (*Table, error) {
 		return nil, errors.New("compile the inverse of no table")
 	}
 	inv := &Table{name: tables[0].Name, parts: map[string]*part{}, sourceCol: -1, newRows: opts.NewRows, refs: opts.Refs}
+	if m := tables[0].Merged; m != nil && inv.newRows == "" {
+		inv.newRows = m.NewRows
+	}
 	for _, c := range tables[0].Columns {
 		inv.columns = append(inv.columns, c.Name)
 	}

@@ -157,6 +157,9 @@ type Merged struct {
 	Latest       string   // config.ConflictLatest: the target column compared
 	SourceColumn string   // target column recording each row's source
 	LegacyColumn string   // target column recording the source row's legacy key (text)
+	// NewRows is the source that rows inserted on the target after a
+	// cutover are written back to; "" refuses them.
+	NewRows string
 }
 
 // Expansion says how a child table's rows come from one source row.

@@ -31,6 +31,7 @@ func (r *renderer) rollback(p *Plan) {
 		r.printf("; Sluice creates the table %s in %s to record what it applied (removed by cleanup and rollback)", sluice.SinkTable, strings.Join(sources, ", "))
 	}
 	r.printf("\n")
+	r.newRows(p)
 	if len(excluded) > 0 {
 		r.printf("  excluded by rollback: false: %s\n", strings.Join(excluded, ", "))
 	}
@@ -43,6 +44,23 @@ func (r *renderer) rollback(p *Plan) {
 		r.printf("    %s -> %s\n", t.ID, t.Name)
 		for _, why := range t.Rollback.Reasons {
 			r.printf("      - %s\n", why)
+		}
+	}
+}
+
+// newRows says where rows inserted on a merged target table go back to.
+func (r *renderer) newRows(p *Plan) {
+	seen := map[*Merged]bool{}
+	for _, t := range p.Tables {
+		m := t.Merged
+		if m == nil || seen[m] || t.Rollback.Excluded || !t.Rollback.Reversible() {
+			continue
+		}
+		seen[m] = true
+		if m.NewRows != "" {
+			r.printf("  rows inserted into the merged table %s go to source %s (new_rows)\n", m.Table, m.NewRows)
+		} else {
+			r.printf("  rows inserted into the merged table %s are refused: no new_rows: names the source they go to\n", m.Table)
 		}
 	}
 }

@@ -33,11 +33,15 @@ func rollbackSchemas() []*sluice.Schema {
 		}, ForeignKeys: []sluice.ForeignKey{fkTo([]string{"patient_id"}, "patients", []string{"id"})}},
 		{Name: "rooms", PrimaryKey: []string{"id"}, Columns: []sluice.Column{id("id"), col("beds", intT("int(11)", 32, false), false)}},
 		{Name: "wards", PrimaryKey: []string{"id"}, Columns: []sluice.Column{id("id"), col("name", strT("varchar(40)", 40), false)}},
+		{Name: "nurses", PrimaryKey: []string{"id"}, Columns: []sluice.Column{id("id"), col("name", strT("varchar(40)", 40), false)}},
 	}}
 	notes := &sluice.Schema{Source: "notes", Engine: "sqlite", Tables: []sluice.Table{
 		{Name: "memo", PrimaryKey: []string{"id"}, Columns: []sluice.Column{id("id"), col("body", kindT(sluice.KindText, "TEXT"), true)}},
 	}}
-	return []*sluice.Schema{legacy, notes}
+	annex := &sluice.Schema{Source: "annex", Engine: "mysql", Tables: []sluice.Table{
+		{Name: "doctors", PrimaryKey: []string{"id"}, Columns: []sluice.Column{id("id"), col("name", strT("varchar(40)", 40), false)}},
+	}}
+	return []*sluice.Schema{legacy, annex, notes}
 }
 
 func rollbackPlan(t *testing.T) *Plan {
