@@ -180,6 +180,9 @@ var migrations = []string{
 	`ALTER TABLE sluice.tables ADD COLUMN retired_at timestamptz;`,
 	// v9: the write freezes of sources (freezes.go).
 	freezesSchema,
+	// v10: the transactions that wrote source-generated keys back into
+	// target rows, which the reverse stream skips (writebacks.go).
+	writebacksSchema,
 }
 
 // SchemaVersion is the state schema version this package creates.
