@@ -42,6 +42,8 @@ type Table struct {
 	columns   []string         // the target columns, in the plan's order
 	parts     map[string]*part // by source name
 	sourceCol int              // the lineage column's index; -1 when not merged
+	pk        []int            // the target primary key's columns
+	legacy    string           // the legacy column's name; "" under keys: keep
 	newRows   string
 	refs      Refs
 }
@@ -70,6 +72,12 @@ func Compile(tables []*plan.Table, opts Options) (*Table, error) {
 	}
 	for _, c := range tables[0].Columns {
 		inv.columns = append(inv.columns, c.Name)
+		if c.Role == plan.RoleLegacyKey {
+			inv.legacy = c.Name
+		}
+	}
+	for _, k := range tables[0].PrimaryKey {
+		inv.pk = append(inv.pk, slices.Index(inv.columns, k))
 	}
 	for _, t := range tables {
 		if !t.Rollback.Reversible() {
@@ -92,6 +100,22 @@ func Compile(tables []*plan.Table, opts Options) (*Table, error) {
 
 // Columns are the target columns a row given to Row holds, in order.
 func (inv *Table) Columns() []string { return inv.columns }
+
+// Name is the target table's name.
+func (inv *Table) Name() string { return inv.name }
+
+// LegacyColumn is the target column that keeps the source key, where a
+// key the source generates is written back; "" under keys: keep.
+func (inv *Table) LegacyColumn() string { return inv.legacy }
+
+// Identity is the target row's primary key: its columns and values.
+func (inv *Table) Identity(target []any) ([]string, []any) {
+	cols, vals := make([]string, len(inv.pk)), make([]any, len(inv.pk))
+	for i, at := range inv.pk {
+		cols[i], vals[i] = inv.columns[at], target[at]
+	}
+	return cols, vals
+}
 
 // Row turns a target row (one value per column of Columns, as the
 // PostgreSQL capture yields them; sluice.Unchanged for a value not sent)
