@@ -2,7 +2,10 @@ package sluice
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // ChangeSink is a Source that can also be written, found by type
@@ -25,9 +28,10 @@ type ChangeSink interface {
 	// SinkPosition is the position of the last batch applied for the
 	// stream named name, "" when none was.
 	SinkPosition(ctx context.Context, name string) (string, error)
-	// Apply applies batch in one transaction with its record, unless a
-	// batch at or after its position was applied already (Applied false,
-	// nothing written). A change that finds no row to update or delete
+	// Apply applies batch in one transaction with its record and the keys
+	// the source generated, unless a batch at or after its position was
+	// applied already (Applied false, nothing written; for the batch at
+	// exactly its position, Generated are the keys recorded with it). A change that finds no row to update or delete
 	// fails the batch with a *SinkConflictError and nothing is written.
 	Apply(ctx context.Context, batch SinkBatch) (SinkResult, error)
 	// DropSink removes the record table; dropping what does not exist is
@@ -68,7 +72,8 @@ type RowChange struct {
 
 // SinkResult is what Apply did.
 type SinkResult struct {
-	// Applied is false when the batch had been applied before.
+	// Applied is false when the batch had been applied before; Generated
+	// then holds the keys recorded with it, if it is the last one applied.
 	Applied bool
 	// Generated holds, for each insert whose key the source generated, the
 	// index of its change in the batch and the key's values (in Key order).
@@ -93,4 +98,73 @@ type SinkConflictError struct {
 
 func (e *SinkConflictError) Error() string {
 	return fmt.Sprintf("apply %s to %s.%s key %s: no such row in the source", e.Kind, e.Source, e.Table, e.Key)
+}
+
+// EncodeGeneratedKeys is the text a sink keeps, with a batch's position,
+// of the keys the source generated for it: a replay of the batch after a
+// crash gets them back, so that they can still be written into the target
+// rows.
+func EncodeGeneratedKeys(keys []GeneratedKey) (string, error) {
+	if len(keys) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(keys)
+	return string(b), err
+}
+
+// DecodeGeneratedKeys reads EncodeGeneratedKeys's text back; integers come
+// back as int64 (uint64 above its range), other values as JSON gives them.
+func DecodeGeneratedKeys(text string) ([]GeneratedKey, error) {
+	if text == "" {
+		return nil, nil
+	}
+	d := json.NewDecoder(strings.NewReader(text))
+	d.UseNumber()
+	var keys []GeneratedKey
+	if err := d.Decode(&keys); err != nil {
+		return nil, fmt.Errorf("read the generated keys %q: %w", text, err)
+	}
+	for _, k := range keys {
+		for i, v := range k.Values {
+			k.Values[i] = fromJSONNumber(v)
+		}
+	}
+	return keys, nil
+}
+
+func fromJSONNumber(v any) any {
+	n, ok := v.(json.Number)
+	if !ok {
+		return v
+	}
+	if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+		return i
+	}
+	if u, err := strconv.ParseUint(string(n), 10, 64); err == nil {
+		return u
+	}
+	return string(n)
+}
+
+// SinkRecordCovers is the decision every sink makes from its record: the
+// batch was applied already when the recorded position is at or after its
+// own; for the batch at exactly the recorded position, the keys recorded
+// with it come back.
+func SinkRecordCovers(batch SinkBatch, stored, keys string) (bool, []GeneratedKey, error) {
+	if stored == "" {
+		return false, nil, nil
+	}
+	last, err := batch.Parse(stored)
+	if err != nil {
+		return false, nil, fmt.Errorf("read the reverse position %s: %w", batch.Name, err)
+	}
+	c, err := last.Compare(batch.Position)
+	if err != nil || c < 0 {
+		return false, nil, err
+	}
+	if c > 0 {
+		return true, nil, nil
+	}
+	generated, err := DecodeGeneratedKeys(keys)
+	return true, generated, err
 }

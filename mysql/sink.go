@@ -83,9 +83,9 @@ func (s *Source) Apply(ctx context.Context, batch sluice.SinkBatch) (sluice.Sink
 }
 
 func (s *Source) applyTx(ctx context.Context, tx *sql.Tx, batch sluice.SinkBatch) (sluice.SinkResult, error) {
-	done, err := appliedBefore(ctx, tx, batch)
+	done, earlier, err := appliedBefore(ctx, tx, batch)
 	if err != nil || done {
-		return sluice.SinkResult{}, s.applyErr(err)
+		return sluice.SinkResult{Generated: earlier}, s.applyErr(err)
 	}
 	res := sluice.SinkResult{Applied: true}
 	for i, c := range batch.Changes {
@@ -97,8 +97,12 @@ func (s *Source) applyTx(ctx context.Context, tx *sql.Tx, batch sluice.SinkBatch
 			res.Generated = append(res.Generated, sluice.GeneratedKey{Change: i, Values: key})
 		}
 	}
-	record := "UPDATE " + quoteIdent(sluice.SinkTable) + " SET position = ?, applied_at = UTC_TIMESTAMP(6) WHERE name = ?"
-	if _, err := tx.ExecContext(ctx, record, batch.Position.String(), batch.Name); err != nil {
+	keys, err := sluice.EncodeGeneratedKeys(res.Generated)
+	if err != nil {
+		return sluice.SinkResult{}, s.applyErr(err)
+	}
+	record := "UPDATE " + quoteIdent(sluice.SinkTable) + " SET position = ?, generated_keys = ?, applied_at = UTC_TIMESTAMP(6) WHERE name = ?"
+	if _, err := tx.ExecContext(ctx, record, batch.Position.String(), keys, batch.Name); err != nil {
 		return sluice.SinkResult{}, s.applyErr(fmt.Errorf("record position %s: %w", batch.Position, err))
 	}
 	return res, nil
@@ -112,22 +116,16 @@ func (s *Source) applyErr(err error) error {
 }
 
 // appliedBefore locks the stream's record and tells whether a batch at or
-// after this one's position was applied already.
-func appliedBefore(ctx context.Context, tx *sql.Tx, batch sluice.SinkBatch) (bool, error) {
+// after this one's position was applied already, with the keys recorded
+// with this very batch.
+func appliedBefore(ctx context.Context, tx *sql.Tx, batch sluice.SinkBatch) (bool, []sluice.GeneratedKey, error) {
 	var stored string
-	q := "SELECT position FROM " + quoteIdent(sluice.SinkTable) + " WHERE name = ? FOR UPDATE"
-	if err := tx.QueryRowContext(ctx, q, batch.Name).Scan(&stored); err != nil {
-		return false, fmt.Errorf("lock the reverse position %s: %w", batch.Name, err)
+	var keys sql.NullString
+	q := "SELECT position, generated_keys FROM " + quoteIdent(sluice.SinkTable) + " WHERE name = ? FOR UPDATE"
+	if err := tx.QueryRowContext(ctx, q, batch.Name).Scan(&stored, &keys); err != nil {
+		return false, nil, fmt.Errorf("lock the reverse position %s: %w", batch.Name, err)
 	}
-	if stored == "" {
-		return false, nil
-	}
-	last, err := batch.Parse(stored)
-	if err != nil {
-		return false, fmt.Errorf("read the reverse position %s: %w", batch.Name, err)
-	}
-	c, err := last.Compare(batch.Position)
-	return c >= 0, err
+	return sluice.SinkRecordCovers(batch, stored, keys.String)
 }
 
 // applyChange runs one change; it returns the key the source generated for

@@ -11,7 +11,7 @@ import (
 // arguments, golden-tested beside the sink.
 
 const sinkTableSQL = "CREATE TABLE IF NOT EXISTS `" + sluice.SinkTable + "` (" +
-	"name varchar(191) NOT NULL PRIMARY KEY, position varchar(191) NOT NULL, applied_at datetime(6) NOT NULL" +
+	"name varchar(191) NOT NULL PRIMARY KEY, position varchar(191) NOT NULL, generated_keys mediumtext, applied_at datetime(6) NOT NULL" +
 	") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4"
 
 // changeSQL is the statement applying c, with its arguments.

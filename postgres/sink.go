@@ -75,7 +75,7 @@ func (s *Source) Apply(ctx context.Context, batch sluice.SinkBatch) (sluice.Sink
 		return err
 	})
 	if errors.Is(err, errSkip) {
-		return sluice.SinkResult{}, nil
+		return res, nil
 	}
 	if err != nil {
 		return sluice.SinkResult{}, classify(fmt.Errorf("apply to source %s: %w", s.name, err))
@@ -87,9 +87,9 @@ var errSkip = errors.New("batch applied before")
 
 func (s *Source) applyTx(ctx context.Context, tx pgx.Tx, batch sluice.SinkBatch) (sluice.SinkResult, error) {
 	record := QualifiedName(s.schema, sluice.SinkTable)
-	done, err := appliedBefore(ctx, tx, record, batch)
+	done, earlier, err := appliedBefore(ctx, tx, record, batch)
 	if err != nil || done {
-		return sluice.SinkResult{}, err
+		return sluice.SinkResult{Generated: earlier}, err
 	}
 	res := sluice.SinkResult{Applied: true}
 	for i, c := range batch.Changes {
@@ -101,26 +101,30 @@ func (s *Source) applyTx(ctx context.Context, tx pgx.Tx, batch sluice.SinkBatch)
 			res.Generated = append(res.Generated, sluice.GeneratedKey{Change: i, Values: key})
 		}
 	}
-	if _, err := tx.Exec(ctx, "UPDATE "+record+" SET position = $1, applied_at = now() WHERE name = $2", batch.Position.String(), batch.Name); err != nil {
+	keys, err := sluice.EncodeGeneratedKeys(res.Generated)
+	if err != nil {
+		return sluice.SinkResult{}, err
+	}
+	if _, err := tx.Exec(ctx, "UPDATE "+record+" SET position = $1, generated_keys = $2, applied_at = now() WHERE name = $3", batch.Position.String(), keys, batch.Name); err != nil {
 		return sluice.SinkResult{}, fmt.Errorf("record position %s: %w", batch.Position, err)
 	}
 	return res, nil
 }
 
-func appliedBefore(ctx context.Context, tx pgx.Tx, record string, batch sluice.SinkBatch) (bool, error) {
+// appliedBefore locks the stream's record and tells whether a batch at or
+// after this one's position was applied already, with the keys recorded
+// with this very batch.
+func appliedBefore(ctx context.Context, tx pgx.Tx, record string, batch sluice.SinkBatch) (bool, []sluice.GeneratedKey, error) {
 	var stored string
-	if err := tx.QueryRow(ctx, "SELECT position FROM "+record+" WHERE name = $1 FOR UPDATE", batch.Name).Scan(&stored); err != nil {
-		return false, fmt.Errorf("lock the reverse position %s: %w", batch.Name, err)
+	var keys *string
+	if err := tx.QueryRow(ctx, "SELECT position, generated_keys FROM "+record+" WHERE name = $1 FOR UPDATE", batch.Name).Scan(&stored, &keys); err != nil {
+		return false, nil, fmt.Errorf("lock the reverse position %s: %w", batch.Name, err)
 	}
-	if stored == "" {
-		return false, nil
+	text := ""
+	if keys != nil {
+		text = *keys
 	}
-	last, err := batch.Parse(stored)
-	if err != nil {
-		return false, fmt.Errorf("read the reverse position %s: %w", batch.Name, err)
-	}
-	c, err := last.Compare(batch.Position)
-	return c >= 0, err
+	return sluice.SinkRecordCovers(batch, stored, text)
 }
 
 // applyChange runs one change; it returns the key the source generated for

@@ -13,7 +13,7 @@ import (
 
 func sinkTableSQL(schema string) string {
 	return "CREATE TABLE IF NOT EXISTS " + QualifiedName(schema, sluice.SinkTable) +
-		" (name text PRIMARY KEY, position text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
+		" (name text PRIMARY KEY, position text NOT NULL, generated_keys text, applied_at timestamptz NOT NULL DEFAULT now())"
 }
 
 // changeSQL is the statement applying c to schema's table, with its

@@ -39,7 +39,7 @@ type Stream struct {
 type Result struct {
 	WriteBack bool // the transaction was a key write-back, skipped
 	Applied   int  // source changes applied (0 for a batch applied before)
-	Keys      int  // keys written back into target rows
+	Keys      int  // keys written back into target rows (again, for a batch applied before)
 }
 
 // pending is a source change with the target row it came from.
@@ -116,17 +116,23 @@ func (s *Stream) applySource(ctx context.Context, source string, pos sluice.Posi
 		batch.Changes[i] = p.change
 	}
 	res, err := sink.Apply(ctx, batch)
-	if err != nil || !res.Applied {
+	if err != nil {
 		return 0, 0, err
 	}
+	applied := 0
+	if res.Applied {
+		applied = len(ps)
+	}
+	// A batch applied before (a replay after a crash) still has its keys
+	// written back: the crash may have come between the two.
 	keys := 0
 	for _, g := range res.Generated {
 		if err := s.writeBack(ctx, ps[g.Change], g.Values); err != nil {
-			return len(ps), keys, err
+			return applied, keys, err
 		}
 		keys++
 	}
-	return len(ps), keys, nil
+	return applied, keys, nil
 }
 
 func (s *Stream) writeBack(ctx context.Context, p pending, key []any) error {

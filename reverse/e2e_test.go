@@ -253,3 +253,91 @@ func readRows(t *testing.T, src sluice.Source, table string, cols []string) stri
 	}
 	return strings.Join(rows, "; ")
 }
+
+// crashingTarget fails every write-back, as a Sluice killed between the
+// source's commit and the target's would.
+type crashingTarget struct{ reverse.Target }
+
+func (crashingTarget) WriteBackKey(context.Context, target.WriteBack) (bool, error) {
+	return false, fmt.Errorf("killed")
+}
+
+// A crash after the source committed an inserted row and before its key
+// was written back: the replayed transaction applies nothing again, and
+// the key recorded with the batch is written back.
+func TestAKeyLostInACrashIsWrittenBackOnReplay(t *testing.T) {
+	ctx := context.Background()
+	myURL := sluicetest.NewMySQLDB(t)
+	sluicetest.ExecMySQL(t, myURL, `CREATE TABLE patients (id int AUTO_INCREMENT PRIMARY KEY, name varchar(50) NOT NULL);
+		INSERT INTO patients VALUES (1, 'Ada');`)
+	tgtURL := sluicetest.NewPostgresDB(t)
+	p, srcs, tgt := migrateAll(t, fmt.Sprintf("version: 1\nsources:\n  clinic: {url: %q}\ntarget: {url: %q}\ndefaults: {keys: uuid}\n", myURL, tgtURL))
+	db, err := pgxpool.New(ctx, tgtURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	changes, st := reverseStream(t, p, srcs, tgt, tgtURL)
+	exec(t, db, "INSERT INTO patients (name) VALUES ('Cy')")
+
+	tx := nextTransaction(t, changes)
+	crashed := *st
+	crashed.Target = crashingTarget{tgt}
+	if _, err := crashed.Apply(ctx, tx); err == nil || !strings.Contains(err.Error(), "killed") {
+		t.Fatalf("apply with the write-back failing: %v", err)
+	}
+	if got := queryText(t, db, "SELECT coalesce(legacy_id::text, 'none') FROM patients WHERE name = 'Cy'"); got != "none" {
+		t.Fatalf("legacy_id after the crash: %s, want none yet", got)
+	}
+	r, err := st.Apply(ctx, tx)
+	if err != nil || r.Applied != 0 || r.Keys != 1 {
+		t.Fatalf("replay: %+v, %v; want nothing applied and one key written back", r, err)
+	}
+	if got := mysqlRowsOf(t, myURL); got != "1 Ada; 2 Cy" {
+		t.Errorf("MariaDB patients after the replay: %q, want Cy once", got)
+	}
+	if got := queryText(t, db, "SELECT legacy_id::text FROM patients WHERE name = 'Cy'"); got != "2" {
+		t.Errorf("legacy_id after the replay: %q, want 2", got)
+	}
+}
+
+func nextTransaction(t *testing.T, changes sluice.ChangeStream) []sluice.Change {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	if d, ok := t.Deadline(); ok {
+		ctx, cancel = context.WithDeadline(context.Background(), d.Add(-10*time.Second))
+	}
+	defer cancel()
+	var tx []sluice.Change
+	for {
+		c, err := changes.Next(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Kind == sluice.ChangeHeartbeat {
+			continue
+		}
+		if tx = append(tx, c); c.Kind == sluice.ChangeCommit {
+			return tx
+		}
+	}
+}
+
+func mysqlRowsOf(t *testing.T, url string) string {
+	t.Helper()
+	src, err := engines.OpenAll(context.Background(), mustConfig(t, url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	it, err := src["s"].Read(context.Background(), sluice.ReadRequest{Table: "patients", Columns: []string{"id", "name"}, Key: []string{"id"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.Close()
+	var rows []string
+	for it.Next() {
+		rows = append(rows, fmt.Sprintf("%v %v", it.Values()...))
+	}
+	return strings.Join(rows, "; ")
+}
