@@ -122,8 +122,16 @@ func (t *Target) OpenFreeze(ctx context.Context, source string) (Freeze, bool, e
 }
 
 // OpenFreezes lists the sources frozen, or being frozen, by Sluice: what
-// status must show and rollback must undo.
+// status must show and rollback must undo. A state schema from before
+// freezes were recorded has none.
 func (t *Target) OpenFreezes(ctx context.Context) ([]Freeze, error) {
+	var exists bool
+	if err := t.pool.QueryRow(ctx, "SELECT to_regclass('sluice.freezes') IS NOT NULL").Scan(&exists); err != nil {
+		return nil, fmt.Errorf("read the freezes on %s: %w", t.where, err)
+	}
+	if !exists {
+		return nil, nil
+	}
 	return t.freezes(ctx, "WHERE status <> 'thawed'")
 }
 
