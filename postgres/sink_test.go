@@ -151,3 +151,34 @@ func TestCheckSinkNamesMissingWriteRights(t *testing.T) {
 		t.Fatalf("problems %q, want %q (%+v)", strings.Join(checks, ", "), want, problems)
 	}
 }
+
+// A timestamp comes back as UTC text: the sink's sessions are in UTC
+// whatever the database's time zone.
+func TestApplyWritesTimestampsInUTC(t *testing.T) {
+	ctx := context.Background()
+	url := sluicetest.NewPostgresDB(t)
+	sluicetest.ExecPostgres(t, url, `CREATE TABLE visits (id int PRIMARY KEY, at timestamptz, local timestamp);
+		DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET timezone = %L', current_database(), 'Asia/Tokyo'); END $$`)
+	src := openURL(t, url)
+	defer src.Close()
+	if err := src.PrepareSink(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, err := src.Apply(ctx, batchAt(1, sluice.RowChange{Kind: sluice.ChangeInsert, Table: "visits", Key: []string{"id"}, KeyValues: []any{int64(1)},
+		Columns: []string{"at", "local"}, Values: []any{"2024-06-01 12:00:00", "2024-06-01 12:00:00"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var got string
+	if err := conn.QueryRow(ctx, "SELECT (at AT TIME ZONE 'UTC')::text || ' ' || local::text FROM visits").Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != "2024-06-01 12:00:00 2024-06-01 12:00:00" {
+		t.Fatalf("stored %q, want 12:00 UTC and the wall clock 12:00", got)
+	}
+}

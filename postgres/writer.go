@@ -10,10 +10,12 @@ import (
 
 // writeConfig is the configuration of the write pool: the read pool's,
 // except that its sessions may write even when the database's default is
-// read-only (a frozen database: Unfreeze runs there), with few connections.
+// read-only (a frozen database: Unfreeze runs there), with few connections,
+// in UTC: the reverse stream writes timestamps as UTC text.
 func writeConfig(read *pgxpool.Config) *pgxpool.Config {
 	w := read.Copy()
 	w.ConnConfig.RuntimeParams["default_transaction_read_only"] = "off"
+	w.ConnConfig.RuntimeParams["timezone"] = "UTC"
 	w.ConnConfig.RuntimeParams["application_name"] = read.ConnConfig.RuntimeParams["application_name"] + " writer"
 	w.MaxConns = 2
 	return w
