@@ -96,8 +96,15 @@ func columnReasons(st *tableState) []string {
 	return out
 }
 
+// unwritable are the source kinds whose values the inverse transform does
+// not write back yet (package inverse refuses them too).
+var unwritable = []sluice.Kind{sluice.KindSet, sluice.KindBit, sluice.KindGeometry, sluice.KindOther}
+
 func valueReasons(t *Table, c Column) []string {
 	var out []string
+	if slices.Contains(unwritable, c.SourceType.Kind) {
+		out = append(out, fmt.Sprintf("column %s: values of type %s are not written back yet", c.Name, or(c.SourceType.Raw, string(c.SourceType.Kind))))
+	}
 	if c.Default != nil {
 		out = append(out, fmt.Sprintf("column %s: a NULL source value is loaded as %q, which cannot be told from a real %q", c.Name, *c.Default, *c.Default))
 	}
