@@ -3,10 +3,12 @@ package mysql
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/go-sql-driver/mysql"
 	"github.com/sluicedb/sluice"
 )
 
@@ -180,12 +182,8 @@ func (s *Source) freeze(ctx context.Context, w *sql.DB, opts sluice.FreezeOption
 	if err != nil {
 		return sluice.FreezeState{}, err
 	}
-	stmt := "SET GLOBAL read_only = ON"
-	if _, ok := settings["super_read_only"]; ok {
-		stmt = "SET GLOBAL super_read_only = ON" // sets read_only too
-	}
-	if _, err := w.ExecContext(ctx, stmt); err != nil {
-		return sluice.FreezeState{}, fmt.Errorf("%s: %w", stmt, err)
+	if err := setReadOnly(ctx, w, settings); err != nil {
+		return sluice.FreezeState{}, err
 	}
 	st, err := frozenState(ctx, w)
 	if err != nil {
@@ -198,6 +196,28 @@ func (s *Source) freeze(ctx context.Context, w *sql.DB, opts sluice.FreezeOption
 	}
 	st.Position, err = s.frozenPosition(ctx)
 	return st, err
+}
+
+// setReadOnly sets super_read_only (which sets read_only too) where the
+// server has it and the user may, else read_only alone.
+func setReadOnly(ctx context.Context, w *sql.DB, settings map[string]string) error {
+	if _, ok := settings["super_read_only"]; ok {
+		_, err := w.ExecContext(ctx, "SET GLOBAL super_read_only = ON")
+		if err == nil || !isAccessDenied(err) {
+			return err
+		}
+	}
+	if _, err := w.ExecContext(ctx, "SET GLOBAL read_only = ON"); err != nil {
+		return fmt.Errorf("SET GLOBAL read_only = ON: %w", err)
+	}
+	return nil
+}
+
+// isAccessDenied is ER_SPECIFIC_ACCESS_DENIED_ERROR (1227): the user lacks
+// the privilege a statement needs.
+func isAccessDenied(err error) bool {
+	var myErr *mysql.MySQLError
+	return errors.As(err, &myErr) && myErr.Number == 1227
 }
 
 // endSessions kills the sessions that pass through read_only; a session
