@@ -173,6 +173,10 @@ type TableRule struct {
 	// own to report (csv: sources only); PrimaryKeyLine locates it.
 	PrimaryKey     []string
 	PrimaryKeyLine int
+	// Rollback false leaves the table out of the reverse stream after a
+	// cutover (a table whose mapping cannot be reversed must say so for
+	// cutover to go ahead); nil and true keep it in.
+	Rollback *bool
 }
 
 // FillRule is the value a source gives a merged target column it lacks.
@@ -222,7 +226,14 @@ type MergeRule struct {
 	Database      string   // "" is the first target
 	Strategy      string   // StrategyMerge or StrategyAppend; "" is merge
 	DeleteMissing *bool
-	Line          int
+	// Rollback false leaves the merged table out of the reverse stream
+	// after a cutover; nil and true keep it in.
+	Rollback *bool
+	// NewRows is the source that rows inserted on the target after a
+	// cutover (they have no source yet) are written back to; "" refuses
+	// them.
+	NewRows string
+	Line    int
 }
 
 // ColumnRule maps one source column.

@@ -115,7 +115,7 @@ func TestParseMergeErrors(t *testing.T) {
 		{"from an empty name", mergeHeader + "  p: {from: [east.A, \"\"]}\n", []string{
 			`sluice.yaml:9: tables.p.from: must not be empty`}},
 		{"table-only key of a merge", pair + "    columns: {}\n", []string{
-			`sluice.yaml:11: tables.p: unknown key "columns" (allowed: from, match_on, prefer, latest, manual, source_column, database, strategy, delete_missing)`}},
+			`sluice.yaml:11: tables.p: unknown key "columns" (allowed: from, match_on, prefer, latest, manual, source_column, database, strategy, delete_missing, rollback, new_rows)`}},
 		{"match_on empty", pair + "    match_on: []\n", []string{
 			`sluice.yaml:11: tables.p.match_on: must name at least one target column`}},
 		{"match_on twice", pair + "    match_on: [mrn, mrn]\n", []string{

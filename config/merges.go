@@ -9,7 +9,7 @@ import (
 
 var (
 	mergeKeys = []string{"from", "match_on", "prefer", "latest", "manual", "source_column", "database",
-		"strategy", "delete_missing"}
+		"strategy", "delete_missing", "rollback", "new_rows"}
 	mergeStrategyValues = []string{StrategyMerge, StrategyAppend}
 )
 
@@ -51,7 +51,28 @@ func (d *decoder) mergeRule(f field) (mergeEntry, bool) {
 	}
 	d.mergeLoad(fs, &m.rule)
 	d.conflict(f, fs, &m)
+	if v, ok := fs["new_rows"]; ok {
+		m.rule.NewRows = d.newRows(v, m.from)
+	}
 	return m, true
+}
+
+// newRows decodes the source that rows inserted on the merged target
+// table after a cutover are written back to: one source of from:.
+func (d *decoder) newRows(f field, from []field) string {
+	src, ok := d.str(f, false)
+	if !ok || !d.declared(f, f.path, src) {
+		return ""
+	}
+	for _, it := range from {
+		if sourceOf(it.name) == src {
+			return src
+		}
+	}
+	if len(from) > 0 {
+		d.fail(f.line, f.path, "source %s feeds no table of from:", quote(src))
+	}
+	return src
 }
 
 // looksLikeTableRule: a scalar or empty body, or a key that only a source
@@ -105,6 +126,9 @@ func (d *decoder) mergeLoad(fs map[string]field, r *MergeRule) {
 	}
 	if v, ok := fs["delete_missing"]; ok {
 		r.DeleteMissing = d.optionalBool(v)
+	}
+	if v, ok := fs["rollback"]; ok {
+		r.Rollback = d.optionalBool(v)
 	}
 }
 

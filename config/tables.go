@@ -3,7 +3,7 @@ package config
 import "strings"
 
 var tableKeys = []string{"target", "skip", "keys", "legacy_column", "chunk_rows", "where", "columns",
-	"database", "strategy", "delete_missing", "fill", "computed", "expand", "bad_keys", "indexes", "csv", "primary_key"}
+	"database", "strategy", "delete_missing", "fill", "computed", "expand", "bad_keys", "indexes", "csv", "primary_key", "rollback"}
 
 // tableEntry is a decoded table rule with its keys, for the checks that tie
 // it to the merge rules.
@@ -114,5 +114,8 @@ func (d *decoder) loadRule(fs map[string]field, r *TableRule) {
 	}
 	if v, ok := fs["primary_key"]; ok {
 		r.PrimaryKey, r.PrimaryKeyLine = d.primaryKey(v), v.line
+	}
+	if v, ok := fs["rollback"]; ok {
+		r.Rollback = d.optionalBool(v)
 	}
 }

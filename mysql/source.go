@@ -25,6 +25,7 @@ type Source struct {
 	types map[string]map[string]sluice.Type // per table, per column; filled by Read
 	sets  map[string]charsets               // per table; filled by Read
 	exact map[string]bool                   // per character set: exactSet's answer
+	wdb   *sql.DB                           // the write pool (freeze, reverse changes); nil until used
 }
 
 var _ sluice.Source = (*Source)(nil)
@@ -62,7 +63,15 @@ func Open(ctx context.Context, name, rawURL string) (*Source, error) {
 func (s *Source) Engine() string { return "mysql" }
 
 // Close releases the connections.
-func (s *Source) Close() error { return s.db.Close() }
+func (s *Source) Close() error {
+	s.mu.Lock()
+	w := s.wdb
+	s.mu.Unlock()
+	if w != nil {
+		w.Close()
+	}
+	return s.db.Close()
+}
 
 // Count returns the number of rows of table that match where ("" for all).
 func (s *Source) Count(ctx context.Context, table, where string) (int64, error) {

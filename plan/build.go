@@ -96,6 +96,7 @@ func (b *builder) build() *Plan {
 	b.finish()
 	b.carryOver()
 	b.planObjects()
+	b.planRollback()
 	return &Plan{
 		Schema: b.set.schema, Namespace: b.set.namespace, Tables: b.loadOrder(), Warnings: b.warns,
 		Databases: b.set.databases, Drift: b.drift(), Losses: b.losses, Views: b.views,

@@ -29,7 +29,7 @@ func (b *builder) checkMerges() {
 		r := &b.cfg.Merges[i]
 		ms := &mergeState{rule: r, m: &Merged{
 			Table: r.Table, MatchOn: r.MatchOn, Latest: r.Latest,
-			SourceColumn: or(r.SourceColumn, b.set.sourceColumn), LegacyColumn: b.set.legacy,
+			SourceColumn: or(r.SourceColumn, b.set.sourceColumn), LegacyColumn: b.set.legacy, NewRows: r.NewRows,
 		}}
 		b.checkFrom(ms)
 		b.settleMerge(ms)

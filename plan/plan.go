@@ -142,6 +142,9 @@ type Table struct {
 	// Expansion is set on a child table made by expand: each source row of
 	// SourceTable yields zero or more rows.
 	Expansion *Expansion
+	// Rollback says whether the table's changes can flow back to its
+	// source after a cutover.
+	Rollback Rollback
 }
 
 // Merged is a target table fed by several source tables.
@@ -154,6 +157,9 @@ type Merged struct {
 	Latest       string   // config.ConflictLatest: the target column compared
 	SourceColumn string   // target column recording each row's source
 	LegacyColumn string   // target column recording the source row's legacy key (text)
+	// NewRows is the source that rows inserted on the target after a
+	// cutover are written back to; "" refuses them.
+	NewRows string
 }
 
 // Expansion says how a child table's rows come from one source row.

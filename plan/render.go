@@ -30,6 +30,7 @@ func (p *Plan) Render(w io.Writer) error {
 	}
 	r.warnings(p.Warnings)
 	r.losses(p.Losses)
+	r.rollback(p)
 	return r.err
 }
 

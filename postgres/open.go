@@ -21,6 +21,9 @@ type Source struct {
 
 	enc *charset.Encoding // the declared encoding of a SQL_ASCII database's text; nil reads it as UTF-8
 
+	wcfg  *pgxpool.Config // the write pool's configuration (freeze, reverse changes)
+	wpool *pgxpool.Pool   // nil until a write needs it
+
 	mu          sync.Mutex
 	types       map[string]map[string]sluice.Type // table -> column -> type, for Read
 	partitioned map[string]bool                   // table -> is a partitioned table
@@ -41,11 +44,12 @@ func Open(ctx context.Context, name, rawURL string) (*Source, error) {
 	if err != nil {
 		return nil, connectError(name, rawURL, err)
 	}
-	cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "sluice"
 	}
 	cfg.AfterConnect = settleClientEncoding
+	wcfg := writeConfig(cfg)
+	cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, connectError(name, rawURL, err)
@@ -54,7 +58,7 @@ func Open(ctx context.Context, name, rawURL string) (*Source, error) {
 		pool.Close()
 		return nil, connectError(name, rawURL, err)
 	}
-	return &Source{name: name, schema: schema, pool: pool, types: map[string]map[string]sluice.Type{}, partitioned: map[string]bool{}}, nil
+	return &Source{name: name, schema: schema, pool: pool, wcfg: wcfg, types: map[string]map[string]sluice.Type{}, partitioned: map[string]bool{}}, nil
 }
 
 // ParseURL removes the schema parameter from a PostgreSQL URL and returns the
@@ -112,6 +116,12 @@ func (s *Source) Engine() string { return "postgres" }
 
 // Close releases the connections.
 func (s *Source) Close() error {
+	s.mu.Lock()
+	w := s.wpool
+	s.mu.Unlock()
+	if w != nil {
+		w.Close()
+	}
 	s.pool.Close()
 	return nil
 }

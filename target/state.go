@@ -231,6 +231,11 @@ var migrations = []string{
 	PRIMARY KEY (source, source_table)
 );
 	ALTER TABLE sluice.rejects ADD COLUMN position text;`,
+	// v10: the write freezes of sources (freezes.go).
+	freezesSchema,
+	// v11: the transactions that wrote source-generated keys back into
+	// target rows, which the reverse stream skips (writebacks.go).
+	writebacksSchema,
 }
 
 // SchemaVersion is the state schema version this package creates.

@@ -85,6 +85,9 @@ func showStatus(ctx context.Context, w io.Writer, url string) error {
 	if err != nil {
 		return fmt.Errorf("read the state of %s: %w", sluice.RedactURL(url), err)
 	}
+	if err := printFreezes(ctx, w, tgt); err != nil {
+		return err
+	}
 	if st == nil || st.Run == nil {
 		fmt.Fprintln(w, "no migration has run against this target yet")
 		return nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/sluicetest"
 	"github.com/sluicedb/sluice/target"
 )
@@ -189,5 +191,47 @@ INSERT INTO Items VALUES (1, 'a'), (2, 'b');`)
 	head, retired, _ := strings.Cut(s.stdout, "no longer in the config")
 	if strings.Contains(head, "shop.Items") || !strings.Contains(retired, "shop.Items -> items") {
 		t.Errorf("status shows the renamed mapping shop.Items as current, or not as retired:\n%s", s.stdout)
+	}
+}
+
+// A source Sluice froze, or was freezing when it stopped, is said first.
+func TestStatusShowsSourcesLeftFrozen(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := sluicetest.NewPostgresDB(t)
+	tgt, err := target.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tgt.Close()
+	if err := tgt.EnsureState(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, source := range []string{"clinic", "billing"} {
+		if _, err := tgt.BeginFreeze(ctx, source, "mysql", map[string]string{"read_only": "OFF"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tgt.FrozeAt(ctx, "clinic", "0-1-42@binlog.000002:900", []sluice.Session{{ID: "8", User: "boss"}}); err != nil {
+		t.Fatal(err)
+	}
+	r := runSluice(t, "status", "--target", url)
+	wantCode(t, r, 0)
+	for _, want := range []string{
+		"sources frozen by Sluice (writes stopped; sluice rollback unfreezes them):\n",
+		"  billing (mysql): being frozen since ",
+		"which stopped before recording the freeze position: the source may be read-only\n",
+		"  clinic (mysql): frozen since ",
+		", at position 0-1-42@binlog.000002:900; 1 sessions the freeze does not stop\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("status lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if err := tgt.Thawed(ctx, "clinic"); err != nil {
+		t.Fatal(err)
+	}
+	if r := runSluice(t, "status", "--target", url); strings.Contains(r.stdout, "clinic (mysql)") {
+		t.Errorf("a thawed source is still shown frozen:\n%s", r.stdout)
 	}
 }

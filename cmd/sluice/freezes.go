@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/sluicedb/sluice/target"
+)
+
+// printFreezes says first which sources Sluice froze and has not unfrozen:
+// a Sluice that stopped during a cutover may have left them read-only.
+func printFreezes(ctx context.Context, w io.Writer, tgt *target.Target) error {
+	open, err := tgt.OpenFreezes(ctx)
+	if err != nil || len(open) == 0 {
+		return err
+	}
+	fmt.Fprintln(w, "sources frozen by Sluice (writes stopped; sluice rollback unfreezes them):")
+	for _, f := range open {
+		fmt.Fprintf(w, "  %s\n", freezeLine(f))
+	}
+	fmt.Fprintln(w)
+	return nil
+}
+
+func freezeLine(f target.Freeze) string {
+	by := fmt.Sprintf("by pid %d on %s", f.PID, f.Host)
+	if f.Status == "freezing" {
+		return fmt.Sprintf("%s (%s): being frozen since %s %s, which stopped before recording the freeze position: the source may be read-only",
+			f.Source, f.Engine, f.Started.UTC().Format(time.RFC3339), by)
+	}
+	line := fmt.Sprintf("%s (%s): frozen since %s %s, at position %s", f.Source, f.Engine, f.Frozen.UTC().Format(time.RFC3339), by, f.Position)
+	if n := len(f.Writers); n > 0 {
+		line += fmt.Sprintf("; %d sessions the freeze does not stop", n)
+	}
+	return line
+}
