@@ -36,6 +36,7 @@ func init() {
 		"sql_modules":         {cols("object_id int", "definition nvarchar(max)"), modulesRows},
 		"extended_properties": {cols("class tinyint", "major_id int", "minor_id int", "name sysname", "value sql_variant"), propertiesRows},
 		"partitions":          {cols("object_id int", "index_id int", "partition_number int", "rows bigint"), partitionsRows},
+		"dm_server_services":  {cols("servicename nvarchar(256)", "status_desc nvarchar(256)"), serverServicesRows},
 	}
 }
 
@@ -68,7 +69,7 @@ func databasesRows(s *session, _ *Database) [][]any {
 		if db.Snapshot {
 			snap = 1
 		}
-		rows = append(rows, []any{db.Name, int64(5 + i), db.Collation.Name, snap, false, int64(160), "ONLINE", false})
+		rows = append(rows, []any{db.Name, int64(5 + i), db.Collation.Name, snap, false, int64(160), "ONLINE", db.cdc.enabled})
 	}
 	return rows
 }
@@ -84,7 +85,7 @@ func schemasRows(_ *session, db *Database) [][]any {
 func tablesRows(_ *session, db *Database) [][]any {
 	var rows [][]any
 	for _, t := range db.Tables {
-		rows = append(rows, []any{t.Name, int64(t.ID), int64(db.SchemaID(t.Schema)), "U ", false, int64(0), false})
+		rows = append(rows, []any{t.Name, int64(t.ID), int64(db.SchemaID(t.Schema)), "U ", false, int64(0), len(db.capturesOf(t)) > 0})
 	}
 	return rows
 }

@@ -68,7 +68,7 @@ func (s *session) runSelect(st selectStmt, params map[string]param, sink rowSink
 }
 
 func (s *session) compileSelect(st selectStmt, params map[string]param) (*query, error) {
-	rel, err := s.relation(st.from, st.alias)
+	rel, err := s.relation(st.from, st.alias, st.fromArgs, params)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ type Database struct {
 	Types    []*AliasType
 	Objects  []*Module // views, triggers, procedures, functions
 	nextID   int
+	cdc      cdcState
 }
 
 // AliasType is a user-defined alias of a system type (CREATE TYPE x FROM y).
