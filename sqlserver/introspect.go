@@ -203,7 +203,7 @@ func (c *catalog) buildColumn(cr columnRow) (sluice.Column, columnInfo, error) {
 			col.Comment = p.value.String
 		}
 	}
-	info := columnInfo{name: cr.name, typeName: typeName, kind: typ.Kind,
+	info := columnInfo{name: cr.name, typeName: typeName, kind: typ.Kind, computed: col.Generated != "",
 		declared: declaredType(typeName, int(cr.maxLength), int(cr.precision), int(cr.scale))}
 	switch typeName {
 	case "char", "varchar", "text":
