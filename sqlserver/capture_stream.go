@@ -21,7 +21,7 @@ const pollInterval = 250 * time.Millisecond
 // pageRows is how many change rows of one table a stream holds at most:
 // a window of LSNs is read table by table in pages of this size and
 // merged, so memory is bounded by pageRows per table whatever the window.
-const pageRows = 1000
+var pageRows = 1000
 
 // Changes streams the transactions of spec's tables after from, read from
 // their capture instances' change tables (cdc.fn_cdc_get_all_changes_*

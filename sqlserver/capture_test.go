@@ -51,7 +51,7 @@ func testStreamsMix(t *testing.T, sv server) {
 	src, w := sv.fixture(t, captureScript(true, ""))
 	pos := positionNow(t, src, mixSpec)
 	want := runMix(t, w, sluicetest.NewMix(7), 16)
-	compareChanges(t, transactions(t, changesFrom(t, src, mixSpec, pos), 16), want)
+	sluicetest.CompareChanges(t, sluicetest.Transactions(t, sluicetest.Changes(t, src, mixSpec, pos), 16), want)
 }
 
 // A writer commits rows while the snapshot is taken and read: the rows
@@ -89,14 +89,14 @@ func testSnapshotMeetsTheStream(t *testing.T, sv server) {
 		}
 	}
 	waitRows(20)
-	snap := snapshotOf(t, src, mixSpec)
+	snap := sluicetest.SnapshotOf(t, src, mixSpec)
 	waitRows(len(ids) + 20)
 	n, err := snap.Count(context.Background(), "a", "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	copied := map[int64]bool{}
-	for _, row := range readAll(t, snap, "a", []string{"id"}, []string{"id"}) {
+	for _, row := range sluicetest.ReadRows(t, snap, "a", []string{"id"}, []string{"id"}) {
 		copied[row[0].(int64)] = true
 	}
 	pos := snap.Position()
@@ -111,7 +111,7 @@ func testSnapshotMeetsTheStream(t *testing.T, sv server) {
 	}
 	streamed := map[int64]bool{}
 	last := ids[len(ids)-1]
-	nextChanges(t, changesFrom(t, src, mixSpec, pos), func(c sluice.Change) bool {
+	sluicetest.NextChanges(t, sluicetest.Changes(t, src, mixSpec, pos), waitLimit(t), func(c sluice.Change) bool {
 		if c.Kind == sluice.ChangeBegin {
 			if cmp, err := c.Position.Compare(pos); err != nil || cmp <= 0 {
 				t.Errorf("transaction %s at %s is not after the snapshot at %s (%v)", c.TxID, c.Position, pos, err)
@@ -140,22 +140,22 @@ func testResumes(t *testing.T, sv server) {
 	src, w := sv.fixture(t, captureScript(true, ""))
 	pos := positionNow(t, src, mixSpec)
 	want := runMix(t, w, sluicetest.NewMix(11), 10)
-	st := changesFrom(t, src, mixSpec, pos)
-	first := transactions(t, st, 4)
+	st := sluicetest.Changes(t, src, mixSpec, pos)
+	first := sluicetest.Transactions(t, st, 4)
 	acked := first[len(first)-1].Position
 	if err := st.Ack(context.Background(), acked); err != nil {
 		t.Fatal(err)
 	}
-	rest := transactions(t, st, 6)
+	rest := sluicetest.Transactions(t, st, 6)
 	st.Close()
-	compareChanges(t, append(first, rest...), want)
+	sluicetest.CompareChanges(t, append(first, rest...), want)
 
 	text := acked.String()
 	reread, err := src.ParsePosition(text)
 	if err != nil || reread.String() != text {
 		t.Fatalf("position %q reads back as %v (%v)", text, reread, err)
 	}
-	compareChanges(t, transactions(t, changesFrom(t, src, mixSpec, reread), 6), want[len(first):])
+	sluicetest.CompareChanges(t, sluicetest.Transactions(t, sluicetest.Changes(t, src, mixSpec, reread), 6), want[len(first):])
 	if _, err := src.Changes(context.Background(), mixSpec, nil); err == nil {
 		t.Fatalf("a stream without a start position was opened: SQL Server keeps none")
 	}
@@ -169,7 +169,7 @@ func testSkipsOtherTables(t *testing.T, sv server) {
 	pos := positionNow(t, src, spec)
 	execAll(t, w, "INSERT INTO b VALUES (1, 'x', 1)", "INSERT INTO a VALUES (2, 'captured')")
 	var heartbeat sluice.Position
-	st := changesFrom(t, src, spec, pos)
+	st := sluicetest.Changes(t, src, spec, pos)
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit(t))
 	defer cancel()
 	var got []sluice.Change
@@ -185,7 +185,7 @@ func testSkipsOtherTables(t *testing.T, sv server) {
 		got = append(got, c)
 	}
 	if got[1].Kind != sluice.ChangeInsert || got[1].Table != "a" || got[1].After[0] != int64(2) {
-		t.Fatalf("got %v, want only the insert of a row 2", kinds(got))
+		t.Fatalf("got %v, want only the insert of a row 2", sluicetest.ChangeKinds(got))
 	}
 	if heartbeat != nil {
 		if c, _ := heartbeat.Compare(got[0].Position); c >= 0 {
@@ -217,10 +217,10 @@ func testValuesEqualRead(t *testing.T, sv server) {
 	for _, c := range schema.Table("typed").Columns {
 		cols = append(cols, c.Name)
 	}
-	read := readAll(t, src, "typed", cols, []string{"id"})
-	got := transactions(t, changesFrom(t, src, spec, pos), 2)
+	read := sluicetest.ReadRows(t, src, "typed", cols, []string{"id"})
+	got := sluicetest.Transactions(t, sluicetest.Changes(t, src, spec, pos), 2)
 	if len(got) != 7 || got[1].Kind != sluice.ChangeInsert || got[5].Kind != sluice.ChangeUpdate {
-		t.Fatalf("got %v, want an insert of two rows and an update", kinds(got))
+		t.Fatalf("got %v, want an insert of two rows and an update", sluicetest.ChangeKinds(got))
 	}
 	last := len(cols) - 1
 	for i, after := range [][]any{got[5].After, got[2].After} {
@@ -282,7 +282,7 @@ func testStatusLag(t *testing.T, sv server) {
 	src, w := sv.fixture(t, captureScript(true, ""))
 	pos := positionNow(t, src, mixSpec)
 	runMix(t, w, sluicetest.NewMix(5), 3)
-	got := transactions(t, changesFrom(t, src, mixSpec, pos), 3)
+	got := sluicetest.Transactions(t, sluicetest.Changes(t, src, mixSpec, pos), 3)
 	first := got[0]
 	st, err := src.CaptureStatus(context.Background(), mixSpec, first.Position)
 	if err != nil {

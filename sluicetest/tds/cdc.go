@@ -1,6 +1,7 @@
 package tds
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 	"strings"
@@ -188,4 +189,21 @@ func updateMask(n int, changed func(i int) bool) []byte {
 		}
 	}
 	return b
+}
+
+// CleanupCDC is what CDC's cleanup job does when its retention has passed
+// for every change: the low water mark is the maximum LSN, each capture
+// instance's change rows before it are purged, and it becomes the
+// instance's start (its minimum LSN). Run it through Server.Mutate.
+func (db *Database) CleanupCDC() {
+	low := cdcView{lsns: db.cdc.lsns}.maxLSN()
+	for _, c := range db.cdc.captures {
+		var kept [][]any
+		for _, r := range c.rows {
+			if bytes.Compare(r[0].([]byte), low) >= 0 {
+				kept = append(kept, r)
+			}
+		}
+		c.rows, c.StartLSN = kept, low
+	}
 }
