@@ -147,6 +147,7 @@ type change struct {
 type writeTx struct {
 	db      *Database
 	changes []change
+	tracked []ctChange // for change tracking
 	wrote   bool
 	began   time.Time
 }
@@ -154,6 +155,9 @@ type writeTx struct {
 // record notes a row change of t for the transaction's commit.
 func (tx *writeTx) record(t *Table, op int64, seq, mask []byte, row []any) {
 	tx.wrote = true
+	if tx.db.trackedBy(t) && op != 3 {
+		tx.tracked = append(tx.tracked, ctChange{table: t, op: op, row: row})
+	}
 	for _, c := range tx.db.capturesOf(t) {
 		tx.changes = append(tx.changes, change{capture: c, seq: seq, op: op, mask: mask, row: row})
 	}
@@ -162,6 +166,7 @@ func (tx *writeTx) record(t *Table, op int64, seq, mask []byte, row []any) {
 // commit gives the transaction its commit LSN and writes its change rows
 // and its lsn_time_mapping entry, as the capture job would.
 func (tx *writeTx) commit() {
+	tx.commitCT()
 	st := &tx.db.cdc
 	if !st.enabled || !tx.wrote {
 		return

@@ -18,6 +18,7 @@ type Database struct {
 	Objects  []*Module // views, triggers, procedures, functions
 	nextID   int
 	cdc      cdcState
+	ct       ctState
 }
 
 // AliasType is a user-defined alias of a system type (CREATE TYPE x FROM y).

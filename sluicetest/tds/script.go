@@ -323,6 +323,21 @@ func (l *loader) alter(p *parser) error {
 	if err != nil {
 		return err
 	}
+	if p.acceptWord("ENABLE") {
+		if !p.acceptWord("CHANGE_TRACKING") {
+			return p.errorf("the test server supports ALTER TABLE ... ENABLE CHANGE_TRACKING only")
+		}
+		if p.acceptKeyword("WITH") {
+			if _, err := p.exprList(); err != nil {
+				return err
+			}
+		}
+		db, err := l.db()
+		if err != nil {
+			return err
+		}
+		return db.TrackTable(t)
+	}
 	if p.acceptKeyword("WITH") && !p.acceptWord("CHECK") {
 		p.acceptWord("NOCHECK")
 	}
@@ -366,6 +381,9 @@ func (l *loader) alterDatabase(p *parser) error {
 		return err
 	}
 	option := strings.ToUpper(p.advance().text)
+	if option == "CHANGE_TRACKING" {
+		return changeTrackingOption(p, db)
+	}
 	value := strings.ToUpper(p.advance().text)
 	switch option {
 	case "ALLOW_SNAPSHOT_ISOLATION":

@@ -14,6 +14,7 @@ type selectStmt struct {
 	items    []selectItem
 	from     []string // object name parts; nil for SELECT without FROM
 	fromArgs []expr   // the arguments of a table-valued function
+	changes  []string // the table of CHANGETABLE(CHANGES table, fromArgs[0])
 	alias    string
 	where    expr
 	orderBy  []orderItem
@@ -226,10 +227,15 @@ func (p *parser) selectItem() (selectItem, error) {
 
 func (p *parser) fromClause(st *selectStmt) error {
 	var err error
-	if st.from, err = p.objectName(); err != nil {
+	if isChangeTable(p) {
+		err = p.changeTableSource(st)
+	} else {
+		st.from, err = p.objectName()
+	}
+	if err != nil {
 		return err
 	}
-	if p.isOp("(") {
+	if p.isOp("(") && st.changes == nil {
 		if st.fromArgs, err = p.exprList(); err != nil {
 			return err
 		}

@@ -21,9 +21,10 @@ func (tranStmt) stmtNode() {}
 
 // frozenView is a snapshot transaction's database as it began.
 type frozenView struct {
-	db   *Database
-	rows map[*Table][][]any
-	cdc  cdcView
+	db        *Database
+	rows      map[*Table][][]any
+	cdc       cdcView
+	ctVersion any // CHANGE_TRACKING_CURRENT_VERSION()
 }
 
 // rowsOf returns a table's rows as the session sees them.
@@ -75,6 +76,7 @@ func (s *session) freeze() {
 		f.rows[t] = t.Rows[:len(t.Rows):len(t.Rows)]
 	}
 	f.cdc = s.cdcView(s.db)
+	f.ctVersion = s.ctVersion()
 	s.frozen = f
 }
 
