@@ -21,18 +21,25 @@ var _ sluice.ChangeSource = (*Source)(nil)
 // jobs and tables on the source that its owners must decide about. A
 // capture instance with a gating role, and an Agent whose state cannot be
 // read, are warnings.
+//
+// A database with Change Tracking and not CDC is captured from Change
+// Tracking instead (capture_tracking.go), and checked for that.
 func (s *Source) CheckCapture(ctx context.Context, spec sluice.CaptureSpec) ([]sluice.CaptureProblem, error) {
-	var enabled bool
-	err := s.db.QueryRowContext(ctx, "SELECT is_cdc_enabled FROM sys.databases WHERE name = DB_NAME()").Scan(&enabled)
+	mode, err := s.captureMode(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("check capture on %s: read sys.databases: %w", s.name, classify(err))
+		return nil, fmt.Errorf("check capture on %s: %w", s.name, classify(err))
 	}
+	if mode == modeTracking {
+		return s.trackingProblems(ctx, spec)
+	}
+	enabled := mode == modeCDC
 	var problems []sluice.CaptureProblem
 	var instances map[int64][]captureInstance
 	if !enabled {
 		problems = append(problems, sluice.CaptureProblem{Check: "database " + s.database + ": change data capture",
-			Found: "not enabled (sys.databases.is_cdc_enabled = 0)",
-			Fix:   "as a member of sysadmin: USE " + quoteIdent(s.database) + "; EXEC sys.sp_cdc_enable_db;"})
+			Found: "not enabled (sys.databases.is_cdc_enabled = 0), nor Change Tracking",
+			Fix: "as a member of sysadmin: USE " + quoteIdent(s.database) + "; EXEC sys.sp_cdc_enable_db; (or, for Change Tracking, which gives keys and reads rows as they are now: ALTER DATABASE " +
+				quoteIdent(s.database) + " SET CHANGE_TRACKING = ON (CHANGE_RETENTION = 3 DAYS, AUTO_CLEANUP = ON); and ALTER TABLE ... ENABLE CHANGE_TRACKING per table)"})
 	} else if instances, err = s.captureInstances(ctx); err != nil {
 		return nil, fmt.Errorf("check capture on %s: %w", s.name, classify(err))
 	}

@@ -73,8 +73,14 @@ func parseLSN(text string, out *[10]byte) error {
 	return nil
 }
 
-// ParsePosition reads a Position back from its String.
-func (s *Source) ParsePosition(text string) (sluice.Position, error) { return ParsePosition(text) }
+// ParsePosition reads a Position or a TrackingPosition back from its
+// String.
+func (s *Source) ParsePosition(text string) (sluice.Position, error) {
+	if strings.HasPrefix(text, trackingPrefix) {
+		return ParseTrackingPosition(text)
+	}
+	return ParsePosition(text)
+}
 
 // lsnOf reads a binary(10) LSN as the driver returns it.
 func lsnOf(v []byte) ([10]byte, error) {

@@ -36,6 +36,11 @@ import (
 //
 // The position is also at or after the start of every capture instance of
 // spec's tables, so a stream from it never reaches back before one.
+//
+// With Change Tracking (capture_tracking.go) the position is
+// CHANGE_TRACKING_CURRENT_VERSION(), read the same way; Change Tracking
+// is written with each transaction, not after it, so under SNAPSHOT
+// isolation the copy and the version agree exactly.
 func (s *Source) Snapshot(ctx context.Context, spec sluice.CaptureSpec) (sluice.Snapshot, error) {
 	what := fmt.Sprintf("snapshot %s for capture %q", s.name, spec.Name)
 	problems, err := s.CheckCapture(ctx, spec)
@@ -48,14 +53,18 @@ func (s *Source) Snapshot(ctx context.Context, spec sluice.CaptureSpec) (sluice.
 	if _, err := s.Introspect(ctx); err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
+	mode, err := s.captureMode(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, classify(err))
+	}
 	if !s.snapshot {
-		pos, err := s.startPosition(ctx, s.db, spec)
+		pos, err := s.startPosition(ctx, s.db, spec, mode)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, classify(err))
 		}
 		return &snapshot{Source: &sharedSource{s}, pos: pos}, nil
 	}
-	snap, err := s.openSnapshot(ctx, spec)
+	snap, err := s.openSnapshot(ctx, spec, mode)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, classify(err))
 	}
@@ -64,7 +73,7 @@ func (s *Source) Snapshot(ctx context.Context, spec sluice.CaptureSpec) (sluice.
 
 // openSnapshot begins a snapshot transaction on a connection of its own
 // and reads the start position in it.
-func (s *Source) openSnapshot(ctx context.Context, spec sluice.CaptureSpec) (*snapshot, error) {
+func (s *Source) openSnapshot(ctx context.Context, spec sluice.CaptureSpec, mode captureMode) (*snapshot, error) {
 	conn, err := mssql.NewConnector(s.dsn)
 	if err != nil {
 		return nil, err
@@ -77,7 +86,7 @@ func (s *Source) openSnapshot(ctx context.Context, spec sluice.CaptureSpec) (*sn
 		db.Close()
 		return nil, fmt.Errorf("begin the snapshot transaction: %w", err)
 	}
-	pos, err := s.startPosition(ctx, db, spec)
+	pos, err := s.startPosition(ctx, db, spec, mode)
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -89,11 +98,20 @@ func (s *Source) openSnapshot(ctx context.Context, spec sluice.CaptureSpec) (*sn
 	return &snapshot{Source: reader, pos: pos}, nil
 }
 
-// startPosition is sys.fn_cdc_get_max_lsn() as db reads it, moved up to
+// startPosition is where the stream starts as db reads it: the Change
+// Tracking version, or cdcStartPosition.
+func (s *Source) startPosition(ctx context.Context, db *sql.DB, spec sluice.CaptureSpec, mode captureMode) (sluice.Position, error) {
+	if mode == modeTracking {
+		return trackingVersion(ctx, db)
+	}
+	return s.cdcStartPosition(ctx, db, spec)
+}
+
+// cdcStartPosition is sys.fn_cdc_get_max_lsn() as db reads it, moved up to
 // the start of any capture instance of spec's tables that begins after it
 // (an instance created since the last harvested transaction; every
 // transaction before its start committed before this read).
-func (s *Source) startPosition(ctx context.Context, db *sql.DB, spec sluice.CaptureSpec) (Position, error) {
+func (s *Source) cdcStartPosition(ctx context.Context, db *sql.DB, spec sluice.CaptureSpec) (Position, error) {
 	var raw []byte
 	if err := db.QueryRowContext(ctx, "SELECT sys.fn_cdc_get_max_lsn()").Scan(&raw); err != nil {
 		return Position{}, fmt.Errorf("read the maximum LSN: %w", err)
@@ -124,7 +142,7 @@ func (s *Source) startPosition(ctx context.Context, db *sql.DB, spec sluice.Capt
 // when there is one.
 type snapshot struct {
 	sluice.Source
-	pos Position
+	pos sluice.Position
 }
 
 func (s *snapshot) Position() sluice.Position { return s.pos }

@@ -13,10 +13,21 @@ import (
 // head's and the applied position's transactions committed: SQL Server
 // tells the lag in time, not in bytes. It keeps no reader position, so
 // Confirmed is nil, and the change tables are kept by retention, not for a
-// reader (RetainedBytes -1).
+// reader (RetainedBytes -1). With Change Tracking the head is the current
+// version, and there are no commit times.
 func (s *Source) CaptureStatus(ctx context.Context, spec sluice.CaptureSpec, applied sluice.Position) (sluice.CaptureStatus, error) {
 	st := sluice.CaptureStatus{BehindBytes: -1, RetainedBytes: -1}
 	what := fmt.Sprintf("read the capture status of %s", s.name)
+	if mode, err := s.captureMode(ctx); err != nil {
+		return st, fmt.Errorf("%s: %w", what, classify(err))
+	} else if mode == modeTracking {
+		head, err := trackingVersion(ctx, s.db)
+		if err != nil {
+			return st, fmt.Errorf("%s: %w", what, classify(err))
+		}
+		st.Head = head // Change Tracking records no commit times
+		return st, nil
+	}
 	var head []byte
 	var headTime sql.NullTime
 	err := s.db.QueryRowContext(ctx, "SELECT sys.fn_cdc_get_max_lsn(), sys.fn_cdc_map_lsn_to_time(sys.fn_cdc_get_max_lsn())").Scan(&head, &headTime)

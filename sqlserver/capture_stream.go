@@ -42,6 +42,9 @@ func (s *Source) Changes(ctx context.Context, spec sluice.CaptureSpec, from slui
 	if from == nil {
 		return nil, fmt.Errorf("%s: SQL Server keeps no position for a reader: give the position to start after", what)
 	}
+	if v, ok := from.(TrackingPosition); ok {
+		return s.trackingChanges(ctx, spec, v, what)
+	}
 	pos, ok := from.(Position)
 	if !ok {
 		return nil, fmt.Errorf("%s: position %s is not a SQL Server position", what, from)

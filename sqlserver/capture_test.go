@@ -60,7 +60,13 @@ func testStreamsMix(t *testing.T, sv server) {
 // none is delivered twice; on a real server a transaction the capture job
 // harvested after the snapshot began may be (see Snapshot).
 func testSnapshotMeetsTheStream(t *testing.T, sv server) {
-	src, w := sv.fixture(t, captureScript(true, ""))
+	meetsTheStream(t, sv, captureScript(true, ""), mixSpec)
+}
+
+// meetsTheStream checks that a snapshot of table a, copied while a writer
+// inserts rows, meets the stream after its position.
+func meetsTheStream(t *testing.T, sv server, script string, spec sluice.CaptureSpec) {
+	src, w := sv.fixture(t, script)
 	var mu sync.Mutex
 	var ids []int64
 	ctx, cancel := context.WithCancel(context.Background())
@@ -77,20 +83,19 @@ func testSnapshotMeetsTheStream(t *testing.T, sv server) {
 		}
 		done <- nil
 	}()
-	waitRows := func(n int) {
-		for {
-			mu.Lock()
-			have := len(ids)
-			mu.Unlock()
-			if have >= n {
-				return
-			}
+	written := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return len(ids)
+	}
+	waitMore := func(n int) { // n more rows than now
+		for want := written() + n; written() < want; {
 			execAll(t, w, "SELECT 1") // let the writer run
 		}
 	}
-	waitRows(20)
-	snap := sluicetest.SnapshotOf(t, src, mixSpec)
-	waitRows(len(ids) + 20)
+	waitMore(20)
+	snap := sluicetest.SnapshotOf(t, src, spec)
+	waitMore(20)
 	n, err := snap.Count(context.Background(), "a", "")
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +106,7 @@ func testSnapshotMeetsTheStream(t *testing.T, sv server) {
 	}
 	pos := snap.Position()
 	snap.Close()
-	waitRows(len(ids) + 20)
+	waitMore(20)
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("writer: %v", err)
@@ -111,7 +116,7 @@ func testSnapshotMeetsTheStream(t *testing.T, sv server) {
 	}
 	streamed := map[int64]bool{}
 	last := ids[len(ids)-1]
-	sluicetest.NextChanges(t, sluicetest.Changes(t, src, mixSpec, pos), waitLimit(t), func(c sluice.Change) bool {
+	sluicetest.NextChanges(t, sluicetest.Changes(t, src, spec, pos), waitLimit(t), func(c sluice.Change) bool {
 		if c.Kind == sluice.ChangeBegin {
 			if cmp, err := c.Position.Compare(pos); err != nil || cmp <= 0 {
 				t.Errorf("transaction %s at %s is not after the snapshot at %s (%v)", c.TxID, c.Position, pos, err)

@@ -136,6 +136,7 @@ func (c *catalog) buildTable(tr tableRow, schemaName string) (*sluice.Table, *ta
 		info.columns = append(info.columns, ci)
 	}
 	c.addKeys(t, tr.objectID, cols)
+	info.key = t.PrimaryKey
 	for _, ch := range c.checks {
 		if ch.parentID == tr.objectID {
 			t.Checks = append(t.Checks, sluice.Check{Name: ch.name, Expr: ch.expr})

@@ -34,6 +34,7 @@ type tableInfo struct {
 	schema, name string
 	objectID     int64
 	columns      []columnInfo
+	key          []string // the primary key's columns; nil when none
 }
 
 // Open connects to a sqlserver:// URL:
