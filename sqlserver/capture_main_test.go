@@ -54,12 +54,19 @@ func (sv server) fixture(t *testing.T, script string) (*sqlserver.Source, *sql.D
 	}
 	src := openSource(t, url)
 	t.Cleanup(func() { src.Close() })
+	return src, openWriter(t, url)
+}
+
+// openWriter opens a client that writes on the source, closed when the
+// test ends.
+func openWriter(t testing.TB, url string) *sql.DB {
+	t.Helper()
 	w, err := sql.Open("sqlserver", url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	return src, w
+	return w
 }
 
 func execAll(t testing.TB, w *sql.DB, stmts ...string) {
