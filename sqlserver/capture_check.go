@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
+	mssql "github.com/microsoft/go-mssqldb"
 	"github.com/sluicedb/sluice"
 )
 
@@ -40,7 +42,10 @@ func (s *Source) CheckCapture(ctx context.Context, spec sluice.CaptureSpec) ([]s
 			Found: "not enabled (sys.databases.is_cdc_enabled = 0), nor Change Tracking",
 			Fix: "as a member of sysadmin: USE " + quoteIdent(s.database) + "; EXEC sys.sp_cdc_enable_db; (or, for Change Tracking, which gives keys and reads rows as they are now: ALTER DATABASE " +
 				quoteIdent(s.database) + " SET CHANGE_TRACKING = ON (CHANGE_RETENTION = 3 DAYS, AUTO_CLEANUP = ON); and ALTER TABLE ... ENABLE CHANGE_TRACKING per table)"})
-	} else if instances, err = s.captureInstances(ctx); err != nil {
+	} else if instances, err = s.captureInstances(ctx); permissionDenied(err) {
+		return append(problems, sluice.CaptureProblem{Check: "privilege SELECT on schema cdc", Found: "denied: " + err.Error(),
+			Fix: "GRANT SELECT ON SCHEMA::cdc TO <the login's user> (reading changes also needs SELECT on each captured table, and membership of an instance's gating role)"}), nil
+	} else if err != nil {
 		return nil, fmt.Errorf("check capture on %s: %w", s.name, classify(err))
 	}
 	for _, name := range spec.Tables {
@@ -208,6 +213,13 @@ func (s *Source) agentProblems(ctx context.Context) []sluice.CaptureProblem {
 	}
 	return []sluice.CaptureProblem{{Check: "SQL Server Agent", Found: status,
 		Fix: "start SQL Server Agent and its job cdc." + s.database + "_capture: the capture job fills the change tables"}}
+}
+
+// permissionDenied reports SQL Server's error 229: a SELECT the login
+// lacks.
+func permissionDenied(err error) bool {
+	var msErr mssql.Error
+	return errors.As(err, &msErr) && msErr.Number == 229
 }
 
 // nString is a T-SQL Unicode string literal.

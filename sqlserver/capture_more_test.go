@@ -74,3 +74,22 @@ func TestCaptureSnapshotWithoutSnapshotIsolation(t *testing.T) {
 		t.Fatalf("streamed %v, want the insert of row 2 only", sluicetest.ChangeKinds(got))
 	}
 }
+
+// A login that may not read the cdc schema is told the grant it needs;
+// the check does not fail.
+func TestCaptureCheckNamesTheMissingPrivilege(t *testing.T) {
+	dbs, err := tds.LoadScript(captureScript(true, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dbs[0].Denied = []string{"cdc.change_tables"}
+	src := openSource(t, sluicetest.StartTDS(t, dbs[0].Name, dbs...))
+	defer src.Close()
+	problems, err := src.CheckCapture(context.Background(), mixSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) != 1 || problems[0].Warning || !strings.Contains(problems[0].Fix, "GRANT SELECT ON SCHEMA::cdc") {
+		t.Fatalf("problems: %+v", problems)
+	}
+}

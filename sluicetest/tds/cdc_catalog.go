@@ -71,7 +71,21 @@ func (s *session) cdcRelation(db *Database, name string, quals []string, args []
 	if !ok || args != nil {
 		return nil, fmt.Errorf("the test server does not provide cdc.%s", name)
 	}
+	if err := db.checkSelect("cdc", name); err != nil {
+		return nil, err
+	}
 	return &relation{quals: quals, cols: v.cols, rows: v.rows(s, db)}, nil
+}
+
+// checkSelect refuses an object the test marked Denied, with SQL Server's
+// error 229.
+func (db *Database) checkSelect(schema, name string) error {
+	for _, d := range db.Denied {
+		if strings.EqualFold(d, schema+"."+name) {
+			return &sqlError{number: 229, class: 14, state: 5, msg: fmt.Sprintf("The SELECT permission was denied on the object '%s', database '%s', schema '%s'.", name, db.Name, schema)}
+		}
+	}
+	return nil
 }
 
 // allChanges is cdc.fn_cdc_get_all_changes_<instance>: the change rows
