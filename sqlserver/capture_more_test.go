@@ -93,3 +93,24 @@ func TestCaptureCheckNamesTheMissingPrivilege(t *testing.T) {
 		t.Fatalf("problems: %+v", problems)
 	}
 }
+
+// A server gone mid-stream is a transient error: a new stream from the
+// last committed position may succeed.
+func TestCaptureLostServerIsTransient(t *testing.T) {
+	dbs, err := tds.LoadScript(captureScript(true, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := sluicetest.StartTDSServer(t, dbs...)
+	url := sluicetest.TDSURL(srv.Addr(), dbs[0].Name)
+	src := openSource(t, url)
+	defer src.Close()
+	pos := positionNow(t, src, mixSpec)
+	runMix(t, openWriter(t, url), sluicetest.NewMix(5), 2)
+	st := sluicetest.Changes(t, src, mixSpec, pos)
+	sluicetest.Transactions(t, st, 1)
+	srv.Close()
+	if err := sluicetest.Drain(st); !sluice.IsTransient(err) {
+		t.Fatalf("after the server went: %v, want a transient error", err)
+	}
+}
