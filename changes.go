@@ -195,4 +195,9 @@ type CaptureStatus struct {
 	// RetainedBytes is the log the source keeps for capture (PostgreSQL:
 	// the WAL the slot holds back); -1 when it does not apply.
 	RetainedBytes int64
+	// HeadTime is when the transaction at Head committed, AppliedTime when
+	// the one at the applied position did, where the source records it
+	// (SQL Server's cdc.lsn_time_mapping); zero otherwise. Their difference
+	// is the lag in time.
+	HeadTime, AppliedTime time.Time
 }

@@ -136,6 +136,7 @@ func (c *catalog) buildTable(tr tableRow, schemaName string) (*sluice.Table, *ta
 		info.columns = append(info.columns, ci)
 	}
 	c.addKeys(t, tr.objectID, cols)
+	info.key = t.PrimaryKey
 	for _, ch := range c.checks {
 		if ch.parentID == tr.objectID {
 			t.Checks = append(t.Checks, sluice.Check{Name: ch.name, Expr: ch.expr})
@@ -203,7 +204,7 @@ func (c *catalog) buildColumn(cr columnRow) (sluice.Column, columnInfo, error) {
 			col.Comment = p.value.String
 		}
 	}
-	info := columnInfo{name: cr.name, typeName: typeName, kind: typ.Kind,
+	info := columnInfo{name: cr.name, typeName: typeName, kind: typ.Kind, computed: col.Generated != "",
 		declared: declaredType(typeName, int(cr.maxLength), int(cr.precision), int(cr.scale))}
 	switch typeName {
 	case "char", "varchar", "text":

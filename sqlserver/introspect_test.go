@@ -19,7 +19,7 @@ func healthcare(t *testing.T, params string) *sluice.Schema {
 	}
 	src := openSource(t, sluicetest.SQLServerFixture(t, script)+params)
 	defer src.Close()
-	if !src.Snapshot() {
+	if !src.SnapshotIsolation() {
 		t.Error("the Clinical database allows snapshot isolation, but the source reads under READ COMMITTED")
 	}
 	schema, err := src.Introspect(t.Context())

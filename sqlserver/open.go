@@ -19,6 +19,7 @@ type Source struct {
 	name     string
 	database string
 	schemas  []string // empty: every schema
+	dsn      string   // the driver's connection string, for a snapshot's own connection
 	db       *sql.DB
 	snapshot bool
 
@@ -33,6 +34,7 @@ type tableInfo struct {
 	schema, name string
 	objectID     int64
 	columns      []columnInfo
+	key          []string // the primary key's columns; nil when none
 }
 
 // Open connects to a sqlserver:// URL:
@@ -49,7 +51,7 @@ func Open(ctx context.Context, name, rawURL string) (*Source, error) {
 	if err != nil {
 		return nil, connectError(name, rawURL, err)
 	}
-	s := &Source{name: name, schemas: schemas, tables: map[string]*tableInfo{}}
+	s := &Source{name: name, schemas: schemas, dsn: dsn, tables: map[string]*tableInfo{}}
 	probe, err := s.connect(dsn, "")
 	if err != nil {
 		return nil, connectError(name, rawURL, err)
@@ -140,8 +142,8 @@ func connectError(name, rawURL string, err error) error {
 // Engine returns "sqlserver".
 func (s *Source) Engine() string { return "sqlserver" }
 
-// Snapshot reports whether reads run under SNAPSHOT isolation.
-func (s *Source) Snapshot() bool { return s.snapshot }
+// SnapshotIsolation reports whether reads run under SNAPSHOT isolation.
+func (s *Source) SnapshotIsolation() bool { return s.snapshot }
 
 // Close releases the connections.
 func (s *Source) Close() error { return s.db.Close() }

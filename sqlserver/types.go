@@ -15,6 +15,7 @@ type columnInfo struct {
 	declared string // as CAST accepts it: "nvarchar(160)", "decimal(10,2)"
 	kind     sluice.Kind
 	charset  string // char, varchar, text: the collation's code page, as Column.Charset names it
+	computed bool   // change data capture records no value for it
 }
 
 // mapType turns a column's system type and sizes into a Sluice type. max_length

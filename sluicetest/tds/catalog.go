@@ -18,24 +18,27 @@ var catalogViews map[string]viewBuilder
 
 func init() {
 	catalogViews = map[string]viewBuilder{
-		"databases":           {cols("name sysname", "database_id int", "collation_name sysname", "snapshot_isolation_state tinyint", "is_read_committed_snapshot_on bit", "compatibility_level tinyint", "state_desc nvarchar(60)", "is_cdc_enabled bit"), databasesRows},
-		"schemas":             {cols("name sysname", "schema_id int", "principal_id int"), schemasRows},
-		"tables":              {cols("name sysname", "object_id int", "schema_id int", "type char(2)", "is_ms_shipped bit", "temporal_type tinyint", "is_tracked_by_cdc bit"), tablesRows},
-		"objects":             {cols("name sysname", "object_id int", "schema_id int", "parent_object_id int", "type char(2)", "type_desc nvarchar(60)", "is_ms_shipped bit"), objectsRows},
-		"columns":             {cols("object_id int", "name sysname", "column_id int", "system_type_id tinyint", "user_type_id int", "max_length smallint", "precision tinyint", "scale tinyint", "collation_name sysname", "is_nullable bit", "is_identity bit", "is_computed bit"), columnsRows},
-		"types":               {cols("name sysname", "system_type_id tinyint", "user_type_id int", "schema_id int", "max_length smallint", "precision tinyint", "scale tinyint", "collation_name sysname", "is_nullable bit", "is_user_defined bit", "is_assembly_type bit"), typesRows},
-		"indexes":             {cols("object_id int", "name sysname", "index_id int", "type tinyint", "type_desc nvarchar(60)", "is_unique bit", "is_primary_key bit", "is_unique_constraint bit", "is_disabled bit", "has_filter bit", "filter_definition nvarchar(max)"), indexesRows},
-		"index_columns":       {cols("object_id int", "index_id int", "index_column_id int", "column_id int", "key_ordinal tinyint", "is_descending_key bit", "is_included_column bit"), indexColumnsRows},
-		"key_constraints":     {cols("name sysname", "object_id int", "parent_object_id int", "schema_id int", "type char(2)", "unique_index_id int"), keyConstraintsRows},
-		"foreign_keys":        {cols("name sysname", "object_id int", "parent_object_id int", "referenced_object_id int", "delete_referential_action tinyint", "update_referential_action tinyint", "is_disabled bit"), foreignKeysRows},
-		"foreign_key_columns": {cols("constraint_object_id int", "constraint_column_id int", "parent_object_id int", "parent_column_id int", "referenced_object_id int", "referenced_column_id int"), foreignKeyColumnsRows},
-		"check_constraints":   {cols("name sysname", "object_id int", "parent_object_id int", "parent_column_id int", "definition nvarchar(max)", "is_disabled bit"), checksRows},
-		"default_constraints": {cols("name sysname", "object_id int", "parent_object_id int", "parent_column_id int", "definition nvarchar(max)"), defaultsRows},
-		"identity_columns":    {cols("object_id int", "column_id int", "name sysname", "seed_value sql_variant", "increment_value sql_variant", "last_value sql_variant"), identityRows},
-		"computed_columns":    {cols("object_id int", "column_id int", "name sysname", "definition nvarchar(max)", "is_persisted bit"), computedRows},
-		"sql_modules":         {cols("object_id int", "definition nvarchar(max)"), modulesRows},
-		"extended_properties": {cols("class tinyint", "major_id int", "minor_id int", "name sysname", "value sql_variant"), propertiesRows},
-		"partitions":          {cols("object_id int", "index_id int", "partition_number int", "rows bigint"), partitionsRows},
+		"databases":                 {cols("name sysname", "database_id int", "collation_name sysname", "snapshot_isolation_state tinyint", "is_read_committed_snapshot_on bit", "compatibility_level tinyint", "state_desc nvarchar(60)", "is_cdc_enabled bit"), databasesRows},
+		"schemas":                   {cols("name sysname", "schema_id int", "principal_id int"), schemasRows},
+		"tables":                    {cols("name sysname", "object_id int", "schema_id int", "type char(2)", "is_ms_shipped bit", "temporal_type tinyint", "is_tracked_by_cdc bit"), tablesRows},
+		"objects":                   {cols("name sysname", "object_id int", "schema_id int", "parent_object_id int", "type char(2)", "type_desc nvarchar(60)", "is_ms_shipped bit"), objectsRows},
+		"columns":                   {cols("object_id int", "name sysname", "column_id int", "system_type_id tinyint", "user_type_id int", "max_length smallint", "precision tinyint", "scale tinyint", "collation_name sysname", "is_nullable bit", "is_identity bit", "is_computed bit"), columnsRows},
+		"types":                     {cols("name sysname", "system_type_id tinyint", "user_type_id int", "schema_id int", "max_length smallint", "precision tinyint", "scale tinyint", "collation_name sysname", "is_nullable bit", "is_user_defined bit", "is_assembly_type bit"), typesRows},
+		"indexes":                   {cols("object_id int", "name sysname", "index_id int", "type tinyint", "type_desc nvarchar(60)", "is_unique bit", "is_primary_key bit", "is_unique_constraint bit", "is_disabled bit", "has_filter bit", "filter_definition nvarchar(max)"), indexesRows},
+		"index_columns":             {cols("object_id int", "index_id int", "index_column_id int", "column_id int", "key_ordinal tinyint", "is_descending_key bit", "is_included_column bit"), indexColumnsRows},
+		"key_constraints":           {cols("name sysname", "object_id int", "parent_object_id int", "schema_id int", "type char(2)", "unique_index_id int"), keyConstraintsRows},
+		"foreign_keys":              {cols("name sysname", "object_id int", "parent_object_id int", "referenced_object_id int", "delete_referential_action tinyint", "update_referential_action tinyint", "is_disabled bit"), foreignKeysRows},
+		"foreign_key_columns":       {cols("constraint_object_id int", "constraint_column_id int", "parent_object_id int", "parent_column_id int", "referenced_object_id int", "referenced_column_id int"), foreignKeyColumnsRows},
+		"check_constraints":         {cols("name sysname", "object_id int", "parent_object_id int", "parent_column_id int", "definition nvarchar(max)", "is_disabled bit"), checksRows},
+		"default_constraints":       {cols("name sysname", "object_id int", "parent_object_id int", "parent_column_id int", "definition nvarchar(max)"), defaultsRows},
+		"identity_columns":          {cols("object_id int", "column_id int", "name sysname", "seed_value sql_variant", "increment_value sql_variant", "last_value sql_variant"), identityRows},
+		"computed_columns":          {cols("object_id int", "column_id int", "name sysname", "definition nvarchar(max)", "is_persisted bit"), computedRows},
+		"sql_modules":               {cols("object_id int", "definition nvarchar(max)"), modulesRows},
+		"extended_properties":       {cols("class tinyint", "major_id int", "minor_id int", "name sysname", "value sql_variant"), propertiesRows},
+		"partitions":                {cols("object_id int", "index_id int", "partition_number int", "rows bigint"), partitionsRows},
+		"dm_server_services":        {cols("servicename nvarchar(256)", "status_desc nvarchar(256)"), serverServicesRows},
+		"change_tracking_databases": {cols("database_id int", "is_auto_cleanup_on bit", "retention_period int", "retention_period_units tinyint"), ctDatabasesRows},
+		"change_tracking_tables":    {cols("object_id int", "min_valid_version bigint", "is_track_columns_updated_on bit"), ctTablesRows},
 	}
 }
 
@@ -68,7 +71,7 @@ func databasesRows(s *session, _ *Database) [][]any {
 		if db.Snapshot {
 			snap = 1
 		}
-		rows = append(rows, []any{db.Name, int64(5 + i), db.Collation.Name, snap, false, int64(160), "ONLINE", false})
+		rows = append(rows, []any{db.Name, int64(5 + i), db.Collation.Name, snap, false, int64(160), "ONLINE", db.cdc.enabled})
 	}
 	return rows
 }
@@ -84,7 +87,7 @@ func schemasRows(_ *session, db *Database) [][]any {
 func tablesRows(_ *session, db *Database) [][]any {
 	var rows [][]any
 	for _, t := range db.Tables {
-		rows = append(rows, []any{t.Name, int64(t.ID), int64(db.SchemaID(t.Schema)), "U ", false, int64(0), false})
+		rows = append(rows, []any{t.Name, int64(t.ID), int64(db.SchemaID(t.Schema)), "U ", false, int64(0), len(db.capturesOf(t)) > 0})
 	}
 	return rows
 }

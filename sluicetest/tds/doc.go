@@ -11,6 +11,14 @@
 // needs. Anything else is answered with a TDS error naming what it does not
 // support, so a client never mistakes a gap for an empty result.
 //
+// For the change capture tests it also takes INSERT, UPDATE and DELETE on
+// fixture tables and BEGIN TRANSACTION / COMMIT, and keeps a small subset of
+// change data capture (cdc.go) and Change Tracking (changetracking.go): a
+// fixture script enables them, and the changes clients make are recorded
+// as SQL Server records them. A transaction begun under SNAPSHOT isolation
+// reads the database as it was when it began (transaction.go). There are no
+// locks, no rollback of writes and no constraint checks.
+//
 // CLR values (hierarchyid, geometry, geography) are kept as their text
 // forms: ToString(), STAsText() and STSrid answer from them, as a real
 // server would. A plain SELECT of such a column sends the UDT type with the

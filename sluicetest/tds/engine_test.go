@@ -94,8 +94,9 @@ func TestSelectShapes(t *testing.T) {
 func TestUnsupportedIsNamed(t *testing.T) {
 	s := testSession(t)
 	cases := map[string]string{
-		"DELETE FROM people":                           "does not support DELETE",
-		"UPDATE people SET name = N'x'":                "does not support UPDATE",
+		"MERGE people USING pairs ON 1 = 1":            "does not support MERGE",
+		"UPDATE people SET name = N'x' FROM pairs":     "does not support UPDATE ... FROM",
+		"BEGIN SELECT 1 END":                           "does not support BEGIN ... END",
 		"SELECT * FROM people p JOIN pairs q ON 1 = 1": "JOIN",
 		"SELECT id FROM people GROUP BY id":            "GROUP",
 		"SELECT id FROM people, pairs":                 "joins are not supported",

@@ -1,6 +1,7 @@
 package tds
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -68,7 +69,13 @@ func (s *session) runSelect(st selectStmt, params map[string]param, sink rowSink
 }
 
 func (s *session) compileSelect(st selectStmt, params map[string]param) (*query, error) {
-	rel, err := s.relation(st.from, st.alias)
+	var rel *relation
+	var err error
+	if st.changes != nil {
+		rel, err = s.changeTable(st.changes, st.fromArgs[0], []string{cmp.Or(st.alias, "CHANGETABLE")}, params)
+	} else {
+		rel, err = s.relation(st.from, st.alias, st.fromArgs, params)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -398,6 +398,11 @@ func (p *parser) identPrimary() (expr, error) {
 	if !p.peek().quoted && p.peekAt(1).kind == tokOp && p.peekAt(1).text == "(" {
 		return p.functionCall()
 	}
+	if p.isSystemFunction() {
+		p.advance()
+		p.advance()
+		return p.functionCall()
+	}
 	var parts []string
 	for {
 		name, err := p.ident()
@@ -416,6 +421,13 @@ func (p *parser) identPrimary() (expr, error) {
 		p.advance()
 	}
 	return columnRef{parts: parts}, nil
+}
+
+// isSystemFunction reports sys.name( : a system function called by its
+// schema-qualified name (sys.fn_cdc_get_max_lsn()).
+func (p *parser) isSystemFunction() bool {
+	return !p.peek().quoted && strings.EqualFold(p.peek().text, "sys") && p.peekAt(1).kind == tokOp && p.peekAt(1).text == "." &&
+		p.peekAt(2).kind == tokIdent && p.peekAt(3).kind == tokOp && p.peekAt(3).text == "("
 }
 
 // clrMembers are the properties of CLR types that x.Name can mean, rather

@@ -137,6 +137,8 @@ func init() {
 		"DB_NAME": fnDBName, "SCHEMA_NAME": fnSchemaName, "COLLATIONPROPERTY": fnCollationProperty,
 		"SERVERPROPERTY": fnServerProperty, "DATABASEPROPERTYEX": fnDatabaseProperty,
 		"REPLICATE": fnReplicate, "CHAR": fnChar("varchar"), "NCHAR": fnChar("nvarchar"),
+		"CHANGE_TRACKING_CURRENT_VERSION": fnCTCurrentVersion, "CHANGE_TRACKING_MIN_VALID_VERSION": fnCTMinValidVersion,
+		"OBJECT_ID": fnObjectID, "FN_CDC_GET_MAX_LSN": fnCDCMaxLSN, "FN_CDC_GET_MIN_LSN": fnCDCMinLSN, "FN_CDC_MAP_LSN_TO_TIME": fnCDCLSNTime,
 	}
 }
 

@@ -17,6 +17,11 @@ type Database struct {
 	Types    []*AliasType
 	Objects  []*Module // views, triggers, procedures, functions
 	nextID   int
+	cdc      cdcState
+	ct       ctState
+	// Denied lists objects ("cdc.change_tables") whose SELECT the login
+	// lacks: reading one is SQL Server's error 229.
+	Denied []string
 }
 
 // AliasType is a user-defined alias of a system type (CREATE TYPE x FROM y).

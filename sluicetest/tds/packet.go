@@ -18,11 +18,13 @@ const (
 )
 
 const (
-	statusEOM           = 0x01
-	headerSize          = 8
-	defaultPacketSize   = 4096
-	maxClientPacketSize = 32767
-	maxMessageSize      = 256 << 20 // a client message larger than this is refused
+	statusEOM = 0x01
+	// statusResetConnection asks the server to reset the session first.
+	statusResetConnection = 0x08
+	headerSize            = 8
+	defaultPacketSize     = 4096
+	maxClientPacketSize   = 32767
+	maxMessageSize        = 256 << 20 // a client message larger than this is refused
 )
 
 // message is one client message: the payload of its packets up to the one
@@ -30,6 +32,7 @@ const (
 type message struct {
 	typ     byte
 	payload []byte
+	reset   bool // the client asked for a connection reset (sp_reset_connection)
 }
 
 // readMessage reads packets until end-of-message.
@@ -45,6 +48,7 @@ func readMessage(r io.Reader) (message, error) {
 			return m, fmt.Errorf("packet length %d is shorter than its header", size)
 		}
 		m.typ = hdr[0]
+		m.reset = m.reset || hdr[1]&statusResetConnection != 0
 		start := len(m.payload)
 		if start+size > maxMessageSize {
 			return m, fmt.Errorf("client message over %d bytes", maxMessageSize)

@@ -323,6 +323,21 @@ func (l *loader) alter(p *parser) error {
 	if err != nil {
 		return err
 	}
+	if p.acceptWord("ENABLE") {
+		if !p.acceptWord("CHANGE_TRACKING") {
+			return p.errorf("the test server supports ALTER TABLE ... ENABLE CHANGE_TRACKING only")
+		}
+		if p.acceptKeyword("WITH") {
+			if _, err := p.exprList(); err != nil {
+				return err
+			}
+		}
+		db, err := l.db()
+		if err != nil {
+			return err
+		}
+		return db.TrackTable(t)
+	}
 	if p.acceptKeyword("WITH") && !p.acceptWord("CHECK") {
 		p.acceptWord("NOCHECK")
 	}
@@ -366,6 +381,9 @@ func (l *loader) alterDatabase(p *parser) error {
 		return err
 	}
 	option := strings.ToUpper(p.advance().text)
+	if option == "CHANGE_TRACKING" {
+		return changeTrackingOption(p, db)
+	}
 	value := strings.ToUpper(p.advance().text)
 	switch option {
 	case "ALLOW_SNAPSHOT_ISOLATION":
@@ -384,8 +402,9 @@ func (l *loader) exec(p *parser) error {
 	if err != nil {
 		return err
 	}
-	if !strings.EqualFold(parts[len(parts)-1], "sp_addextendedproperty") {
-		return fmt.Errorf("fixture scripts may only EXEC sp_addextendedproperty")
+	proc := strings.ToLower(parts[len(parts)-1])
+	if proc != "sp_addextendedproperty" && proc != "sp_cdc_enable_db" && proc != "sp_cdc_enable_table" {
+		return fmt.Errorf("fixture scripts may only EXEC sp_addextendedproperty, sys.sp_cdc_enable_db and sys.sp_cdc_enable_table")
 	}
 	args := map[string]string{}
 	for !p.atEnd() {
@@ -394,10 +413,34 @@ func (l *loader) exec(p *parser) error {
 			return p.errorf("expected @name = value")
 		}
 		v := p.advance()
+		if v.kind == tokKeyword && strings.EqualFold(v.text, "NULL") {
+			v.text = ""
+		}
 		args[strings.ToLower(t.text)] = v.text
 		p.acceptOp(",")
 	}
+	switch proc {
+	case "sp_cdc_enable_db", "sp_cdc_enable_table":
+		return l.enableCDC(proc, args)
+	}
 	return l.describe(args)
+}
+
+// enableCDC runs sys.sp_cdc_enable_db and sys.sp_cdc_enable_table
+// (@source_schema, @source_name, @role_name, @capture_instance).
+func (l *loader) enableCDC(proc string, args map[string]string) error {
+	db, err := l.db()
+	if err != nil {
+		return err
+	}
+	if proc == "sp_cdc_enable_db" {
+		db.EnableCDC()
+		return nil
+	}
+	if _, ok := args["@role_name"]; !ok {
+		return fmt.Errorf("sys.sp_cdc_enable_table needs @role_name (NULL for none)")
+	}
+	return db.EnableTableCDC(args["@source_schema"], args["@source_name"], args["@role_name"], args["@capture_instance"])
 }
 
 func (l *loader) describe(args map[string]string) error {

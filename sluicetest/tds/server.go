@@ -271,6 +271,12 @@ func (c *conn) handle(m message) error {
 	switch m.typ {
 	case packetAttention:
 		return c.answerAttention()
+	case packetBatch, packetRPC:
+		if m.reset {
+			c.sess.reset()
+		}
+	}
+	switch m.typ {
 	case packetBatch:
 		return c.answerBatch(m.payload)
 	case packetRPC:
@@ -384,6 +390,15 @@ func (c *conn) exec(w *msgWriter, st statement, params map[string]param, done by
 			return 0, sink.werr
 		}
 		status |= doneCount
+	case insertStmt, updateStmt, deleteStmt:
+		c.srv.data.Lock()
+		rows, err = c.sess.write(st, params)
+		c.srv.data.Unlock()
+		status |= doneCount
+	case tranStmt:
+		c.srv.data.Lock()
+		err = c.sess.transaction(x.op)
+		c.srv.data.Unlock()
 	case useStmt:
 		err = c.use(w, x.db)
 	case setStmt:
@@ -396,11 +411,7 @@ func (c *conn) exec(w *msgWriter, st statement, params map[string]param, done by
 		w.write(errorToken(err))
 		status = doneError | more
 	}
-	cmd := uint16(0)
-	if _, ok := st.(selectStmt); ok {
-		cmd = curCmdSelect
-	}
-	return status, w.write(doneToken(done, status, cmd, rows))
+	return status, w.write(doneToken(done, status, currentCommand(st), rows))
 }
 
 func (c *conn) use(w *msgWriter, name string) error {

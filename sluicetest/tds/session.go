@@ -15,13 +15,15 @@ type session struct {
 	readOnly  bool // the login asked for ApplicationIntent=ReadOnly
 	isolation string
 	textSize  int64
+	frozen    *frozenView // the snapshot transaction's view, when one is open
+	tx        *writeTx    // the open transaction of data changes
 }
 
 func (s *session) collation() *Collation { return s.db.Collation }
 
 // relation resolves a FROM clause: a table of the current database, or a
 // catalog view (sys.name); a three-part name may name another database.
-func (s *session) relation(parts []string, alias string) (*relation, error) {
+func (s *session) relation(parts []string, alias string, args []expr, params map[string]param) (*relation, error) {
 	if parts == nil {
 		return &relation{rows: [][]any{{}}}, nil
 	}
@@ -32,6 +34,12 @@ func (s *session) relation(parts []string, alias string) (*relation, error) {
 	quals := []string{name}
 	if alias != "" {
 		quals = []string{alias}
+	}
+	if strings.EqualFold(schema, "cdc") {
+		return s.cdcRelation(db, name, quals, args, params)
+	}
+	if args != nil {
+		return nil, fmt.Errorf("the test server has no table-valued function %s.%s", schema, name)
 	}
 	if strings.EqualFold(schema, "sys") {
 		v, ok := catalogViews[strings.ToLower(name)]
@@ -44,7 +52,7 @@ func (s *session) relation(parts []string, alias string) (*relation, error) {
 	if t == nil {
 		return nil, &sqlError{number: 208, class: 16, state: 1, msg: fmt.Sprintf("Invalid object name '%s'.", strings.Join(parts, "."))}
 	}
-	rel := &relation{quals: quals, table: t, rows: t.Rows}
+	rel := &relation{quals: quals, table: t, rows: s.rowsOf(t)}
 	for _, c := range t.Columns {
 		rel.cols = append(rel.cols, scopeCol{name: c.Name, typ: c.Type, nullable: c.Nullable})
 	}

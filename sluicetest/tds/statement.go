@@ -13,6 +13,8 @@ type selectStmt struct {
 	distinct bool
 	items    []selectItem
 	from     []string // object name parts; nil for SELECT without FROM
+	fromArgs []expr   // the arguments of a table-valued function
+	changes  []string // the table of CHANGETABLE(CHANGES table, fromArgs[0])
 	alias    string
 	where    expr
 	orderBy  []orderItem
@@ -75,8 +77,24 @@ func (p *parser) statement() ([]statement, error) {
 	case p.acceptKeyword("SET"):
 		return p.setStmts()
 	}
-	word := p.peek().text
-	return nil, fmt.Errorf("the test server does not support %s statements (it answers SELECT, USE and SET)", strings.ToUpper(word))
+	var st statement
+	var err error
+	switch word := strings.ToUpper(p.peek().text); {
+	case p.acceptKeyword("INSERT"):
+		st, err = p.insertStmt()
+	case p.acceptKeyword("UPDATE"):
+		st, err = p.updateStmt()
+	case p.acceptKeyword("DELETE"):
+		st, err = p.deleteStmt()
+	case p.isKeyword("BEGIN") || p.isWord("COMMIT") || p.isWord("ROLLBACK"):
+		st, err = p.tranStatement(word)
+	default:
+		return nil, fmt.Errorf("the test server does not support %s statements (it answers SELECT, INSERT, UPDATE, DELETE, BEGIN TRANSACTION, COMMIT, ROLLBACK, USE and SET)", word)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return []statement{st}, nil
 }
 
 func (p *parser) selectStmt() (selectStmt, error) {
@@ -209,8 +227,21 @@ func (p *parser) selectItem() (selectItem, error) {
 
 func (p *parser) fromClause(st *selectStmt) error {
 	var err error
-	if st.from, err = p.objectName(); err != nil {
+	if isChangeTable(p) {
+		err = p.changeTableSource(st)
+	} else {
+		st.from, err = p.objectName()
+	}
+	if err != nil {
 		return err
+	}
+	if p.isOp("(") && st.changes == nil {
+		if st.fromArgs, err = p.exprList(); err != nil {
+			return err
+		}
+		if st.fromArgs == nil {
+			st.fromArgs = []expr{}
+		}
 	}
 	if p.acceptKeyword("AS") {
 		if st.alias, err = p.ident(); err != nil {

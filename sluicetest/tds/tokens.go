@@ -30,6 +30,28 @@ const (
 // curCmdSelect is the DONE token's current command for a SELECT.
 const curCmdSelect = 0xC1
 
+// The DONE token's current command for data changes.
+const (
+	curCmdInsert = 0xC3
+	curCmdDelete = 0xC4
+	curCmdUpdate = 0xC5
+)
+
+// currentCommand is the DONE token's current command for a statement.
+func currentCommand(st statement) uint16 {
+	switch st.(type) {
+	case selectStmt:
+		return curCmdSelect
+	case insertStmt:
+		return curCmdInsert
+	case updateStmt:
+		return curCmdUpdate
+	case deleteStmt:
+		return curCmdDelete
+	}
+	return 0
+}
+
 // ENVCHANGE types.
 const (
 	envDatabase   = 1
