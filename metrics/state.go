@@ -40,6 +40,9 @@ func (c *StateCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range allDescs {
 		ch <- d
 	}
+	for _, d := range syncDescs {
+		ch <- d
+	}
 }
 
 // Collect implements prometheus.Collector: each database is read on its
@@ -75,6 +78,7 @@ func (c *StateCollector) collectDB(ctx context.Context, db Database, ch chan<- p
 	return errors.Join(
 		c.collectLedger(ctx, db, st, ch),
 		collectVerify(ctx, db, ch),
+		collectStreams(ctx, db, ch),
 		c.audit.collect(ctx, db, ch),
 	)
 }

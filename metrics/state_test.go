@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Every metric the collector exposes is documented in docs/METRICS.md,
@@ -16,7 +18,7 @@ func TestEveryMetricIsDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	name := regexp.MustCompile(`fqName: "([a-z0-9_]+)"`)
-	for _, d := range allDescs {
+	for _, d := range append(append([]*prometheus.Desc(nil), allDescs...), syncDescs...) {
 		m := name.FindStringSubmatch(d.String())
 		if m == nil {
 			t.Fatalf("no name in %s", d)
