@@ -385,6 +385,11 @@ func batchDetails(b *StreamBatch, res BatchResult, rejects []StreamReject) map[s
 	}
 	d := map[string]any{"source": b.Source, "from": b.From, "to": b.To, "transactions": b.Transactions,
 		"changes": res.Applied, "rejected": res.Rejected, "tables": tables}
+	if !b.SourceTime.IsZero() {
+		// The last transaction's commit time on the source: with the entry's
+		// own time, how late it was applied.
+		d["source_time"] = b.SourceTime.UTC().Format(time.RFC3339Nano)
+	}
 	if len(rejects) > 0 {
 		plain := make([]Reject, len(rejects))
 		for i, r := range rejects {
