@@ -59,6 +59,7 @@ for i in $(seq 0 $(( batches - 1 ))); do
 done | pg bench_sync_src
 log "applying the backlog"
 /usr/bin/time -v ./sluice sync --catch-up --progress none 2> apply.time >/dev/null
+grep -E "User time|System time|Elapsed" apply.time >&2
 wall=$(awk -F': ' '/Elapsed \(wall clock\) time/ { n = split($NF, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' apply.time)
 rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' apply.time)
 applied=$(pg bench_sync_tgt -c "SELECT changes FROM sluice.streams")

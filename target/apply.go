@@ -179,17 +179,24 @@ func applyAll(ctx context.Context, tx pgx.Tx, changes []RowChange) (BatchResult,
 		return res, nil
 	}
 	var batch pgx.Batch
-	for i := range changes {
-		queueChange(&batch, &changes[i])
+	groups := groupChanges(changes)
+	for _, g := range groups {
+		queueGroup(&batch, changes[g.first:g.first+g.n])
 	}
 	br := tx.SendBatch(ctx, &batch)
-	for i := range changes {
+	for _, g := range groups {
 		tag, err := br.Exec()
 		if err != nil {
 			br.Close()
-			return res, fmt.Errorf("%s: %w", describe(&changes[i]), err)
+			return res, fmt.Errorf("%s: %w", describe(&changes[g.first]), err)
 		}
-		res.add(&changes[i], tag.RowsAffected())
+		for i := g.first; i < g.first+g.n; i++ {
+			affected := tag.RowsAffected()
+			if g.n > 1 {
+				affected = 1 // a group is only inserts or upserts, one row each
+			}
+			res.add(&changes[i], affected)
+		}
 	}
 	return res, br.Close()
 }

@@ -3,6 +3,7 @@ package target
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -110,5 +111,40 @@ func TestChangeSQL(t *testing.T) {
 		if got := buildChangeSQL(&c.c); got != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.c.Op, got, c.want)
 		}
+	}
+}
+
+// Inserts and upserts are written 64 rows to a statement where that keeps
+// their meaning: a group never holds the same key twice (the later upsert
+// wins, as one row at a time would have it).
+func TestApplyBatchGroupsRows(t *testing.T) {
+	ctx := context.Background()
+	tg, conn := newTarget(t)
+	mustExec(t, conn, "CREATE TABLE t (id bigint PRIMARY KEY, v text NOT NULL)")
+	beginTable(t, tg, "legacy.t", "t")
+	if err := tg.StartStream(ctx, 0, "legacy", "cap", "0/10", nil); err != nil {
+		t.Fatal(err)
+	}
+	var changes []RowChange
+	for i := range 150 {
+		changes = append(changes, ins(int64(i), "v", "0/20"))
+	}
+	for i := range 200 { // keys 0..99 twice: the second value must win
+		c := ins(int64(i%100), fmt.Sprint("u", i), "0/20")
+		c.Op = OpUpsert
+		changes = append(changes, c)
+	}
+	res, err := tg.ApplyBatch(ctx, StreamBatch{Source: "legacy", From: "0/10", To: "0/20", Transactions: 1, Changes: changes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Applied != 350 || res.Tables["legacy.t"].Inserted != 150 || res.Tables["legacy.t"].Updated != 200 {
+		t.Errorf("result %+v %+v", res, res.Tables["legacy.t"])
+	}
+	if got := queryInt(t, conn, "SELECT count(*) FROM t WHERE v = 'u' || (id + 100)"); got != 100 {
+		t.Errorf("%d rows hold their last upsert's value, want 100", got)
+	}
+	if got := queryInt(t, conn, "SELECT count(*) FROM t WHERE v = 'v'"); got != 50 {
+		t.Errorf("%d rows kept their insert's value, want 50", got)
 	}
 }

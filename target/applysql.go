@@ -1,6 +1,8 @@
 package target
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -111,4 +113,90 @@ func equal(cols []string, first int, op string) string {
 		a[i] = quoteIdent(c) + op + "$" + strconv.Itoa(first+i)
 	}
 	return strings.Join(a, " AND ")
+}
+
+// groupRows is how many rows one multi-row INSERT writes: a statement per
+// row costs the server a round of parse, bind and execute each, and a few
+// fixed sizes keep the prepared statements few.
+const groupRows = 64
+
+// group is changes[first:first+n], applied by one statement.
+type group struct{ first, n int }
+
+// groupChanges cuts changes into groups: groupRows consecutive inserts or
+// upserts of one table, with the same columns and distinct keys (an upsert
+// cannot change a row twice in one statement), go together; every other
+// change is a group of its own. The order of the changes is kept.
+func groupChanges(changes []RowChange) []group {
+	var out []group
+	for i := 0; i < len(changes); {
+		n := groupable(changes[i:])
+		out = append(out, group{first: i, n: n})
+		i += n
+	}
+	return out
+}
+
+// groupable is how many changes from the first one go in its group.
+func groupable(cs []RowChange) int {
+	first := &cs[0]
+	if (first.Op != OpInsert && first.Op != OpUpsert) || len(first.Key) == 0 || len(cs) < groupRows {
+		return 1
+	}
+	keys := make(map[string]bool, groupRows)
+	for i := range groupRows {
+		c := &cs[i]
+		if c.Op != first.Op || c.Table != first.Table || c.Schema != first.Schema || !slices.Equal(c.Columns, first.Columns) {
+			return 1
+		}
+		k := rowKey(c)
+		if keys[k] {
+			return 1
+		}
+		keys[k] = true
+	}
+	return groupRows
+}
+
+// rowKey is the text of a row's key values, to tell keys apart.
+func rowKey(c *RowChange) string {
+	var b strings.Builder
+	for _, k := range c.Key {
+		if i := slices.Index(c.Columns, k); i >= 0 {
+			fmt.Fprintf(&b, "%T:%v\x00", c.Values[i], c.Values[i])
+		}
+	}
+	return b.String()
+}
+
+// queueGroup queues one change, or a group of inserts or upserts as one
+// multi-row INSERT.
+func queueGroup(b *pgx.Batch, cs []RowChange) {
+	if len(cs) == 1 {
+		queueChange(b, &cs[0])
+		return
+	}
+	first := &cs[0]
+	args := make([]any, 0, len(cs)*len(first.Columns))
+	for i := range cs {
+		args = append(args, cs[i].Values...)
+	}
+	b.Queue(groupSQL(first, len(cs)), args...)
+}
+
+func groupSQL(c *RowChange, rows int) string {
+	shape := strings.Join([]string{"group", strconv.Itoa(rows), c.Op.String(), c.Schema, c.Table, strings.Join(c.Columns, "\x00"), strings.Join(c.Key, "\x00")}, "\x01")
+	if sql, ok := statements.Load(shape); ok {
+		return sql.(string)
+	}
+	values := make([]string, rows)
+	for r := range values {
+		values[r] = "(" + params(1+r*len(c.Columns), len(c.Columns)) + ")"
+	}
+	sql := "INSERT INTO " + pgx.Identifier{c.Schema, c.Table}.Sanitize() + " (" + identList(c.Columns) + ") VALUES " + strings.Join(values, ", ")
+	if c.Op == OpUpsert {
+		sql += onConflict(c)
+	}
+	statements.Store(shape, sql)
+	return sql
 }
