@@ -42,7 +42,7 @@ func (r *runner) tableLocal(ctx context.Context, err error) bool {
 		return false
 	case errors.As(err, new(*NotStartedError)), errors.As(err, new(*sluice.ValidationError)):
 		return true
-	case sluice.IsTransient(err), errors.As(err, &conn), lostConnection(err):
+	case sluice.IsTransient(err), errors.As(err, &conn), errors.As(err, new(*sluice.UnreachableError)), lostConnection(err):
 		return false
 	}
 	return r.targetAlive(ctx)

@@ -110,6 +110,7 @@ type DatabaseRun struct {
 func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *target.Target, o Options) (*Summary, error) {
 	o = o.withDefaults()
 	start := time.Now()
+	tgt.SetRetry(o.Retry)
 	session, err := tgt.BeginSession(ctx, target.RunSpec{
 		Command: o.Command, ConfigHash: o.ConfigHash, Version: o.Version, Lock: "migrate",
 		Details: startDetails(p, o), SigningKey: o.SigningKey, Anchor: o.Anchor,

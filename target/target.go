@@ -13,12 +13,14 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/retry"
 )
 
 // Target is a connection pool to the target database.
 type Target struct {
 	pool  *pgxpool.Pool
 	where string // "target <redacted URL>", for messages
+	retry retry.Policy
 
 	runsMu      sync.Mutex
 	runSessions map[int64]*pgx.Conn // the sessions that hold the locks of this process's runs
@@ -42,7 +44,7 @@ func Open(ctx context.Context, rawURL string) (*Target, error) {
 		pool.Close()
 		return nil, &sluice.ConnectError{Where: where, Err: explainConnect(cfg.ConnConfig.Database, err)}
 	}
-	return &Target{pool: pool, where: where}, nil
+	return &Target{pool: pool, where: where, retry: retry.Default}, nil
 }
 
 // nameSession sets application_name, unless the URL sets one, so that a
@@ -85,6 +87,14 @@ func explainConnect(database string, err error) error {
 	}
 	return err
 }
+
+// Where names the target and its redacted address, for messages.
+func (t *Target) Where() string { return t.where }
+
+// SetRetry sets how the target's writes and state reads retry transient
+// errors (see package retry); the zero Policy is retry.Default. Call it
+// before the target is used.
+func (t *Target) SetRetry(p retry.Policy) { t.retry = p.OrDefault() }
 
 // Pool is the connection pool, for readers that query the migrated tables
 // themselves (verify, lineage).
