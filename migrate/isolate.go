@@ -65,6 +65,12 @@ func lostConnection(err error) bool {
 		errors.Is(err, io.ErrUnexpectedEOF) || pgconn.Timeout(err)
 }
 
+// unreachable reports a database that stayed out of reach through the
+// retries: it is no finding about the data.
+func unreachable(err error) bool {
+	return errors.As(err, new(*sluice.UnreachableError)) || sluice.IsTransient(err) || lostConnection(err)
+}
+
 // targetAlive checks that the target still answers, so that an error the
 // driver did not type as a lost connection is not blamed on a table.
 func (r *runner) targetAlive(ctx context.Context) bool {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Table states, as sluice.tables.state accepts them.
@@ -169,8 +170,12 @@ func (t *Target) SetSourceRows(ctx context.Context, id string, generation int, r
 // updateTable applies set (which numbers its arguments from $3) to the row of
 // id in generation.
 func (t *Target) updateTable(ctx context.Context, id string, generation int, set string, args ...any) error {
-	tag, err := t.pool.Exec(ctx, "UPDATE sluice.tables SET "+set+", updated_at = now() WHERE id = $1 AND generation = $2",
-		append([]any{id, generation}, args...)...)
+	var tag pgconn.CommandTag
+	err := t.do(ctx, func() (err error) { // the same UPDATE again changes nothing more
+		tag, err = t.pool.Exec(ctx, "UPDATE sluice.tables SET "+set+", updated_at = now() WHERE id = $1 AND generation = $2",
+			append([]any{id, generation}, args...)...)
+		return err
+	})
 	if err == nil && tag.RowsAffected() == 0 {
 		err = staleGeneration(id, generation)
 	}

@@ -116,14 +116,33 @@ func (t *Target) Close() {
 }
 
 // Exec runs each statement in order, outside any transaction, and stops at
-// the first that fails. A statement may hold several SQL commands.
+// the first that fails. A statement may hold several SQL commands. Each is
+// tried again after a transient error, so each must be idempotent (IF NOT
+// EXISTS, VALIDATE CONSTRAINT), or a DDL statement whose object exists when
+// the try before it committed (ADD CONSTRAINT): on a retry, "already
+// exists" counts as done.
 func (t *Target) Exec(ctx context.Context, stmts ...string) error {
 	for _, stmt := range stmts {
-		if _, err := t.pool.Exec(ctx, stmt); err != nil {
+		if err := t.execOnce(ctx, stmt); err != nil {
 			return fmt.Errorf("execute %q on %s: %w", firstLine(stmt), t.where, err)
 		}
 	}
 	return nil
+}
+
+func (t *Target) execOnce(ctx context.Context, stmt string) error {
+	tries := 0
+	return t.do(ctx, func() error {
+		tries++
+		_, err := t.pool.Exec(ctx, stmt)
+		switch {
+		case tries > 1 && existsAlready(err):
+			return nil
+		case catalogRace(err):
+			return &sluice.TransientError{Err: err}
+		}
+		return err
+	})
 }
 
 func firstLine(stmt string) string {

@@ -3,6 +3,8 @@ package verify
 import (
 	"fmt"
 	"slices"
+
+	"github.com/sluicedb/sluice/retry"
 )
 
 // Options tune a verification. The zero value checks every level.
@@ -23,6 +25,9 @@ type Options struct {
 	// OnChunk, when set, receives the digests of every chunk compared at
 	// level 6, from several goroutines at once.
 	OnChunk func(ChunkDigest)
+	// Retry is how a table is verified again after a transient error; the
+	// zero Policy is retry.Default.
+	Retry retry.Policy
 }
 
 func (o Options) withDefaults() (Options, error) {
