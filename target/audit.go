@@ -68,7 +68,7 @@ func (t *Target) ExportAudit(ctx context.Context, w io.Writer) error {
 
 func (t *Target) hasAudit(ctx context.Context) error {
 	var exists bool
-	if err := t.pool.QueryRow(ctx, "SELECT to_regclass('sluice.audit') IS NOT NULL").Scan(&exists); err != nil {
+	if err := t.queryRow(ctx, "SELECT to_regclass('sluice.audit') IS NOT NULL").Scan(&exists); err != nil {
 		return fmt.Errorf("look for the audit trail on %s: %w", t.where, err)
 	}
 	if !exists {

@@ -87,3 +87,31 @@ func catalogRace(err error) bool {
 	var pg *pgconn.PgError
 	return errors.As(err, &pg) && pg.Code == "23505" && strings.HasPrefix(pg.ConstraintName, "pg_")
 }
+
+// queryRow is pool.QueryRow through the retry policy: the query runs again,
+// on a fresh connection, when a try fails with a transient error. Only for
+// reads and statements that do the same when run twice.
+func (t *Target) queryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	return retriedRow{t: t, ctx: ctx, sql: sql, args: args}
+}
+
+type retriedRow struct {
+	t    *Target
+	ctx  context.Context
+	sql  string
+	args []any
+}
+
+func (r retriedRow) Scan(dest ...any) error {
+	return r.t.do(r.ctx, func() error { return r.t.pool.QueryRow(r.ctx, r.sql, r.args...).Scan(dest...) })
+}
+
+// exec is pool.Exec through the retry policy, for statements that do the
+// same when run twice (an upsert, a delete, an update to fixed values).
+func (t *Target) exec(ctx context.Context, sql string, args ...any) (tag pgconn.CommandTag, err error) {
+	err = t.do(ctx, func() error {
+		tag, err = t.pool.Exec(ctx, sql, args...)
+		return err
+	})
+	return tag, err
+}
