@@ -11,7 +11,8 @@ type Observer interface {
 	// ChunkLoaded: a chunk committed.
 	ChunkLoaded(id string, read, loaded, rejected int)
 	// Retrying: a read or write (a chunk, a count, an index, a verification)
-	// failed with a transient error and is tried again after wait.
+	// failed with a transient error and is tried again after wait. id is
+	// the table's, or "target" for a call on the target of no one table.
 	Retrying(id string, attempt int, wait time.Duration, err error)
 	// TableFinished: the table is loaded and its counts reconciled (or not: err).
 	TableFinished(id string, r TableResult, err error)

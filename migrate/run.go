@@ -114,7 +114,9 @@ type DatabaseRun struct {
 func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *target.Target, o Options) (*Summary, error) {
 	o = o.withDefaults()
 	start := time.Now()
-	tgt.SetRetry(o.Retry)
+	tgt.SetRetry(o.Retry, func(attempt int, wait time.Duration, err error) {
+		o.Observer.Retrying("target", attempt, wait, err) // the run's target, not one table
+	})
 	session, err := tgt.BeginSession(ctx, target.RunSpec{
 		Command: o.Command, ConfigHash: o.ConfigHash, Version: o.Version, Lock: "migrate",
 		Details: startDetails(p, o), SigningKey: o.SigningKey, Anchor: o.Anchor,

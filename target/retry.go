@@ -22,7 +22,7 @@ import (
 // do runs fn through the target's retry policy; fn must be safe to run
 // again.
 func (t *Target) do(ctx context.Context, fn func() error) error {
-	return retry.Do(ctx, t.retry, t.where, nil, fn)
+	return retry.Do(ctx, t.retry, t.where, t.notify, fn)
 }
 
 // doOnce runs the transaction tx through the retry policy. Before each try

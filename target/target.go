@@ -18,9 +18,10 @@ import (
 
 // Target is a connection pool to the target database.
 type Target struct {
-	pool  *pgxpool.Pool
-	where string // "target <redacted URL>", for messages
-	retry retry.Policy
+	pool   *pgxpool.Pool
+	where  string // "target <redacted URL>", for messages
+	retry  retry.Policy
+	notify retry.Notify
 
 	runsMu      sync.Mutex
 	runSessions map[int64]*pgx.Conn // the sessions that hold the locks of this process's runs
@@ -92,9 +93,11 @@ func explainConnect(database string, err error) error {
 func (t *Target) Where() string { return t.where }
 
 // SetRetry sets how the target's writes and state reads retry transient
-// errors (see package retry); the zero Policy is retry.Default. Call it
-// before the target is used.
-func (t *Target) SetRetry(p retry.Policy) { t.retry = p.OrDefault() }
+// errors (see package retry; the zero Policy is retry.Default), and who
+// hears each retry (nil: nobody). Call it before the target is used.
+func (t *Target) SetRetry(p retry.Policy, notify retry.Notify) {
+	t.retry, t.notify = p.OrDefault(), notify
+}
 
 // Pool is the connection pool, for readers that query the migrated tables
 // themselves (verify, lineage).

@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/sluicedb/sluice/retry"
 )
@@ -28,6 +29,8 @@ type Options struct {
 	// Retry is how a table is verified again after a transient error; the
 	// zero Policy is retry.Default.
 	Retry retry.Policy
+	// OnRetry, when set, hears each retry of a table's verification.
+	OnRetry func(table string, attempt int, wait time.Duration, err error)
 }
 
 func (o Options) withDefaults() (Options, error) {

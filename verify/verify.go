@@ -61,7 +61,11 @@ func Table(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, 
 	if o.OnChunk != nil {
 		try.OnChunk = heard.add
 	}
-	err = retry.Do(ctx, o.Retry, "", nil, func() error {
+	var notify retry.Notify
+	if o.OnRetry != nil {
+		notify = func(attempt int, wait time.Duration, err error) { o.OnRetry(t.ID, attempt, wait, err) }
+	}
+	err = retry.Do(ctx, o.Retry, "", notify, func() error {
 		heard.reset()
 		rep, err = tableOnce(ctx, p, t, src, db, try)
 		return err
