@@ -127,6 +127,9 @@ func (t *Target) Close() {
 func (t *Target) Exec(ctx context.Context, stmts ...string) error {
 	for _, stmt := range stmts {
 		if err := t.execOnce(ctx, stmt); err != nil {
+			if errors.As(err, new(*sluice.UnreachableError)) {
+				return fmt.Errorf("execute %q: %w", firstLine(stmt), err) // which names the target
+			}
 			return fmt.Errorf("execute %q on %s: %w", firstLine(stmt), t.where, err)
 		}
 	}
