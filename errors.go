@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // ConnectError reports a database that could not be reached. Where names the
@@ -65,3 +66,23 @@ func (e *IncompleteError) Error() string {
 	return fmt.Sprintf("%d indexes or views could not be created (the data is loaded): %s",
 		len(e.Failures), strings.Join(e.Failures, "; "))
 }
+
+// UnreachableError ends a run whose database stayed unreachable through
+// every retry: Where names it (a source, or the target, with its redacted
+// address), Err is the last cause. A rerun resumes where the run stopped.
+type UnreachableError struct {
+	Where    string
+	Attempts int
+	For      time.Duration // from the first try to the last
+	Err      error
+}
+
+func (e *UnreachableError) Error() string {
+	where := e.Where
+	if where == "" {
+		where = "the database"
+	}
+	return fmt.Sprintf("%s unreachable: %d tries over %s failed, the last with: %v",
+		where, e.Attempts, e.For.Round(100*time.Millisecond), e.Err)
+}
+func (e *UnreachableError) Unwrap() error { return e.Err }

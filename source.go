@@ -187,3 +187,18 @@ type LocateRequest struct {
 	Text  string
 	Page  []string
 }
+
+// Addressed is a Source that says where it reads from: its name and
+// redacted address, for the message of a source that cannot be reached.
+type Addressed interface {
+	Where() string
+}
+
+// WhereOf names the source called name for a message: its redacted address
+// when it has one.
+func WhereOf(name string, src Source) string {
+	if a, ok := src.(Addressed); ok {
+		return a.Where()
+	}
+	return "source " + name
+}

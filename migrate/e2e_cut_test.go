@@ -11,6 +11,7 @@ import (
 
 	"github.com/sluicedb/sluice/migrate"
 	"github.com/sluicedb/sluice/sluicetest"
+	"github.com/sluicedb/sluice/sluicetest/fault"
 )
 
 // bigRows is the size of the table the connection cut tests read.
@@ -45,21 +46,21 @@ func TestConnectionCut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	newCutEnv := func(t *testing.T) (*env, *cutProxy) {
-		proxy := newCutProxy(t, u.Host)
+	newCutEnv := func(t *testing.T) (*env, *fault.Proxy) {
+		proxy := fault.New(t, u.Host)
 		return newEnv(t, fmt.Sprintf(`version: 1
 sources:
   legacy: {url: %q}
 target: {url: %q}
 defaults: {chunk_rows: 2000}
-`, proxy.via(t, direct), sluicetest.NewPostgresDB(t))), proxy
+`, proxy.Via(t, direct), sluicetest.NewPostgresDB(t))), proxy
 	}
 	t.Run("mid_chunk", func(t *testing.T) {
 		t.Parallel()
 		e, proxy := newCutEnv(t)
 		p := &probe{onChunk: func(_ string, n int64) {
 			if n == 1 {
-				proxy.armAfter(64 << 10) // well inside the next chunk's ~240 KB
+				proxy.CutAfter(64 << 10) // well inside the next chunk's ~240 KB
 			}
 		}}
 		checkRodeOut(t, e, proxy, p)
@@ -69,7 +70,7 @@ defaults: {chunk_rows: 2000}
 		e, proxy := newCutEnv(t)
 		var once sync.Once
 		e.srcs["legacy"] = countHook{Source: e.srcs["legacy"], before: func(string) {
-			once.Do(func() { proxy.armAfter(0) }) // the count's reply never arrives
+			once.Do(func() { proxy.CutAfter(0) }) // the count's reply never arrives
 		}}
 		checkRodeOut(t, e, proxy, &probe{})
 	})
@@ -77,15 +78,15 @@ defaults: {chunk_rows: 2000}
 
 // checkRodeOut runs the migration, which must see one cut, retry, and load
 // every row once.
-func checkRodeOut(t *testing.T, e *env, proxy *cutProxy, p *probe) {
+func checkRodeOut(t *testing.T, e *env, proxy *fault.Proxy, p *probe) {
 	t.Helper()
 	sum, err := e.run(context.Background(), migrate.Options{Observer: p, Retry: quickRetry})
 	if err != nil {
 		st, _ := e.tgt.TableState(context.Background(), "legacy.big")
-		t.Fatalf("run the migration: %v (%d cuts; table state afterwards: %s)", err, proxy.cuts.Load(), st.State)
+		t.Fatalf("run the migration: %v (%d cuts; table state afterwards: %s)", err, proxy.Cuts(), st.State)
 	}
-	if proxy.cuts.Load() != 1 || p.retries.Load() < 1 {
-		t.Fatalf("%d cuts, %d retries; want one cut and a retry", proxy.cuts.Load(), p.retries.Load())
+	if proxy.Cuts() != 1 || p.retries.Load() < 1 {
+		t.Fatalf("%d cuts, %d retries; want one cut and a retry", proxy.Cuts(), p.retries.Load())
 	}
 	t.Logf("retried after: %v", p.errs[0])
 	r := sum.Tables[0]

@@ -19,7 +19,12 @@ func (r *runner) advanceIdentities(ctx context.Context, j *job) error {
 		if !c.AutoIncrement {
 			continue
 		}
-		next, ok, err := r.tgt.AdvanceIdentity(ctx, plan.AdvanceIdentity(r.plan.Schema, t, c))
+		var next int64
+		var ok bool
+		err := r.retryTarget(ctx, t.ID, func() (err error) { // setval to the maximum: the same again
+			next, ok, err = r.tgt.AdvanceIdentity(ctx, plan.AdvanceIdentity(r.plan.Schema, t, c))
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("move the sequence of %s.%s past its loaded values: %w", t.Name, c.Name, err)
 		}

@@ -42,7 +42,7 @@ func (r *runner) tableLocal(ctx context.Context, err error) bool {
 		return false
 	case errors.As(err, new(*NotStartedError)), errors.As(err, new(*sluice.ValidationError)):
 		return true
-	case sluice.IsTransient(err), errors.As(err, &conn), lostConnection(err):
+	case sluice.IsTransient(err), errors.As(err, &conn), errors.As(err, new(*sluice.UnreachableError)), lostConnection(err):
 		return false
 	}
 	return r.targetAlive(ctx)
@@ -63,6 +63,12 @@ func lostConnection(err error) bool {
 	var ce *pgconn.ConnectError
 	return errors.As(err, &ne) || errors.As(err, &ce) || errors.Is(err, io.EOF) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || pgconn.Timeout(err)
+}
+
+// unreachable reports a database that stayed out of reach through the
+// retries: it is no finding about the data.
+func unreachable(err error) bool {
+	return errors.As(err, new(*sluice.UnreachableError)) || sluice.IsTransient(err) || lostConnection(err)
 }
 
 // targetAlive checks that the target still answers, so that an error the

@@ -10,7 +10,9 @@ type Observer interface {
 	TableStarted(id, target string, estimate, done int64)
 	// ChunkLoaded: a chunk committed.
 	ChunkLoaded(id string, read, loaded, rejected int)
-	// Retrying: a chunk read failed with a transient error and is read again.
+	// Retrying: a read or write (a chunk, a count, an index, a verification)
+	// failed with a transient error and is tried again after wait. id is
+	// the table's, or "target" for a call on the target of no one table.
 	Retrying(id string, attempt int, wait time.Duration, err error)
 	// TableFinished: the table is loaded and its counts reconciled (or not: err).
 	TableFinished(id string, r TableResult, err error)

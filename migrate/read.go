@@ -8,28 +8,18 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/retry"
 	"github.com/sluicedb/sluice/target"
 	"github.com/sluicedb/sluice/transform"
 )
 
-// Retry says how often a chunk is read again after a transient source error
-// (a dropped connection, a restarted server) and how long to wait between.
-type Retry struct {
-	Attempts int
-	Wait     time.Duration // the first wait; it doubles up to MaxWait
-	MaxWait  time.Duration
-}
+// Retry is the retry policy of a run (see package retry): how often a
+// chunk read, a chunk load, a count, an index build or a verification is
+// tried again after a transient error, and how long to wait between tries.
+type Retry = retry.Policy
 
-// DefaultRetry rides out a server restart of about half a minute.
-var DefaultRetry = Retry{Attempts: 8, Wait: 250 * time.Millisecond, MaxWait: 8 * time.Second}
-
-func (p Retry) wait(attempt int) time.Duration {
-	w := p.Wait << (attempt - 1)
-	if w > p.MaxWait || w <= 0 {
-		return p.MaxWait
-	}
-	return w
-}
+// DefaultRetry rides out about half a minute of outage.
+var DefaultRetry = retry.Default
 
 // readChunk reads and transforms one chunk. A transient error discards what
 // was read and reads the whole chunk again: nothing of it was loaded yet.
@@ -46,22 +36,33 @@ func (r *runner) readChunk(ctx context.Context, j *job, row *transform.Row, afte
 	return c, nil
 }
 
-// retry runs fn again after a transient source error (a dropped connection,
-// a restarted server), waiting longer each time, up to Retry.Attempts.
+// retry runs fn, which reads from the source of table id, again after a
+// transient error (a dropped connection, a restarted server), waiting longer
+// each time; when the tries run out the error names the source.
 func (r *runner) retry(ctx context.Context, id string, fn func() error) error {
-	for attempt := 1; ; attempt++ {
-		err := fn()
-		if err == nil || !sluice.IsTransient(err) || attempt >= r.opt.Retry.Attempts || ctx.Err() != nil {
-			return err
-		}
-		wait := r.opt.Retry.wait(attempt)
-		r.opt.Observer.Retrying(id, attempt, wait, err)
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return ctx.Err()
+	return retry.Do(ctx, r.opt.Retry, r.sourceWhere(id), r.notify(id), fn)
+}
+
+// retryTarget runs fn, which reads or writes the target for table id (or
+// the run, with id ""), again after a transient error. fn must be safe to
+// run again: a read, an idempotent statement, or a transaction that finds
+// out first whether the try before it committed.
+func (r *runner) retryTarget(ctx context.Context, id string, fn func() error) error {
+	return retry.Do(ctx, r.opt.Retry, r.tgt.Where(), r.notify(id), fn)
+}
+
+func (r *runner) notify(id string) retry.Notify {
+	return func(attempt int, wait time.Duration, err error) { r.opt.Observer.Retrying(id, attempt, wait, err) }
+}
+
+// sourceWhere names the source of table id, for an unreachable source.
+func (r *runner) sourceWhere(id string) string {
+	for _, t := range r.plan.Tables {
+		if t.ID == id {
+			return sluice.WhereOf(t.Source, r.srcs[t.Source])
 		}
 	}
+	return "source of " + id
 }
 
 func (r *runner) readOnce(ctx context.Context, j *job, row *transform.Row, after []any, no int) (*chunk, error) {

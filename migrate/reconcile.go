@@ -25,11 +25,19 @@ func (r *runner) reconcile(ctx context.Context, j *job, res TableResult) (TableR
 			return res, fmt.Errorf("count filtered rows of %s: %w", t.ID, err)
 		}
 	}
-	tot, err := r.tgt.Totals(ctx, t.ID, j.generation)
+	var tot target.Totals
+	err = r.retryTarget(ctx, t.ID, func() (err error) {
+		tot, err = r.tgt.Totals(ctx, t.ID, j.generation)
+		return err
+	})
 	if err != nil {
 		return res, fmt.Errorf("sum the ledger of %s: %w", t.ID, err)
 	}
-	inTarget, err := r.targetRows(ctx, j)
+	var inTarget int64
+	err = r.retryTarget(ctx, t.ID, func() (err error) {
+		inTarget, err = r.targetRows(ctx, j)
+		return err
+	})
 	if err != nil {
 		return res, fmt.Errorf("count target rows of %s: %w", t.Name, err)
 	}

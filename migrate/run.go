@@ -27,6 +27,10 @@ type Options struct {
 	// cannot rewrite it; the trail must still hold the last head it keeps
 	// before a run begins. nil: no anchor.
 	Anchor audit.Witness
+	// OrphanWait is how long a run waits for the statements a killed
+	// Sluice left running on the target (an index build, a foreign key
+	// validation) to finish before it ends them; 0 means 30 seconds.
+	OrphanWait time.Duration
 	// Verify lists the verification levels (1 to 6, see package verify)
 	// checked after each table and, for foreign keys, after the run; nil
 	// checks nothing beyond the counts every table reconciles.
@@ -110,10 +114,13 @@ type DatabaseRun struct {
 func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *target.Target, o Options) (*Summary, error) {
 	o = o.withDefaults()
 	start := time.Now()
+	tgt.SetRetry(o.Retry, func(attempt int, wait time.Duration, err error) {
+		o.Observer.Retrying("target", attempt, wait, err) // the run's target, not one table
+	})
 	session, err := tgt.BeginSession(ctx, target.RunSpec{
 		Command: o.Command, ConfigHash: o.ConfigHash, Version: o.Version, Lock: "migrate",
 		Details: startDetails(p, o), SigningKey: o.SigningKey, Anchor: o.Anchor,
-		Prepare: func(ctx context.Context) error { return retireUnplanned(ctx, p, tgt) },
+		Prepare: func(ctx context.Context) error { return prepareRun(ctx, p, tgt, o) },
 	})
 	if err != nil {
 		return nil, err
@@ -129,6 +136,16 @@ func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *
 	return sum, err
 }
 
+// prepareRun settles, under the migration lock and before the run is
+// recorded, what earlier runs left: statements a killed run left running,
+// and the tables the config no longer plans.
+func prepareRun(ctx context.Context, p *plan.Plan, tgt *target.Target, o Options) error {
+	if err := endOrphans(ctx, tgt, o); err != nil {
+		return err
+	}
+	return retireUnplanned(ctx, p, tgt)
+}
+
 // retireUnplanned retires the tables the config no longer plans here (a
 // renamed or removed mapping), before the run starts, so that status shows
 // only the tables of the current config.
@@ -141,7 +158,24 @@ func retireUnplanned(ctx context.Context, p *plan.Plan, tgt *target.Target) erro
 	return err
 }
 
+// endOrphans ends what a killed run left running on the target before this
+// run touches the same tables, and says so.
+func endOrphans(ctx context.Context, tgt *target.Target, o Options) error {
+	found, err := tgt.EndOrphans(ctx, o.OrphanWait)
+	for _, f := range found {
+		what := "finished while waited for"
+		if f.Ended {
+			what = "ended"
+		}
+		o.Observer.Phase(fmt.Sprintf("a killed sluice left a statement running on the target: %s; %s", f, what))
+	}
+	return err
+}
+
 func (o Options) withDefaults() Options {
+	if o.OrphanWait <= 0 {
+		o.OrphanWait = 30 * time.Second
+	}
 	if o.Workers <= 0 {
 		o.Workers = 4
 	}

@@ -195,7 +195,7 @@ func (r *runner) foreignKeys(ctx context.Context, failed holds) ([]ForeignKeyNot
 	for i, stmt := range validate {
 		r.opt.stepper().RunStep(StepForeignKeys, i, len(validate))
 		if err := r.tgt.Exec(ctx, stmt); err != nil {
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || unreachable(err) {
 				return notes, err
 			}
 			invalid = append(invalid, &sluice.ValidationError{Table: "foreign key", Detail: err.Error()})
@@ -217,7 +217,7 @@ func (r *runner) addHeld(ctx context.Context, held []heldKey) ([]ForeignKeyNote,
 	for _, h := range held {
 		n := h.note
 		if err := r.tgt.Exec(ctx, h.add...); err != nil {
-			if ctx.Err() != nil || lostConnection(err) {
+			if ctx.Err() != nil || lostConnection(err) || unreachable(err) {
 				return notes, err
 			}
 			n.Refused = refusal(err)

@@ -140,7 +140,15 @@ type position struct {
 
 // resumePoint reads the ledger: the load continues after the last committed
 // chunk's last key. done is true when that chunk was the table's last.
-func (r *runner) resumePoint(ctx context.Context, j *job) (position, bool, error) {
+func (r *runner) resumePoint(ctx context.Context, j *job) (p position, done bool, err error) {
+	err = r.retryTarget(ctx, j.table.ID, func() (err error) {
+		p, done, err = r.resumeOnce(ctx, j)
+		return err
+	})
+	return p, done, err
+}
+
+func (r *runner) resumeOnce(ctx context.Context, j *job) (position, bool, error) {
 	t := j.table
 	last, err := r.tgt.LastChunk(ctx, t.ID, j.generation)
 	if err != nil || last == nil {

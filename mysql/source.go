@@ -81,3 +81,6 @@ func (s *Source) Count(ctx context.Context, table, where string) (int64, error) 
 	}
 	return n, nil
 }
+
+// Where names the source and its redacted address (sluice.Addressed).
+func (s *Source) Where() string { return s.where }

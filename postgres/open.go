@@ -16,6 +16,7 @@ import (
 // Source reads one schema of a PostgreSQL database.
 type Source struct {
 	name   string
+	where  string // "source <name> (<redacted URL>)", for messages
 	schema string
 	pool   *pgxpool.Pool
 
@@ -58,8 +59,12 @@ func Open(ctx context.Context, name, rawURL string) (*Source, error) {
 		pool.Close()
 		return nil, connectError(name, rawURL, err)
 	}
-	return &Source{name: name, schema: schema, pool: pool, wcfg: wcfg, types: map[string]map[string]sluice.Type{}, partitioned: map[string]bool{}}, nil
+	where := fmt.Sprintf("source %s (%s)", name, sluice.RedactURL(rawURL))
+	return &Source{name: name, where: where, schema: schema, pool: pool, wcfg: wcfg, types: map[string]map[string]sluice.Type{}, partitioned: map[string]bool{}}, nil
 }
+
+// Where names the source and its redacted address (sluice.Addressed).
+func (s *Source) Where() string { return s.where }
 
 // ParseURL removes the schema parameter from a PostgreSQL URL and returns the
 // URL to connect with and the schema ("public" when none is given).

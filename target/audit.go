@@ -14,11 +14,12 @@ import (
 	"github.com/sluicedb/sluice/audit"
 )
 
-// Audit appends one entry to the audit trail, in a transaction of its own.
+// Audit appends one entry to the audit trail, in a transaction of its own,
+// retried without appending it twice (see appendOnce).
 func (t *Target) Audit(ctx context.Context, runID int64, operation string, details map[string]any) error {
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
-		_, err := audit.Append(ctx, tx, audit.Entry{RunID: runID, Operation: operation, Details: details})
-		return err
+	e := audit.Entry{RunID: runID, Operation: operation, Details: details}
+	_, err := t.appendOnce(ctx, e, func(tx pgx.Tx, e audit.Entry) (audit.Entry, error) {
+		return audit.Append(ctx, tx, e)
 	})
 	if err != nil {
 		return fmt.Errorf("append %s to the audit trail: %w", operation, err)
@@ -67,7 +68,7 @@ func (t *Target) ExportAudit(ctx context.Context, w io.Writer) error {
 
 func (t *Target) hasAudit(ctx context.Context) error {
 	var exists bool
-	if err := t.pool.QueryRow(ctx, "SELECT to_regclass('sluice.audit') IS NOT NULL").Scan(&exists); err != nil {
+	if err := t.queryRow(ctx, "SELECT to_regclass('sluice.audit') IS NOT NULL").Scan(&exists); err != nil {
 		return fmt.Errorf("look for the audit trail on %s: %w", t.where, err)
 	}
 	if !exists {

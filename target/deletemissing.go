@@ -40,9 +40,11 @@ type DeleteMissing struct {
 // second call in the same generation deletes nothing.
 func (t *Target) DeleteMissing(ctx context.Context, d DeleteMissing) (int64, error) {
 	var n int64
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) (err error) {
-		n, err = deleteMissing(ctx, tx, &d)
-		return err
+	err := t.do(ctx, func() error { // a second call in the generation deletes nothing
+		return pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) (err error) {
+			n, err = deleteMissing(ctx, tx, &d)
+			return err
+		})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("delete rows of %s.%s missing from %s: %w", d.Schema, d.Table, d.TableID, err)

@@ -16,7 +16,7 @@ import (
 func (t *Target) AdvanceIdentity(ctx context.Context, stmt string) (next int64, ok bool, err error) {
 	var value int64
 	var called bool
-	err = t.pool.QueryRow(ctx, stmt).Scan(&value, &called)
+	err = t.queryRow(ctx, stmt).Scan(&value, &called)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		return 0, false, nil

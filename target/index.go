@@ -13,7 +13,19 @@ import (
 // state, or none, so a rerun neither skips them nor meets a constraint that
 // already exists.
 func (t *Target) Index(ctx context.Context, id string, generation int, stmts []string) error {
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+	indexed := func() (bool, error) {
+		st, err := t.TableState(ctx, id)
+		return st != nil && st.Generation == generation && st.State == StateIndexed, err
+	}
+	err := t.doOnce(ctx, indexed, func() error { return t.indexTx(ctx, id, generation, stmts) })
+	if err != nil {
+		return fmt.Errorf("index %s generation %d: %w", id, generation, err)
+	}
+	return nil
+}
+
+func (t *Target) indexTx(ctx context.Context, id string, generation int, stmts []string) error {
+	return pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
 		for _, stmt := range stmts {
 			if _, err := tx.Exec(ctx, stmt); err != nil {
 				return fmt.Errorf("execute %q: %w", firstLine(stmt), err)
@@ -26,8 +38,4 @@ func (t *Target) Index(ctx context.Context, id string, generation int, stmts []s
 		}
 		return err
 	})
-	if err != nil {
-		return fmt.Errorf("index %s generation %d: %w", id, generation, err)
-	}
-	return nil
 }

@@ -17,7 +17,7 @@ type Column struct {
 // CountRows counts the rows of schema.table.
 func (t *Target) CountRows(ctx context.Context, schema, table string) (int64, error) {
 	var n int64
-	err := t.pool.QueryRow(ctx, "SELECT count(*) FROM "+pgx.Identifier{schema, table}.Sanitize()).Scan(&n)
+	err := t.queryRow(ctx, "SELECT count(*) FROM "+pgx.Identifier{schema, table}.Sanitize()).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count rows of %s.%s: %w", schema, table, err)
 	}
@@ -57,7 +57,7 @@ func (t *Target) Columns(ctx context.Context, schema, table string) ([]Column, e
 func (t *Target) CountWhere(ctx context.Context, schema, table, column, value string) (int64, error) {
 	var n int64
 	q := fmt.Sprintf("SELECT count(*) FROM %s WHERE %s = $1", pgx.Identifier{schema, table}.Sanitize(), quoteIdent(column))
-	if err := t.pool.QueryRow(ctx, q, value).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, q, value).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count rows of %s.%s with %s = %q: %w", schema, table, column, value, err)
 	}
 	return n, nil
@@ -67,7 +67,7 @@ func (t *Target) CountWhere(ctx context.Context, schema, table, column, value st
 // table merged on a natural key) recorded in sluice.legacy_keys.
 func (t *Target) CountLegacyKeys(ctx context.Context, tableID string) (int64, error) {
 	var n int64
-	err := t.pool.QueryRow(ctx, "SELECT count(*) FROM sluice.legacy_keys WHERE table_id = $1", tableID).Scan(&n)
+	err := t.queryRow(ctx, "SELECT count(*) FROM sluice.legacy_keys WHERE table_id = $1", tableID).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count legacy keys of %s: %w", tableID, err)
 	}

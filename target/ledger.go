@@ -59,7 +59,7 @@ func (e *ChunkCommittedError) Error() string {
 // none has committed in this generation.
 func (t *Target) LastChunk(ctx context.Context, id string, generation int) (*Chunk, error) {
 	c := Chunk{TableID: id, Generation: generation}
-	err := t.pool.QueryRow(ctx, `
+	err := t.queryRow(ctx, `
 		SELECT chunk_no, coalesce(run_id, 0), coalesce(after_key, ''), coalesce(last_key, ''),
 			rows_read, rows_loaded, rows_rejected, rows_inserted, rows_updated, rows_unchanged, conflicts, committed_at
 		FROM sluice.chunks WHERE table_id = $1 AND generation = $2
@@ -109,7 +109,7 @@ func (t *Target) RunTotals(ctx context.Context, id string, generation int, runID
 // is 0.
 func (t *Target) totals(ctx context.Context, id string, generation int, runID int64) (Totals, error) {
 	var s Totals
-	err := t.pool.QueryRow(ctx, `
+	err := t.queryRow(ctx, `
 		SELECT count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_rejected), 0),
 			coalesce(sum(rows_inserted), 0), coalesce(sum(rows_updated), 0), coalesce(sum(rows_unchanged), 0),
 			coalesce(sum(conflicts), 0),

@@ -84,14 +84,42 @@ func (t *Target) LoadChunk(ctx context.Context, c ChunkLoad) (ChunkResult, error
 		return ChunkResult{}, fmt.Errorf("load chunk %d of %s: %w", c.ChunkNo, c.TableID, err)
 	}
 	var res ChunkResult
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) (err error) {
-		res, err = loadChunk(ctx, tx, &c)
-		return err
+	committed := func() (ok bool, err error) {
+		res, ok, err = t.committedChunk(ctx, &c)
+		return ok, err
+	}
+	err := t.doOnce(ctx, committed, func() error {
+		return pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) (err error) {
+			res, err = loadChunk(ctx, tx, &c)
+			return err
+		})
 	})
 	if err != nil {
 		return ChunkResult{}, fmt.Errorf("load chunk %d of %s into %s.%s: %w", c.ChunkNo, c.TableID, c.Schema, c.Table, withCause(ctx, err))
 	}
 	return res, nil
+}
+
+// committedChunk reads the ledger row of c, which commits with its rows: a
+// try whose connection broke before its commit was answered committed if
+// the row is there. A row another run committed is a *ChunkCommittedError.
+func (t *Target) committedChunk(ctx context.Context, c *ChunkLoad) (ChunkResult, bool, error) {
+	var res ChunkResult
+	var runID int64
+	err := t.pool.QueryRow(ctx, `SELECT coalesce(run_id, 0), rows_loaded, rows_rejected,
+			coalesce(rows_inserted, 0), coalesce(rows_updated, 0), coalesce(rows_unchanged, 0), coalesce(conflicts, 0)
+		FROM sluice.chunks WHERE table_id = $1 AND generation = $2 AND chunk_no = $3`,
+		c.TableID, c.Generation, c.ChunkNo).Scan(&runID, &res.Loaded, &res.Rejected,
+		&res.Inserted, &res.Updated, &res.Unchanged, &res.Conflicts)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return res, false, nil
+	case err != nil:
+		return res, false, fmt.Errorf("read chunk %d of %s in the ledger: %w", c.ChunkNo, c.TableID, err)
+	case runID != c.RunID:
+		return res, false, &ChunkCommittedError{TableID: c.TableID, Generation: c.Generation, ChunkNo: c.ChunkNo}
+	}
+	return res, true, nil
 }
 
 // withCause makes a cancelled load say so: pgx interrupts a COPY by closing

@@ -25,7 +25,7 @@ type ObjectFailure struct {
 
 // RecordObjectFailure keeps the latest failure of an object.
 func (t *Target) RecordObjectFailure(ctx context.Context, f ObjectFailure) error {
-	_, err := t.pool.Exec(ctx, `INSERT INTO sluice.object_failures
+	_, err := t.exec(ctx, `INSERT INTO sluice.object_failures
 		(target_schema, kind, name, table_id, statement, reason, run_id) VALUES ($1, $2, $3, nullif($4, ''), $5, $6, $7)
 		ON CONFLICT (target_schema, kind, name) DO UPDATE SET table_id = EXCLUDED.table_id,
 		statement = EXCLUDED.statement, reason = EXCLUDED.reason, run_id = EXCLUDED.run_id, failed_at = now()`,
@@ -38,7 +38,7 @@ func (t *Target) RecordObjectFailure(ctx context.Context, f ObjectFailure) error
 
 // ClearObjectFailure forgets the failure of an object that now exists.
 func (t *Target) ClearObjectFailure(ctx context.Context, schema, kind, name string) error {
-	_, err := t.pool.Exec(ctx, `DELETE FROM sluice.object_failures WHERE target_schema = $1 AND kind = $2 AND name = $3`,
+	_, err := t.exec(ctx, `DELETE FROM sluice.object_failures WHERE target_schema = $1 AND kind = $2 AND name = $3`,
 		schema, kind, name)
 	if err != nil {
 		return fmt.Errorf("clear the failure of %s %s: %w", kind, name, err)
@@ -93,7 +93,7 @@ func ObjectError(err error) bool {
 // the plan no longer has (keep lists the planned ones as "kind name"): an
 // index the config dropped since is no longer missing.
 func (t *Target) ForgetObjectFailures(ctx context.Context, schema string, keep []string) error {
-	_, err := t.pool.Exec(ctx, `DELETE FROM sluice.object_failures
+	_, err := t.exec(ctx, `DELETE FROM sluice.object_failures
 		WHERE target_schema = $1 AND NOT (kind || ' ' || name = ANY($2))`, schema, keep)
 	if err != nil {
 		return fmt.Errorf("forget failures of objects no longer planned: %w", err)
@@ -105,7 +105,7 @@ func (t *Target) ForgetObjectFailures(ctx context.Context, schema string, keep [
 // extension: it is installed in it, or available to install.
 func (t *Target) HasPostGIS(ctx context.Context) (bool, error) {
 	var ok bool
-	err := t.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis')`).Scan(&ok)
+	err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'postgis')`).Scan(&ok)
 	if err != nil {
 		return false, fmt.Errorf("look for PostGIS on %s: %w", t.where, err)
 	}

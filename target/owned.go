@@ -13,7 +13,7 @@ import (
 // without it is loaded afresh instead.
 func (t *Target) HasPrimaryKey(ctx context.Context, schema, table string) (bool, error) {
 	var ok bool
-	err := t.pool.QueryRow(ctx, `
+	err := t.queryRow(ctx, `
 		SELECT EXISTS (
 			SELECT 1 FROM pg_constraint k
 			JOIN pg_class c ON c.oid = k.conrelid
@@ -37,7 +37,7 @@ func (t *Target) CountLoaded(ctx context.Context, schema, table, hashColumn, sou
 		args = append(args, source)
 	}
 	var n int64
-	if err := t.pool.QueryRow(ctx, q, args...).Scan(&n); err != nil {
+	if err := t.queryRow(ctx, q, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count the rows Sluice loaded into %s.%s: %w", schema, table, err)
 	}
 	return n, nil

@@ -76,7 +76,7 @@ func (t *Target) releaseRun(id int64) {
 // session is gone, and returns how many it found. Every command that reads
 // or starts runs calls it, so a killed run does not stay "running".
 func (t *Target) MarkDeadRuns(ctx context.Context) (int64, error) {
-	tag, err := t.pool.Exec(ctx, `UPDATE sluice.runs r SET status = 'interrupted', finished_at = now(),
+	tag, err := t.exec(ctx, `UPDATE sluice.runs r SET status = 'interrupted', finished_at = now(),
 		message = coalesce(message || '; ', '') || $1
 		WHERE r.status = 'running' AND NOT `+runLockHeld, deadRunMessage)
 	if err != nil {

@@ -144,16 +144,22 @@ func (t *Target) AuditSeal(ctx context.Context, w audit.Witness, key ed25519.Pri
 // behind Sluice's back is not extended. The run holds its lock from this
 // transaction on (see lockedRun).
 func (t *Target) beginRun(ctx context.Context, r Run, details map[string]any, s *audit.Seal) (int64, error) {
-	id, err := t.lockedRun(ctx, func(tx pgx.Tx) (int64, error) {
-		if err := s.Check(ctx, tx); err != nil {
-			return 0, err
-		}
-		id, err := insertRun(ctx, tx, r)
-		if err != nil {
-			return 0, err
-		}
-		_, err = audit.Append(ctx, tx, audit.Entry{RunID: id, Operation: audit.OpRunStart, Details: details})
-		return id, err
+	// A try whose commit went unanswered leaves a run without its session,
+	// which reads as interrupted; the next try records a run of its own.
+	var id int64
+	err := t.do(ctx, func() (err error) {
+		id, err = t.lockedRun(ctx, func(tx pgx.Tx) (int64, error) {
+			if err := s.Check(ctx, tx); err != nil {
+				return 0, err
+			}
+			id, err := insertRun(ctx, tx, r)
+			if err != nil {
+				return 0, err
+			}
+			_, err = audit.Append(ctx, tx, audit.Entry{RunID: id, Operation: audit.OpRunStart, Details: details})
+			return id, err
+		})
+		return err
 	})
 	var tampered *audit.TamperError
 	if errors.As(err, &tampered) {
@@ -177,18 +183,20 @@ func (t *Target) endRun(ctx context.Context, runID int64, status, message string
 		d = map[string]any{}
 	}
 	d["status"], d["message"] = status, message
-	var end audit.Entry
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) (err error) {
+	// Retried without appending run.end twice (see appendOnce).
+	e := audit.Entry{RunID: runID, Operation: audit.OpRunEnd, Details: d}
+	seq, err := t.appendOnce(ctx, e, func(tx pgx.Tx, e audit.Entry) (audit.Entry, error) {
 		if _, err := tx.Exec(ctx, "SET LOCAL synchronous_commit = on"); err != nil {
-			return err
+			return audit.Entry{}, err
 		}
-		if end, err = audit.Append(ctx, tx, audit.Entry{RunID: runID, Operation: audit.OpRunEnd, Details: d}); err != nil {
-			return err
+		end, err := audit.Append(ctx, tx, e)
+		if err != nil {
+			return end, err
 		}
 		if err := s.SignRun(ctx, tx, runID); err != nil {
-			return err
+			return end, err
 		}
-		return updateRun(ctx, tx, runID, status, message)
+		return end, updateRun(ctx, tx, runID, status, message)
 	})
 	// The lock goes only once the end is recorded: a reader never sees the
 	// run as running without its lock (see lockedRun).
@@ -196,7 +204,7 @@ func (t *Target) endRun(ctx context.Context, runID int64, status, message string
 	if err != nil {
 		return audit.Head{}, fmt.Errorf("finish run %d as %s: %w", runID, status, err)
 	}
-	head, err := s.Anchor(ctx, t.pool, end.Seq)
+	head, err := s.Anchor(ctx, t.pool, seq)
 	if err != nil {
 		return audit.Head{}, fmt.Errorf("run %d ended (%s) and is recorded, but its audit head was not anchored: %w", runID, status, err)
 	}

@@ -244,15 +244,17 @@ var SchemaVersion = len(migrations)
 // EnsureState creates the state schema, or upgrades it to SchemaVersion. It is
 // idempotent and safe to run from several processes at once.
 func (t *Target) EnsureState(ctx context.Context) error {
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(stateLockKey)); err != nil {
-			return fmt.Errorf("lock: %w", err)
-		}
-		version, err := stateVersion(ctx, tx)
-		if err != nil {
-			return err
-		}
-		return upgrade(ctx, tx, version)
+	err := t.do(ctx, func() error {
+		return pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(stateLockKey)); err != nil {
+				return fmt.Errorf("lock: %w", err)
+			}
+			version, err := stateVersion(ctx, tx)
+			if err != nil {
+				return err
+			}
+			return upgrade(ctx, tx, version)
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("ensure state schema sluice on %s: %w", t.where, err)

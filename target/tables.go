@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Table states, as sluice.tables.state accepts them.
@@ -78,7 +79,7 @@ func scanTable(row pgx.Row) (*TableState, error) {
 
 // TableState returns the state of table id, or nil when it has none.
 func (t *Target) TableState(ctx context.Context, id string) (*TableState, error) {
-	s, err := scanTable(t.pool.QueryRow(ctx, "SELECT "+tableColumns+" FROM sluice.tables WHERE id = $1", id))
+	s, err := scanTable(t.queryRow(ctx, "SELECT "+tableColumns+" FROM sluice.tables WHERE id = $1", id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
@@ -101,13 +102,18 @@ func (t *Target) BeginTable(ctx context.Context, s TableState, prepare ...string
 	if s.State == "" {
 		s.State = StatePending
 	}
-	err := pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
-		for _, stmt := range prepare {
-			if _, err := tx.Exec(ctx, stmt); err != nil {
-				return fmt.Errorf("execute %q: %w", firstLine(stmt), err)
+	// Tried again after a transient error: the chunks come after it, so
+	// preparing the table again changes nothing, and the upsert keeps the
+	// generation's counters.
+	err := t.do(ctx, func() error {
+		return pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+			for _, stmt := range prepare {
+				if _, err := tx.Exec(ctx, stmt); err != nil {
+					return fmt.Errorf("execute %q: %w", firstLine(stmt), err)
+				}
 			}
-		}
-		return upsertTable(ctx, tx, s)
+			return upsertTable(ctx, tx, s)
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("begin table %s generation %d: %w", s.ID, s.Generation, err)
@@ -169,8 +175,12 @@ func (t *Target) SetSourceRows(ctx context.Context, id string, generation int, r
 // updateTable applies set (which numbers its arguments from $3) to the row of
 // id in generation.
 func (t *Target) updateTable(ctx context.Context, id string, generation int, set string, args ...any) error {
-	tag, err := t.pool.Exec(ctx, "UPDATE sluice.tables SET "+set+", updated_at = now() WHERE id = $1 AND generation = $2",
-		append([]any{id, generation}, args...)...)
+	var tag pgconn.CommandTag
+	err := t.do(ctx, func() (err error) { // the same UPDATE again changes nothing more
+		tag, err = t.pool.Exec(ctx, "UPDATE sluice.tables SET "+set+", updated_at = now() WHERE id = $1 AND generation = $2",
+			append([]any{id, generation}, args...)...)
+		return err
+	})
 	if err == nil && tag.RowsAffected() == 0 {
 		err = staleGeneration(id, generation)
 	}

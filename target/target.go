@@ -13,12 +13,15 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/retry"
 )
 
 // Target is a connection pool to the target database.
 type Target struct {
-	pool  *pgxpool.Pool
-	where string // "target <redacted URL>", for messages
+	pool   *pgxpool.Pool
+	where  string // "target <redacted URL>", for messages
+	retry  retry.Policy
+	notify retry.Notify
 
 	runsMu      sync.Mutex
 	runSessions map[int64]*pgx.Conn // the sessions that hold the locks of this process's runs
@@ -42,7 +45,7 @@ func Open(ctx context.Context, rawURL string) (*Target, error) {
 		pool.Close()
 		return nil, &sluice.ConnectError{Where: where, Err: explainConnect(cfg.ConnConfig.Database, err)}
 	}
-	return &Target{pool: pool, where: where}, nil
+	return &Target{pool: pool, where: where, retry: retry.Default}, nil
 }
 
 // nameSession sets application_name, unless the URL sets one, so that a
@@ -86,6 +89,16 @@ func explainConnect(database string, err error) error {
 	return err
 }
 
+// Where names the target and its redacted address, for messages.
+func (t *Target) Where() string { return t.where }
+
+// SetRetry sets how the target's writes and state reads retry transient
+// errors (see package retry; the zero Policy is retry.Default), and who
+// hears each retry (nil: nobody). Call it before the target is used.
+func (t *Target) SetRetry(p retry.Policy, notify retry.Notify) {
+	t.retry, t.notify = p.OrDefault(), notify
+}
+
 // Pool is the connection pool, for readers that query the migrated tables
 // themselves (verify, lineage).
 func (t *Target) Pool() *pgxpool.Pool { return t.pool }
@@ -106,14 +119,36 @@ func (t *Target) Close() {
 }
 
 // Exec runs each statement in order, outside any transaction, and stops at
-// the first that fails. A statement may hold several SQL commands.
+// the first that fails. A statement may hold several SQL commands. Each is
+// tried again after a transient error, so each must be idempotent (IF NOT
+// EXISTS, VALIDATE CONSTRAINT), or a DDL statement whose object exists when
+// the try before it committed (ADD CONSTRAINT): on a retry, "already
+// exists" counts as done.
 func (t *Target) Exec(ctx context.Context, stmts ...string) error {
 	for _, stmt := range stmts {
-		if _, err := t.pool.Exec(ctx, stmt); err != nil {
+		if err := t.execOnce(ctx, stmt); err != nil {
+			if errors.As(err, new(*sluice.UnreachableError)) {
+				return fmt.Errorf("execute %q: %w", firstLine(stmt), err) // which names the target
+			}
 			return fmt.Errorf("execute %q on %s: %w", firstLine(stmt), t.where, err)
 		}
 	}
 	return nil
+}
+
+func (t *Target) execOnce(ctx context.Context, stmt string) error {
+	tries := 0
+	return t.do(ctx, func() error {
+		tries++
+		_, err := t.pool.Exec(ctx, stmt)
+		switch {
+		case tries > 1 && existsAlready(err):
+			return nil
+		case catalogRace(err):
+			return &sluice.TransientError{Err: err}
+		}
+		return err
+	})
 }
 
 func firstLine(stmt string) string {

@@ -3,6 +3,9 @@ package verify
 import (
 	"fmt"
 	"slices"
+	"time"
+
+	"github.com/sluicedb/sluice/retry"
 )
 
 // Options tune a verification. The zero value checks every level.
@@ -23,6 +26,11 @@ type Options struct {
 	// OnChunk, when set, receives the digests of every chunk compared at
 	// level 6, from several goroutines at once.
 	OnChunk func(ChunkDigest)
+	// Retry is how a table is verified again after a transient error; the
+	// zero Policy is retry.Default.
+	Retry retry.Policy
+	// OnRetry, when set, hears each retry of a table's verification.
+	OnRetry func(table string, attempt int, wait time.Duration, err error)
 }
 
 func (o Options) withDefaults() (Options, error) {

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sluicedb/sluice/audit"
+	"github.com/sluicedb/sluice/retry"
 	"github.com/sluicedb/sluice/target"
 )
 
@@ -37,6 +38,7 @@ func Store(ctx context.Context, db *pgxpool.Pool, runID int64, r *Report) error 
 	if at.IsZero() {
 		at = time.Now()
 	}
+	at = at.Truncate(time.Microsecond) // as timestamptz keeps it, to be found again
 	batch := &pgx.Batch{}
 	for _, t := range r.Tables {
 		for _, l := range t.levelNumbers() {
@@ -49,7 +51,20 @@ func Store(ctx context.Context, db *pgxpool.Pool, runID int64, r *Report) error 
 				VALUES ($1, $2, $3, $4, $5, $6, $7)`, run, t.ID, l, res.Status, res.Findings, details, at)
 		}
 	}
-	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error { return tx.SendBatch(ctx, batch).Close() })
+	// A try whose commit went unanswered may have stored the rows: they
+	// carry the report's time, which the next try looks for first.
+	tries := 0
+	err := retry.Do(ctx, retry.Default, "", nil, func() error {
+		if tries++; tries > 1 && len(r.Tables) > 0 {
+			var stored bool
+			err := db.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM sluice.verify_results WHERE table_id = $1 AND at = $2)",
+				r.Tables[0].ID, at).Scan(&stored)
+			if err != nil || stored {
+				return err
+			}
+		}
+		return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error { return tx.SendBatch(ctx, batch).Close() })
+	})
 	if err != nil {
 		return fmt.Errorf("store verify results: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/retry"
 )
 
 // All verifies every table of p, Options.Workers tables at a time, reading
@@ -45,13 +46,39 @@ func All(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, db *p
 // Table verifies one planned table of p: its source src, its target table in
 // the database db. The levels run in order; 5 and 6 share one pass over the
 // rows.
+//
+// Verification only reads, so a transient error (a connection to the source
+// or the target lost) verifies the table again from the start, under
+// Options.Retry; OnChunk hears the chunks of the try that completed only.
 func Table(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, db *pgxpool.Pool, o Options) (TableReport, error) {
-	start := time.Now()
-	rep := TableReport{ID: t.ID, Target: t.Name, Levels: map[int]LevelResult{}}
 	o, err := o.withDefaults()
 	if err != nil {
-		return rep, err
+		return TableReport{ID: t.ID, Target: t.Name, Levels: map[int]LevelResult{}}, err
 	}
+	var rep TableReport
+	var heard digestBuffer
+	try := o
+	if o.OnChunk != nil {
+		try.OnChunk = heard.add
+	}
+	var notify retry.Notify
+	if o.OnRetry != nil {
+		notify = func(attempt int, wait time.Duration, err error) { o.OnRetry(t.ID, attempt, wait, err) }
+	}
+	err = retry.Do(ctx, o.Retry, "", notify, func() error {
+		heard.reset()
+		rep, err = tableOnce(ctx, p, t, src, db, try)
+		return err
+	})
+	if o.OnChunk != nil && err == nil {
+		heard.replay(o.OnChunk)
+	}
+	return rep, nameUnreachable(err, t, src, db)
+}
+
+func tableOnce(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, db *pgxpool.Pool, o Options) (TableReport, error) {
+	start := time.Now()
+	rep := TableReport{ID: t.ID, Target: t.Name, Levels: map[int]LevelResult{}}
 	v, err := newTableCheck(ctx, p, t, src, db, o)
 	if err != nil {
 		return rep, err

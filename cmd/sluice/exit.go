@@ -60,6 +60,7 @@ func exitCode(err error) int {
 		ce   config.Errors
 		one  *config.Error
 		conn *sluice.ConnectError
+		gone *sluice.UnreachableError
 		rej  *sluice.RejectedError
 		val  *sluice.ValidationError
 		inc  *sluice.IncompleteError
@@ -72,7 +73,7 @@ func exitCode(err error) int {
 	case errors.As(err, &ce), errors.As(err, &one), errors.As(err, &use), isCobraUsage(err),
 		errors.Is(err, engines.ErrUnsupported):
 		return exitConfig
-	case errors.As(err, &conn):
+	case errors.As(err, &conn), errors.As(err, &gone):
 		return exitConnect
 	case errors.As(err, &val), errors.As(err, &tamp):
 		return exitValidation
