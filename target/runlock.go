@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sluicedb/sluice/audit"
 )
 
 // A run holds a session advisory lock named after its run_id for as long as
@@ -74,13 +76,44 @@ func (t *Target) releaseRun(id int64) {
 
 // MarkDeadRuns records as interrupted every run still marked running whose
 // session is gone, and returns how many it found. Every command that reads
-// or starts runs calls it, so a killed run does not stay "running".
+// or starts runs calls it, so a killed run does not stay "running". Each
+// dead run gets the run.end entry its process could not write, in the same
+// transaction as its status, so the trail and sluice.runs keep agreeing
+// (audit verify cross-checks them) and the next command's signed head
+// covers the entry.
 func (t *Target) MarkDeadRuns(ctx context.Context) (int64, error) {
-	tag, err := t.exec(ctx, `UPDATE sluice.runs r SET status = 'interrupted', finished_at = now(),
-		message = coalesce(message || '; ', '') || $1
-		WHERE r.status = 'running' AND NOT `+runLockHeld, deadRunMessage)
+	var n int64
+	err := t.do(ctx, func() error {
+		n = 0
+		return pgx.BeginFunc(ctx, t.pool, func(tx pgx.Tx) error {
+			rows, _ := tx.Query(ctx, `SELECT run_id FROM sluice.runs r
+				WHERE r.status = 'running' AND NOT `+runLockHeld+` ORDER BY run_id FOR UPDATE OF r`)
+			dead, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+			if err != nil {
+				return err
+			}
+			for _, id := range dead {
+				if err := endDeadRun(ctx, tx, id); err != nil {
+					return err
+				}
+			}
+			n = int64(len(dead))
+			return nil
+		})
+	})
 	if err != nil {
 		return 0, fmt.Errorf("mark the dead runs of %s interrupted: %w", t.where, err)
 	}
-	return tag.RowsAffected(), nil
+	return n, nil
+}
+
+// endDeadRun records run id as interrupted, with its run.end entry.
+func endDeadRun(ctx context.Context, tx pgx.Tx, id int64) error {
+	if _, err := tx.Exec(ctx, `UPDATE sluice.runs SET status = 'interrupted', finished_at = now(),
+		message = coalesce(message || '; ', '') || $2 WHERE run_id = $1`, id, deadRunMessage); err != nil {
+		return err
+	}
+	_, err := audit.Append(ctx, tx, audit.Entry{RunID: id, Operation: audit.OpRunEnd,
+		Details: map[string]any{"status": "interrupted", "message": deadRunMessage, "recorded_by": "a later command"}})
+	return err
 }

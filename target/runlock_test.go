@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/sluicedb/sluice/audit"
 	"github.com/sluicedb/sluice/sluicetest"
 )
 
@@ -65,6 +66,19 @@ func TestDeadRunsAreInterrupted(t *testing.T) {
 	}
 	if n, err := tg.MarkDeadRuns(ctx); err != nil || n != 0 {
 		t.Errorf("MarkDeadRuns after the live run finished marked %d (%v), want 0", n, err)
+	}
+	// The dead run's end is in the trail too, so the trail and sluice.runs
+	// agree: no "unrecorded run".
+	rep, err := tg.VerifyAudit(ctx, audit.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.OK() || rep.Finished != 2 {
+		t.Errorf("audit verify after a dead run: %d runs finished, problems %v; want 2 and none", rep.Finished, rep.Problems())
+	}
+	ends := pgStrings(t, conn, "SELECT details->>'status' FROM sluice.audit WHERE operation = 'run.end' AND run_id = $1", dead)
+	if len(ends) != 1 || ends[0] != RunInterrupted {
+		t.Errorf("run.end entries of the dead run: %q, want one saying interrupted", ends)
 	}
 }
 
