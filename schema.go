@@ -55,6 +55,13 @@ type Column struct {
 	// AUTO_INCREMENT, a PostgreSQL identity or serial column, SQLite's
 	// INTEGER PRIMARY KEY.
 	AutoIncrement bool
+	// IdentityNext is the number the source's own counter gives the next
+	// row of an AutoIncrement column (MySQL's AUTO_INCREMENT, SQLite's
+	// sqlite_sequence plus one, a PostgreSQL sequence's last value plus
+	// one); 0 when the engine keeps no counter beside the rows or reports
+	// none. It is past the highest key when the last rows were deleted, and
+	// those numbers were handed out already: the target must not reuse them.
+	IdentityNext int64
 	// Charset is the character set of a text column whose bytes are not
 	// UTF-8 (MySQL "gbk", "latin1", "cp1251"; the encoding declared for a
 	// SQLite file or a PostgreSQL SQL_ASCII database): the source reads the

@@ -77,6 +77,11 @@ func asText(v any, from sluice.Type, t target) (string, error) {
 	case []byte:
 		return string(x), nil
 	case float64:
+		// A single-precision source value arrives as its exact double
+		// (0.10000000149011612); it reads as the float it is (0.1).
+		if from.Kind == sluice.KindFloat && from.Bits == 32 && float64(float32(x)) == x {
+			return strconv.FormatFloat(x, 'g', -1, 32), nil
+		}
 		return strconv.FormatFloat(x, 'g', -1, 64), nil
 	case float32:
 		return strconv.FormatFloat(float64(x), 'g', -1, 32), nil

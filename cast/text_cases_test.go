@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/google/uuid"
+	"github.com/sluicedb/sluice"
 )
 
 var someUUID = uuid.MustParse("6ba7b810-9dad-11d1-80b4-00c04fd430c8")
@@ -26,6 +27,11 @@ var textCases = []castCase{
 	{from: kInt, to: "text", in: int64(-42), want: "-42"},
 	{from: kInt, to: "varchar(2)", in: int64(123), reason: "3 characters, varchar(2) holds 2"},
 	{from: kFloat, to: "text", in: 1.5, want: "1.5"},
+	// A single-precision source value (MySQL FLOAT, PostgreSQL real) arrives
+	// as its exact double, and reads as the float it is.
+	{from: sluice.Type{Kind: sluice.KindFloat, Bits: 32}, to: "text", in: float64(float32(0.1)), want: "0.1"},
+	{from: sluice.Type{Kind: sluice.KindFloat, Bits: 32}, to: "varchar(8)", in: float64(float32(1234.567)), want: "1234.567"},
+	{from: kFloat, to: "text", in: float64(float32(0.1)), want: "0.10000000149011612"},
 	{from: kBool, to: "text", in: true, want: "true"},
 	{from: kBytes, to: "text", in: []byte("abc"), want: "abc"},
 	{from: kBytes, to: "text", in: []byte{0xc3}, reason: "invalid UTF-8 at byte 0"},

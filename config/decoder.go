@@ -33,6 +33,10 @@ func (d *decoder) fail(line int, key, format string, args ...any) {
 }
 
 // sorted orders the problems by line; problems on one line keep the order found.
+// Sorted orders es by line, in place, and returns it: problems found in
+// several passes are reported as one list.
+func (es Errors) Sorted() Errors { return es.sorted() }
+
 func (es Errors) sorted() Errors {
 	sort.SliceStable(es, func(i, j int) bool { return es[i].Line < es[j].Line })
 	return es

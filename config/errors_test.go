@@ -158,6 +158,16 @@ func TestParseErrors(t *testing.T) {
 			`sluice.yaml:3: sources.db.url: unsupported URL "db1.internal/clinical": the scheme must be mysql, postgres, postgresql, sqlite, sqlserver or csv`}},
 		{"target URL scheme", "version: 1\nsources:\n  db: {url: \"sqlite:db.sqlite\"}\ntarget:\n  url: mysql://root:hunter2@h/d\n", []string{
 			`sluice.yaml:5: target.url: unsupported URL "mysql://root:xxxxx@h/d": the scheme must be postgres or postgresql`}},
+		{"malformed URLs, every one", "version: 1\nsources:\n  a: {url: \"mysql://root:hunter2@127.0.0.1:99999/test\"}\n  b: {url: \"mysql://ro%zzot@host/db\"}\n" +
+			"target:\n  url: postgres://u:hunter%2@h:5432/d\n", []string{
+			`sluice.yaml:3: sources.a.url: bad URL "mysql://root:xxxxx@127.0.0.1:99999/test": port "99999" is out of range: must be 1-65535`,
+			`sluice.yaml:4: sources.b.url: bad URL "mysql://ro%zzot@host/db": invalid percent escape "%zz" in the user name (a % must be followed by two hex digits; write %25 for a % itself)`,
+			`sluice.yaml:6: target.url: bad URL "postgres://u:xxxxx@h:5432/d": invalid percent escape in the password (a % must be followed by two hex digits; write %25 for a % itself)`}},
+		{"type with a comma unquoted in a flow mapping", header + "tables:\n  clinical.A:\n    columns:\n      X: {type: numeric(10,2)}\n" +
+			"      Y: {type: enum(a, b,c), name: y}\n      Z: {name: z, type: text, 2): x}\n", []string{
+			`sluice.yaml:8: tables.clinical.A.columns.X.type: "numeric(10,2)" is cut at a comma: in a { } mapping a comma ends the value; quote the type: type: "numeric(10,2)"`,
+			`sluice.yaml:9: tables.clinical.A.columns.Y.type: "enum(a,b,c)" is cut at a comma: in a { } mapping a comma ends the value; quote the type: type: "enum(a,b,c)"`,
+			`sluice.yaml:10: tables.clinical.A.columns.Z: unknown key "2)" (allowed: name, type, drop, default, references, enum, source_type)`}},
 		{"YAML syntax error", header + "tables:\n  clinical.A:\n    skip: true\n   target: a\n", []string{
 			`sluice.yaml:8: invalid YAML: did not find expected key`}},
 		{"YAML syntax error on line 1", "version: 1: 2\n", []string{

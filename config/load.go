@@ -35,6 +35,30 @@ func cause(err error) string {
 // Parse reads a config from r; file names it in messages. The result has its
 // defaults applied. On any problem it returns nil and Errors, sorted by line.
 func Parse(r io.Reader, file string) (*Config, error) {
+	cfg, err := ParsePartial(r, file)
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// LoadPartial is Load that, when the file is YAML but has problems, returns
+// what did decode with the Errors: the sources and table rules without
+// problems can then be checked against the databases in the same pass
+// (unknown tables and columns reported with the syntax errors). A file
+// that cannot be read or is not YAML returns no Config.
+func LoadPartial(path string) (*Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, Errors{{File: path, Msg: "read config: " + cause(err), Err: err}}
+	}
+	defer f.Close()
+	return ParsePartial(f, path)
+}
+
+// ParsePartial is Parse that also returns the decoded part of a config with
+// problems (see LoadPartial).
+func ParsePartial(r io.Reader, file string) (*Config, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, Errors{{File: file, Msg: "read config: " + cause(err), Err: err}}
@@ -46,13 +70,10 @@ func Parse(r io.Reader, file string) (*Config, error) {
 	}
 	d := &decoder{file: file, env: os.LookupEnv}
 	cfg := d.config(field{line: root.Line, node: root})
-	if err := d.errs.sorted().Err(); err != nil {
-		return nil, err
-	}
 	cfg.File = file
 	cfg.Hash = hex.EncodeToString(sum[:])
 	applyDefaults(cfg)
-	return cfg, nil
+	return cfg, d.errs.sorted().Err()
 }
 
 // document decodes the single YAML document in data. An empty file yields an

@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/sluicedb/sluice/dburl"
 )
 
 var (
@@ -117,6 +119,10 @@ func (d *decoder) url(f field, schemes []string) string {
 	scheme, _, _ := strings.Cut(s, ":")
 	if !slices.Contains(schemes, scheme) {
 		d.fail(f.line, f.path, "unsupported URL %s: the scheme must be %s", shown(f, s), orList(schemes))
+		return s
+	}
+	if err := dburl.Check(s); err != nil {
+		d.fail(f.line, f.path, "bad URL %s: %v", shown(f, s), err)
 	}
 	return s
 }

@@ -10,10 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
+	"github.com/sluicedb/sluice/dburl"
 	"github.com/sluicedb/sluice/mysql"
 	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/postgres"
@@ -32,6 +34,9 @@ func Open(ctx context.Context, name, rawURL string) (sluice.Source, error) {
 
 func open(ctx context.Context, cfg *config.Config, src *config.Source) (sluice.Source, error) {
 	name, rawURL := src.Name, src.URL
+	if err := dburl.Check(rawURL); err != nil {
+		return nil, fmt.Errorf("source %s: bad URL %s: %w", name, sluice.RedactURL(rawURL), err)
+	}
 	switch Scheme(rawURL) {
 	case "mysql":
 		return mysql.Open(ctx, name, rawURL)
@@ -50,17 +55,23 @@ func open(ctx context.Context, cfg *config.Config, src *config.Source) (sluice.S
 	return nil, fmt.Errorf("source %s at %s: %w", name, sluice.RedactURL(rawURL), ErrUnsupported)
 }
 
-// Scheme is the lower-cased scheme of rawURL, or "" when it does not parse.
-// A csv: URL is a path, which may hold what a URL may not (a "%").
+// Scheme is the lower-cased scheme of rawURL, or "" when it has none. A URL
+// that does not parse still has its scheme, so that its engine can say
+// what is wrong with the rest: a sqlite: or csv: URL is a path, which may
+// hold what a URL may not (a "%").
 func Scheme(rawURL string) string {
 	if u, err := url.Parse(rawURL); err == nil {
 		return strings.ToLower(u.Scheme)
 	}
-	if strings.HasPrefix(strings.ToLower(rawURL), "csv:") {
-		return "csv"
+	scheme, _, ok := strings.Cut(rawURL, ":")
+	if !ok || !schemeWord.MatchString(scheme) {
+		return ""
 	}
-	return ""
+	return strings.ToLower(scheme)
 }
+
+// schemeWord is what RFC 3986 allows as a scheme.
+var schemeWord = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 
 // Sources are the open sources of a config, by name.
 type Sources map[string]sluice.Source

@@ -116,47 +116,26 @@ func integer(data []byte, typ byte, col sluice.Type) (any, int, error) {
 	return int64(u<<shift) >> shift, size, nil
 }
 
-// float: the text protocol writes a FLOAT in the shortest form that reads
-// back as the same 32-bit float, rounded to 6 significant digits (FLT_DIG)
-// when that form has more; a DOUBLE in its shortest exact form; either
-// with its declared number of decimals (FLOAT(M,D)) when it has them. A
-// Read parses that text, so the stream rounds the same way.
+// float: a FLOAT is its exact 32-bit value, widened (Read selects it as a
+// DOUBLE, floatColumns); a DOUBLE is its value, or with declared decimals
+// (DOUBLE(M,D)) the value the text protocol writes with that many, as Read
+// reads it.
 func float(data []byte, typ byte, col sluice.Type) (any, int, error) {
-	var f float64
-	size := 8
 	if typ == tFloat {
-		size = 4
 		if len(data) < 4 {
 			return nil, 4, errShort
 		}
-		f = float64(math.Float32frombits(binary.LittleEndian.Uint32(data)))
-	} else if len(data) >= 8 {
-		f = math.Float64frombits(binary.LittleEndian.Uint64(data))
-	} else {
+		return float64(math.Float32frombits(binary.LittleEndian.Uint32(data))), 4, nil
+	}
+	if len(data) < 8 {
 		return nil, 8, errShort
 	}
-	var text string
-	switch {
-	case col.Scale > 0:
-		text = strconv.FormatFloat(f, 'f', col.Scale, 64)
-	case typ == tFloat:
-		text = strconv.FormatFloat(f, 'g', -1, 32)
-		if significantDigits(text) > 6 {
-			text = strconv.FormatFloat(f, 'g', 6, 64)
-		}
-	default:
-		return f, size, nil
+	f := math.Float64frombits(binary.LittleEndian.Uint64(data))
+	if col.Scale == 0 {
+		return f, 8, nil
 	}
-	v, err := strconv.ParseFloat(text, 64)
-	return v, size, err
-}
-
-// significantDigits counts the digits of a number's mantissa, leading
-// zeros left out.
-func significantDigits(text string) int {
-	mantissa, _, _ := strings.Cut(text, "e")
-	digits := strings.TrimLeft(strings.NewReplacer("-", "", ".", "").Replace(mantissa), "0")
-	return len(digits)
+	v, err := strconv.ParseFloat(strconv.FormatFloat(f, 'f', col.Scale, 64), 64)
+	return v, 8, err
 }
 
 var digitBytes = [10]int{0, 1, 1, 2, 2, 3, 3, 4, 4, 4}

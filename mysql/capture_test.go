@@ -158,9 +158,9 @@ func TestCaptureStreamValuesEqualRead(t *testing.T) {
 }
 
 // FLOAT, FLOAT(M,D), DOUBLE and DOUBLE(M,D) stream as the copy reads them:
-// the text protocol rounds a FLOAT to 6 significant digits, and a declared
-// scale to its decimals.
-func TestCaptureStreamsFloatsAsReadRoundsThem(t *testing.T) {
+// a FLOAT as its exact single-precision value (not the text protocol's 6
+// significant digits), a DOUBLE(M,D) rounded to its declared decimals.
+func TestCaptureStreamsFloatsAsReadReadsThem(t *testing.T) {
 	srv := privateServer(t)
 	db, src := captureDB(t, srv, "CREATE TABLE f (id int PRIMARY KEY, a float, b float(7,3), c double, d double(10,2), e float unsigned);")
 	spec := sluice.CaptureSpec{Name: "floats", Tables: []string{"f"}}
@@ -178,6 +178,9 @@ func TestCaptureStreamsFloatsAsReadRoundsThem(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) || len(want) != 4 {
 		t.Fatalf("streamed\n%v\nread\n%v", got, want)
+	}
+	if exact := float64(float32(1.2345678)); want[0][1] != exact {
+		t.Errorf("FLOAT 1.2345678 read as %v, want %v", want[0][1], exact)
 	}
 }
 

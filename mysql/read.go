@@ -20,7 +20,7 @@ func (s *Source) Read(ctx context.Context, req sluice.ReadRequest) (sluice.RowIt
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
-	query, args, err := selectSQL(req, sets)
+	query, args, err := selectSQL(req, sets, newFloatColumns(names, types))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}

@@ -3,7 +3,10 @@ package mysql
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
+
+	"github.com/go-sql-driver/mysql"
 )
 
 // sessionSetup runs on every new connection of the pool: the source is only
@@ -14,6 +17,12 @@ var sessionSetup = []string{
 	"SET SESSION time_zone = '+00:00'",
 	"SET SESSION TRANSACTION READ ONLY",
 }
+
+// statsExpiry makes MySQL 8 answer information_schema.TABLES from the
+// tables, not from statistics cached for up to a day: AUTO_INCREMENT must
+// be the counter as it is now (Column.IdentityNext). MariaDB, which caches
+// nothing, has no such variable, and says so with error 1193.
+const statsExpiry = "SET SESSION information_schema_stats_expiry = 0"
 
 // sessionConnector wraps the driver's connector to prepare each connection.
 type sessionConnector struct {
@@ -41,6 +50,11 @@ func prepareSession(ctx context.Context, conn driver.Conn) error {
 		if _, err := execer.ExecContext(ctx, stmt, nil); err != nil {
 			return fmt.Errorf("prepare session (%s): %w", stmt, err)
 		}
+	}
+	_, err := execer.ExecContext(ctx, statsExpiry, nil)
+	var me *mysql.MySQLError
+	if err != nil && !(errors.As(err, &me) && me.Number == 1193) {
+		return fmt.Errorf("prepare session (%s): %w", statsExpiry, err)
 	}
 	return nil
 }

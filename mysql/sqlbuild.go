@@ -34,8 +34,8 @@ func countSQL(table, where string) string {
 
 // selectSQL reads one chunk: the requested columns, then the key columns,
 // filtered by the user's where and the keyset bound, in key order. A column
-// in sets is read as two (readExprs).
-func selectSQL(req sluice.ReadRequest, sets charsets) (string, []any, error) {
+// in sets is read as two, a column in floats as a double (readExprs).
+func selectSQL(req sluice.ReadRequest, sets charsets, floats floatColumns) (string, []any, error) {
 	if len(req.Columns)+len(req.Key) == 0 {
 		return "", nil, errors.New("no columns to read")
 	}
@@ -46,7 +46,7 @@ func selectSQL(req sluice.ReadRequest, sets charsets) (string, []any, error) {
 	}
 	exprs := make([]string, 0, len(cols))
 	for _, c := range cols {
-		exprs = append(exprs, readExprs(c, sets)...)
+		exprs = append(exprs, readExprs(c, sets, floats)...)
 	}
 	return "SELECT " + strings.Join(exprs, ", ") + " FROM " + quoteIdent(req.Table) + tail, args, nil
 }
@@ -59,7 +59,12 @@ func selectSQL(req sluice.ReadRequest, sets charsets) (string, []any, error) {
 // then comes across as the character the server shows for it, and two
 // different stored values never as one. A set the server converts exactly
 // in every value (textCharset.Exact) is selected once, converted.
-func readExprs(col string, sets charsets) []string {
+//
+// A FLOAT is selected as a DOUBLE (floatColumns).
+func readExprs(col string, sets charsets, floats floatColumns) []string {
+	if floats[col] {
+		return []string{floatExpr(col)}
+	}
 	cs, ok := sets[col]
 	if !ok {
 		return []string{quoteIdent(col)}
@@ -184,4 +189,28 @@ func boundArg(v any) any {
 		return u.Bytes
 	}
 	return v
+}
+
+// floatColumns are a table's single-precision (FLOAT) columns. The text
+// protocol prints a FLOAT with at most 6 significant digits (FLT_DIG), so
+// 1234567 would arrive as 1234570 and 0.1 and 0.100000001 as one value;
+// widened to a DOUBLE on the server, which is exact, it prints in full.
+type floatColumns map[string]bool
+
+// newFloatColumns picks the FLOAT columns of names, whose types are types.
+func newFloatColumns(names []string, types []sluice.Type) floatColumns {
+	floats := floatColumns{}
+	for i, t := range types {
+		if t.Kind == sluice.KindFloat && t.Bits == 32 {
+			floats[names[i]] = true
+		}
+	}
+	return floats
+}
+
+// floatExpr reads a FLOAT column as the DOUBLE of the same value: adding a
+// double zero widens it on every MySQL and MariaDB version (CAST AS DOUBLE
+// needs MySQL 8.0.17), and NULL stays NULL.
+func floatExpr(col string) string {
+	return "(" + quoteIdent(col) + " + 0E0)"
 }

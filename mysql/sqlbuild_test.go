@@ -40,7 +40,7 @@ func TestSelectSQL(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			q, args, err := selectSQL(c.req, nil)
+			q, args, err := selectSQL(c.req, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -61,7 +61,7 @@ func TestSelectSQLErrors(t *testing.T) {
 		{Table: "t", Columns: []string{"a"}, Key: []string{"a"}, After: []any{nil}},
 	}
 	for _, req := range cases {
-		if q, _, err := selectSQL(req, nil); err == nil {
+		if q, _, err := selectSQL(req, nil, nil); err == nil {
 			t.Errorf("%+v: got %q, want an error", req, q)
 		}
 	}
@@ -82,7 +82,7 @@ func TestSummarySQL(t *testing.T) {
 			After: []any{1, "x"}, Limit: 5, Where: "v = 1 OR v = 2"},
 		Upto: []any{3, "y"},
 	}
-	q, args, err := summarySQL(req, nil)
+	q, args, err := summarySQL(req, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestSummarySQL(t *testing.T) {
 	want = "SELECT COUNT(*), COALESCE(BIT_XOR(CAST(CONV(LEFT(MD5(" + row + "), 16), 16, 10) AS UNSIGNED)), 0), " +
 		"COUNT(*) - COUNT(" + row + ") FROM `pairs` " +
 		"WHERE (v = 1 OR v = 2) AND (`a` > ? OR (`a` = ? AND `b` > ?)) AND (`a` < ? OR (`a` = ? AND `b` <= ?))"
-	if q, _, _ := summarySQL(req, nil); q != want {
+	if q, _, _ := summarySQL(req, nil, nil); q != want {
 		t.Errorf("sql without a limit:\n got %s\nwant %s", q, want)
 	}
 	if got := fmt.Sprint(args); got != "[1 1 x 3 3 y]" {
@@ -110,7 +110,7 @@ func TestSummarySQL(t *testing.T) {
 		{ReadRequest: sluice.ReadRequest{Table: "t", Key: []string{"a"}}, Upto: []any{nil}},
 		{ReadRequest: sluice.ReadRequest{Table: "t", Key: []string{"a"}}, Upto: []any{1, 2}},
 	} {
-		if q, _, err := summarySQL(bad, nil); err == nil {
+		if q, _, err := summarySQL(bad, nil, nil); err == nil {
 			t.Errorf("%+v: got %q, want an error", bad, q)
 		}
 	}
@@ -123,7 +123,7 @@ func TestCharsetSQL(t *testing.T) {
 	sets := charsets{"name": {Name: "gbk", Collation: "gbk_bin"}}
 	req := sluice.ReadRequest{Table: "t", Columns: []string{"id", "name"}, Key: []string{"name", "id"},
 		After: []any{"啊", int64(3)}, Limit: 10}
-	q, args, err := selectSQL(req, sets)
+	q, args, err := selectSQL(req, sets, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestCharsetSQL(t *testing.T) {
 	if got := fmt.Sprint(args); got != "[啊 啊 3]" {
 		t.Errorf("args: got %s", got)
 	}
-	sq, _, err := summarySQL(sluice.SummaryRequest{ReadRequest: req}, sets)
+	sq, _, err := summarySQL(sluice.SummaryRequest{ReadRequest: req}, sets, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func TestCharsetSQL(t *testing.T) {
 // A set the server converts exactly in every value is read once.
 func TestExactCharsetReadsOnce(t *testing.T) {
 	sets := charsets{"l": {Name: "latin1", Collation: "latin1_swedish_ci", Exact: true}}
-	q, _, err := selectSQL(sluice.ReadRequest{Table: "t", Columns: []string{"l"}}, sets)
+	q, _, err := selectSQL(sluice.ReadRequest{Table: "t", Columns: []string{"l"}}, sets, nil)
 	if want := "SELECT CONVERT(`l` USING utf8mb4) FROM `t`"; err != nil || q != want {
 		t.Errorf("sql %s, %v; want %s", q, err, want)
 	}

@@ -15,14 +15,16 @@ var _ sluice.Summarizer = (*Source)(nil)
 func (s *Source) Summarize(ctx context.Context, req sluice.SummaryRequest) (sluice.Summary, error) {
 	label := chunkLabel("summarize", s.name, req.ReadRequest)
 	// The server would name an unknown column too, but not in Read's words.
-	if _, err := s.readTypes(ctx, req.Table, digestColumns(req.ReadRequest)); err != nil {
+	names := digestColumns(req.ReadRequest)
+	types, err := s.readTypes(ctx, req.Table, names)
+	if err != nil {
 		return sluice.Summary{}, fmt.Errorf("%s: %w", label, err)
 	}
 	sets, err := s.tableCharsets(ctx, req.Table)
 	if err != nil {
 		return sluice.Summary{}, fmt.Errorf("%s: %w", label, err)
 	}
-	query, args, err := summarySQL(req, sets)
+	query, args, err := summarySQL(req, sets, newFloatColumns(names, types))
 	if err != nil {
 		return sluice.Summary{}, fmt.Errorf("%s: %w", label, err)
 	}

@@ -15,7 +15,7 @@ import (
 // bounds, order and limit as selectSQL, so a summary covers exactly the rows
 // Read would send; a range bounded by Upto needs no order, and is digested
 // in one pass without materialising the rows (about twice as fast).
-func summarySQL(req sluice.SummaryRequest, sets charsets) (string, []any, error) {
+func summarySQL(req sluice.SummaryRequest, sets charsets, floats floatColumns) (string, []any, error) {
 	if len(req.Key) == 0 {
 		return "", nil, errors.New("summaries need a key")
 	}
@@ -26,7 +26,7 @@ func summarySQL(req sluice.SummaryRequest, sets charsets) (string, []any, error)
 	if req.Limit == 0 {
 		tail = strings.TrimSuffix(tail, " ORDER BY "+quoteList(req.Key))
 	}
-	row := rowConcat(digestColumns(req.ReadRequest), sets)
+	row := rowConcat(digestColumns(req.ReadRequest), sets, floats)
 	if req.Limit == 0 {
 		q := "SELECT COUNT(*), " + xorOf("MD5("+row+")") + ", COUNT(*) - COUNT(" + row + ") FROM " + quoteIdent(req.Table) + tail
 		return q, args, nil
@@ -61,12 +61,18 @@ func digestColumns(req sluice.ReadRequest) []string {
 // every byte sequence it has no character for, so that a change between two
 // such values would not change the digest (and two columns of different
 // sets could not be concatenated at all).
-func rowConcat(cols []string, sets charsets) string {
+//
+// A FLOAT is digested as the DOUBLE Read reads (floatColumns): its own text
+// has 6 significant digits, so a change in the seventh would not change
+// the digest, and a rerun would skip the chunk that holds it.
+func rowConcat(cols []string, sets charsets, floats floatColumns) string {
 	exprs := make([]string, len(cols))
 	for i, c := range cols {
 		v := quoteIdent(c)
 		if _, ok := sets[c]; ok {
 			v = "CAST(" + v + " AS BINARY)"
+		} else if floats[c] {
+			v = floatExpr(c)
 		}
 		exprs[i] = "QUOTE(" + v + ")"
 	}

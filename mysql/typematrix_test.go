@@ -52,7 +52,8 @@ var typeCases = []typeCase{
 	{"dec", "decimal(65,30)", sluice.Type{Kind: sluice.KindDecimal, Precision: 65, Scale: 30}, [3]string{"-" + decimalMax, decimalMax, "0.000000000000000000000000000001"},
 		[3]any{"-" + decimalMax, decimalMax, "0.000000000000000000000000000001"}},
 	{"dec2", "decimal(10,2)", sluice.Type{Kind: sluice.KindDecimal, Precision: 10, Scale: 2}, [3]string{"-0.01", "12345678.99", "0"}, [3]any{"-0.01", "12345678.99", "0.00"}},
-	{"f", "float", sluice.Type{Kind: sluice.KindFloat, Bits: 32}, [3]string{"-3.40282e38", "3.40282e38", "0.5"}, [3]any{-3.40282e38, 3.40282e38, 0.5}},
+	{"f", "float", sluice.Type{Kind: sluice.KindFloat, Bits: 32}, [3]string{"-3.40282e38", "3.40282e38", "1234567"},
+		[3]any{float64(float32(-3.40282e38)), float64(float32(3.40282e38)), 1234567.0}}, // exact, not the text protocol's 6 digits
 	{"d", "double", sluice.Type{Kind: sluice.KindFloat, Bits: 64}, [3]string{"-1.7976931348623157e308", "1.7976931348623157e308", "2.2250738585072014e-308"},
 		[3]any{-1.7976931348623157e308, 1.7976931348623157e308, 2.2250738585072014e-308}},
 	{"c", "char(5)", sluice.Type{Kind: sluice.KindString, Length: 5, Fixed: true}, [3]string{"'a'", "'abcde'", "''"}, [3]any{"a", "abcde", ""}},

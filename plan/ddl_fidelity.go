@@ -129,18 +129,24 @@ func reshapeColumn(table string, c Column) []string {
 }
 
 // AdvanceIdentity moves the sequence of identity column c past the highest
-// value in the table, so that the next row without a value gets a fresh
-// one; on an empty table (or one holding no positive value) the next value
-// is 1. It returns the sequence's value and whether it was used (the next
-// value is one more), and no row when the column has no sequence. Running
-// it again changes nothing.
+// value in the table, and at least to the source counter's next number
+// (IdentityNext), so that the next row without a value gets a number
+// neither the table nor the source used; on an empty table (or one holding
+// no positive value) with no counter the next value is 1. It returns the
+// sequence's value and whether it was used (the next value is one more),
+// and no row when the column has no sequence. Running it again changes
+// nothing.
 func AdvanceIdentity(schema string, t *Table, c Column) string {
 	table := qualified(schema, t.Name)
 	name, _ := sqlexpr.QuoteString(table)
 	col, _ := sqlexpr.QuoteString(c.Name)
+	top := "max(" + QuoteIdent(c.Name) + ")"
+	if c.IdentityNext > 1 {
+		top = fmt.Sprintf("greatest(%s, %d)", top, c.IdentityNext-1)
+	}
 	return fmt.Sprintf(`SELECT setval(s.seq, greatest(m.top, 1), coalesce(m.top >= 1, false)), coalesce(m.top >= 1, false)
-FROM (SELECT pg_get_serial_sequence(%s, %s) AS seq) s, (SELECT max(%s) AS top FROM %s) m
-WHERE s.seq IS NOT NULL;`, name, col, QuoteIdent(c.Name), table)
+FROM (SELECT pg_get_serial_sequence(%s, %s) AS seq) s, (SELECT %s AS top FROM %s) m
+WHERE s.seq IS NOT NULL;`, name, col, top, table)
 }
 
 // ReshapeKept gives a table whose rows a new generation merges into (a

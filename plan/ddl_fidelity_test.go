@@ -56,4 +56,10 @@ func TestFidelityDDL(t *testing.T) {
 		`SELECT setval(s.seq, greatest(m.top, 1), coalesce(m.top >= 1, false)), coalesce(m.top >= 1, false)
 FROM (SELECT pg_get_serial_sequence('"my ""s"""."t"', 'id') AS seq) s, (SELECT max("id") AS top FROM "my ""s"""."t") m
 WHERE s.seq IS NOT NULL;`)
+	counted := tbl.Columns[0]
+	counted.IdentityNext = 42 // the source handed out 41 already
+	checkSQL(t, AdvanceIdentity("s", tbl, counted),
+		`SELECT setval(s.seq, greatest(m.top, 1), coalesce(m.top >= 1, false)), coalesce(m.top >= 1, false)
+FROM (SELECT pg_get_serial_sequence('"s"."t"', 'id') AS seq) s, (SELECT greatest(max("id"), 41) AS top FROM "s"."t") m
+WHERE s.seq IS NOT NULL;`)
 }

@@ -240,7 +240,7 @@ func (c *carrier) identity(st *tableState, col *Column, src *sluice.Column) {
 	case !identityTypes[CanonicalType(col.Type)]:
 		c.lose(st, what, "type "+col.Type+" cannot be an identity; the column gets no sequence (type: bigint makes it one, and rejects larger values)")
 	default:
-		col.AutoIncrement, col.NotNull = true, true
+		col.AutoIncrement, col.NotNull, col.IdentityNext = true, true, src.IdentityNext
 	}
 }
 

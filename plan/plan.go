@@ -249,7 +249,12 @@ type Column struct {
 	// INTEGER PRIMARY KEY). After every load its sequence is moved past the
 	// highest value, so the application's next insert gets a fresh number.
 	AutoIncrement bool
-	Comment       string // the source column's comment
+	// IdentityNext is the source counter's next number
+	// (sluice.Column.IdentityNext) for an AutoIncrement column: the sequence
+	// is moved at least that far, so that no number the source handed out
+	// before a cutover is handed out again. 0: the highest value decides.
+	IdentityNext int64
+	Comment      string // the source column's comment
 	// EnumType is the enum type (Table.EnumTypes) that Type names, for an
 	// ENUM column under enums: type; "" otherwise.
 	EnumType string

@@ -3,7 +3,9 @@ package plan
 import (
 	"fmt"
 	"slices"
+	"strings"
 
+	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
 )
 
@@ -19,6 +21,47 @@ func (b *builder) checkRules() {
 	}
 }
 
+// CheckNames reports the table and column rules of cfg that name a table
+// or column the source does not have, for the sources in schemas (the
+// rules of any other source are not checked). With it a config with other
+// problems gets these reported in the same pass: the CLI introspects the
+// sources whose URLs are fine and adds them to the config's own problems.
+func CheckNames(cfg *config.Config, schemas []*sluice.Schema) config.Errors {
+	b := newBuilder(cfg, schemas)
+	for i := range cfg.Tables {
+		r := &cfg.Tables[i]
+		if s := b.schema(r.Source); s != nil {
+			b.ruleTable(r, s)
+		}
+	}
+	return b.errors()
+}
+
+// ruleTable returns the source table rule r names, reporting it when the
+// source has no such table, and reporting each column rule that names no
+// column of it or references a table of a known source that does not exist.
+func (b *builder) ruleTable(r *config.TableRule, s *sluice.Schema) *sluice.Table {
+	key := "tables." + r.Source + "." + r.Table
+	t := s.Table(r.Table)
+	if t == nil {
+		b.fail(r.Line, key, "%s", missingTable(s, r.Table))
+		return nil
+	}
+	for _, cr := range r.Columns {
+		ckey := key + ".columns." + cr.Name
+		refSource, _, _ := strings.Cut(cr.References, ".")
+		switch {
+		case t.Column(cr.Name) == nil:
+			b.fail(cr.Line, ckey, "column %q does not exist in %s.%s%s", cr.Name, r.Source, r.Table, suggest(cr.Name, columnNames(t)))
+		case cr.References != "" && b.schema(refSource) != nil:
+			if _, msg := b.resolveReference(cr.References); msg != "" {
+				b.fail(cr.Line, ckey+".references", "references %s: %s", cr.References, msg)
+			}
+		}
+	}
+	return t
+}
+
 func (b *builder) checkRule(r *config.TableRule) {
 	key := "tables." + r.Source + "." + r.Table
 	s := b.schema(r.Source)
@@ -26,9 +69,8 @@ func (b *builder) checkRule(r *config.TableRule) {
 		b.fail(r.Line, key, "unknown source %q", r.Source)
 		return
 	}
-	t := s.Table(r.Table)
+	t := b.ruleTable(r, s)
 	if t == nil {
-		b.fail(r.Line, key, "%s", missingTable(s, r.Table))
 		return
 	}
 	b.checkDatabase(r.Line, key+".database", r.Database)
@@ -39,7 +81,7 @@ func (b *builder) checkRule(r *config.TableRule) {
 		ckey := key + ".columns." + cr.Name
 		switch {
 		case t.Column(cr.Name) == nil:
-			b.fail(cr.Line, ckey, "column %q does not exist in %s.%s%s", cr.Name, r.Source, r.Table, suggest(cr.Name, columnNames(t)))
+			// reported by ruleTable
 		case cr.Drop && slices.Contains(t.PrimaryKey, cr.Name):
 			b.fail(cr.Line, ckey, "column %s is part of the primary key and cannot be dropped", cr.Name)
 		case cr.References != "":

@@ -10,10 +10,12 @@ import (
 
 // columnsSQL reads the columns of the tables whose oids are $1, in attnum
 // order. The default of a generated column is its expression, not a
-// default, so it is left out.
+// default, so it is left out. A column that owns an ascending sequence (an
+// identity, a serial) gets the number after the sequence's last value
+// (identityNextSQL), 0 when it has handed out none or cannot be read.
 const columnsSQL = `SELECT a.attrelid, a.attname, NOT a.attnotnull,
 	CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
-	a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%',
+	a.attidentity <> '' OR coalesce(pg_get_expr(d.adbin, d.adrelid), '') LIKE 'nextval(%', ` + identityNextSQL + `,
 	format_type(a.atttypid, a.atttypmod), t.typname, t.typtype::text,
 	t.typnamespace = 'pg_catalog'::regnamespace, a.atttypmod,
 	coalesce((SELECT array_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_enum e WHERE e.enumtypid = t.oid), '{}')
@@ -22,6 +24,15 @@ const columnsSQL = `SELECT a.attrelid, a.attname, NOT a.attnotnull,
 	LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 	WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
 	ORDER BY a.attrelid, a.attnum`
+
+// identityNextSQL: pg_sequences shows last_value NULL to a user who may
+// not read the sequence, and before its first nextval.
+const identityNextSQL = `coalesce((SELECT sq.last_value + 1 FROM pg_depend dp
+		JOIN pg_class sc ON sc.oid = dp.objid AND sc.relkind = 'S'
+		JOIN pg_namespace sn ON sn.oid = sc.relnamespace
+		JOIN pg_sequences sq ON sq.schemaname = sn.nspname AND sq.sequencename = sc.relname
+		WHERE dp.classid = 'pg_class'::regclass AND dp.refobjid = a.attrelid AND dp.refobjsubid = a.attnum
+		AND dp.deptype IN ('a', 'i') AND sq.increment_by > 0 AND sq.last_value < 9223372036854775807 LIMIT 1), 0)`
 
 type tableColumn struct {
 	oid uint32
@@ -45,7 +56,7 @@ func scanColumn(r pgx.CollectableRow) (tableColumn, error) {
 	var c tableColumn
 	var p pgType
 	var mod int32
-	err := r.Scan(&c.oid, &c.Name, &c.Nullable, &c.Default, &c.AutoIncrement,
+	err := r.Scan(&c.oid, &c.Name, &c.Nullable, &c.Default, &c.AutoIncrement, &c.IdentityNext,
 		&p.Format, &p.Name, &p.TypType, &p.Builtin, &mod, &p.Enum)
 	p.Mod = int(mod)
 	c.Type = TypeOf(p)

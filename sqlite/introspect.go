@@ -15,12 +15,17 @@ func (s *Source) Introspect(ctx context.Context) (*sluice.Schema, error) {
 	if err != nil {
 		return nil, err
 	}
+	seqs, err := s.sequences(ctx)
+	if err != nil {
+		return nil, err
+	}
 	schema := &sluice.Schema{Source: s.name, Engine: "sqlite"}
 	for _, n := range names {
 		t, err := s.table(ctx, n)
 		if err != nil {
 			return nil, fmt.Errorf("introspect %s.%s: %w", s.name, n.name, err)
 		}
+		setIdentityNext(t, seqs)
 		schema.Tables = append(schema.Tables, *t)
 	}
 	if schema.Objects, err = s.objects(ctx); err != nil {

@@ -89,6 +89,9 @@ func closeQuietly(conn *pgx.Conn) {
 
 // lockHolder describes the session that holds the lock, best effort: a role
 // without pg_read_all_stats sees no application_name of other users.
+// pg_locks lists the advisory locks of every database, and an advisory lock
+// is one database's: the same lock held in another database of the server
+// is another migration's.
 func lockHolder(ctx context.Context, conn *pgx.Conn, name string) string {
 	var app, client string
 	var pid int
@@ -97,6 +100,7 @@ func lockHolder(ctx context.Context, conn *pgx.Conn, name string) string {
 		SELECT coalesce(a.application_name, ''), a.pid, coalesce(host(a.client_addr), 'local'), a.backend_start
 		FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
 		WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+		  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
 		  AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($1, 0)
 		LIMIT 1`, lockKeyText(name)).Scan(&app, &pid, &client, &since)
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sluicedb/sluice/sluicetest"
 )
 
 func TestLockExcludesASecondHolderUntilReleased(t *testing.T) {
@@ -50,5 +52,45 @@ func TestLockExcludesASecondHolderUntilReleased(t *testing.T) {
 			t.Errorf("lock %d waited %s for a released lock", i, waited)
 		}
 		rel()
+	}
+}
+
+// Advisory locks are per database: with the same migration lock held in
+// other databases of the server, the holder named is the one in this
+// target's database.
+func TestLockNamesTheHolderInThisDatabase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	openAs := func(url, app string) *Target {
+		sep := "?"
+		if strings.Contains(url, "?") {
+			sep = "&"
+		}
+		tg, err := Open(ctx, url+sep+"application_name="+app)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(tg.Close)
+		return tg
+	}
+	// Decoys first and several: the holder query without the database
+	// filter would name one of them.
+	for _, app := range []string{"decoy-1", "decoy-2", "decoy-3", "decoy-4"} {
+		release, err := openAs(sluicetest.NewPostgresDB(t), app).Lock(ctx, "migrate")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(release)
+	}
+	here := sluicetest.NewPostgresDB(t)
+	release, err := openAs(here, "holder-here").Lock(ctx, "migrate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	_, err = openAs(here, "second").Lock(ctx, "migrate")
+	var locked *LockedError
+	if !errors.As(err, &locked) || !strings.HasPrefix(locked.Holder, `"holder-here" (backend pid`) {
+		t.Fatalf("second lock: %v, want a LockedError naming holder-here", err)
 	}
 }

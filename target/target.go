@@ -9,10 +9,10 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5"
-
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/dburl"
 	"github.com/sluicedb/sluice/retry"
 )
 
@@ -31,6 +31,9 @@ type Target struct {
 // Failures are a *sluice.ConnectError that carries the redacted URL only.
 func Open(ctx context.Context, rawURL string) (*Target, error) {
 	where := "target " + sluice.RedactURL(rawURL)
+	if err := dburl.Check(rawURL); err != nil {
+		return nil, fmt.Errorf("target: bad URL %s: %w", sluice.RedactURL(rawURL), err)
+	}
 	cfg, err := pgxpool.ParseConfig(rawURL)
 	if err != nil {
 		return nil, &sluice.ConnectError{Where: where, Err: err}

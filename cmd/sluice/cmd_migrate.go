@@ -12,7 +12,6 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/sluicedb/sluice/config"
 	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/migrate"
 	"github.com/sluicedb/sluice/progress"
@@ -84,7 +83,7 @@ func runMigrate(ctx context.Context, g *globals, f *migrateFlags, path string) e
 	if err != nil {
 		return err
 	}
-	cfg, err := config.Load(path)
+	cfg, err := loadConfig(ctx, path)
 	if err != nil {
 		return err
 	}

@@ -97,7 +97,7 @@ func runSync(ctx context.Context, g *globals, f *syncFlags) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := config.Load(g.config)
+	cfg, err := loadConfig(ctx, g.config)
 	if err != nil {
 		return err
 	}

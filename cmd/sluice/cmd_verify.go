@@ -16,7 +16,6 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/audit"
-	"github.com/sluicedb/sluice/config"
 	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/migrate"
 	"github.com/sluicedb/sluice/plan"
@@ -72,7 +71,7 @@ func runVerify(ctx context.Context, g *globals, f *verifyFlags) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := config.Load(g.config)
+	cfg, err := loadConfig(ctx, g.config)
 	if err != nil {
 		return err
 	}

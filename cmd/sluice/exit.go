@@ -9,6 +9,7 @@ import (
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/audit"
 	"github.com/sluicedb/sluice/config"
+	"github.com/sluicedb/sluice/dburl"
 	"github.com/sluicedb/sluice/engines"
 )
 
@@ -66,12 +67,13 @@ func exitCode(err error) int {
 		inc  *sluice.IncompleteError
 		use  usageError
 		tamp *audit.TamperError
+		bad  *dburl.Error
 	)
 	switch {
 	case errors.Is(err, sluice.ErrInterrupted):
 		return exitInterrupted
 	case errors.As(err, &ce), errors.As(err, &one), errors.As(err, &use), isCobraUsage(err),
-		errors.Is(err, engines.ErrUnsupported):
+		errors.Is(err, engines.ErrUnsupported), errors.As(err, &bad):
 		return exitConfig
 	case errors.As(err, &conn), errors.As(err, &gone):
 		return exitConnect

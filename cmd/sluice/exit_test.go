@@ -51,6 +51,43 @@ tables:
 	golden(t, "missing_references.golden", r.stderr)
 }
 
+// A config with problems of its own and names the source does not have
+// reports both kinds in one run, in line order: the sources whose URLs are
+// right are read for the names, a source with a bad URL is not (nor are its
+// tables' names checked). A type with a comma written unquoted in { } is
+// explained, not reported as an unknown key "2)".
+func TestConfigProblemsAndMissingNamesInOnePass(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	writeFile(t, dir, "onepass.yaml", `version: 1
+sources:
+  chinook:
+    url: `+chinookSQLite(t)+`
+  broken: {url: "mysql://root:hunter2@127.0.0.1:99999/x"}
+target:
+  url: postgres://postgres@127.0.0.1:5432/unused
+defaults: {workers: many}
+tables:
+  chinook.Albums:
+    target: albums
+  chinook.Track:
+    columns:
+      UnitPrice: {type: numeric(10,2)}
+      Lyrics: {drop: true}
+      GenreId: {references: chinook.Genres}
+  broken.Anything:
+    skip: true
+`)
+	for _, cmd := range []string{"plan", "migrate", "verify"} {
+		t.Run(cmd, func(t *testing.T) {
+			t.Parallel()
+			r := invocation{dir: dir}.run(t, cmd, "--config", "onepass.yaml")
+			wantCode(t, r, 2)
+			golden(t, "one_pass.golden", r.stderr)
+		})
+	}
+}
+
 func TestMissingConfigFileExit2(t *testing.T) {
 	t.Parallel()
 	r := invocation{dir: t.TempDir()}.run(t, "plan")

@@ -14,7 +14,7 @@ import (
 // prepare loads the config, opens and introspects the sources and plans.
 // The caller closes the sources.
 func prepare(ctx context.Context, path string) (*engines.Prepared, error) {
-	cfg, err := config.Load(path)
+	cfg, err := loadConfig(ctx, path)
 	if err != nil {
 		return nil, err
 	}
