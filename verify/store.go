@@ -7,9 +7,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/sluicedb/sluice/audit"
 	"github.com/sluicedb/sluice/target"
 )
@@ -28,16 +25,12 @@ type storedDetails struct {
 // Store records r in sluice.verify_results, in one transaction: a row per
 // table and level, stamped with the run (runID 0 stores NULL) and the time
 // the verification finished.
-func Store(ctx context.Context, db *pgxpool.Pool, runID int64, r *Report) error {
-	var run *int64
-	if runID != 0 {
-		run = &runID
-	}
+func Store(ctx context.Context, tgt *target.Target, runID int64, r *Report) error {
 	at := r.Finished
 	if at.IsZero() {
 		at = time.Now()
 	}
-	batch := &pgx.Batch{}
+	var results []target.VerifyResult
 	for _, t := range r.Tables {
 		for _, l := range t.levelNumbers() {
 			details, err := t.details(l)
@@ -45,15 +38,11 @@ func Store(ctx context.Context, db *pgxpool.Pool, runID int64, r *Report) error 
 				return fmt.Errorf("store verify results of %s: %w", t.ID, err)
 			}
 			res := t.Levels[l]
-			batch.Queue(`INSERT INTO sluice.verify_results (run_id, table_id, level, status, findings, details, at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, run, t.ID, l, res.Status, res.Findings, details, at)
+			results = append(results, target.VerifyResult{RunID: runID, TableID: t.ID, Level: l,
+				Status: string(res.Status), Findings: res.Findings, Details: details, At: at})
 		}
 	}
-	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error { return tx.SendBatch(ctx, batch).Close() })
-	if err != nil {
-		return fmt.Errorf("store verify results: %w", err)
-	}
-	return nil
+	return tgt.StoreVerifyResults(ctx, results)
 }
 
 func (tr *TableReport) details(l int) ([]byte, error) {
@@ -71,7 +60,7 @@ func (tr *TableReport) details(l int) ([]byte, error) {
 // Record stores the report in sluice.verify_results and appends one
 // verify.result entry per table to the audit trail, for run runID.
 func Record(ctx context.Context, tgt *target.Target, runID int64, r *Report) error {
-	if err := Store(ctx, tgt.Pool(), runID, r); err != nil {
+	if err := Store(ctx, tgt, runID, r); err != nil {
 		return fmt.Errorf("store the verification: %w", err)
 	}
 	for _, t := range r.Tables {
