@@ -3,6 +3,8 @@ package lineage
 import (
 	"context"
 	"fmt"
+
+	"github.com/sluicedb/sluice/target"
 )
 
 // locateChunk finds the chunk of a table generation whose keyset range
@@ -10,10 +12,10 @@ import (
 // no range holds it, or the key cannot be compared with the bounds, the
 // chunk is unknown (nil) and the note says why: a guess would be worse than
 // no answer in an audit.
-func locateChunk(ctx context.Context, q Querier, id string, generation int, parts []string) (*Chunk, string, error) {
+func locateChunk(ctx context.Context, tgt *target.Target, id string, generation int, parts []string) (*Chunk, string, error) {
 	var found *Chunk
 	var cmpErr error
-	err := eachChunk(ctx, q, id, generation, func(c ledgerRow) bool {
+	err := eachChunk(ctx, tgt, id, generation, func(c ledgerRow) bool {
 		ok, err := holds(c, parts)
 		if err != nil && cmpErr == nil {
 			cmpErr = err
@@ -54,9 +56,9 @@ func holds(c ledgerRow, parts []string) (bool, error) {
 
 // chunkNo reads chunk no of a table generation from the ledger; nil when
 // it is not there.
-func chunkNo(ctx context.Context, q Querier, id string, generation, no int) (*Chunk, error) {
+func chunkNo(ctx context.Context, tgt *target.Target, id string, generation, no int) (*Chunk, error) {
 	var found *Chunk
-	err := eachChunk(ctx, q, id, generation, func(c ledgerRow) bool {
+	err := eachChunk(ctx, tgt, id, generation, func(c ledgerRow) bool {
 		if c.No == no {
 			found = &c.Chunk
 		}

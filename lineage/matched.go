@@ -4,9 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/target"
 )
 
 // A table merged from several sources on a natural key holds one row per
@@ -35,14 +34,11 @@ func identityColumn(t *plan.Table) *plan.Column {
 
 func matched(t *plan.Table) bool { return t.Merged != nil && len(t.Merged.MatchOn) > 0 }
 
-// byMatchedKey finds the entity a source row of a matched part was matched
-// into: the legacy column holds only its owner's key.
-func byMatchedKey(t *plan.Table, key string) *lookup {
-	id := identityColumn(t)
-	return &lookup{
-		where: colRef(id.Name) + " IN (SELECT entity FROM sluice.legacy_keys WHERE table_id = $1 AND legacy_key = $2)",
-		args:  []any{t.ID, key},
-	}
+// byEntities finds the rows of a matched part with these entities (the
+// entities its source rows with a legacy key were matched into): the legacy
+// column holds only the owner's key.
+func byEntities(t *plan.Table, entities [][16]byte) *lookup {
+	return &lookup{where: colRef(identityColumn(t).Name) + " = ANY($1::uuid[])", args: []any{entities}}
 }
 
 // bySourceLegacy finds a row of a merged table without a natural key: the
@@ -56,12 +52,14 @@ func bySourceLegacy(t *plan.Table, key string) *lookup {
 }
 
 // matchedKeys lists the source rows matched into the entity.
-func matchedKeys(ctx context.Context, q Querier, entity string) ([]MatchedKey, error) {
-	rows, _ := q.Query(ctx, `SELECT table_id, source, legacy_key FROM sluice.legacy_keys
-		WHERE entity = $1::uuid ORDER BY table_id, legacy_key`, entity)
-	keys, err := pgx.CollectRows(rows, pgx.RowToStructByPos[MatchedKey])
+func matchedKeys(ctx context.Context, tgt *target.Target, entity string) ([]MatchedKey, error) {
+	rows, err := tgt.SourceRowsOf(ctx, entity)
 	if err != nil {
-		return nil, fmt.Errorf("read the source rows matched into %s: %w", entity, err)
+		return nil, err
+	}
+	keys := make([]MatchedKey, len(rows))
+	for i, r := range rows {
+		keys[i] = MatchedKey{TableID: r.TableID, Source: r.Source, LegacyKey: r.LegacyKey}
 	}
 	return keys, nil
 }

@@ -38,10 +38,7 @@ func byUUID(t *plan.Table, key string) (*lookup, uuid.UUID, bool) {
 // another notation all match what the column holds. When the table keeps no
 // such column, or the key has the wrong number of parts, it returns why.
 func byLegacyKey(t *plan.Table, key string) (*lookup, string) {
-	switch {
-	case matched(t):
-		return byMatchedKey(t, key), ""
-	case t.Merged != nil:
+	if t.Merged != nil { // a matched part is looked up by its entities (tracer.legacyLookup)
 		return bySourceLegacy(t, key), ""
 	}
 	cols, whole := legacyColumns(t)

@@ -2,11 +2,7 @@ package lineage
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/sluicedb/sluice/target"
 )
@@ -19,54 +15,38 @@ type tableState struct {
 	planHash      string
 }
 
-// readTableState reads the row of table id in sluice.tables.
-func readTableState(ctx context.Context, q Querier, id string) (*tableState, error) {
-	if err := needRelation(ctx, q, "sluice.tables", target.ErrNoState); err != nil {
+// readTableState reads the current generation of table id.
+func readTableState(ctx context.Context, tgt *target.Target, id string) (*tableState, error) {
+	has, err := tgt.StateTables(ctx)
+	if err != nil {
 		return nil, err
 	}
-	var st tableState
-	err := q.QueryRow(ctx, `SELECT target_schema, target_table, generation, state, coalesce(plan_hash, '')
-		FROM sluice.tables WHERE id = $1`, id).Scan(&st.schema, &st.table, &st.generation, &st.state, &st.planHash)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if !has.Tables {
+		return nil, target.ErrNoState
+	}
+	l, err := tgt.CurrentLoad(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if l == nil {
 		return nil, &NotLoadedError{TableID: id}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("read the state of %s: %w", id, err)
-	}
-	return &st, nil
+	return &tableState{schema: l.TargetSchema, table: l.TargetTable, generation: l.Generation, state: l.State, planHash: l.PlanHash}, nil
 }
 
-// needRelation returns missing unless the relation exists.
-func needRelation(ctx context.Context, q Querier, name string, missing error) error {
-	var exists bool
-	if err := q.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", name).Scan(&exists); err != nil {
-		return fmt.Errorf("look for %s: %w", name, err)
+// readRun reads run id as sluice.runs records it; nil when it is not there.
+func readRun(ctx context.Context, tgt *target.Target, id int64) (*Run, error) {
+	r, err := tgt.RunRecord(ctx, id)
+	if r == nil || err != nil {
+		return nil, err
 	}
-	if !exists {
-		return missing
-	}
-	return nil
-}
-
-// readRun reads run id of sluice.runs; nil when it is not there.
-func readRun(ctx context.Context, q Querier, id int64) (*Run, error) {
-	r := Run{ID: id}
-	err := q.QueryRow(ctx, `SELECT command, status, coalesce(message, ''), started_at, finished_at,
-		coalesce(os_user, ''), coalesce(host, ''), coalesce(pid, 0), coalesce(sluice_version, '')
-		FROM sluice.runs WHERE run_id = $1`, id).
-		Scan(&r.Command, &r.Status, &r.Message, &r.StartedAt, &r.FinishedAt, &r.OSUser, &r.Host, &r.PID, &r.Version)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read run %d: %w", id, err)
-	}
-	r.StartedAt = r.StartedAt.UTC()
+	out := &Run{ID: id, Command: r.Command, Status: r.Status, Message: r.Message, StartedAt: r.StartedAt.UTC(),
+		OSUser: r.OSUser, Host: r.Host, PID: r.PID, Version: r.Version}
 	if r.FinishedAt != nil {
 		t := r.FinishedAt.UTC()
-		r.FinishedAt = &t
+		out.FinishedAt = &t
 	}
-	return &r, nil
+	return out, nil
 }
 
 // ledgerRow is one row of sluice.chunks with its bounds decoded.
@@ -76,39 +56,24 @@ type ledgerRow struct {
 }
 
 // eachChunk streams the ledger of one table generation in chunk order.
-func eachChunk(ctx context.Context, q Querier, id string, generation int, fn func(ledgerRow) bool) error {
-	rows, err := q.Query(ctx, `SELECT chunk_no, coalesce(run_id, 0), coalesce(after_key, ''), coalesce(last_key, ''),
-		rows_read, rows_loaded, rows_rejected, committed_at
-		FROM sluice.chunks WHERE table_id = $1 AND generation = $2 ORDER BY chunk_no`, id, generation)
-	if err != nil {
-		return fmt.Errorf("read the ledger of %s generation %d: %w", id, generation, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanChunk(rows, generation)
+func eachChunk(ctx context.Context, tgt *target.Target, id string, generation int, fn func(ledgerRow) bool) error {
+	return tgt.EachChunk(ctx, id, generation, func(lc target.LedgerChunk) (bool, error) {
+		c, err := decodeChunk(lc, generation)
 		if err != nil {
-			return fmt.Errorf("read the ledger of %s generation %d: %w", id, generation, err)
+			return false, fmt.Errorf("read the ledger of %s generation %d: %w", id, generation, err)
 		}
-		if !fn(c) {
-			return nil
-		}
-	}
-	return rows.Err()
+		return fn(c), nil
+	})
 }
 
-func scanChunk(rows pgx.Rows, generation int) (ledgerRow, error) {
-	c := ledgerRow{Chunk: Chunk{Generation: generation}}
-	var after, last string
-	var committed time.Time
-	if err := rows.Scan(&c.No, &c.RunID, &after, &last, &c.RowsRead, &c.RowsLoaded, &c.RowsRejected, &committed); err != nil {
-		return c, err
-	}
-	c.CommittedAt = committed.UTC()
+func decodeChunk(lc target.LedgerChunk, generation int) (ledgerRow, error) {
+	c := ledgerRow{Chunk: Chunk{No: lc.No, Generation: generation, RunID: lc.RunID, RowsRead: lc.RowsRead,
+		RowsLoaded: lc.RowsLoaded, RowsRejected: lc.RowsRejected, CommittedAt: lc.CommittedAt.UTC()}}
 	var err error
-	if c.after, err = target.DecodeKey(after); err != nil {
+	if c.after, err = target.DecodeKey(lc.AfterKey); err != nil {
 		return c, fmt.Errorf("chunk %d: %w", c.No, err)
 	}
-	if c.last, err = target.DecodeKey(last); err != nil {
+	if c.last, err = target.DecodeKey(lc.LastKey); err != nil {
 		return c, fmt.Errorf("chunk %d: %w", c.No, err)
 	}
 	c.AfterKey, c.LastKey = keyText(c.after), keyText(c.last)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/target"
 )
 
 // Trace finds the lineage of one row of a table of p. table is a target
@@ -23,7 +24,7 @@ import (
 // clinic_west.Patient) is looked up part by part in from: order: the first
 // part that knows the key is traced, with a note naming the other parts
 // that know it too.
-func Trace(ctx context.Context, q Querier, p *plan.Plan, table, key string, opts ...Option) (*Lineage, error) {
+func Trace(ctx context.Context, tgt *target.Target, p *plan.Plan, table, key string, opts ...Option) (*Lineage, error) {
 	parts, err := findTables(p, table)
 	if err != nil {
 		return nil, err
@@ -31,7 +32,7 @@ func Trace(ctx context.Context, q Querier, p *plan.Plan, table, key string, opts
 	var found *Lineage
 	var unknown error
 	for _, t := range parts {
-		l, err := traceTable(ctx, q, p, t, key, opts)
+		l, err := traceTable(ctx, tgt, p, t, key, opts)
 		var uk *UnknownKeyError
 		switch {
 		case errors.As(err, &uk):
@@ -50,12 +51,12 @@ func Trace(ctx context.Context, q Querier, p *plan.Plan, table, key string, opts
 	return found, nil
 }
 
-func traceTable(ctx context.Context, q Querier, p *plan.Plan, t *plan.Table, key string, opts []Option) (*Lineage, error) {
-	st, err := readTableState(ctx, q, t.ID)
+func traceTable(ctx context.Context, tgt *target.Target, p *plan.Plan, t *plan.Table, key string, opts []Option) (*Lineage, error) {
+	st, err := readTableState(ctx, tgt, t.ID)
 	if err != nil {
 		return nil, err
 	}
-	tr := &tracer{q: q, ns: p.Namespace, t: t, st: st, l: newLineage(p, t, st)}
+	tr := &tracer{state: tgt, q: tgt.Pool(), ns: p.Namespace, t: t, st: st, l: newLineage(p, t, st)}
 	for _, o := range opts {
 		o(tr)
 	}
@@ -67,12 +68,13 @@ func traceTable(ctx context.Context, q Querier, p *plan.Plan, t *plan.Table, key
 
 // tracer holds what the steps of one trace share.
 type tracer struct {
-	q    Querier
-	ns   uuid.UUID
-	t    *plan.Table
-	st   *tableState
-	l    *Lineage
-	srcs map[string]sluice.Source // see WithSources; nil when not given
+	state *target.Target // the state schema: ledger, rejects, runs, legacy keys, trail
+	q     Querier        // the target's tables
+	ns    uuid.UUID
+	t     *plan.Table
+	st    *tableState
+	l     *Lineage
+	srcs  map[string]sluice.Source // see WithSources; nil when not given
 }
 
 func newLineage(p *plan.Plan, t *plan.Table, st *tableState) *Lineage {
@@ -136,9 +138,9 @@ func (tr *tracer) findRows(ctx context.Context, key string) (bool, string, error
 }
 
 func (tr *tracer) findLegacy(ctx context.Context, key string) (bool, string, error) {
-	lk, why := byLegacyKey(tr.t, key)
-	if lk == nil {
-		return false, why, nil
+	lk, why, err := tr.legacyLookup(ctx, key)
+	if err != nil || lk == nil {
+		return false, why, err
 	}
 	rows, why, err := readRows(ctx, tr.q, tr.st.schema, tr.st.table, lk)
 	if err != nil || len(rows) == 0 {
@@ -153,6 +155,21 @@ func (tr *tracer) findLegacy(ctx context.Context, key string) (bool, string, err
 	return true, "", tr.loaded(ctx, rows, key)
 }
 
+// legacyLookup is the search of the target table by a legacy key. A part
+// matched on a natural key is searched by the entities sluice.legacy_keys
+// says its source rows with that key were matched into.
+func (tr *tracer) legacyLookup(ctx context.Context, key string) (*lookup, string, error) {
+	if !matched(tr.t) {
+		lk, why := byLegacyKey(tr.t, key)
+		return lk, why, nil
+	}
+	entities, err := tr.state.EntitiesOfLegacyKey(ctx, tr.t.ID, key)
+	if err != nil {
+		return nil, "", err
+	}
+	return byEntities(tr.t, entities), "", nil
+}
+
 // matches lists, for a row of a table matched on a natural key, every
 // source row matched into it, and sets *key to this part's own when it was
 // not given (the legacy column holds the owner's, maybe another source's).
@@ -160,7 +177,7 @@ func (tr *tracer) matches(ctx context.Context, key *string) error {
 	if !matched(tr.t) || tr.l.Target.UUID == "" {
 		return nil
 	}
-	keys, err := matchedKeys(ctx, tr.q, tr.l.Target.UUID)
+	keys, err := matchedKeys(ctx, tr.state, tr.l.Target.UUID)
 	if err != nil {
 		return err
 	}
@@ -200,7 +217,7 @@ func (tr *tracer) loaded(ctx context.Context, rows []Row, key string) error {
 	if err != nil || !ok {
 		return err
 	}
-	c, note, err := locateChunk(ctx, tr.q, tr.t.ID, tr.st.generation, parts)
+	c, note, err := locateChunk(ctx, tr.state, tr.t.ID, tr.st.generation, parts)
 	if err != nil {
 		return err
 	}
@@ -211,12 +228,12 @@ func (tr *tracer) loaded(ctx context.Context, rows []Row, key string) error {
 // findRejects looks the key up in sluice.rejects for the table's current
 // generation: by legacy key, or by the uuid the row would have had.
 func (tr *tracer) findRejects(ctx context.Context, key string) (bool, error) {
-	rs, err := rejectsOf(ctx, tr.q, tr.t.ID, tr.st.generation, key)
+	rs, err := rejectsOf(ctx, tr.state, tr.t.ID, tr.st.generation, key)
 	if err != nil {
 		return false, err
 	}
 	if u, perr := uuid.Parse(key); len(rs) == 0 && perr == nil && roleColumn(tr.t, plan.RoleRowUUID) != nil {
-		key, rs, err = rejectsOfUUID(ctx, tr.q, tr.t.ID, tr.st.generation, u, tr.rowUUID)
+		key, rs, err = rejectsOfUUID(ctx, tr.state, tr.t.ID, tr.st.generation, u, tr.rowUUID)
 		if err != nil {
 			return false, err
 		}
@@ -228,7 +245,7 @@ func (tr *tracer) findRejects(ctx context.Context, key string) (bool, error) {
 	if roleColumn(tr.t, plan.RoleRowUUID) != nil {
 		tr.l.Target.UUID = tr.rowUUID(key).String()
 	}
-	c, err := chunkNo(ctx, tr.q, tr.t.ID, tr.st.generation, rs[0].ChunkNo)
+	c, err := chunkNo(ctx, tr.state, tr.t.ID, tr.st.generation, rs[0].ChunkNo)
 	if err != nil {
 		return false, err
 	}
@@ -279,7 +296,7 @@ func (tr *tracer) setChunk(ctx context.Context, c *Chunk) error {
 	if c == nil || c.RunID == 0 {
 		return nil
 	}
-	run, err := readRun(ctx, tr.q, c.RunID)
+	run, err := readRun(ctx, tr.state, c.RunID)
 	tr.l.Run = run
 	return err
 }
@@ -290,8 +307,8 @@ func (tr *tracer) audit(ctx context.Context) error {
 	if c := tr.l.Chunk; c != nil {
 		chunk, run = c.No, c.RunID
 	}
-	entries, err := auditEntries(ctx, tr.q, tr.t.ID, tr.st.generation, chunk, run)
-	if errors.Is(err, errNoAudit) {
+	entries, err := auditEntries(ctx, tr.state, tr.t.ID, tr.st.generation, chunk, run)
+	if isNoAudit(err) {
 		tr.l.note("%v", err)
 		return nil
 	}

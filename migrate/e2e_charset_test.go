@@ -110,7 +110,7 @@ func TestVerifySeesTheStoredBytes(t *testing.T) {
 
 func verifyReport(t *testing.T, e *env) *verify.Report {
 	t.Helper()
-	report, err := verify.All(context.Background(), e.plan, e.srcs, e.db, verify.Options{Levels: allLevels})
+	report, err := verify.All(context.Background(), e.plan, e.srcs, e.tgt, verify.Options{Levels: allLevels})
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}

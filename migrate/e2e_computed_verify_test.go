@@ -30,7 +30,7 @@ func TestVerifyComputedInputsByName(t *testing.T) {
 	e.mustRun(t, migrate.Options{Verify: verify.Levels})
 	sameSet(t, "orders", e.rows(t, "SELECT legacy_id, total, label FROM public.orders"), []string{"1|10|Ann#4", "2|30|Bob#3", "3|2|Cy#8"})
 	for _, levels := range [][]int{allLevels, {6}, {5}, {1}} {
-		report, err := verify.All(context.Background(), e.plan, e.srcs, e.db, verify.Options{Levels: levels})
+		report, err := verify.All(context.Background(), e.plan, e.srcs, e.tgt, verify.Options{Levels: levels})
 		if err != nil || !report.OK() {
 			t.Errorf("verify levels %v: %d findings, %v", levels, findings(report), err)
 		}
@@ -38,7 +38,7 @@ func TestVerifyComputedInputsByName(t *testing.T) {
 	if _, err := e.db.Exec(context.Background(), "UPDATE public.orders SET total = 31 WHERE legacy_id = 2"); err != nil {
 		t.Fatal(err)
 	}
-	report, err := verify.All(context.Background(), e.plan, e.srcs, e.db, verify.Options{Levels: []int{6}})
+	report, err := verify.All(context.Background(), e.plan, e.srcs, e.tgt, verify.Options{Levels: []int{6}})
 	if err != nil || report.Findings != 1 || report.Tables[0].Findings[0].Column != "total" {
 		t.Errorf("verify level 6 after total changed: %d findings (%+v), %v; want one on total", findings(report), report, err)
 	}

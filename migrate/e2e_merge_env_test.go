@@ -215,7 +215,7 @@ func counts(r migrate.TableResult) string {
 // verify` does and fails the test on any finding.
 func verifyClean(t *testing.T, e *env) {
 	t.Helper()
-	report, err := verify.All(context.Background(), e.plan, e.srcs, e.db, verify.Options{Levels: allLevels})
+	report, err := verify.All(context.Background(), e.plan, e.srcs, e.tgt, verify.Options{Levels: allLevels})
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}

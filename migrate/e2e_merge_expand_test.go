@@ -160,7 +160,7 @@ func arrayOf(t *testing.T, s string) []string {
 func checkMissingChildFound(t *testing.T, e *env) {
 	t.Helper()
 	e.exec(t, `DELETE FROM public.tags WHERE ordinal = 2 AND clinics_id = (SELECT id FROM public.clinics WHERE legacy_id = 7)`)
-	report, err := verify.All(context.Background(), e.plan, e.srcs, e.db, verify.Options{Levels: allLevels})
+	report, err := verify.All(context.Background(), e.plan, e.srcs, e.tgt, verify.Options{Levels: allLevels})
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}

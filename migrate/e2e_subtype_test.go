@@ -404,7 +404,7 @@ func checkEMRTrace(t *testing.T, e *env, src emrSource) {
 		{"concept_set_detail", "11|14", "11|14", emrUUID("concept_set:11|14")},
 		{"concept_set_detail", emrUUID("concept_set:11|14"), "11|14", emrUUID("concept_set:11|14")},
 	} {
-		l, err := lineage.Trace(ctx, e.db, e.plan, c.table, c.key)
+		l, err := lineage.Trace(ctx, e.tgt, e.plan, c.table, c.key)
 		if err != nil {
 			t.Errorf("trace %s %s: %v", c.table, c.key, err)
 			continue
@@ -417,7 +417,7 @@ func checkEMRTrace(t *testing.T, e *env, src emrSource) {
 		return
 	}
 	u := emrUUID("orders:" + src.rejected)
-	l, err := lineage.Trace(ctx, e.db, e.plan, "drug_order_detail", u)
+	l, err := lineage.Trace(ctx, e.tgt, e.plan, "drug_order_detail", u)
 	if err != nil {
 		t.Fatalf("trace the rejected row by its uuid: %v", err)
 	}

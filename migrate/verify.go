@@ -28,7 +28,7 @@ func (r *runner) verifyTable(ctx context.Context, j *job) error {
 	r.opt.stepper().TableStep(t.ID, StepVerifying, 0, len(levels))
 	var digests chunkDigests
 	opts := verify.Options{Levels: levels, OnChunk: digests.add, Retry: r.opt.Retry, OnRetry: r.opt.Observer.Retrying}
-	tr, err := verify.Table(ctx, r.plan, t, r.srcs[t.Source], r.tgt.Pool(), opts)
+	tr, err := verify.Table(ctx, r.plan, t, r.srcs[t.Source], r.tgt, opts)
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", t.ID, err)
 	}
@@ -61,7 +61,7 @@ func (r *runner) verifyForeignKeys(ctx context.Context, h holds) error {
 	}
 	r.opt.stepper().RunStep(StepOrphans, 0, 0)
 	good, _ := splitForeignKeys(r.plan, h)
-	report, err := verify.All(ctx, withoutTables(good, h.failed), r.srcs, r.tgt.Pool(), verify.Options{Levels: []int{verify.LevelOrphans}, Retry: r.opt.Retry, OnRetry: r.opt.Observer.Retrying})
+	report, err := verify.All(ctx, withoutTables(good, h.failed), r.srcs, r.tgt, verify.Options{Levels: []int{verify.LevelOrphans}, Retry: r.opt.Retry, OnRetry: r.opt.Observer.Retrying})
 	if err != nil {
 		return fmt.Errorf("verify foreign keys: %w", err)
 	}

@@ -155,3 +155,12 @@ func auditRuns(ctx context.Context, q pgx.Tx) ([]audit.Run, error) {
 	}
 	return runs, nil
 }
+
+// AuditEntriesCovering reads the entries of the trail that cover one row
+// (see audit.Covering); ErrNoAudit when the target has no trail.
+func (t *Target) AuditEntriesCovering(ctx context.Context, c audit.Covering) ([]audit.Entry, error) {
+	if err := t.hasAudit(ctx); err != nil {
+		return nil, err
+	}
+	return audit.EntriesCovering(ctx, t.pool, c)
+}

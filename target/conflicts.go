@@ -224,3 +224,28 @@ func auditResolve(ctx context.Context, tx pgx.Tx, c Conflict) (audit.Entry, erro
 	}
 	return entry, nil
 }
+
+// ConflictCell is a column of an entity row.
+type ConflictCell struct {
+	Entity [16]byte
+	Column string
+}
+
+// ResolvedConflicts lists the columns of the entities of schema.table that
+// have a resolved conflict: a resolution is re-applied by the loads, so a
+// reader comparing values expects the resolved value there.
+func (t *Target) ResolvedConflicts(ctx context.Context, schema, table string, entities [][16]byte) ([]ConflictCell, error) {
+	var c ConflictCell
+	var out []ConflictCell
+	rows, _ := t.pool.Query(ctx, `SELECT DISTINCT entity, column_name FROM sluice.conflicts
+		WHERE target_schema = $1 AND target_table = $2 AND status = 'resolved' AND entity = ANY($3::uuid[])`,
+		schema, table, entities)
+	_, err := pgx.ForEachRow(rows, []any{&c.Entity, &c.Column}, func() error {
+		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the resolved conflicts of %s.%s: %w", schema, table, err)
+	}
+	return out, nil
+}

@@ -2,6 +2,12 @@
 // target database, owns the state schema `sluice` (runs, the chunk ledger,
 // rejects, legacy keys, conflicts) and loads chunks exactly once.
 //
+// Every statement on the state schema is here (package audit keeps those on
+// sluice.audit, and is called from here): the run lifecycle (BeginSession,
+// Session.End), the commits, and the typed read models that status, serve,
+// metrics, verify and trace read the state with. TestStateSchemaHasOneOwner
+// keeps it so.
+//
 // A chunk's rows, its rejects, its ledger row and the table's counters commit
 // in one transaction (LoadChunk). The ledger's primary key (table, generation,
 // chunk number) makes a second commit of the same chunk impossible, so a

@@ -30,6 +30,22 @@ type Target struct {
 // Open connects to the target database at rawURL and checks that it answers.
 // Failures are a *sluice.ConnectError that carries the redacted URL only.
 func Open(ctx context.Context, rawURL string) (*Target, error) {
+	return open(ctx, rawURL, func(cfg *pgxpool.Config) {
+		nameSession(cfg)
+		tuneSession(cfg)
+	})
+}
+
+// OpenReadOnly connects as Open does, with every transaction read-only:
+// for readers (trace) that must not write, whatever they run.
+func OpenReadOnly(ctx context.Context, rawURL, app string) (*Target, error) {
+	return open(ctx, rawURL, func(cfg *pgxpool.Config) {
+		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+		cfg.ConnConfig.RuntimeParams["application_name"] = app
+	})
+}
+
+func open(ctx context.Context, rawURL string, configure func(*pgxpool.Config)) (*Target, error) {
 	where := "target " + sluice.RedactURL(rawURL)
 	if err := dburl.Check(rawURL); err != nil {
 		return nil, fmt.Errorf("target: bad URL %s: %w", sluice.RedactURL(rawURL), err)
@@ -38,8 +54,7 @@ func Open(ctx context.Context, rawURL string) (*Target, error) {
 	if err != nil {
 		return nil, &sluice.ConnectError{Where: where, Err: err}
 	}
-	nameSession(cfg)
-	tuneSession(cfg)
+	configure(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, &sluice.ConnectError{Where: where, Err: err}

@@ -48,7 +48,7 @@ func BenchmarkContent(b *testing.B) {
 	ctx := context.Background()
 	o := verify.Options{Levels: []int{verify.LevelContent}}
 	for b.Loop() {
-		tr, err := verify.Table(ctx, e.plan, e.plan.Tables[0], e.srcs["legacy"], e.db, o)
+		tr, err := verify.Table(ctx, e.plan, e.plan.Tables[0], e.srcs["legacy"], e.tgt, o)
 		if err != nil || tr.FindingCount() != 0 || tr.Levels[verify.LevelContent].Checked != benchRows {
 			b.Fatalf("verify: %v, %d findings, %d rows", err, tr.FindingCount(), tr.Levels[verify.LevelContent].Checked)
 		}

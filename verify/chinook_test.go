@@ -30,7 +30,7 @@ func TestChinookVerifies(t *testing.T) {
 					t.Parallel()
 					e := migrated(t, fmt.Sprintf("version: 1\nsources:\n  chinook: {url: %q}\ntarget: {url: %q}\ndefaults: {naming: snake_case, keys: %s, chunk_rows: 500}\n",
 						src, sluicetest.NewPostgresDB(t), keys), migrate.Options{})
-					r, err := verify.All(context.Background(), e.plan, e.srcs, e.db, verify.Options{})
+					r, err := verify.All(context.Background(), e.plan, e.srcs, e.tgt, verify.Options{})
 					if err != nil || !r.OK() {
 						t.Fatalf("verify: %v\n%s", err, text(t, r))
 					}

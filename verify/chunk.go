@@ -262,7 +262,7 @@ func (w *worker) checkRejects(ctx context.Context) error {
 		labels[i] = r.label
 	}
 	v := w.s.v
-	found, err := v.load.recorded(ctx, v.db, v.t.ID, labels)
+	found, err := v.load.recorded(ctx, v.state, v.t.ID, labels)
 	if err != nil {
 		return err
 	}

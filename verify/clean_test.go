@@ -79,7 +79,7 @@ func TestChunkDigests(t *testing.T) {
 		defer mu.Unlock()
 		got = append(got, d)
 	}}
-	tr, err := verify.Table(context.Background(), e.plan, e.plan.Table("shop.Customers"), e.srcs["shop"], e.db, o)
+	tr, err := verify.Table(context.Background(), e.plan, e.plan.Table("shop.Customers"), e.srcs["shop"], e.tgt, o)
 	if err != nil || tr.FindingCount() != 0 {
 		t.Fatalf("verify: %v, %d findings", err, tr.FindingCount())
 	}

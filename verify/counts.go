@@ -70,7 +70,7 @@ func (v *tableCheck) sourceCounts(ctx context.Context) (sourceCount, error) {
 			return sc, fmt.Errorf("count filtered source rows of %s: %w", t.ID, err)
 		}
 	}
-	sc.rejected, err = v.load.rejectCount(ctx, v.db, t.ID)
+	sc.rejected, err = v.load.rejectCount(ctx, v.state, t.ID)
 	return sc, err
 }
 

@@ -20,11 +20,13 @@ func (v *tableCheck) matchedCounts(ctx context.Context) (LevelResult, error) {
 		v.add(Finding{Level: LevelCounts, Check: "state", Detail: "the target has no sluice.legacy_keys: the rows matched on a natural key cannot be counted"})
 		return LevelResult{Checked: sc.total}, nil
 	}
-	var keys, owned int64
-	err = v.db.QueryRow(ctx, "SELECT (SELECT count(*) FROM sluice.legacy_keys WHERE table_id = $1), (SELECT count(*) FROM "+
-		v.cat.name+v.where("")+")", v.t.ID).Scan(&keys, &owned)
+	keys, err := v.state.CountLegacyKeys(ctx, v.t.ID)
 	if err != nil {
-		return LevelResult{}, fmt.Errorf("count the legacy keys and target rows of %s: %w", v.t.ID, err)
+		return LevelResult{}, err
+	}
+	var owned int64
+	if err := v.db.QueryRow(ctx, "SELECT count(*) FROM "+v.cat.name+v.where("")).Scan(&owned); err != nil {
+		return LevelResult{}, fmt.Errorf("count the target rows of %s: %w", v.t.ID, err)
 	}
 	kept, err := v.keptIfSurplus(ctx, sc, keys, v.keptLegacyKeys)
 	if err != nil {

@@ -79,12 +79,13 @@
 //
 // # Use
 //
-// The CLI (`sluice verify`) opens the sources and a pool on the target as
-// `migrate` does, builds the plan, and calls
+// The CLI (`sluice verify`) opens the sources and the target as `migrate`
+// does (a *target.Target: verify reads its tables through its pool and its
+// state schema through its read models), builds the plan, and calls
 //
-//	r, err := verify.All(ctx, plan, sources, pool, verify.Options{})
+//	r, err := verify.All(ctx, plan, sources, tgt, verify.Options{})
 //	r.WriteText(os.Stdout) // or WriteJSON (--json), WriteJUnit (--junit FILE)
-//	verify.Store(ctx, pool, runID, r)
+//	verify.Store(ctx, tgt, runID, r)
 //
 // and exits non-zero when err != nil or r.Findings > 0. Findings are not
 // errors: an error means a check could not run (a database unreachable, a

@@ -161,7 +161,7 @@ func (w *worker) missing(ctx context.Context, c *srcChunk, rows []int) error {
 		labels[n] = rowLabel(c.keys[w.src.origin[i]], 0)
 	}
 	v := w.s.v
-	found, err := v.load.recorded(ctx, v.db, v.t.ID, labels)
+	found, err := v.load.recorded(ctx, v.state, v.t.ID, labels)
 	if err != nil {
 		return err
 	}

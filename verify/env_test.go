@@ -24,6 +24,7 @@ import (
 type env struct {
 	plan *plan.Plan
 	srcs map[string]sluice.Source
+	tgt  *target.Target
 	db   *pgxpool.Pool
 }
 
@@ -46,6 +47,7 @@ func migrated(t testing.TB, yaml string, o migrate.Options) *env {
 		t.Fatalf("open the target: %v", err)
 	}
 	t.Cleanup(tgt.Close)
+	e.tgt = tgt
 	if _, err := migrate.Run(ctx, e.plan, e.srcs, tgt, o); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
@@ -60,7 +62,7 @@ func migrated(t testing.TB, yaml string, o migrate.Options) *env {
 // crossed, and fails the test on an error.
 func (e *env) verifyAll(t testing.TB) *verify.Report {
 	t.Helper()
-	r, err := verify.All(context.Background(), e.plan, e.srcs, e.db, verify.Options{ChunkRows: 2})
+	r, err := verify.All(context.Background(), e.plan, e.srcs, e.tgt, verify.Options{ChunkRows: 2})
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}

@@ -12,6 +12,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sluicedb/sluice"
+
+	"github.com/sluicedb/sluice/target"
 )
 
 // parentColumn is the temporary keys table's column of an expansion's
@@ -171,7 +173,7 @@ func (w *worker) compareCounts(ctx context.Context, c *srcChunk, x *expanded, he
 		}
 	}
 	v := w.s.v
-	recorded, err := v.load.recorded(ctx, v.db, v.t.ID, labels)
+	recorded, err := v.load.recorded(ctx, v.state, v.t.ID, labels)
 	if err != nil {
 		return err
 	}
@@ -252,9 +254,7 @@ func (s *scan) copyParents(ctx context.Context, conn *pgxpool.Conn) error {
 		return err
 	}
 	if slices.Contains(s.resolve, s.parent.col) {
-		_, err = conn.Exec(ctx, fmt.Sprintf(`UPDATE %s AS k SET %s = lk.entity FROM sluice.legacy_keys AS lk WHERE lk.legacy_uuid = k.%[2]s`,
-			keysTable, parentColumn))
-		if err != nil {
+		if err := target.ResolveMatched(ctx, conn, keysTable, parentColumn); err != nil {
 			return err
 		}
 	}

@@ -98,7 +98,7 @@ func (s *scan) missingRows(ctx context.Context, cd *codec, bySum map[[32]byte]*s
 		if e.n == 0 {
 			continue
 		}
-		found, err := v.load.recorded(ctx, v.db, v.t.ID, e.labels)
+		found, err := v.load.recorded(ctx, v.state, v.t.ID, e.labels)
 		if err != nil {
 			return err
 		}

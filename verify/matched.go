@@ -92,22 +92,16 @@ func (w *worker) legacyKeysOf(ctx context.Context) (map[[16]byte]legacyKey, erro
 	if len(w.ids) == 0 {
 		return keys, nil
 	}
-	rows, err := w.s.v.db.Query(ctx, `SELECT legacy_uuid, entity, legacy_key, table_id FROM sluice.legacy_keys
-		WHERE legacy_uuid = ANY($1::uuid[])`, w.ids)
+	ids := make([][16]byte, len(w.ids))
+	for i, id := range w.ids {
+		ids[i] = id
+	}
+	rows, err := w.s.v.state.LegacyKeys(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("read sluice.legacy_keys of %s: %w", w.s.v.t.ID, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id [16]byte
-		var k legacyKey
-		if err := rows.Scan(&id, &k.entity, &k.legacy, &k.tableID); err != nil {
-			return nil, fmt.Errorf("read sluice.legacy_keys of %s: %w", w.s.v.t.ID, err)
-		}
-		keys[id] = k
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read sluice.legacy_keys of %s: %w", w.s.v.t.ID, err)
+	for id, k := range rows {
+		keys[id] = legacyKey{entity: k.Entity, legacy: k.LegacyKey, tableID: k.TableID}
 	}
 	return keys, nil
 }
@@ -192,21 +186,14 @@ func (w *worker) resolvedConflicts(ctx context.Context, entities [][16]byte) (ma
 	if v.t.Merged.Conflict != config.ConflictManual {
 		return out, nil
 	}
-	rows, err := v.db.Query(ctx, `SELECT DISTINCT entity, column_name FROM sluice.conflicts
-		WHERE target_schema = $1 AND target_table = $2 AND status = 'resolved' AND entity = ANY($3::uuid[])`,
-		schemaOf(v.p, v.t), v.t.Name, entities)
+	cells, err := v.state.ResolvedConflicts(ctx, schemaOf(v.p, v.t), v.t.Name, entities)
 	if err != nil {
-		return nil, fmt.Errorf("read the resolved conflicts of %s: %w", v.t.Name, err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k conflictKey
-		if err := rows.Scan(&k.entity, &k.column); err != nil {
-			return nil, fmt.Errorf("read the resolved conflicts of %s: %w", v.t.Name, err)
-		}
-		out[k] = true
+	for _, c := range cells {
+		out[conflictKey{entity: c.Entity, column: c.Column}] = true
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // absentEntities returns, for the source rows that own no row, whether
@@ -276,7 +263,7 @@ func (w *worker) recordedOf(ctx context.Context, c *srcChunk, absent map[int]boo
 		labels = append(labels, rowLabel(c.keys[w.src.origin[i]], 0))
 	}
 	v := w.s.v
-	return v.load.recorded(ctx, v.db, v.t.ID, labels)
+	return v.load.recorded(ctx, v.state, v.t.ID, labels)
 }
 
 // checkKey is level 5 for source row i: its legacy identity is mapped to

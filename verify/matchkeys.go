@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/target"
 	"github.com/sluicedb/sluice/transform"
 )
 
@@ -23,12 +24,13 @@ const identityColumn = "sluice_identity"
 // delete_missing.
 func (s *scan) finishMatched(ctx context.Context) error {
 	v := s.v
-	var owned, keys int64
+	var owned int64
 	if err := v.db.QueryRow(ctx, "SELECT count(*) FROM "+v.cat.name+v.where("")).Scan(&owned); err != nil {
 		return fmt.Errorf("count target rows of %s: %w", v.cat.name, err)
 	}
-	if err := v.db.QueryRow(ctx, "SELECT count(*) FROM sluice.legacy_keys WHERE table_id = $1", v.t.ID).Scan(&keys); err != nil {
-		return fmt.Errorf("count sluice.legacy_keys of %s: %w", v.t.ID, err)
+	keys, err := v.state.CountLegacyKeys(ctx, v.t.ID)
+	if err != nil {
+		return err
 	}
 	if owned <= s.fetched.Load() && keys <= s.keysFound.Load() {
 		return nil
@@ -66,17 +68,21 @@ func (s *scan) staleOwned(ctx context.Context, conn *pgxpool.Conn) error {
 // staleKeys handles the sluice.legacy_keys rows of the part whose identity
 // no source row has.
 func (s *scan) staleKeys(ctx context.Context, conn *pgxpool.Conn) error {
-	gone := fmt.Sprintf(" FROM sluice.legacy_keys l WHERE l.table_id = %s AND NOT EXISTS (SELECT 1 FROM %s k WHERE k.%s = l.legacy_uuid)",
-		literal(s.v.t.ID), keysTable, identityColumn)
 	if keeps(s.v.t) {
-		n, err := countOn(ctx, conn, "SELECT count(*)"+gone)
+		n, err := target.CountStaleLegacyKeys(ctx, conn, s.v.t.ID, keysTable, identityColumn)
 		s.keptKeys.Add(n)
 		return err
 	}
-	return s.v.sampleOn(ctx, conn, LevelLegacy, "SELECT l.legacy_key, l.entity::text"+gone, func(vals []string) {
-		s.v.add(Finding{Level: LevelLegacy, Check: "extra key", LegacyKey: vals[0], Key: vals[1],
+	stale, total, err := target.StaleLegacyKeys(ctx, conn, s.v.t.ID, keysTable, identityColumn, s.v.o.MaxFindings)
+	if err != nil {
+		return err
+	}
+	for _, k := range stale {
+		s.v.add(Finding{Level: LevelLegacy, Check: "extra key", LegacyKey: k.LegacyKey, Key: k.Entity,
 			Detail: "sluice.legacy_keys maps a legacy key no source row has (delete_missing)"})
-	})
+	}
+	s.v.found.uncounted(LevelLegacy, int(total)-len(stale))
+	return nil
 }
 
 // keptLegacyKeys counts, for level 1, the part's sluice.legacy_keys rows
@@ -88,8 +94,7 @@ func (v *tableCheck) keptLegacyKeys(ctx context.Context) (int64, error) {
 	}
 	var n int64
 	err = s.withMatchKeys(ctx, func(conn *pgxpool.Conn) (err error) {
-		n, err = countOn(ctx, conn, fmt.Sprintf(`SELECT count(*) FROM sluice.legacy_keys l WHERE l.table_id = $1
-			AND NOT EXISTS (SELECT 1 FROM %s k WHERE k.%s = l.legacy_uuid)`, keysTable, identityColumn), v.t.ID)
+		n, err = target.CountStaleLegacyKeys(ctx, conn, v.t.ID, keysTable, identityColumn)
 		return err
 	})
 	return n, err

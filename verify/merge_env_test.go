@@ -24,6 +24,7 @@ type multiEnv struct {
 	plan *plan.Plan
 	srcs map[string]sluice.Source
 	dbs  map[string]*pgxpool.Pool
+	tgts migrate.Targets
 	yaml string
 }
 
@@ -43,6 +44,7 @@ func migratedAll(t testing.TB, yaml string) *multiEnv {
 	t.Cleanup(prep.Sources.Close)
 	e := &multiEnv{srcs: prep.Sources, plan: prep.Plan, dbs: map[string]*pgxpool.Pool{}, yaml: yaml}
 	tgts := migrate.Targets{}
+	e.tgts = tgts
 	for _, tc := range cfg.Targets {
 		tgt, err := target.Open(ctx, tc.URL)
 		if err != nil {
@@ -65,7 +67,7 @@ func migratedAll(t testing.TB, yaml string) *multiEnv {
 // rows so that chunk bounds are crossed.
 func (e *multiEnv) verifyDB(t testing.TB, name string) *verify.Report {
 	t.Helper()
-	r, err := verify.All(context.Background(), e.plan.ForDatabase(name), e.srcs, e.dbs[name], verify.Options{ChunkRows: 2})
+	r, err := verify.All(context.Background(), e.plan.ForDatabase(name), e.srcs, e.tgts[name], verify.Options{ChunkRows: 2})
 	if err != nil {
 		t.Fatalf("verify: %v", err)
 	}

@@ -68,7 +68,7 @@ func TestLevelsAlone(t *testing.T) {
 	e.exec(t, `UPDATE items SET id = '`+forged+`' WHERE legacy_id = 3`)
 	ctx := context.Background()
 	for _, levels := range [][]int{{5}, {6}, {1, 2, 3, 4}} {
-		r, err := verify.All(ctx, e.plan, e.srcs, e.db, verify.Options{Levels: levels})
+		r, err := verify.All(ctx, e.plan, e.srcs, e.tgt, verify.Options{Levels: levels})
 		if err != nil {
 			t.Fatal(err)
 		}

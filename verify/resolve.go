@@ -59,20 +59,8 @@ func (s *scan) resolveRefs(ctx context.Context, rows []pendingRow) error {
 
 // entities reads the entities sluice.legacy_keys maps the identities to.
 func (s *scan) entities(ctx context.Context, ids [][16]byte) (map[[16]byte][16]byte, error) {
-	rows, err := s.v.db.Query(ctx, `SELECT legacy_uuid, entity FROM sluice.legacy_keys WHERE legacy_uuid = ANY($1::uuid[])`, ids)
+	out, err := s.v.state.MatchedEntities(ctx, ids)
 	if err != nil {
-		return nil, fmt.Errorf("resolve the matched references of %s: %w", s.view.ID, err)
-	}
-	defer rows.Close()
-	out := make(map[[16]byte][16]byte, len(ids))
-	for rows.Next() {
-		var id, entity [16]byte
-		if err := rows.Scan(&id, &entity); err != nil {
-			return nil, fmt.Errorf("resolve the matched references of %s: %w", s.view.ID, err)
-		}
-		out[id] = entity
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("resolve the matched references of %s: %w", s.view.ID, err)
 	}
 	return out, nil

@@ -2,13 +2,11 @@ package verify
 
 import (
 	"errors"
-	"fmt"
 	"sync"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/target"
 )
 
 // digestBuffer holds the chunk digests of one try at a table, so that a try
@@ -39,7 +37,7 @@ func (b *digestBuffer) replay(fn func(ChunkDigest)) {
 // nameUnreachable names the database a table's verification could not
 // reach: the source when the source marked the error transient (sources
 // do), else the target.
-func nameUnreachable(err error, t *plan.Table, src sluice.Source, db *pgxpool.Pool) error {
+func nameUnreachable(err error, t *plan.Table, src sluice.Source, tgt *target.Target) error {
 	var un *sluice.UnreachableError
 	if !errors.As(err, &un) || un.Where != "" {
 		return err
@@ -47,8 +45,7 @@ func nameUnreachable(err error, t *plan.Table, src sluice.Source, db *pgxpool.Po
 	if sluice.IsTransient(un.Err) {
 		un.Where = sluice.WhereOf(t.Source, src)
 	} else {
-		c := db.Config().ConnConfig
-		un.Where = fmt.Sprintf("target %s:%d/%s", c.Host, c.Port, c.Database)
+		un.Where = tgt.Where()
 	}
 	return err
 }

@@ -2,11 +2,9 @@ package verify
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/sluicedb/sluice/target"
 )
 
 // loadState is what the state schema says about a table's load: which
@@ -21,18 +19,17 @@ type loadState struct {
 	state         string
 }
 
-func readLoadState(ctx context.Context, db *pgxpool.Pool, id string) (loadState, error) {
+func readLoadState(ctx context.Context, tgt *target.Target, id string) (loadState, error) {
 	var s loadState
-	err := db.QueryRow(ctx, `SELECT to_regclass('sluice.tables') IS NOT NULL AND to_regclass('sluice.rejects') IS NOT NULL,
-		to_regclass('sluice.legacy_keys') IS NOT NULL`).Scan(&s.hasSchema, &s.hasLegacyKeys)
+	has, err := tgt.StateTables(ctx)
+	s.hasSchema, s.hasLegacyKeys = has.Tables && has.Rejects, has.LegacyKeys
 	if err != nil || !s.hasSchema {
 		return s, wrapState(id, err)
 	}
-	err = db.QueryRow(ctx, `SELECT generation, state FROM sluice.tables WHERE id = $1`, id).Scan(&s.generation, &s.state)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return s, nil
+	l, err := tgt.CurrentLoad(ctx, id)
+	if l != nil {
+		s.found, s.generation, s.state = true, l.Generation, l.State
 	}
-	s.found = err == nil
 	return s, wrapState(id, err)
 }
 
@@ -44,33 +41,23 @@ func wrapState(id string, err error) error {
 }
 
 // rejectCount counts the rejects stored for the table's current generation.
-func (s loadState) rejectCount(ctx context.Context, db *pgxpool.Pool, id string) (int64, error) {
+func (s loadState) rejectCount(ctx context.Context, tgt *target.Target, id string) (int64, error) {
 	if !s.found {
 		return 0, nil
 	}
-	var n int64
-	err := db.QueryRow(ctx, `SELECT count(*) FROM sluice.rejects WHERE table_id = $1 AND generation = $2`, id, s.generation).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count the rejects of %s: %w", id, err)
-	}
-	return n, nil
+	return tgt.RejectCount(ctx, id, s.generation)
 }
 
 // recorded returns which of the row labels (legacy key texts) have a
 // reject stored in the current generation.
-func (s loadState) recorded(ctx context.Context, db *pgxpool.Pool, id string, labels []string) (map[string]bool, error) {
+func (s loadState) recorded(ctx context.Context, tgt *target.Target, id string, labels []string) (map[string]bool, error) {
 	found := map[string]bool{}
 	if !s.found || len(labels) == 0 {
 		return found, nil
 	}
-	rows, err := db.Query(ctx, `SELECT DISTINCT row_key FROM sluice.rejects
-		WHERE table_id = $1 AND generation = $2 AND row_key = ANY($3)`, id, s.generation, labels)
+	keys, err := tgt.RejectedKeys(ctx, id, s.generation, labels)
 	if err != nil {
-		return nil, fmt.Errorf("look up the rejects of %s: %w", id, err)
-	}
-	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("look up the rejects of %s: %w", id, err)
+		return nil, err
 	}
 	for _, k := range keys {
 		found[k] = true

@@ -7,11 +7,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/sluicedb/sluice/audit"
-	"github.com/sluicedb/sluice/retry"
 	"github.com/sluicedb/sluice/target"
 )
 
@@ -29,17 +25,13 @@ type storedDetails struct {
 // Store records r in sluice.verify_results, in one transaction: a row per
 // table and level, stamped with the run (runID 0 stores NULL) and the time
 // the verification finished.
-func Store(ctx context.Context, db *pgxpool.Pool, runID int64, r *Report) error {
-	var run *int64
-	if runID != 0 {
-		run = &runID
-	}
+func Store(ctx context.Context, tgt *target.Target, runID int64, r *Report) error {
 	at := r.Finished
 	if at.IsZero() {
 		at = time.Now()
 	}
-	at = at.Truncate(time.Microsecond) // as timestamptz keeps it, to be found again
-	batch := &pgx.Batch{}
+	at = at.Truncate(time.Microsecond) // as timestamptz keeps it, to be found again by a retry
+	var results []target.VerifyResult
 	for _, t := range r.Tables {
 		for _, l := range t.levelNumbers() {
 			details, err := t.details(l)
@@ -47,28 +39,11 @@ func Store(ctx context.Context, db *pgxpool.Pool, runID int64, r *Report) error 
 				return fmt.Errorf("store verify results of %s: %w", t.ID, err)
 			}
 			res := t.Levels[l]
-			batch.Queue(`INSERT INTO sluice.verify_results (run_id, table_id, level, status, findings, details, at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, run, t.ID, l, res.Status, res.Findings, details, at)
+			results = append(results, target.VerifyResult{RunID: runID, TableID: t.ID, Level: l,
+				Status: string(res.Status), Findings: res.Findings, Details: details, At: at})
 		}
 	}
-	// A try whose commit went unanswered may have stored the rows: they
-	// carry the report's time, which the next try looks for first.
-	tries := 0
-	err := retry.Do(ctx, retry.Default, "", nil, func() error {
-		if tries++; tries > 1 && len(r.Tables) > 0 {
-			var stored bool
-			err := db.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM sluice.verify_results WHERE table_id = $1 AND at = $2)",
-				r.Tables[0].ID, at).Scan(&stored)
-			if err != nil || stored {
-				return err
-			}
-		}
-		return pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error { return tx.SendBatch(ctx, batch).Close() })
-	})
-	if err != nil {
-		return fmt.Errorf("store verify results: %w", err)
-	}
-	return nil
+	return tgt.StoreVerifyResults(ctx, results)
 }
 
 func (tr *TableReport) details(l int) ([]byte, error) {
@@ -86,7 +61,7 @@ func (tr *TableReport) details(l int) ([]byte, error) {
 // Record stores the report in sluice.verify_results and appends one
 // verify.result entry per table to the audit trail, for run runID.
 func Record(ctx context.Context, tgt *target.Target, runID int64, r *Report) error {
-	if err := Store(ctx, tgt.Pool(), runID, r); err != nil {
+	if err := Store(ctx, tgt, runID, r); err != nil {
 		return fmt.Errorf("store the verification: %w", err)
 	}
 	for _, t := range r.Tables {

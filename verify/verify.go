@@ -11,13 +11,14 @@ import (
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/retry"
+	"github.com/sluicedb/sluice/target"
 )
 
 // All verifies every table of p, Options.Workers tables at a time, reading
 // each from srcs by its source name. It returns the report also when it
 // fails, with the tables verified so far. Findings are not errors: an error
 // means a check could not run (a database unreachable, a query failing).
-func All(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, db *pgxpool.Pool, o Options) (*Report, error) {
+func All(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *target.Target, o Options) (*Report, error) {
 	o, err := o.withDefaults()
 	if err != nil {
 		return nil, err
@@ -31,7 +32,7 @@ func All(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, db *p
 			return r, fmt.Errorf("verify %s: source %q is not open", t.ID, t.Source)
 		}
 		g.Go(func() (err error) {
-			r.Tables[i], err = Table(gctx, p, t, src, db, o)
+			r.Tables[i], err = Table(gctx, p, t, src, tgt, o)
 			return err
 		})
 	}
@@ -44,13 +45,14 @@ func All(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, db *p
 }
 
 // Table verifies one planned table of p: its source src, its target table in
-// the database db. The levels run in order; 5 and 6 share one pass over the
-// rows.
+// the database tgt, whose tables verify reads itself and whose state schema
+// it reads through tgt's read models. The levels run in order; 5 and 6 share
+// one pass over the rows.
 //
 // Verification only reads, so a transient error (a connection to the source
 // or the target lost) verifies the table again from the start, under
 // Options.Retry; OnChunk hears the chunks of the try that completed only.
-func Table(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, db *pgxpool.Pool, o Options) (TableReport, error) {
+func Table(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, tgt *target.Target, o Options) (TableReport, error) {
 	o, err := o.withDefaults()
 	if err != nil {
 		return TableReport{ID: t.ID, Target: t.Name, Levels: map[int]LevelResult{}}, err
@@ -67,19 +69,19 @@ func Table(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, 
 	}
 	err = retry.Do(ctx, o.Retry, "", notify, func() error {
 		heard.reset()
-		rep, err = tableOnce(ctx, p, t, src, db, try)
+		rep, err = tableOnce(ctx, p, t, src, tgt, try)
 		return err
 	})
 	if o.OnChunk != nil && err == nil {
 		heard.replay(o.OnChunk)
 	}
-	return rep, nameUnreachable(err, t, src, db)
+	return rep, nameUnreachable(err, t, src, tgt)
 }
 
-func tableOnce(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, db *pgxpool.Pool, o Options) (TableReport, error) {
+func tableOnce(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, tgt *target.Target, o Options) (TableReport, error) {
 	start := time.Now()
 	rep := TableReport{ID: t.ID, Target: t.Name, Levels: map[int]LevelResult{}}
-	v, err := newTableCheck(ctx, p, t, src, db, o)
+	v, err := newTableCheck(ctx, p, t, src, tgt, o)
 	if err != nil {
 		return rep, err
 	}
@@ -93,7 +95,8 @@ type tableCheck struct {
 	p     *plan.Plan
 	t     *plan.Table
 	src   sluice.Source
-	db    *pgxpool.Pool
+	db    *pgxpool.Pool  // the target's tables
+	state *target.Target // the target's state schema; nil for the references between databases
 	o     Options
 	cat   *catalog
 	load  loadState
@@ -102,13 +105,13 @@ type tableCheck struct {
 	kept  int64   // what level 1 found kept whose source row is gone
 }
 
-func newTableCheck(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, db *pgxpool.Pool, o Options) (*tableCheck, error) {
-	v := &tableCheck{p: p, t: t, src: src, db: db, o: o, found: newCollector(t.ID, o)}
+func newTableCheck(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, tgt *target.Target, o Options) (*tableCheck, error) {
+	v := &tableCheck{p: p, t: t, src: src, db: tgt.Pool(), state: tgt, o: o, found: newCollector(t.ID, o)}
 	var err error
-	if v.cat, err = readCatalog(ctx, db, schemaOf(p, t), t.Name); err != nil {
+	if v.cat, err = readCatalog(ctx, v.db, schemaOf(p, t), t.Name); err != nil {
 		return nil, fmt.Errorf("verify %s: %w", t.ID, err)
 	}
-	if v.load, err = readLoadState(ctx, db, t.ID); err != nil {
+	if v.load, err = readLoadState(ctx, tgt, t.ID); err != nil {
 		return nil, fmt.Errorf("verify %s: %w", t.ID, err)
 	}
 	return v, nil

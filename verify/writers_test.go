@@ -141,7 +141,7 @@ func TestStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := fixedReport()
-	if err := Store(ctx, db, 42, r); err != nil {
+	if err := Store(ctx, tgt, 42, r); err != nil {
 		t.Fatal(err)
 	}
 	var n, failed int

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/spf13/cobra"
 
 	"github.com/sluicedb/sluice"
@@ -14,6 +13,7 @@ import (
 	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/lineage"
 	"github.com/sluicedb/sluice/plan"
+	"github.com/sluicedb/sluice/target"
 )
 
 func newTrace(g *globals) *cobra.Command {
@@ -54,12 +54,12 @@ func runTrace(ctx context.Context, g *globals, table, key string, asJSON bool) e
 	if err != nil {
 		return err
 	}
-	pool, err := openReadOnly(ctx, url)
+	tgt, err := target.OpenReadOnly(ctx, url, "sluice trace")
 	if err != nil {
 		return err
 	}
-	defer pool.Close()
-	l, err := lineage.Trace(ctx, pool, pl, table, key, lineage.WithSources(p.Sources))
+	defer tgt.Close()
+	l, err := lineage.Trace(ctx, tgt, pl, table, key, lineage.WithSources(p.Sources))
 	var (
 		badTable *lineage.UnknownTableError
 		badKey   *lineage.UnknownKeyError
@@ -84,29 +84,6 @@ func runTrace(ctx context.Context, g *globals, table, key string, asJSON bool) e
 		return l.WriteJSON(g.stdout)
 	}
 	return l.WriteText(g.stdout)
-}
-
-// openReadOnly connects to the target with every transaction read-only, so
-// that trace cannot change anything even by mistake.
-func openReadOnly(ctx context.Context, url string) (*pgxpool.Pool, error) {
-	where := "target " + sluice.RedactURL(url)
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		return nil, &sluice.ConnectError{Where: where, Err: err}
-	}
-	cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
-	cfg.ConnConfig.RuntimeParams["application_name"] = "sluice trace"
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err == nil {
-		err = pool.Ping(ctx)
-	}
-	if err != nil {
-		if pool != nil {
-			pool.Close()
-		}
-		return nil, &sluice.ConnectError{Where: where, Err: err}
-	}
-	return pool, nil
 }
 
 // tableDatabase finds the target database a table (by ID or target name)

@@ -167,7 +167,7 @@ func verifyRun(ctx context.Context, tgt *target.Target, p *plan.Plan, srcs engin
 	if err != nil {
 		return nil, err
 	}
-	report, err := verify.All(ctx, p, srcs, tgt.Pool(), verify.Options{Levels: s.levels})
+	report, err := verify.All(ctx, p, srcs, tgt, verify.Options{Levels: s.levels})
 	if err == nil {
 		err = verify.Record(context.WithoutCancel(ctx), tgt, session.ID(), report)
 	}
