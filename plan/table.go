@@ -20,7 +20,7 @@ func (b *builder) planTable(s *sluice.Schema, src *sluice.Table) {
 	t := &Table{
 		ID: s.Source + "." + src.Name, Source: s.Source, Engine: s.Engine, SourceTable: src.Name,
 		Name: b.fitTable(rule, b.targetTable(rule, src.Name)), Keys: b.set.keys, Strategy: b.set.strategy,
-		ChunkRows: b.set.chunkRows, Rows: max(src.Rows, 0), Key: src.KeyColumns(), DeleteMissing: b.set.deleteMissing,
+		ChunkRows: b.set.chunkRows, ChunkBytes: b.set.chunkBytes, Rows: max(src.Rows, 0), RowBytes: max(src.RowBytes, 0), Key: src.KeyColumns(), DeleteMissing: b.set.deleteMissing,
 		Dialect: src.Dialect,
 	}
 	st := &tableState{t: t, src: src, rule: rule, legacy: b.set.legacy}
@@ -51,6 +51,9 @@ func applyRule(st *tableState, rule *config.TableRule) {
 	t.Where = rule.Where
 	if rule.ChunkRows > 0 {
 		t.ChunkRows = rule.ChunkRows
+	}
+	if rule.ChunkBytes > 0 {
+		t.ChunkBytes = rule.ChunkBytes
 	}
 	t.Strategy = or(rule.Strategy, t.Strategy)
 	if rule.DeleteMissing != nil {
