@@ -19,11 +19,7 @@ type pace struct {
 }
 
 func newPace(t *plan.Table) *pace {
-	p := &pace{rows: t.ChunkRows, bytes: t.ChunkBytes, limit: t.ChunkRows}
-	if t.RowBytes > 0 {
-		p.fit(t.RowBytes)
-	}
-	return p
+	return &pace{rows: t.ChunkRows, bytes: t.ChunkBytes, limit: t.ChunkRows}
 }
 
 // observe adjusts the limit to the average row size of the chunk just read.
@@ -49,12 +45,14 @@ func (p *pace) fit(avg int64) {
 // probeRows is how many rows probe reads to learn a table's row width.
 const probeRows = 16
 
-// probe sets the first chunk's limit from the width of the first rows when
-// the source gave no estimate (plan.Table.RowBytes), so that a table of wide
-// rows never asks for chunk_rows of them at once. A probe that fails changes
-// nothing: the read that follows meets the same error and retries it.
+// probe sets the first chunk's limit from the width of the first rows, so
+// that a table of wide rows never asks for chunk_rows of them at once. The
+// source's own estimate (plan.Table.RowBytes) is not trusted for this: it
+// counts long values compressed (PostgreSQL's TOAST) or is stale. A probe
+// that fails changes nothing: the read that follows meets the same error
+// and retries it.
 func (r *runner) probe(ctx context.Context, t *plan.Table, after []any, p *pace) {
-	if t.RowBytes > 0 || p.bytes <= 0 || p.rows <= probeRows {
+	if p.bytes <= 0 || p.rows <= probeRows {
 		return
 	}
 	it, err := r.open(ctx, t, after, probeRows)

@@ -16,7 +16,7 @@ func (s *Source) Introspect(ctx context.Context) (*sluice.Schema, error) {
 	}
 	schema := &sluice.Schema{Source: s.name, Engine: s.Engine(), Database: s.database, Objects: facts.objects}
 	for _, tb := range facts.tables {
-		schema.Tables = append(schema.Tables, facts.assemble(tb.name, tb.rows))
+		schema.Tables = append(schema.Tables, facts.assemble(tb))
 	}
 	if err := s.addFidelity(ctx, schema); err != nil {
 		return nil, fmt.Errorf("introspect %s: %w", s.name, classify(err))
@@ -63,8 +63,9 @@ func (s *Source) gatherFacts(ctx context.Context) (*facts, error) {
 	return &f, nil
 }
 
-func (f *facts) assemble(name string, rows int64) sluice.Table {
-	tb := sluice.Table{Name: name, Columns: f.columns[name], ForeignKeys: f.fks[name], Rows: rows}
+func (f *facts) assemble(info tableInfo) sluice.Table {
+	name := info.name
+	tb := sluice.Table{Name: name, Columns: f.columns[name], ForeignKeys: f.fks[name], Rows: info.rows, RowBytes: info.rowBytes}
 	for i := range tb.Columns {
 		c := &tb.Columns[i]
 		if f.json[name][c.Name] && c.Type.Kind == sluice.KindText {

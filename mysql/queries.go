@@ -10,13 +10,14 @@ import (
 )
 
 type tableInfo struct {
-	name string
-	rows int64
+	name     string
+	rows     int64
+	rowBytes int64 // AVG_ROW_LENGTH: the data's size over its estimated rows
 }
 
 // queryTables lists base tables (not views) with the row estimate.
 func (s *Source) queryTables(ctx context.Context) ([]tableInfo, error) {
-	const q = `SELECT TABLE_NAME, COALESCE(TABLE_ROWS, 0) FROM information_schema.TABLES
+	const q = `SELECT TABLE_NAME, COALESCE(TABLE_ROWS, 0), COALESCE(AVG_ROW_LENGTH, 0) FROM information_schema.TABLES
 		WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`
 	rows, err := s.db.QueryContext(ctx, q, s.database)
 	if err != nil {
@@ -26,7 +27,7 @@ func (s *Source) queryTables(ctx context.Context) ([]tableInfo, error) {
 	var tables []tableInfo
 	for rows.Next() {
 		var t tableInfo
-		if err := rows.Scan(&t.name, &t.rows); err != nil {
+		if err := rows.Scan(&t.name, &t.rows, &t.rowBytes); err != nil {
 			return nil, err
 		}
 		tables = append(tables, t)
