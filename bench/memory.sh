@@ -6,7 +6,9 @@
 #          the whole table is one chunk
 #   heap   2,000,000 rows without any key (id, name, amount, created): no key to page by,
 #          so it is read in one pass
-# Each table is loaded on its own with default settings (chunk_rows 20000, chunk_bytes 16MiB,
+#   wide4  four tables w1..w4 of 250 rows of 1 MiB, loaded at once by the 4 workers: the
+#          worst case of the bound (workers x chunks in flight x chunk_bytes)
+# Each case is loaded on its own with default settings (chunk_rows 20000, chunk_bytes 8MiB,
 # 4 workers) under /usr/bin/time -v, by a sluice built from the ref given (default: main,
 # "before") and by the working tree ("after"). The script checks each load's row count and
 # prints a markdown table of wall time and peak RSS.
@@ -51,8 +53,9 @@ trap 'rm -rf "${work}"' EXIT
 # source loads bench_memory when it does not hold the expected counts.
 source_db() {
   local have
-  have="$(my -e "SELECT (SELECT COUNT(*) FROM bench_memory.wide) || '/' || (SELECT COUNT(*) FROM bench_memory.heap)" 2>/dev/null || true)"
-  if [[ "${have}" == "${wide_rows}/${heap_rows}" ]]; then return; fi
+  have="$(my -e "SELECT CONCAT((SELECT COUNT(*) FROM bench_memory.wide), '/', (SELECT COUNT(*) FROM bench_memory.heap),
+    '/', (SELECT COUNT(*) FROM bench_memory.w4))" 2>/dev/null || true)"
+  if [[ "${have}" == "${wide_rows}/${heap_rows}/250" ]]; then return; fi
   log "generating bench_memory (${wide_rows} rows of 1 MiB, ${heap_rows} rows without a key)"
   my -e "DROP DATABASE IF EXISTS bench_memory; CREATE DATABASE bench_memory; USE bench_memory;
     CREATE TABLE bench_memory.wide (id int NOT NULL PRIMARY KEY, body longtext NOT NULL);
@@ -61,21 +64,30 @@ source_db() {
       amount decimal(12,2) NOT NULL, created datetime NOT NULL);
     INSERT INTO bench_memory.heap SELECT seq, CONCAT('customer ', seq), seq % 100000 / 100,
       '2020-01-01' + INTERVAL (seq % 100000) MINUTE FROM seq_1_to_${heap_rows};
-    ANALYZE TABLE bench_memory.wide, bench_memory.heap;" >/dev/null || die "generate bench_memory failed"
+    CREATE TABLE w1 (id int NOT NULL PRIMARY KEY, body longtext NOT NULL);
+    INSERT INTO w1 SELECT id, body FROM wide WHERE id <= 250;
+    CREATE TABLE w2 LIKE w1; INSERT INTO w2 SELECT * FROM w1;
+    CREATE TABLE w3 LIKE w1; INSERT INTO w3 SELECT * FROM w1;
+    CREATE TABLE w4 LIKE w1; INSERT INTO w4 SELECT * FROM w1;
+    ANALYZE TABLE wide, heap, w1, w2, w3, w4;" >/dev/null || die "generate bench_memory failed"
 }
 
-# config TABLE writes a config that loads only that table.
+all_tables=(wide heap w1 w2 w3 w4)
+
+# config CASE TABLE... writes a config that loads only those tables.
 config() {
-  local other=heap
-  if [[ "$1" == heap ]]; then other=wide; fi
-  cat >"${work}/$1.yaml" <<YAML
-version: 1
-sources:
-  mem: {url: "mysql://${MYSQL_USER}@${MYSQL_HOST}:${MYSQL_PORT}/bench_memory"}
-target: {url: "postgres://${PGUSER}@${PGHOST}:${PGPORT}/bench_memory?sslmode=disable"}
-tables:
-  mem.${other}: {skip: true}
-YAML
+  local name="$1" t
+  shift
+  {
+    echo "version: 1"
+    echo "sources:"
+    echo "  mem: {url: \"mysql://${MYSQL_USER}@${MYSQL_HOST}:${MYSQL_PORT}/bench_memory\"}"
+    echo "target: {url: \"postgres://${PGUSER}@${PGHOST}:${PGPORT}/bench_memory?sslmode=disable\"}"
+    echo "tables:"
+    for t in "${all_tables[@]}"; do
+      if [[ " $* " != *" ${t} "* ]]; then echo "  mem.${t}: {skip: true}"; fi
+    done
+  } >"${work}/${name}.yaml"
 }
 
 build() {
@@ -89,27 +101,32 @@ build() {
   fi
 }
 
-# load BINARY TABLE loads one table into a fresh bench_memory and prints a result row.
+# load BINARY CASE ROWS TABLE... loads a case into a fresh bench_memory and prints a result
+# row; ROWS is the number of rows its tables hold together.
 load() {
-  local bin="$1" table="$2" want="$3" rc=0 n
+  local bin="$1" name="$2" want="$3" rc=0 n t counts=""
+  shift 3
+  for t in "$@"; do counts+="${counts:+ UNION ALL }SELECT count(*) AS n FROM public.${t}"; done
   pg postgres -c 'SET client_min_messages = warning' \
     -c "DROP DATABASE IF EXISTS bench_memory WITH (FORCE)" -c "CREATE DATABASE bench_memory"
-  /usr/bin/time -v -o "${work}/time" "${work}/${bin}" migrate --verify none --config "${work}/${table}.yaml" \
-    >"${work}/${bin}-${table}.log" 2>&1 || rc=$?
-  n="$(pg bench_memory -c "SELECT count(*) FROM public.${table}" 2>/dev/null || echo 0)"
+  /usr/bin/time -v -o "${work}/time" "${work}/${bin}" migrate --verify none --config "${work}/${name}.yaml" \
+    >"${work}/${bin}-${name}.log" 2>&1 || rc=$?
+  n="$(pg bench_memory -c "SELECT sum(n) FROM (${counts}) c" 2>/dev/null || echo 0)"
   local check=ok
   if [[ "${rc}" != 0 ]]; then check="exit ${rc}"; elif [[ "${n}" != "${want}" ]]; then check="${n} rows"; fi
-  echo "| ${bin} | ${table} | $(wall_seconds "${work}/time") s | $(peak_mb "${work}/time") MB | ${check} |"
+  echo "| ${bin} | ${name} | $(wall_seconds "${work}/time") s | $(peak_mb "${work}/time") MB | ${check} |"
 }
 
 source_db
 build before "${before_ref}" || die "build sluice at ${before_ref} failed"
 build after worktree || die "build sluice from the working tree failed"
-config wide
-config heap
-echo "| sluice | table | wall | peak RSS | rows |"
+config wide wide
+config heap heap
+config wide4 w1 w2 w3 w4
+echo "| sluice | case | wall | peak RSS | rows |"
 echo "|---|---|---:|---:|---|"
 for bin in before after; do
-  load "${bin}" wide "${wide_rows}"
-  load "${bin}" heap "${heap_rows}"
+  load "${bin}" wide "${wide_rows}" wide
+  load "${bin}" heap "${heap_rows}" heap
+  load "${bin}" wide4 1000 w1 w2 w3 w4
 done

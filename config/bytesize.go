@@ -7,13 +7,13 @@ import (
 )
 
 // Limits and default of chunk_bytes. The default keeps a default run (4
-// workers, each holding at most three chunks: one being read, one queued,
+// workers, each holding at most four chunks: one being read, two queued,
 // one loading) well under 300 MB whatever the row width: see
 // docs/RELIABILITY.md, "Memory".
 const (
 	MinChunkBytes     = 64 << 10
 	MaxChunkBytes     = 16 << 30
-	DefaultChunkBytes = 16 << 20
+	DefaultChunkBytes = 8 << 20
 )
 
 // byteUnits are the suffixes a size may carry: SI units count in thousands,

@@ -120,7 +120,7 @@ type Defaults struct {
 	KeyNamespace uuid.UUID // default sluice.DefaultNamespace
 	LegacyColumn string    // default "legacy_id"
 	ChunkRows    int       // default 20000
-	ChunkBytes   int64     // a chunk ends when its rows' values pass this size; default 16 MiB
+	ChunkBytes   int64     // a chunk ends when its rows' values pass this size; default 8 MiB
 	Workers      int       // default 4
 	Strategy     string    // a Strategy* constant; default create
 	ZeroDates    string    // ZeroDatesReject or ZeroDatesNull; default reject

@@ -95,7 +95,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	want := Defaults{
 		Naming: NamingSnake, Keys: KeysKeep, KeyNamespace: sluice.DefaultNamespace,
-		LegacyColumn: "legacy_id", ChunkRows: 20000, ChunkBytes: 16 << 20, Workers: 4,
+		LegacyColumn: "legacy_id", ChunkRows: 20000, ChunkBytes: 8 << 20, Workers: 4,
 		Strategy: StrategyCreate, ZeroDates: ZeroDatesReject, SourceColumn: "source", BadKeys: BadKeysReject, Enums: EnumsCheck,
 		Spatial: SpatialPostGIS, TextSearch: "simple",
 	}

@@ -188,10 +188,10 @@ func (r *runner) readChunks(ctx context.Context, j *job, row *transform.Row, p p
 	if err != nil {
 		return err
 	}
-	pc := newPace(t)
+	pc := plan.NewPace(t)
 	r.probe(ctx, t, after, pc)
 	for {
-		limit := pc.limit
+		limit := pc.Limit()
 		c, err := sk.next(ctx, after, no, limit, func() (*chunk, error) { return r.readChunk(ctx, j, row, after, no, limit) })
 		if err != nil {
 			return err
@@ -199,7 +199,7 @@ func (r *runner) readChunks(ctx context.Context, j *job, row *transform.Row, p p
 		if c.read == 0 {
 			return nil
 		}
-		pc.observe(c)
+		pc.Observe(c.read, c.bytes)
 		if err := send(ctx, out, c); err != nil {
 			return err
 		}

@@ -33,7 +33,7 @@ func TestMemoryEstimate(t *testing.T) {
 				PrimaryKey: []string{"NoteID"}, Rows: 100_000, RowBytes: c.rowBytes,
 			}}}
 			d := uuidDefaults()
-			d.ChunkRows, d.ChunkBytes = config.DefaultChunkRows, config.DefaultChunkBytes
+			d.ChunkRows, d.ChunkBytes = config.DefaultChunkRows, 16<<20
 			cfg := &config.Config{File: "sluice.yaml", Version: 1, Sources: []config.Source{{Name: "clinic", URL: "mysql://h/clinic"}},
 				Target: config.Target{URL: "postgres://pg/x", Schema: "public"}, Defaults: d}
 			p, err := Build(cfg, []*sluice.Schema{sch})
