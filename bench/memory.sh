@@ -8,12 +8,15 @@
 #          so it is read in one pass
 #   wide4  four tables w1..w4 of 250 rows of 1 MiB, loaded at once by the 4 workers: the
 #          worst case of the bound (workers x chunks in flight x chunk_bytes)
+#   core   (only when named in CASES) the core benchmark's 5,000,000 rows (bench/legacy.yaml,
+#          source loaded by bench/load-legacy.sh), to check that narrow rows keep their memory
 # Each case is loaded on its own with default settings (chunk_rows 20000, chunk_bytes 8MiB,
 # 4 workers) under /usr/bin/time -v, by a sluice built from the ref given (default: main,
 # "before") and by the working tree ("after"). The script checks each load's row count and
 # prints a markdown table of wall time and peak RSS.
 #
-# Usage: bench/memory.sh [BEFORE_REF]      (WIDE_ROWS, HEAP_ROWS change the sizes)
+# Usage: bench/memory.sh [BEFORE_REF]      (WIDE_ROWS, HEAP_ROWS change the sizes; CASES the
+#        cases run, default "wide heap wide4"; e.g. CASES=core bench/memory.sh)
 # Environment: MYSQL_HOST, MYSQL_PORT, MYSQL_USER, PGHOST, PGPORT, PGUSER as bench/run.sh.
 set -euo pipefail
 
@@ -21,6 +24,7 @@ bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_dir="$(dirname "${bench_dir}")"
 before_ref="${1:-main}"
 wide_rows="${WIDE_ROWS:-2000}"
+read -r -a cases <<<"${CASES:-wide heap wide4}"
 heap_rows="${HEAP_ROWS:-2000000}"
 
 MYSQL_HOST="${MYSQL_HOST:-127.0.0.1}"
@@ -117,7 +121,27 @@ load() {
   echo "| ${bin} | ${name} | $(wall_seconds "${work}/time") s | $(peak_mb "${work}/time") MB | ${check} |"
 }
 
-source_db
+# core_config writes the core benchmark's config with bench_memory as its target.
+core_config() {
+  sed 's#/bench_sluice?#/bench_memory?#' "${bench_dir}/legacy.yaml" >"${work}/core.yaml"
+  grep -q '/bench_memory?' "${work}/core.yaml" || die "bench/legacy.yaml has no bench_sluice target to replace"
+}
+
+run_case() {
+  case "$2" in
+    wide) load "$1" wide "${wide_rows}" wide ;;
+    heap) load "$1" heap "${heap_rows}" heap ;;
+    wide4) load "$1" wide4 1000 w1 w2 w3 w4 ;;
+    core) load "$1" core 5000000 patients visits ;;
+    *) die "unknown case $2 (wide, heap, wide4, core)" ;;
+  esac
+}
+
+if [[ " ${cases[*]} " == *" core "* ]]; then
+  "${bench_dir}/load-legacy.sh" >&2 || die "load the core benchmark's source failed"
+  core_config
+fi
+if [[ " ${cases[*]} " =~ \ (wide|heap|wide4)\  ]]; then source_db; fi
 build before "${before_ref}" || die "build sluice at ${before_ref} failed"
 build after worktree || die "build sluice from the working tree failed"
 config wide wide
@@ -126,7 +150,5 @@ config wide4 w1 w2 w3 w4
 echo "| sluice | case | wall | peak RSS | rows |"
 echo "|---|---|---:|---:|---|"
 for bin in before after; do
-  load "${bin}" wide "${wide_rows}" wide
-  load "${bin}" heap "${heap_rows}" heap
-  load "${bin}" wide4 1000 w1 w2 w3 w4
+  for c in "${cases[@]}"; do run_case "${bin}" "${c}"; done
 done

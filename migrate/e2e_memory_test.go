@@ -148,3 +148,40 @@ func interruptAfter(t *testing.T, e *env, n int64) {
 		}
 	}
 }
+
+// TestMergedKeylessPartIsOneChunk merges two MySQL tables whose primary key
+// cannot be paged by (an ENUM column): a part of a merged table is not
+// streamed in chunks (a restart could not empty the rows the other part
+// wrote), so each part is read whole, in one chunk, whatever chunk_rows
+// says, and every row loads.
+func TestMergedKeylessPartIsOneChunk(t *testing.T) {
+	t.Parallel()
+	east, west := sluicetest.NewMySQLDB(t), sluicetest.NewMySQLDB(t)
+	sluicetest.ExecMySQL(t, east, `CREATE TABLE log (at int NOT NULL, kind ENUM('z','a') NOT NULL, note varchar(10), PRIMARY KEY (at, kind));
+		INSERT INTO log VALUES (1,'z','a1'), (1,'a','a2'), (2,'z','a3'), (2,'a','a4'), (3,'z','a5');`)
+	sluicetest.ExecMySQL(t, west, `CREATE TABLE log (at int NOT NULL, kind ENUM('z','a') NOT NULL, note varchar(10), PRIMARY KEY (at, kind));
+		INSERT INTO log VALUES (1,'z','b1'), (2,'a','b2'), (3,'z','b3');`)
+	e := newEnv(t, fmt.Sprintf(`version: 1
+sources:
+  east: {url: %q}
+  west: {url: %q}
+target: {url: %q}
+defaults:
+  chunk_rows: 2
+tables:
+  log: {from: [east.log, west.log]}
+`, east, west, sluicetest.NewPostgresDB(t)))
+	sum := e.mustRun(t, migrate.Options{Verify: allLevels})
+	want := map[string]int64{"east.log": 5, "west.log": 3}
+	for _, r := range sum.Tables {
+		if r.Loaded != want[r.ID] || r.Read != want[r.ID] {
+			t.Errorf("%s: read %d, loaded %d; want %d each", r.ID, r.Read, r.Loaded, want[r.ID])
+		}
+		if n := e.int64(t, "SELECT count(*) FROM sluice.chunks WHERE table_id = $1", r.ID); n != 1 {
+			t.Errorf("%s loaded in %d chunks, want 1", r.ID, n)
+		}
+	}
+	if n := e.int64(t, "SELECT count(DISTINCT note) FROM log"); n != 8 {
+		t.Errorf("log holds %d distinct rows, want 8", n)
+	}
+}

@@ -68,6 +68,8 @@ func (r *runner) sourceWhere(id string) string {
 // readOnce reads one chunk: at most limit rows, and no more once their
 // values pass the table's byte budget. A chunk cut by bytes closes the read
 // early; it ends at the last row it took, which the next chunk starts after.
+// A table without a key that does not stream (a part of a merged table) is
+// one chunk, read whole.
 func (r *runner) readOnce(ctx context.Context, j *job, row *transform.Row, after []any, no, limit int) (*chunk, error) {
 	t := j.table
 	it, err := r.open(ctx, t, after, limit)
@@ -76,14 +78,17 @@ func (r *runner) readOnce(ctx context.Context, j *job, row *transform.Row, after
 	}
 	defer it.Close()
 	c := r.newChunk(j, no, after)
-	c.limit = limit
-	for !c.full(t) && it.Next() {
+	whole := t.Key == nil
+	if !whole {
+		c.limit = limit
+	}
+	for (whole || !c.full(t)) && it.Next() {
 		c.take(t, row, it.Values(), it.Key())
 	}
 	if err := it.Err(); err != nil {
 		return nil, err
 	}
-	c.cut = c.overBudget(t)
+	c.cut = !whole && c.overBudget(t)
 	return c, nil
 }
 
