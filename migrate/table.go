@@ -27,7 +27,7 @@ type chunk struct {
 	cut      bool  // the chunk ended at the byte budget, before its limit
 	rows     [][]any
 	keys     [][]any // each loaded row's key, for a reject the target makes
-	ordinals []int   // each loaded row's position in the chunk
+	ordinals []int   // each loaded row's position in the chunk (in the table, for a keyless one)
 	rejects  []target.Reject
 	// identities are each loaded row's legacy identity, for a part of a
 	// table merged on a natural key (see target.ChunkLoad.Identities).
