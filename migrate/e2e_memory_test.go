@@ -3,6 +3,7 @@ package migrate_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/sluicedb/sluice/migrate"
 	"github.com/sluicedb/sluice/sluicetest"
@@ -124,19 +125,36 @@ func TestWideResume(t *testing.T) {
 	}
 }
 
-// interruptAfter cancels a run once every table committed n chunks.
+// interruptAfter cancels a run once every table committed n chunks. A
+// table that gets there first waits for the others in its loader (where
+// the observer is called), so that none finishes before the cancel; the
+// wait ends with the test's deadline at the latest.
 func interruptAfter(t *testing.T, e *env, n int64) {
 	t.Helper()
+	limit := time.Hour
+	if d, ok := t.Deadline(); ok {
+		limit = time.Until(d) / 2
+	}
 	interrupt(t, e, func(cancel func()) *probe {
 		seen := map[string]int64{}
 		done := 0
+		all := make(chan struct{})
 		p := &probe{}
 		p.onChunk = func(id string, _ int64) {
 			p.mu.Lock()
-			defer p.mu.Unlock()
-			if seen[id]++; seen[id] == n {
+			seen[id]++
+			hit := seen[id] == n
+			if hit {
 				if done++; done == len(e.plan.Tables) {
 					cancel()
+					close(all)
+				}
+			}
+			p.mu.Unlock()
+			if hit {
+				select {
+				case <-all:
+				case <-time.After(limit):
 				}
 			}
 		}
