@@ -176,6 +176,9 @@ type Table struct {
 	RowID string
 	// Rows is the engine's estimate at introspection, for planning chunks only.
 	Rows int64
+	// RowBytes is the engine's estimate of a row's average size in bytes
+	// (0: none), for the plan's memory estimate and the first chunk's pace.
+	RowBytes int64
 	// RowIDOnly is set where the engine can page only by RowID, even when
 	// the table has a primary key: a CSV file is read in file order, and its
 	// declared key is neither sorted nor indexed.

@@ -120,6 +120,7 @@ type Defaults struct {
 	KeyNamespace uuid.UUID // default sluice.DefaultNamespace
 	LegacyColumn string    // default "legacy_id"
 	ChunkRows    int       // default 20000
+	ChunkBytes   int64     // a chunk ends when its rows' values pass this size; default 8 MiB
 	Workers      int       // default 4
 	Strategy     string    // a Strategy* constant; default create
 	ZeroDates    string    // ZeroDatesReject or ZeroDatesNull; default reject
@@ -153,6 +154,7 @@ type TableRule struct {
 	Keys         string // "" uses the default
 	LegacyColumn string // "" uses the default
 	ChunkRows    int    // 0 uses the default
+	ChunkBytes   int64  // 0 uses the default
 	Where        string // a row filter in the source's SQL dialect; rows it excludes count as filtered
 	Columns      []ColumnRule
 	Database     string // the target database (a name under targets:); "" is the first

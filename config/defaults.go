@@ -8,7 +8,7 @@ import (
 )
 
 var (
-	defaultsKeys = []string{"naming", "keys", "key_namespace", "legacy_column", "chunk_rows", "workers", "strategy",
+	defaultsKeys = []string{"naming", "keys", "key_namespace", "legacy_column", "chunk_rows", "chunk_bytes", "workers", "strategy",
 		"zero_dates", "delete_missing", "source_column", "bad_keys", "enums", "spatial", "text_search"}
 	namingValues    = []string{NamingCamel, NamingSnake, NamingKeep}
 	keysValues      = []string{KeysUUID, KeysKeep}
@@ -90,6 +90,9 @@ func (d *decoder) defaults(f field) Defaults {
 	if v, ok := fs["chunk_rows"]; ok {
 		out.ChunkRows, _ = d.integer(v, 1, MaxChunkRows)
 	}
+	if v, ok := fs["chunk_bytes"]; ok {
+		out.ChunkBytes, _ = d.byteSize(v, MinChunkBytes, MaxChunkBytes)
+	}
 	if v, ok := fs["workers"]; ok {
 		out.Workers, _ = d.integer(v, 1, MaxWorkers)
 	}
@@ -128,6 +131,9 @@ func applyDefaults(c *Config) {
 	}
 	if df.ChunkRows == 0 {
 		df.ChunkRows = DefaultChunkRows
+	}
+	if df.ChunkBytes == 0 {
+		df.ChunkBytes = DefaultChunkBytes
 	}
 	if df.Workers == 0 {
 		df.Workers = DefaultWorkers

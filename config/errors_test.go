@@ -46,9 +46,9 @@ func TestParseErrors(t *testing.T) {
 		{"unknown top-level key", header + "tabels: {}\n", []string{
 			`sluice.yaml:5: unknown key "tabels"; did you mean "tables"? (allowed: version, sources, target, targets, defaults, tables, audit)`}},
 		{"unknown defaults key", header + "defaults:\n  chunk_row: 5\n", []string{
-			`sluice.yaml:6: defaults: unknown key "chunk_row"; did you mean "chunk_rows"? (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column, bad_keys, enums, spatial, text_search)`}},
+			`sluice.yaml:6: defaults: unknown key "chunk_row"; did you mean "chunk_rows"? (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, chunk_bytes, workers, strategy, zero_dates, delete_missing, source_column, bad_keys, enums, spatial, text_search)`}},
 		{"unknown key without a close match", header + "defaults:\n  colour: red\n", []string{
-			`sluice.yaml:6: defaults: unknown key "colour" (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, workers, strategy, zero_dates, delete_missing, source_column, bad_keys, enums, spatial, text_search)`}},
+			`sluice.yaml:6: defaults: unknown key "colour" (allowed: naming, keys, key_namespace, legacy_column, chunk_rows, chunk_bytes, workers, strategy, zero_dates, delete_missing, source_column, bad_keys, enums, spatial, text_search)`}},
 		{"unknown column key", header + "tables:\n  clinical.Patients:\n    columns:\n      Notes: {rename: notes}\n", []string{
 			`sluice.yaml:8: tables.clinical.Patients.columns.Notes: unknown key "rename"; did you mean "name"? (allowed: name, type, drop, default, references, enum, source_type)`}},
 		{"unknown source key", "version: 1\nsources:\n  clinical: {uri: \"mysql://a@b/c\"}\ntarget: {url: \"postgres://x/y\"}\n", []string{
@@ -103,6 +103,12 @@ func TestParseErrors(t *testing.T) {
 			`sluice.yaml:6: defaults.chunk_rows: must be between 1 and 10000000, got 0`}},
 		{"chunk_rows too large", header + "tables:\n  clinical.Patients: {chunk_rows: 10000001}\n", []string{
 			`sluice.yaml:6: tables.clinical.Patients.chunk_rows: must be between 1 and 10000000, got 10000001`}},
+		{"chunk_bytes no unit", header + "defaults:\n  chunk_bytes: 32 potatoes\n", []string{
+			`sluice.yaml:6: defaults.chunk_bytes: expected a size in bytes such as 16MiB or 1GB (units B, KB, MB, GB, KiB, MiB, GiB), got "32 potatoes"`}},
+		{"chunk_bytes fraction", header + "defaults:\n  chunk_bytes: 1.5\n", []string{
+			`sluice.yaml:6: defaults.chunk_bytes: expected a size in bytes such as 16MiB or 1GB (units B, KB, MB, GB, KiB, MiB, GiB), got "1.5"`}},
+		{"chunk_bytes too small", header + "tables:\n  clinical.Patients: {chunk_bytes: 1KB}\n", []string{
+			`sluice.yaml:6: tables.clinical.Patients.chunk_bytes: must be between 64KiB and 16GiB, got "1KB"`}},
 		{"workers out of range", header + "defaults:\n  workers: 65\n", []string{
 			`sluice.yaml:6: defaults.workers: must be between 1 and 64, got 65`}},
 		{"workers zero", header + "defaults: {workers: 0}\n", []string{

@@ -46,6 +46,7 @@ func TestParseFull(t *testing.T) {
 			KeyNamespace: uuid.MustParse("6ba7b811-9dad-11d1-80b4-00c04fd430c8"),
 			LegacyColumn: "old_id",
 			ChunkRows:    5000,
+			ChunkBytes:   32 << 20,
 			Workers:      8,
 			Strategy:     StrategyTruncate,
 			ZeroDates:    ZeroDatesNull,
@@ -56,25 +57,25 @@ func TestParseFull(t *testing.T) {
 		},
 		Tables: []TableRule{
 			{
-				Source: "clinical", Table: "Patients", Line: 30,
+				Source: "clinical", Table: "Patients", Line: 31,
 				Target: "patients", Keys: KeysKeep, LegacyColumn: "legacy_patient_id",
-				ChunkRows: 50000, Where: "Deleted = 0",
+				ChunkRows: 50000, ChunkBytes: 64 << 20, Where: "Deleted = 0",
 				Columns: []ColumnRule{
-					{Name: "PatientID", Line: 37, Target: "patient_id"},
-					{Name: "Notes", Line: 38, Drop: true},
-					{Name: "IsActive", Line: 39, Type: "boolean", Default: ptr("true")},
-					{Name: "Comment", Line: 40, Default: ptr(""), Enum: EnumsText},
-					{Name: "PharmacyDrugID", Line: 41, References: "pharmacy.Drugs"},
-					{Name: "Region", Line: 42, Target: "region_code", Type: "text", References: "north.Order Details.RegionID"},
+					{Name: "PatientID", Line: 39, Target: "patient_id"},
+					{Name: "Notes", Line: 40, Drop: true},
+					{Name: "IsActive", Line: 41, Type: "boolean", Default: ptr("true")},
+					{Name: "Comment", Line: 42, Default: ptr(""), Enum: EnumsText},
+					{Name: "PharmacyDrugID", Line: 43, References: "pharmacy.Drugs"},
+					{Name: "Region", Line: 44, Target: "region_code", Type: "text", References: "north.Order Details.RegionID"},
 				},
 			},
-			{Source: "clinical", Table: "AuditLog", Line: 46, Skip: true},
-			{Source: "north", Table: "Order Details", Line: 48, Target: "order_details", Indexes: []IndexRule{
-				{Name: "ft_notes", Line: 51, Drop: true},
-				{Name: "ix_name", Line: 52, Columns: []string{"last_name", "first_name"}, Unique: ptrBool(true)},
-				{Name: "ix_lower_email", Line: 53, Expression: "lower(email)", Method: "btree", Where: "email IS NOT NULL"},
+			{Source: "clinical", Table: "AuditLog", Line: 48, Skip: true},
+			{Source: "north", Table: "Order Details", Line: 50, Target: "order_details", Indexes: []IndexRule{
+				{Name: "ft_notes", Line: 53, Drop: true},
+				{Name: "ix_name", Line: 54, Columns: []string{"last_name", "first_name"}, Unique: ptrBool(true)},
+				{Name: "ix_lower_email", Line: 55, Expression: "lower(email)", Method: "btree", Where: "email IS NOT NULL"},
 			}},
-			{Source: "pharmacy", Table: "dbo.Drugs", Line: 54},
+			{Source: "pharmacy", Table: "dbo.Drugs", Line: 56},
 		},
 	}
 	got, err := Load(path)
@@ -94,7 +95,7 @@ func TestParseDefaults(t *testing.T) {
 	}
 	want := Defaults{
 		Naming: NamingSnake, Keys: KeysKeep, KeyNamespace: sluice.DefaultNamespace,
-		LegacyColumn: "legacy_id", ChunkRows: 20000, Workers: 4,
+		LegacyColumn: "legacy_id", ChunkRows: 20000, ChunkBytes: 8 << 20, Workers: 4,
 		Strategy: StrategyCreate, ZeroDates: ZeroDatesReject, SourceColumn: "source", BadKeys: BadKeysReject, Enums: EnumsCheck,
 		Spatial: SpatialPostGIS, TextSearch: "simple",
 	}

@@ -2,7 +2,7 @@ package config
 
 import "strings"
 
-var tableKeys = []string{"target", "skip", "keys", "legacy_column", "chunk_rows", "where", "columns",
+var tableKeys = []string{"target", "skip", "keys", "legacy_column", "chunk_rows", "chunk_bytes", "where", "columns",
 	"database", "strategy", "delete_missing", "fill", "computed", "expand", "bad_keys", "indexes", "csv", "primary_key", "rollback"}
 
 // tableEntry is a decoded table rule with its keys, for the checks that tie
@@ -75,6 +75,9 @@ func (d *decoder) tableRule(f field) (TableRule, map[string]field) {
 	}
 	if v, ok := fs["chunk_rows"]; ok {
 		r.ChunkRows, _ = d.integer(v, 1, MaxChunkRows)
+	}
+	if v, ok := fs["chunk_bytes"]; ok {
+		r.ChunkBytes, _ = d.byteSize(v, MinChunkBytes, MaxChunkBytes)
 	}
 	if v, ok := fs["bad_keys"]; ok {
 		r.BadKeys, _ = d.enum(v, badKeysValues)

@@ -98,6 +98,8 @@ func (r *runner) decide(ctx context.Context, t *plan.Table) (*job, error) {
 	switch {
 	case !same:
 		r.opt.Observer.Phase(fmt.Sprintf("the mapping of %s changed since generation %d began: loading it again", t.ID, st.Generation))
+	case st.State == target.StateLoading && streams(t):
+		r.opt.Observer.Phase(fmt.Sprintf("%s has no key to continue after its last chunk: loading it again from the start", t.ID))
 	case st.State == target.StateLoading, st.State == target.StateLoaded, st.State == target.StateIndexed:
 		j.generation, j.state = st.Generation, st.State
 	case st.State == target.StateDone && t.Strategy == config.StrategyCreate:

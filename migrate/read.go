@@ -23,11 +23,11 @@ var DefaultRetry = retry.Default
 
 // readChunk reads and transforms one chunk. A transient error discards what
 // was read and reads the whole chunk again: nothing of it was loaded yet.
-func (r *runner) readChunk(ctx context.Context, j *job, row *transform.Row, after []any, no int) (*chunk, error) {
+func (r *runner) readChunk(ctx context.Context, j *job, row *transform.Row, after []any, no, limit int) (*chunk, error) {
 	t := j.table
 	var c *chunk
 	err := r.retry(ctx, t.ID, func() (err error) {
-		c, err = r.readOnce(ctx, j, row, after, no)
+		c, err = r.readOnce(ctx, j, row, after, no, limit)
 		return err
 	})
 	if err != nil {
@@ -65,29 +65,70 @@ func (r *runner) sourceWhere(id string) string {
 	return "source of " + id
 }
 
-func (r *runner) readOnce(ctx context.Context, j *job, row *transform.Row, after []any, no int) (*chunk, error) {
+// readOnce reads one chunk: at most limit rows, and no more once their
+// values pass the table's byte budget. A chunk cut by bytes closes the read
+// early; it ends at the last row it took, which the next chunk starts after.
+// A table without a key that does not stream (a part of a merged table) is
+// one chunk, read whole.
+func (r *runner) readOnce(ctx context.Context, j *job, row *transform.Row, after []any, no, limit int) (*chunk, error) {
 	t := j.table
+	it, err := r.open(ctx, t, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	c := r.newChunk(j, no, after)
+	whole := t.Key == nil
+	if !whole {
+		c.limit = limit
+	}
+	for (whole || !c.full(t)) && it.Next() {
+		c.take(t, row, it.Values(), it.Key())
+	}
+	if err := it.Err(); err != nil {
+		return nil, err
+	}
+	c.cut = !whole && c.overBudget(t)
+	return c, nil
+}
+
+// open starts a read of the table's rows after the key after (limit 0: all).
+func (r *runner) open(ctx context.Context, t *plan.Table, after []any, limit int) (sluice.RowIter, error) {
 	src, ok := r.srcs[t.Source]
 	if !ok {
 		return nil, fmt.Errorf("source %q is not open", t.Source)
 	}
 	req := sluice.ReadRequest{Table: t.SourceTable, Columns: t.ReadColumns, Key: t.Key, After: after, Where: t.Where}
 	if t.Key != nil {
-		req.Limit = t.ChunkRows
+		req.Limit = limit
 	}
-	it, err := src.Read(ctx, req)
-	if err != nil {
-		return nil, err
+	return src.Read(ctx, req)
+}
+
+func (r *runner) newChunk(j *job, no int, after []any) *chunk {
+	return &chunk{no: no, after: after, identify: j.merge != nil && j.merge.Match != nil, badKeys: j.keys}
+}
+
+// take adds one source row and counts its size against the byte budget.
+func (c *chunk) take(t *plan.Table, row *transform.Row, vals, key []any) {
+	c.bytes += sluice.RowSize(vals)
+	c.add(t, row, vals, key)
+}
+
+// overBudget reports a chunk whose values reached the table's chunk_bytes.
+func (c *chunk) overBudget(t *plan.Table) bool {
+	return t.ChunkBytes > 0 && c.bytes >= t.ChunkBytes
+}
+
+// full reports a chunk that takes no more rows: its values reached the
+// byte budget, or it holds its limit of rows (a keyed read's LIMIT, else
+// chunk_rows).
+func (c *chunk) full(t *plan.Table) bool {
+	limit := c.limit
+	if limit <= 0 {
+		limit = t.ChunkRows
 	}
-	defer it.Close()
-	c := &chunk{no: no, after: after, identify: j.merge != nil && j.merge.Match != nil, badKeys: j.keys}
-	for it.Next() {
-		c.add(t, row, it.Values(), it.Key())
-	}
-	if err := it.Err(); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return c.overBudget(t) || (limit > 0 && c.read >= limit)
 }
 
 // add transforms one source row into the chunk (an expansion into zero or
@@ -133,12 +174,12 @@ func (c *chunk) expand(t *plan.Table, row *transform.Row, vals, key []any) {
 func (c *chunk) keep(dst, key []any) {
 	c.rows = append(c.rows, dst)
 	c.keys = append(c.keys, key)
-	c.ordinals = append(c.ordinals, c.read)
+	c.ordinals = append(c.ordinals, c.base+c.read)
 }
 
 func (c *chunk) reject(t *plan.Table, key []any, rej *transform.Reject) {
 	c.rejects = append(c.rejects, target.Reject{
-		Key: rowLabel(key, c.read), Source: t.Source, SourceTable: t.SourceTable,
+		Key: rowLabel(key, c.base+c.read), Source: t.Source, SourceTable: t.SourceTable,
 		Column: rej.Column, Raw: rej.Raw, Reason: rej.Reason,
 	})
 }
@@ -147,7 +188,7 @@ func (c *chunk) reject(t *plan.Table, key []any, rej *transform.Reject) {
 func (c *chunk) keyOf(i int) string { return rowLabel(c.keys[i], c.ordinals[i]) }
 
 // rowLabel names a rejected row: its legacy key, or for a table without a
-// key its position in the table's single chunk.
+// key its position in the table's single pass.
 func rowLabel(key []any, ordinal int) string {
 	if len(key) == 0 {
 		return "#" + strconv.Itoa(ordinal)

@@ -63,13 +63,13 @@ func (r *runner) newSkipper(ctx context.Context, j *job, first int) (*skipper, e
 
 // next returns the chunk after the key after: unread when its digest did not
 // change, else the one read returns.
-func (sk *skipper) next(ctx context.Context, after []any, no int, read func() (*chunk, error)) (*chunk, error) {
+func (sk *skipper) next(ctx context.Context, after []any, no, limit int, read func() (*chunk, error)) (*chunk, error) {
 	if c, err := sk.skip(ctx, after, no); c != nil || err != nil {
 		return c, err
 	}
 	before, err := sk.changed, error(nil)
 	if sk.changed == "" {
-		before, err = sk.digest(ctx, after, nil)
+		before, err = sk.digest(ctx, after, nil, limit)
 	}
 	sk.changed = ""
 	if err != nil {
@@ -83,7 +83,7 @@ func (sk *skipper) next(ctx context.Context, after []any, no int, read func() (*
 	if before == "" || c.read == 0 {
 		return c, nil
 	}
-	if again, err := sk.digest(ctx, after, c.last); err != nil || again != before {
+	if again, err := sk.digest(ctx, after, c.last, 0); err != nil || again != before {
 		return c, err
 	}
 	c.sum = before
@@ -104,7 +104,7 @@ func (sk *skipper) skip(ctx context.Context, after []any, no int) (*chunk, error
 	if err != nil {
 		return nil, fmt.Errorf("read the end of %s chunk %d: %w", sk.j.table.ID, p.ChunkNo, err)
 	}
-	now, err := sk.digest(ctx, after, last)
+	now, err := sk.digest(ctx, after, last, 0)
 	if err != nil || now != p.SourceSum {
 		// Read it; if it keeps its boundaries, the rows read are those
 		// this digest covers, and the digest after the read confirms it.
@@ -131,10 +131,11 @@ func (sk *skipper) passed(after, last []any) {
 }
 
 // digest asks the source for the digest of the rows after after: up to upto
-// when it is set, else the chunk's worth of rows a read takes. A source that
-// cannot digest this table (a key it pages by row id, say) gives "", and
-// the chunk is read.
-func (sk *skipper) digest(ctx context.Context, after, upto []any) (string, error) {
+// when it is set, else the limit of rows the read will ask for (a read cut
+// by chunk_bytes takes fewer, and its digest after the read then differs,
+// so the chunk records none). A source that cannot digest this table (a key
+// it pages by row id, say) gives "", and the chunk is read.
+func (sk *skipper) digest(ctx context.Context, after, upto []any, limit int) (string, error) {
 	if sk.src == nil {
 		return "", nil
 	}
@@ -143,7 +144,7 @@ func (sk *skipper) digest(ctx context.Context, after, upto []any) (string, error
 		Table: t.SourceTable, Columns: digestColumns(t.ReadColumns, t.Key), Key: t.Key, After: after, Where: t.Where,
 	}, Upto: upto}
 	if upto == nil {
-		req.Limit = t.ChunkRows
+		req.Limit = limit
 	}
 	s, err := sk.src.Summarize(ctx, req)
 	if err != nil {

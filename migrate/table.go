@@ -21,9 +21,13 @@ type chunk struct {
 	after    []any
 	last     []any
 	read     int
+	base     int   // rows of the table read before this chunk, for a keyless table's ordinals
+	bytes    int64 // the size of the values read (sluice.RowSize), against chunk_bytes
+	limit    int   // the most rows the read asked for
+	cut      bool  // the chunk ended at the byte budget, before its limit
 	rows     [][]any
 	keys     [][]any // each loaded row's key, for a reject the target makes
-	ordinals []int   // each loaded row's position in the chunk
+	ordinals []int   // each loaded row's position in the chunk (in the table, for a keyless one)
 	rejects  []target.Reject
 	// identities are each loaded row's legacy identity, for a part of a
 	// table merged on a natural key (see target.ChunkLoad.Identities).
@@ -163,37 +167,59 @@ func (r *runner) resumeOnce(ctx context.Context, j *job) (position, bool, error)
 		return position{}, false, fmt.Errorf("resume %s: %w", t.ID, err)
 	}
 	p := position{chunkNo: last.ChunkNo + 1, after: after, loadedBefore: tot.Loaded + tot.Rejected}
-	// A table read without a key is one chunk: if it committed, it is all there.
-	return p, t.Key == nil, nil
+	if t.Key == nil && !streams(t) {
+		// A table read without a key in one chunk: if it committed, it is all there.
+		return p, true, nil
+	}
+	if t.Key == nil {
+		// decide restarts such a table in a new generation; never continue one.
+		return p, false, fmt.Errorf("resume %s after chunk %d: a table read without a key cannot continue mid-way; it loads again in a new generation", t.ID, last.ChunkNo)
+	}
+	return p, false, nil
 }
 
 func (r *runner) readChunks(ctx context.Context, j *job, row *transform.Row, p position, out chan<- *chunk) error {
 	t := j.table
+	if streams(t) {
+		return r.streamChunks(ctx, j, row, out)
+	}
 	after, no := p.after, p.chunkNo
 	sk, err := r.newSkipper(ctx, j, p.chunkNo)
 	if err != nil {
 		return err
 	}
+	pc := plan.NewPace(t)
+	r.probe(ctx, t, after, pc)
 	for {
-		c, err := sk.next(ctx, after, no, func() (*chunk, error) { return r.readChunk(ctx, j, row, after, no) })
+		limit := pc.Limit()
+		c, err := sk.next(ctx, after, no, limit, func() (*chunk, error) { return r.readChunk(ctx, j, row, after, no, limit) })
 		if err != nil {
 			return err
 		}
 		if c.read == 0 {
 			return nil
 		}
-		select {
-		case out <- c:
-		case <-ctx.Done():
-			return ctx.Err()
+		pc.Observe(c.read, c.bytes)
+		if err := send(ctx, out, c); err != nil {
+			return err
 		}
-		if t.Key == nil || c.read < t.ChunkRows && c.skipped == 0 {
+		if t.Key == nil || c.read < c.limit && !c.cut && c.skipped == 0 {
 			return nil
 		}
 		if err := advanced(t, after, c.last); err != nil {
 			return err
 		}
 		after, no = c.last, no+1
+	}
+}
+
+// send hands a chunk to the loader.
+func send(ctx context.Context, out chan<- *chunk, c *chunk) error {
+	select {
+	case out <- c:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
 

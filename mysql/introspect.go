@@ -65,7 +65,7 @@ func (s *Source) gatherFacts(ctx context.Context) (*facts, error) {
 
 func (f *facts) assemble(info tableInfo) sluice.Table {
 	name := info.name
-	tb := sluice.Table{Name: name, Columns: f.columns[name], ForeignKeys: f.fks[name], Rows: info.rows}
+	tb := sluice.Table{Name: name, Columns: f.columns[name], ForeignKeys: f.fks[name], Rows: info.rows, RowBytes: info.rowBytes}
 	for i := range tb.Columns {
 		c := &tb.Columns[i]
 		if c.AutoIncrement {

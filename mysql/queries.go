@@ -10,8 +10,9 @@ import (
 )
 
 type tableInfo struct {
-	name string
-	rows int64
+	name     string
+	rows     int64
+	rowBytes int64 // AVG_ROW_LENGTH: the data's size over its estimated rows
 	// next is the table's AUTO_INCREMENT counter, the number its next row
 	// gets; 0 without an AUTO_INCREMENT column.
 	next int64
@@ -19,7 +20,7 @@ type tableInfo struct {
 
 // queryTables lists base tables (not views) with the row estimate.
 func (s *Source) queryTables(ctx context.Context) ([]tableInfo, error) {
-	const q = `SELECT TABLE_NAME, COALESCE(TABLE_ROWS, 0), COALESCE(AUTO_INCREMENT, 0) FROM information_schema.TABLES
+	const q = `SELECT TABLE_NAME, COALESCE(TABLE_ROWS, 0), COALESCE(AVG_ROW_LENGTH, 0), COALESCE(AUTO_INCREMENT, 0) FROM information_schema.TABLES
 		WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY TABLE_NAME`
 	rows, err := s.db.QueryContext(ctx, q, s.database)
 	if err != nil {
@@ -29,7 +30,7 @@ func (s *Source) queryTables(ctx context.Context) ([]tableInfo, error) {
 	var tables []tableInfo
 	for rows.Next() {
 		var t tableInfo
-		if err := rows.Scan(&t.name, &t.rows, &t.next); err != nil {
+		if err := rows.Scan(&t.name, &t.rows, &t.rowBytes, &t.next); err != nil {
 			return nil, err
 		}
 		tables = append(tables, t)

@@ -141,6 +141,7 @@ type settings struct {
 	sourceColumn, spatial, textSearch                 string
 	deleteMissing                                     bool
 	chunkRows                                         int
+	chunkBytes                                        int64
 	namespace                                         uuid.UUID
 	databases                                         []Database // the first is the default
 }
@@ -153,12 +154,15 @@ func resolve(cfg *config.Config) settings {
 		zeroDates: or(d.ZeroDates, config.ZeroDatesReject), sourceColumn: or(d.SourceColumn, "source"),
 		badKeys: or(d.BadKeys, config.BadKeysReject),
 		spatial: or(d.Spatial, config.SpatialPostGIS), textSearch: or(d.TextSearch, config.DefaultTextSearch),
-		deleteMissing: d.DeleteMissing, chunkRows: d.ChunkRows, namespace: d.KeyNamespace,
+		deleteMissing: d.DeleteMissing, chunkRows: d.ChunkRows, chunkBytes: d.ChunkBytes, namespace: d.KeyNamespace,
 		databases: databases(cfg),
 	}
 	s.schema = s.databases[0].Schema
 	if s.chunkRows <= 0 {
-		s.chunkRows = 20000
+		s.chunkRows = config.DefaultChunkRows
+	}
+	if s.chunkBytes <= 0 {
+		s.chunkBytes = config.DefaultChunkBytes
 	}
 	if s.namespace == uuid.Nil {
 		s.namespace = sluice.DefaultNamespace

@@ -32,7 +32,7 @@ func TestUnpageablePrimaryKeyIsExplained(t *testing.T) {
 	}
 	found := slices.ContainsFunc(p.Warnings, func(w Warning) bool {
 		return w.Table == "clinic.Shifts" && strings.Contains(w.Message, "the primary key (ShiftID, Kind) cannot be paged by") &&
-			strings.Contains(w.Message, "read in one chunk")
+			strings.Contains(w.Message, "read in one pass cut into chunks")
 	})
 	if !found {
 		t.Errorf("no warning explains the pagination: %v", p.Warnings)

@@ -116,6 +116,10 @@ type Table struct {
 	Key         []string        // keyset pagination columns (may be the row id); nil reads one chunk
 	Where       string          // row filter in the source dialect
 	ChunkRows   int
+	// ChunkBytes ends a chunk before ChunkRows once its rows' values pass
+	// this many bytes (see sluice.ValueSize), so memory is bounded whatever
+	// the row width.
+	ChunkBytes int64
 	// Dialect is how the source reads the table where that is configured
 	// (a CSV file: its path, encoding, delimiter, formats); part of Hash.
 	Dialect string
@@ -130,6 +134,7 @@ type Table struct {
 	Strategy  string   // a config.Strategy* constant
 	DependsOn []string // IDs of tables that must be loaded first: the parts of a table merged on match_on that a ResolveMatch column references
 	Rows      int64    // the source's estimate
+	RowBytes  int64    // the source's estimate of a row's size; 0 when it has none
 	Chunks    int      // estimated chunk count
 
 	Database      string // the target database (Database.Name)

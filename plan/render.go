@@ -67,6 +67,10 @@ func (r *renderer) table(n int, t *Table) {
 	r.printf("\n   ~%s rows, %s of %s rows, keys: %s, strategy: %s%s\n",
 		thousands(t.Rows), plural(t.Chunks, "chunk"), thousands(int64(t.ChunkRows)), t.Keys, t.Strategy, deleteMissingText(t))
 	r.printf("   %s\n", pagination(t))
+	if m := ChunkMemory(t); m > 0 {
+		r.printf("   rows ~%s each: ~%s rows and ~%s a chunk (chunk_bytes %s)\n",
+			sizeText(t.RowBytes), thousands(ChunkRowsFor(t)), sizeText(m), config.FormatBytes(t.ChunkBytes))
+	}
 	if t.Where != "" {
 		r.printf("   where: %s\n", t.Where)
 	}
@@ -114,8 +118,11 @@ func deleteMissingText(t *Table) string {
 }
 
 func pagination(t *Table) string {
-	if len(t.Key) == 0 {
+	if len(t.Key) == 0 && t.Merged != nil {
 		return "read in one chunk: no key to paginate by"
+	}
+	if len(t.Key) == 0 {
+		return "read in one pass cut into chunks: no key to paginate by"
 	}
 	return "paginated by (" + joinCols(t.Key) + ")"
 }

@@ -96,6 +96,7 @@ func (s *starter) defaults() {
 	s.printf("  key_namespace: %s\n", set.namespace)
 	s.printf("  legacy_column: %s\n", yamlScalar(set.legacy))
 	s.printf("  chunk_rows: %d\n", set.chunkRows)
+	s.printf("  chunk_bytes: %s   # a chunk also ends once its values pass this\n", config.FormatBytes(set.chunkBytes))
 	s.printf("  workers: %d\n", workers(s.b.cfg.Defaults.Workers))
 	s.printf("  strategy: %s   # create | truncate | merge | append\n", yamlScalar(set.strategy))
 	s.printf("  zero_dates: %s   # reject | null\n", yamlScalar(set.zeroDates))

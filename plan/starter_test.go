@@ -33,9 +33,14 @@ func TestStarterDecodes(t *testing.T) {
 			}
 			checkKeys(t, "target", mapAt(t, doc, "target"), "url", "schema")
 			checkKeys(t, "defaults", mapAt(t, doc, "defaults"),
-				"naming", "keys", "key_namespace", "legacy_column", "chunk_rows", "workers", "strategy", "zero_dates", "enums", "spatial", "text_search")
+				"naming", "keys", "key_namespace", "legacy_column", "chunk_rows", "chunk_bytes", "workers", "strategy", "zero_dates", "enums", "spatial", "text_search")
 			defaults := mapAt(t, doc, "defaults")
-			if defaults["keys"] != cfg.Defaults.Keys || defaults["zero_dates"] != cfg.Defaults.ZeroDates || defaults["chunk_rows"] != cfg.Defaults.ChunkRows {
+			chunkBytes := cfg.Defaults.ChunkBytes
+			if chunkBytes == 0 {
+				chunkBytes = config.DefaultChunkBytes
+			}
+			if defaults["keys"] != cfg.Defaults.Keys || defaults["zero_dates"] != cfg.Defaults.ZeroDates || defaults["chunk_rows"] != cfg.Defaults.ChunkRows ||
+				defaults["chunk_bytes"] != config.FormatBytes(chunkBytes) {
 				t.Errorf("defaults = %v, want those of the config", defaults)
 			}
 			sources := mapAt(t, doc, "sources")

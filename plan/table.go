@@ -20,7 +20,7 @@ func (b *builder) planTable(s *sluice.Schema, src *sluice.Table) {
 	t := &Table{
 		ID: s.Source + "." + src.Name, Source: s.Source, Engine: s.Engine, SourceTable: src.Name,
 		Name: b.fitTable(rule, b.targetTable(rule, src.Name)), Keys: b.set.keys, Strategy: b.set.strategy,
-		ChunkRows: b.set.chunkRows, Rows: max(src.Rows, 0), Key: src.KeyColumns(), DeleteMissing: b.set.deleteMissing,
+		ChunkRows: b.set.chunkRows, ChunkBytes: b.set.chunkBytes, Rows: max(src.Rows, 0), RowBytes: max(src.RowBytes, 0), Key: src.KeyColumns(), DeleteMissing: b.set.deleteMissing,
 		Dialect: src.Dialect,
 	}
 	st := &tableState{t: t, src: src, rule: rule, legacy: b.set.legacy}
@@ -37,6 +37,7 @@ func (b *builder) planTable(s *sluice.Schema, src *sluice.Table) {
 	b.planComputed(st)
 	t.Chunks = chunks(t)
 	b.warnKeyless(st)
+	b.warnMemory(st)
 	b.planBadKeys(st)
 	b.planCSVKeys(st)
 	b.warnTextKeys(st)
@@ -51,6 +52,9 @@ func applyRule(st *tableState, rule *config.TableRule) {
 	t.Where = rule.Where
 	if rule.ChunkRows > 0 {
 		t.ChunkRows = rule.ChunkRows
+	}
+	if rule.ChunkBytes > 0 {
+		t.ChunkBytes = rule.ChunkBytes
 	}
 	t.Strategy = or(rule.Strategy, t.Strategy)
 	if rule.DeleteMissing != nil {
@@ -114,13 +118,15 @@ func (b *builder) valueColumn(st *tableState, c sluice.Column, cr *config.Column
 	return col
 }
 
-// chunks estimates how many chunks the table is read in: a table without a
-// pagination key is read in one.
+// chunks estimates how many chunks the table is read in, each of
+// ChunkRowsFor rows. A part of a merged table without a pagination key is
+// read in one.
 func chunks(t *Table) int {
-	if len(t.Key) == 0 || t.Rows <= int64(t.ChunkRows) {
+	per := ChunkRowsFor(t)
+	if (len(t.Key) == 0 && t.Merged != nil) || t.Rows <= per {
 		return 1
 	}
-	return int((t.Rows + int64(t.ChunkRows) - 1) / int64(t.ChunkRows))
+	return int((t.Rows + per - 1) / per)
 }
 
 // warnKeyless explains how a table is read when not by its primary key, since
@@ -140,7 +146,7 @@ func (b *builder) warnKeyless(st *tableState) {
 	if len(pk) > 0 {
 		why = "the primary key (" + strings.Join(pk, ", ") + ") cannot be paged by (a column may be NULL, or the source sorts it differently from how it compares it)"
 	}
-	msg := why + ": read in one chunk (no unique index of NOT NULL columns, no row id)"
+	msg := why + ": read in one pass cut into chunks, which an interrupted load starts over (no unique index of NOT NULL columns, no row id)"
 	switch key := st.t.Key; {
 	case len(key) == 1 && key[0] == st.src.RowID:
 		msg = why + ": paginated by the row id " + key[0]

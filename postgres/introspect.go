@@ -50,12 +50,14 @@ type pgTable struct {
 // spatial_ref_sys is the extension's to fill on the target). ctid is only unique within one
 // partition, so a partitioned table has no usable row id. reltuples is -1
 // before the first ANALYZE; a partitioned table's estimate is its
-// partitions' sum.
+// partitions' sum. A row's size is the table's (with its TOAST, which
+// holds long values compressed) over its rows: an estimate, for the plan.
 func (s *Source) tables(ctx context.Context) ([]pgTable, error) {
 	const q = `SELECT c.oid, c.relname, c.relkind = 'r',
 		greatest(CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(greatest(p.reltuples, 0)), 0)
 			FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhrelid WHERE i.inhparent = c.oid)
-			ELSE c.reltuples END, 0)::int8
+			ELSE c.reltuples END, 0)::int8,
+		CASE WHEN c.relkind = 'r' AND c.reltuples > 0 THEN (pg_table_size(c.oid) / c.reltuples)::int8 ELSE 0 END
 		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') AND NOT c.relispartition
 		AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
@@ -67,7 +69,7 @@ func (s *Source) tables(ctx context.Context) ([]pgTable, error) {
 	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (pgTable, error) {
 		var t pgTable
 		var ordinary bool
-		err := r.Scan(&t.oid, &t.Name, &ordinary, &t.Rows)
+		err := r.Scan(&t.oid, &t.Name, &ordinary, &t.Rows, &t.RowBytes)
 		if ordinary {
 			t.RowID = "ctid"
 		}

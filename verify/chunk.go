@@ -113,7 +113,7 @@ func (w *worker) transform(ctx context.Context, c *srcChunk) error {
 	resolving := len(w.s.resolve) > 0
 	for i, vals := range c.vals {
 		if rej := w.row.Apply(vals, w.dst); rej != nil {
-			w.rejects = append(w.rejects, rowReject{label: rowLabel(c.keys[i], i+1), rej: rej})
+			w.rejects = append(w.rejects, rowReject{label: c.label(i), rej: rej})
 			continue
 		}
 		if resolving {

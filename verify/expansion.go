@@ -101,7 +101,7 @@ func (w *worker) expand(ctx context.Context, c *srcChunk) (*expanded, error) {
 		out, rej := w.row.Expand(vals, w.out[:0])
 		w.out = out
 		if rej != nil {
-			w.rejects = append(w.rejects, rowReject{label: rowLabel(c.keys[i], i+1), rej: rej})
+			w.rejects = append(w.rejects, rowReject{label: c.label(i), rej: rej})
 			x.rejected[i] = true
 			continue
 		}
@@ -220,7 +220,7 @@ func (w *worker) extraChild(c *srcChunk, x *expanded, j int, byParent map[[16]by
 	var parent [16]byte
 	copy(parent[:], w.fb[s.parent.col].b)
 	i := byParent[parent]
-	label := rowLabel(c.keys[i], i+1)
+	label := c.label(i)
 	detail := fmt.Sprintf("the source row makes %s of %s; this one is not among them", plural(x.children[i], "row"), s.v.t.Name)
 	if x.rejected[i] {
 		detail = "the mapping rejects the source row, which makes no rows of " + s.v.t.Name

@@ -85,20 +85,7 @@ func (s *scan) countChildren(ctx context.Context, ec *expansionCount) error {
 	if err != nil {
 		return err
 	}
-	var after []any
-	for no := 1; ; no++ {
-		c, err := s.readChunk(ctx, no, after)
-		if err != nil {
-			return err
-		}
-		if err := w.countChunk(ctx, c, ec); err != nil {
-			return err
-		}
-		if c.final {
-			return nil
-		}
-		after = c.last
-	}
+	return s.eachChunk(ctx, func(c *srcChunk) error { return w.countChunk(ctx, c, ec) })
 }
 
 // countChunk compares one chunk's expected children with the target's.
@@ -169,7 +156,7 @@ func (w *worker) compareCounts(ctx context.Context, c *srcChunk, x *expanded, he
 			ec.kept += int64(m - x.children[i]) // rows the source row no longer makes
 		default:
 			odd = append(odd, i)
-			labels = append(labels, rowLabel(c.keys[i], i+1))
+			labels = append(labels, c.label(i))
 		}
 	}
 	v := w.s.v

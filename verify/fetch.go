@@ -66,7 +66,8 @@ func (s *scan) fetch(ctx context.Context, cd *codec, rs *rowSet, q string, args 
 }
 
 // fetchEach is fetch that, given flush, calls it whenever rs holds a chunk
-// of rows and once at the end, so that a whole table streams through rs.
+// of rows (chunk_rows, or chunk_bytes of encoded values) and once at the
+// end, so that a whole table streams through rs in bounded memory.
 func (s *scan) fetchEach(ctx context.Context, cd *codec, rs *rowSet, q string, flush func(), args ...any) error {
 	rows, err := s.v.db.Query(ctx, q, append([]any{pgx.QueryResultFormats{pgx.BinaryFormatCode}}, args...)...)
 	if err != nil {
@@ -80,7 +81,7 @@ func (s *scan) fetchEach(ctx context.Context, cd *codec, rs *rowSet, q string, f
 			rs.buf = cd.appendTarget(rs.buf, i, raw)
 		}
 		rs.endRow(&s.sh, -1)
-		if flush != nil && rs.len() >= s.chunkRows {
+		if flush != nil && (rs.len() >= s.chunkRows || s.view.ChunkBytes > 0 && int64(len(rs.buf)) >= s.view.ChunkBytes) {
 			flush()
 		}
 	}

@@ -120,31 +120,21 @@ func (s *scan) eachSourceRow(ctx context.Context, first bool, fn func(row []byte
 	if err != nil {
 		return err
 	}
-	var after []any
-	for no := 1; ; no++ {
-		c, err := s.readChunk(ctx, no, after)
-		if err != nil {
-			return err
-		}
+	return s.eachChunk(ctx, func(c *srcChunk) error {
 		w.reset()
 		if err := w.transform(ctx, c); err != nil {
 			return err
 		}
 		for i := range w.src.len() {
-			fn(w.src.row(i), rowLabel(c.keys[w.src.origin[i]], w.src.origin[i]+1))
+			fn(w.src.row(i), c.label(w.src.origin[i]))
 		}
-		if first {
-			s.chunks.Add(1)
-			s.rejected.Add(int64(len(w.rejects)))
-			if err := w.checkRejects(ctx); err != nil {
-				return err
-			}
-		}
-		if c.final {
+		if !first {
 			return nil
 		}
-		after = c.last
-	}
+		s.chunks.Add(1)
+		s.rejected.Add(int64(len(w.rejects)))
+		return w.checkRejects(ctx)
+	})
 }
 
 // eachTargetRow reads every target row, encoded, in pages of one chunk.
