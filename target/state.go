@@ -236,6 +236,8 @@ var migrations = []string{
 	// v11: the transactions that wrote source-generated keys back into
 	// target rows, which the reverse stream skips (writebacks.go).
 	writebacksSchema,
+	// v12: cutovers, their phase and the authoritative side (cutover.go).
+	cutoversSchema,
 }
 
 // SchemaVersion is the state schema version this package creates.
