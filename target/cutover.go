@@ -83,7 +83,7 @@ type CutoverStep struct {
 	Authoritative string
 	Positions     map[string]string
 	Verify        map[string]any
-	FreezeStarted bool // the freeze starts now (kept if already set)
+	FreezeStarted bool // the freeze starts now (a new attempt's: the end is cleared)
 	FreezeEnded   bool // the freeze ends now
 	// Details are added to the step's audit entry.
 	Details map[string]any
@@ -168,8 +168,8 @@ func (t *Target) CutoverStep(ctx context.Context, id, runID int64, step CutoverS
 			authoritative = coalesce(nullif($4, ''), authoritative),
 			positions = CASE WHEN $5::jsonb = 'null' THEN positions ELSE $5::jsonb END,
 			verify = CASE WHEN $6::jsonb = 'null' THEN verify ELSE $6::jsonb END,
-			freeze_started = CASE WHEN $7 THEN coalesce(freeze_started, now()) ELSE freeze_started END,
-			freeze_ended = CASE WHEN $8 THEN now() ELSE freeze_ended END
+			freeze_started = CASE WHEN $7 THEN now() ELSE freeze_started END,
+			freeze_ended = CASE WHEN $8 THEN now() WHEN $7 THEN NULL ELSE freeze_ended END
 			WHERE cutover_id = $1 AND phase <> 'rolled back'`,
 			id, step.Phase, runID, step.Authoritative, positions, verify, step.FreezeStarted, step.FreezeEnded)
 		if err == nil && tag.RowsAffected() == 0 {

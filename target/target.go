@@ -88,6 +88,10 @@ func tuneSession(cfg *pgxpool.Config) {
 	// Index builds after the data sort millions of keys: in memory rather
 	// than in temporary files they are several times faster.
 	setDefault(cfg, "maintenance_work_mem", "256MB")
+	// A rollback after cutover freezes the target database (ALTER DATABASE
+	// ... SET default_transaction_read_only): Sluice's own sessions must
+	// still write its state there.
+	setDefault(cfg, "default_transaction_read_only", "off")
 }
 
 // setDefault sets a session parameter unless the URL sets it.

@@ -22,6 +22,7 @@ const (
 	exitRejected    = 4   // more rows were rejected than --max-rejects allows
 	exitValidation  = 5   // counts or foreign keys do not reconcile; the audit trail was tampered with
 	exitIncomplete  = 6   // the data loaded, but some indexes or views could not be created
+	exitNotReady    = 7   // cutover or rollback refused: a readiness check or a step's condition does not hold
 	exitInterrupted = 130 // stopped by a signal; a rerun resumes
 )
 
@@ -72,6 +73,8 @@ func exitCode(err error) int {
 	switch {
 	case errors.Is(err, sluice.ErrInterrupted):
 		return exitInterrupted
+	case errors.As(err, new(*notReadyError)):
+		return exitNotReady
 	case errors.As(err, &ce), errors.As(err, &one), errors.As(err, &use), isCobraUsage(err),
 		errors.Is(err, engines.ErrUnsupported), errors.As(err, &bad):
 		return exitConfig

@@ -36,3 +36,32 @@ func freezeLine(f target.Freeze) string {
 	}
 	return line
 }
+
+// printCutover says which side is authoritative (where the application
+// writes) and how far an open cutover got.
+func printCutover(ctx context.Context, w io.Writer, tgt *target.Target, migrated bool) error {
+	c, found, err := tgt.OpenCutover(ctx)
+	if err != nil {
+		return err
+	}
+	if !found && !migrated {
+		return nil
+	}
+	if !found {
+		fmt.Fprintf(w, "authoritative: the sources (no cutover)\n")
+		return nil
+	}
+	side := "the sources"
+	if c.Authoritative == target.SideTarget {
+		side = "the target"
+	}
+	fmt.Fprintf(w, "authoritative: %s (cutover %d: %s since %s", side, c.ID, c.Phase, c.Updated.UTC().Format(time.RFC3339))
+	if !c.FreezeStarted.IsZero() {
+		fmt.Fprintf(w, "; write freeze %s", c.FreezeDuration().Round(time.Millisecond))
+	}
+	fmt.Fprintln(w, ")")
+	if c.Authoritative == target.SideSources && c.Phase != target.PhaseChecking {
+		fmt.Fprintln(w, "  the cutover stopped before its switch: sluice cutover resumes it, sluice rollback undoes it")
+	}
+	return nil
+}

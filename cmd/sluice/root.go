@@ -42,6 +42,6 @@ Exit codes: 0 ok, 1 failure, 2 bad command line or config, 3 database unreachabl
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.PersistentFlags().StringVarP(&g.config, "config", "c", "sluice.yaml", "the config file")
-	root.AddCommand(newInit(g), newPlan(g), newMigrate(g), newSync(g), newVerify(g), newStatus(g), newServe(g), newAudit(g), newConflicts(g), newTrace(g), newDemo(g), newVersion(g))
+	root.AddCommand(newInit(g), newPlan(g), newMigrate(g), newSync(g), newCutover(g), newRollback(g), newVerify(g), newStatus(g), newServe(g), newAudit(g), newConflicts(g), newTrace(g), newDemo(g), newVersion(g))
 	return root
 }
