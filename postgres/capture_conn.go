@@ -15,7 +15,10 @@ import (
 // identity) that plan announces and DropCapture removes.
 func (s *Source) adminConn(ctx context.Context) (*pgx.Conn, error) {
 	cfg := s.pool.Config().ConnConfig.Copy()
-	delete(cfg.RuntimeParams, "default_transaction_read_only")
+	// Off, not the database's default: capture objects are also removed
+	// from a database Sluice froze (a rollback after cutover freezes the
+	// target, then drops the reverse stream's slot and publication).
+	cfg.RuntimeParams["default_transaction_read_only"] = "off"
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
 		return nil, classify(fmt.Errorf("connect to %s for capture: %w", s.name, err))
@@ -34,7 +37,10 @@ func (s *Source) replicationConn(ctx context.Context) (*pgconn.PgConn, error) {
 		return nil, err
 	}
 	cfg := s.pool.Config().ConnConfig.Config.Copy()
-	delete(cfg.RuntimeParams, "default_transaction_read_only")
+	// Off, not the database's default: capture objects are also removed
+	// from a database Sluice froze (a rollback after cutover freezes the
+	// target, then drops the reverse stream's slot and publication).
+	cfg.RuntimeParams["default_transaction_read_only"] = "off"
 	cfg.RuntimeParams["replication"] = "database"
 	for k, v := range settings {
 		cfg.RuntimeParams[k] = v

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sluicedb/sluice/sluicetest"
+)
+
+// The end-to-end test of cutover and rollback on each engine that can be
+// frozen, with an application writer (a user the freeze stops) inserting
+// and updating while cutover runs: sync, cutover --check, cutover --freeze
+// source; then every write the source accepted is in the target, the
+// source refuses the writer, status says the target is authoritative;
+// rollback proves the source equals the target and unfreezes it; the
+// writer writes again, sync catches up, and a second cutover works.
+func TestCutoverMariaDB(t *testing.T) { testCutover(t, "mariadb") }
+
+func TestCutoverPostgres(t *testing.T) { testCutover(t, "postgres") }
+
+// cutoverRig is a private source with one table, a target, and the
+// binary's directory.
+type cutoverRig struct {
+	srv    *sluicetest.PrivateServer
+	db     string
+	tgtURL string
+	in     invocation
+	conn   *pgx.Conn
+}
+
+func newCutoverRig(t *testing.T, engine string, tables string) *cutoverRig {
+	r := &cutoverRig{srv: startSyncSource(t, engine)}
+	var err error
+	if r.db, err = r.srv.CreateDatabase("cutover"); err != nil {
+		t.Fatal(err)
+	}
+	schema := "CREATE TABLE a (id int AUTO_INCREMENT PRIMARY KEY, v varchar(50));" +
+		"CREATE USER app IDENTIFIED BY 'app'; GRANT SELECT, INSERT, UPDATE, DELETE ON " + r.db + ".* TO app;"
+	if engine == "postgres" {
+		schema = "CREATE TABLE a (id serial PRIMARY KEY, v varchar(50));"
+	}
+	if err := r.srv.ExecPrivate(r.db, schema+"INSERT INTO a (v) VALUES ('one'), ('two'), ('three');"); err != nil {
+		t.Fatal(err)
+	}
+	r.tgtURL = sluicetest.NewPostgresDB(t)
+	ctx := context.Background()
+	if r.conn, err = pgx.Connect(ctx, r.tgtURL); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		// The reverse stream's slot on the shared server must not outlive
+		// the test (it would keep WAL and block dropping the database).
+		_, _ = r.conn.Exec(ctx, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE database = current_database()")
+		_, _ = r.conn.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{r.conn.Config().Database}.Sanitize()+" RESET default_transaction_read_only")
+		r.conn.Close(ctx)
+	})
+	capture := ""
+	if engine == "postgres" {
+		capture = "\n    capture:\n      replica_identity_full: true"
+	}
+	r.in = invocation{dir: t.TempDir()}
+	writeFile(t, r.in.dir, "sluice.yaml", fmt.Sprintf("version: 1\nsources:\n  src:\n    url: %s%s\ntarget:\n  url: %s\ndefaults:\n  keys: uuid\ntables:\n  src.a: {}\n%s",
+		r.srv.URL(r.db), capture, r.tgtURL, tables))
+	return r
+}
+
+// appWriter writes as the application would: as a user the freeze stops
+// (on PostgreSQL every new session is read-only, and --end-sessions ends
+// the old ones), counting what the source accepted and what it refused.
+type appWriter struct {
+	r                 *cutoverRig
+	accepted, refused atomic.Int64
+}
+
+func (w *appWriter) exec(ctx context.Context, stmt string) error {
+	if w.r.srv.Engine == "postgres" {
+		conn, err := pgx.Connect(ctx, w.r.srv.URL(w.r.db))
+		if err != nil {
+			return err
+		}
+		defer conn.Close(context.Background())
+		_, err = conn.Exec(ctx, stmt)
+		return err
+	}
+	h, err := sql.Open("mysql", fmt.Sprintf("app:app@tcp(127.0.0.1:%d)/%s", w.r.srv.Port, w.r.db))
+	if err != nil {
+		return err
+	}
+	defer h.Close()
+	_, err = h.ExecContext(ctx, stmt)
+	return err
+}
+
+// run writes until ctx ends.
+func (w *appWriter) run(ctx context.Context, done chan<- struct{}) {
+	defer close(done)
+	for i := 0; ctx.Err() == nil; i++ {
+		stmt := fmt.Sprintf("INSERT INTO a (v) VALUES ('w%d')", i)
+		if i%3 == 2 {
+			stmt = fmt.Sprintf("UPDATE a SET v = 'u%d' WHERE id = %d", i, 1+i%5)
+		}
+		if err := w.exec(ctx, stmt); err != nil {
+			if ctx.Err() == nil {
+				w.refused.Add(1)
+			}
+			continue
+		}
+		w.accepted.Add(1)
+	}
+}
+
+// checkEqual compares the source with the target through the mapping.
+func (r *cutoverRig) checkEqual(t *testing.T) {
+	t.Helper()
+	want := privateLines(t, r.srv, r.db, "SELECT CONCAT(id, '|', COALESCE(v, 'NULL')) FROM a")
+	got := pgLines(t, r.conn, "SELECT CONCAT(legacy_id, '|', COALESCE(v, 'NULL')) FROM a")
+	if !slices.Equal(got, want) {
+		t.Fatalf("the target has %d rows, the source %d; first differences:\n%s", len(got), len(want), firstDiff(got, want))
+	}
+}
+
+func (r *cutoverRig) phase(t *testing.T) string {
+	t.Helper()
+	var phase, side string
+	err := r.conn.QueryRow(context.Background(), "SELECT phase || '/' || authoritative, '' FROM sluice.cutovers ORDER BY cutover_id DESC LIMIT 1").Scan(&phase, &side)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return phase
+}
+
+func (r *cutoverRig) freezeArgs() []string {
+	args := []string{"--freeze", "source", "--max-lag", "1h"}
+	if r.srv.Engine == "postgres" {
+		args = append(args, "--end-sessions")
+	}
+	return args
+}
+
+// syncAndVerify brings the target up to date and records a clean
+// verification, as cutover's readiness wants.
+func (r *cutoverRig) syncAndVerify(t *testing.T) {
+	t.Helper()
+	wantCode(t, r.in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
+	wantCode(t, r.in.run(t, "verify"), 0)
+}
+
+func testCutover(t *testing.T, engine string) {
+	r := newCutoverRig(t, engine, "")
+	r.syncAndVerify(t)
+	check := r.in.run(t, "cutover", "--check", "--max-lag", "1h")
+	wantCode(t, check, 0)
+	if !strings.Contains(check.stdout, "ready for cutover") || strings.Contains(check.stdout, "FAIL") {
+		t.Fatalf("checklist:\n%s", check)
+	}
+
+	ctx, cancel := processContext(t)
+	defer cancel()
+	w := &appWriter{r: r}
+	wctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go w.run(wctx, done)
+	for w.accepted.Load() < 20 && ctx.Err() == nil {
+		time.Sleep(5 * time.Millisecond)
+	}
+	res := r.in.run(t, append([]string{"cutover"}, r.freezeArgs()...)...)
+	stop()
+	<-done
+	wantCode(t, res, 0)
+	if !strings.Contains(res.stdout, "the application may now point at it") || !strings.Contains(res.stdout, "write freeze: ") {
+		t.Fatalf("cutover output:\n%s", res)
+	}
+	t.Logf("writer: %d accepted, %d refused; %s", w.accepted.Load(), w.refused.Load(), strings.TrimSpace(res.stdout))
+	r.checkEqual(t)
+	if p := r.phase(t); p != "switched/target" {
+		t.Fatalf("cutover record %q, want switched/target", p)
+	}
+	if err := w.exec(ctx, "INSERT INTO a (v) VALUES ('after')"); err == nil {
+		t.Fatalf("the source accepted the application's write after the cutover")
+	}
+	status := r.in.run(t, "status")
+	if !strings.Contains(status.stdout, "authoritative: the target") || !strings.Contains(status.stdout, "sources frozen by Sluice") {
+		t.Fatalf("status after cutover:\n%s", status)
+	}
+	if n := pgInt(t, r.conn, "SELECT count(*) FROM pg_replication_slots WHERE database = current_database()"); n != 1 {
+		t.Fatalf("%d slots on the target after cutover, want the reverse stream's", n)
+	}
+
+	rb := r.in.run(t, "rollback")
+	wantCode(t, rb, 0)
+	if !strings.Contains(rb.stdout, "may point back") {
+		t.Fatalf("rollback output:\n%s", rb)
+	}
+	if p := r.phase(t); p != "rolled back/sources" {
+		t.Fatalf("after rollback the record says %q", p)
+	}
+	if err := w.exec(ctx, "INSERT INTO a (v) VALUES ('back')"); err != nil {
+		t.Fatalf("the source refuses the application after rollback: %v", err)
+	}
+	r.syncAndVerify(t)
+	r.checkEqual(t)
+	wantCode(t, r.in.run(t, append([]string{"cutover"}, r.freezeArgs()...)...), 0)
+	r.checkEqual(t)
+	if n := pgInt(t, r.conn, "SELECT count(*) FROM sluice.audit WHERE operation LIKE 'cutover.%'"); n < 10 {
+		t.Errorf("%d cutover audit entries after two cutovers and a rollback", n)
+	}
+	wantCode(t, r.in.run(t, "rollback"), 0)
+}
