@@ -127,11 +127,16 @@ func (s *Source) Freeze(ctx context.Context, opts sluice.FreezeOptions) (sluice.
 }
 
 func (s *Source) freeze(ctx context.Context, w *pgxpool.Pool, opts sluice.FreezeOptions) (sluice.FreezeState, error) {
-	var at time.Time
-	if err := w.QueryRow(ctx, "SELECT clock_timestamp()").Scan(&at); err != nil {
+	if err := alterDatabase(ctx, w, "SET "+readOnlySetting+" = on"); err != nil {
 		return sluice.FreezeState{}, err
 	}
-	if err := alterDatabase(ctx, w, "SET "+readOnlySetting+" = on"); err != nil {
+	// The sessions that may write are those begun before the ALTER
+	// committed, read after it: a session forked before it reads the
+	// database's settings later, so a time read before the ALTER misses
+	// one that started in between with the old setting (the cutover test
+	// caught such an insert committing after the freeze position).
+	var at time.Time
+	if err := w.QueryRow(ctx, "SELECT clock_timestamp()").Scan(&at); err != nil {
 		return sluice.FreezeState{}, err
 	}
 	st, err := s.frozenState(ctx, w, at)
