@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -213,4 +215,89 @@ func testCutover(t *testing.T, engine string) {
 		t.Errorf("%d cutover audit entries after two cutovers and a rollback", n)
 	}
 	wantCode(t, r.in.run(t, "rollback"), 0)
+}
+
+// A cutover killed (SIGKILL) after each of its steps is recorded leaves a
+// state from which both cutover (resume) and rollback work: no write the
+// source accepted is lost, and no source is left frozen without status
+// saying so.
+func TestCutoverKilledAtEachStep(t *testing.T) {
+	r := newCutoverRig(t, "mariadb", "")
+	ctx, cancel := processContext(t)
+	defer cancel()
+	w := &appWriter{r: r}
+	phases := []string{"checking", "frozen", "drained", "proven", "finished"}
+	for i, phase := range phases {
+		if err := w.exec(ctx, fmt.Sprintf("INSERT INTO a (v) VALUES ('before %s')", phase)); err != nil {
+			t.Fatal(err)
+		}
+		r.syncAndVerify(t)
+		killed := r.in.run(t, append([]string{"cutover", "--stop-after", phase}, r.freezeArgs()...)...)
+		wantCode(t, killed, 128+9)
+		if p := r.phase(t); p != phase+"/sources" {
+			t.Fatalf("killed after %s: the record says %q", phase, p)
+		}
+		status := r.in.run(t, "status")
+		frozen := phase != "checking"
+		if strings.Contains(status.stdout, "sources frozen by Sluice") != frozen || !strings.Contains(status.stdout, "cutover stopped before its switch") {
+			t.Fatalf("status after a kill at %s (frozen: %v):\n%s", phase, frozen, status)
+		}
+		if i%2 == 0 {
+			res := r.in.run(t, append([]string{"cutover"}, r.freezeArgs()...)...)
+			wantCode(t, res, 0)
+			r.checkEqual(t)
+			if p := r.phase(t); p != "switched/target" {
+				t.Fatalf("resumed after %s: %q", phase, p)
+			}
+		}
+		wantCode(t, r.in.run(t, "rollback"), 0)
+		if err := w.exec(ctx, fmt.Sprintf("INSERT INTO a (v) VALUES ('after %s')", phase)); err != nil {
+			t.Fatalf("after the kill at %s and rollback, the source refuses writes: %v", phase, err)
+		}
+	}
+	r.syncAndVerify(t)
+	r.checkEqual(t)
+}
+
+// Cutover refuses, changing nothing, when a table cannot be written back,
+// and when the stream lags more than --max-lag; --check says the same.
+func TestCutoverRefuses(t *testing.T) {
+	r := newCutoverRig(t, "mariadb", "")
+	if err := r.srv.ExecPrivate(r.db, "CREATE TABLE nokey (x int, y text); INSERT INTO nokey VALUES (1, 'a')"); err != nil {
+		t.Fatal(err)
+	}
+	r.syncAndVerify(t)
+	check := r.in.run(t, "cutover", "--check", "--max-lag", "1h")
+	wantCode(t, check, 7)
+	if !strings.Contains(check.stdout, "[FAIL] every table can be written back") || !strings.Contains(check.stdout, "src.nokey") {
+		t.Fatalf("checklist with a table without a key:\n%s", check)
+	}
+	res := r.in.run(t, append([]string{"cutover"}, r.freezeArgs()...)...)
+	wantCode(t, res, 7)
+	if p := r.phase(t); p != "checking/sources" {
+		t.Fatalf("a refused cutover recorded %q", p)
+	}
+	if n := pgInt(t, r.conn, "SELECT count(*) FROM sluice.freezes"); n != 0 {
+		t.Fatalf("a refused cutover froze %d sources", n)
+	}
+
+	writeFile(t, r.in.dir, "sluice.yaml", strings.Replace(readFile(t, r.in.dir, "sluice.yaml"), "  src.a: {}\n", "  src.a: {}\n  src.nokey: {rollback: false}\n", 1))
+	wantCode(t, r.in.run(t, "cutover", "--check", "--max-lag", "1h"), 0)
+	if err := r.srv.ExecPrivate(r.db, "INSERT INTO a (v) VALUES ('late')"); err != nil {
+		t.Fatal(err)
+	}
+	lag := r.in.run(t, "cutover", "--check", "--max-lag", "1ms")
+	wantCode(t, lag, 7)
+	if !strings.Contains(lag.stdout, "[FAIL] the lag is under 1ms") {
+		t.Fatalf("checklist with a lagging stream:\n%s", lag)
+	}
+}
+
+func readFile(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

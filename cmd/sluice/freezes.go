@@ -60,7 +60,7 @@ func printCutover(ctx context.Context, w io.Writer, tgt *target.Target, migrated
 		fmt.Fprintf(w, "; write freeze %s", c.FreezeDuration().Round(time.Millisecond))
 	}
 	fmt.Fprintln(w, ")")
-	if c.Authoritative == target.SideSources && c.Phase != target.PhaseChecking {
+	if c.Authoritative == target.SideSources && (c.Phase != target.PhaseChecking || !c.FreezeStarted.IsZero()) {
 		fmt.Fprintln(w, "  the cutover stopped before its switch: sluice cutover resumes it, sluice rollback undoes it")
 	}
 	return nil
