@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/sluicedb/sluice"
@@ -133,6 +134,7 @@ func (s Sources) Introspect(ctx context.Context, cfg *config.Config) ([]*sluice.
 			return nil, fmt.Errorf("introspect source %s: %w", src.Name, err)
 		}
 		sch.Source = src.Name
+		sch.Tables = withoutSink(sch.Tables)
 		out = append(out, sch)
 	}
 	return out, nil
@@ -162,4 +164,10 @@ func Prepare(ctx context.Context, cfg *config.Config) (*Prepared, error) {
 	}
 	srcs.Close()
 	return nil, err
+}
+
+// withoutSink leaves out the record table the reverse stream creates on a
+// source after cutover (sluice.SinkTable): Sluice's own, never migrated.
+func withoutSink(tables []sluice.Table) []sluice.Table {
+	return slices.DeleteFunc(tables, func(t sluice.Table) bool { return t.Name == sluice.SinkTable })
 }

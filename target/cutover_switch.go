@@ -48,3 +48,17 @@ func (t *Target) ValidateConstraints(ctx context.Context, schema string, tables 
 	}
 	return done, nil
 }
+
+// SkipStreamTo moves the stream of source to position without applying
+// what lies before it. Only a rollback after cutover does this: the
+// sources, frozen and proven equal to the target, hold there what the
+// reverse stream wrote to them, which the forward stream must not apply
+// to the target again.
+func (t *Target) SkipStreamTo(ctx context.Context, runID int64, source, position string) error {
+	_, err := t.pool.Exec(ctx, `UPDATE sluice.streams SET position = $2, run_id = coalesce(nullif($3::bigint, 0), run_id)
+		WHERE source = $1`, source, position, runID)
+	if err != nil {
+		return fmt.Errorf("move the stream of %s to %s on %s: %w", source, position, t.where, err)
+	}
+	return nil
+}

@@ -38,7 +38,9 @@ and records the cutover rolled back. Nothing else on the sources changes.
 
 After the switch (the target authoritative): it freezes writes on the target
 (ALTER DATABASE ... SET default_transaction_read_only), verifies the sources
-against the target (--verify, quick by default), and only when they match
+against the target (--verify, levels 1-4 by default: counts, keys, foreign
+keys, types; level 5 would report the rows the application inserted on the
+target, whose UUIDs are its own and not computed from their legacy keys), and only when they match
 unfreezes the sources, records the rollback and says that the application may
 point back. When they differ it stops, with both sides frozen, and says so:
 let sluice sync write the target's changes back, then run rollback again.
@@ -51,7 +53,7 @@ step refuses.`,
 			return runRollback(cmd.Context(), g, f)
 		},
 	}
-	cmd.Flags().StringVar(&f.verify, "verify", "quick", "after cutover, the proof that the sources equal the target: quick, all or levels such as 1,2,6")
+	cmd.Flags().StringVar(&f.verify, "verify", "1,2,3,4", "after cutover, the proof that the sources equal the target: levels such as 1,2,6, quick or all (level 5 fails on rows the application inserted on the target: their UUIDs are its own)")
 	cmd.Flags().StringVar(&f.stopAfter, "stop-after", "", "for tests: kill the process (SIGKILL) once this phase is recorded")
 	_ = cmd.Flags().MarkHidden("stop-after")
 	return cmd
@@ -192,6 +194,9 @@ func (r *rollback) afterCutover(ctx context.Context, rec target.Cutover) error {
 		_ = writeReport(r.g, &verifyFlags{}, report)
 		return &notReadyError{msg: fmt.Sprintf("rollback stopped: the sources differ from the target (%d finding(s), listed above); both sides stay frozen. Let sluice sync --catch-up write the target's changes back, then run sluice rollback again", report.Findings)}
 	}
+	if err := r.skipReverseWrites(ctx); err != nil {
+		return err
+	}
 	if err := r.thawSources(ctx); err != nil {
 		return err
 	}
@@ -231,6 +236,26 @@ func (r *cutoverEnv) thawTarget(ctx context.Context) error {
 	defer src.Close()
 	if _, err := freeze.Thaw(ctx, r.tgt, targetFreeze, src); err != nil {
 		return fmt.Errorf("unfreeze the target: %w", err)
+	}
+	return nil
+}
+
+// skipReverseWrites moves each source's forward stream to the end of its
+// log: the sources are frozen and proven equal to the target, and what
+// lies before that end since the cutover is the reverse stream's own
+// writes, already in the target.
+func (r *rollback) skipReverseWrites(ctx context.Context) error {
+	for _, c := range r.caps {
+		st, err := c.cs.CaptureStatus(ctx, c.spec, nil)
+		if err != nil {
+			return fmt.Errorf("source %s: %w", c.name, err)
+		}
+		if st.Head == nil {
+			continue
+		}
+		if err := r.tgt.SkipStreamTo(ctx, r.session.ID(), c.name, st.Head.String()); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -116,6 +116,15 @@ func runSync(ctx context.Context, g *globals, f *syncFlags) error {
 			return fmt.Errorf("target database %s: %w", name, err)
 		}
 	}
+	if side, err := authoritative(ctx, tgts); err != nil || side == target.SideTarget {
+		if err != nil {
+			return err
+		}
+		if f.dropSlot {
+			return usageError{errors.New("--drop-slot after cutover: the target is authoritative; sluice rollback removes capture")}
+		}
+		return runReverseSync(ctx, g, f, p, tgts[p.Config.Targets[0].Name])
+	}
 	caps, polled, err := captures(ctx, p, tgts)
 	if err != nil {
 		return err
@@ -449,4 +458,16 @@ func (s *syncer) mappingChanged(ctx context.Context, t *plan.Table, have []strin
 		return "the source table changed since its copy (its mapping is not the one it was loaded with); rerun migrate to reload it, then sync", nil
 	}
 	return "", nil // only columns added: Fit leaves them out
+}
+
+// authoritative is the side the application writes: the target after a
+// cutover (recorded in the one target database cutover supports).
+func authoritative(ctx context.Context, tgts migrate.Targets) (string, error) {
+	if len(tgts) != 1 {
+		return target.SideSources, nil
+	}
+	for _, t := range tgts {
+		return t.Authoritative(ctx)
+	}
+	return target.SideSources, nil
 }
