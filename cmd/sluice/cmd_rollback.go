@@ -48,6 +48,8 @@ let sluice sync write the target's changes back, then run rollback again.
 sync must not run during a rollback (they share the migration lock).
 Each step is recorded in sluice.cutovers with an audit entry; exit 7 when a
 step refuses.`,
+		Example: `  sluice rollback                 # whatever the cutover's phase
+  sluice rollback --verify all    # after cutover: compare every value before going back`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runRollback(cmd.Context(), g, f)

@@ -34,7 +34,8 @@ Typical session:
   sluice audit verify --public-key audit.pub   # check the tamper-evident trail
 
 Exit codes: 0 ok, 1 failure, 2 bad command line or config, 3 database unreachable,
-4 rows rejected, 5 validation failed (counts, verification, audit trail), 130 interrupted.`,
+4 rows rejected, 5 validation failed (counts, verification, audit trail), 6 objects
+incomplete, 7 cutover or rollback refused (not ready), 130 interrupted.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
