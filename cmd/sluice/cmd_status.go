@@ -85,7 +85,7 @@ func showStatus(ctx context.Context, w io.Writer, url string) error {
 	if err != nil {
 		return fmt.Errorf("read the state of %s: %w", sluice.RedactURL(url), err)
 	}
-	if err := printCutover(ctx, w, tgt, st != nil && st.Run != nil); err != nil {
+	if err := printCutover(ctx, w, tgt); err != nil {
 		return err
 	}
 	if err := printFreezes(ctx, w, tgt); err != nil {

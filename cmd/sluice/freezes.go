@@ -37,19 +37,16 @@ func freezeLine(f target.Freeze) string {
 	return line
 }
 
-// printCutover says which side is authoritative (where the application
-// writes) and how far an open cutover got.
-func printCutover(ctx context.Context, w io.Writer, tgt *target.Target, migrated bool) error {
+// printCutover says, once a cutover began, which side is authoritative
+// (where the application writes) and how far the cutover got; without one
+// the sources are, and status says nothing of it.
+func printCutover(ctx context.Context, w io.Writer, tgt *target.Target) error {
 	c, found, err := tgt.OpenCutover(ctx)
 	if err != nil {
 		return err
 	}
-	if !found && !migrated {
-		return nil
-	}
 	if !found {
-		fmt.Fprintf(w, "authoritative: the sources (no cutover)\n")
-		return nil
+		return nil // no cutover: the sources, as always before one
 	}
 	side := "the sources"
 	if c.Authoritative == target.SideTarget {
