@@ -1,0 +1,77 @@
+package target
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sluicedb/sluice/audit"
+)
+
+// LagPoint is one applied stream batch: when it committed on the target and
+// how late, from the source's commit of its last transaction.
+type LagPoint struct {
+	Source     string    `json:"source"`
+	At         time.Time `json:"at"`
+	LagSeconds float64   `json:"lag_seconds"`
+	Changes    int64     `json:"changes"`
+}
+
+// LagSeries reads the stream batches of the audit trail committed in the
+// last window, at most most of them (the latest), oldest first. A batch
+// without a source commit time (the source cannot tell) has no point.
+func (t *Target) LagSeries(ctx context.Context, window time.Duration, most int) ([]LagPoint, error) {
+	if err := t.hasAudit(ctx); errors.Is(err, ErrNoAudit) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	// Walk back from the head by seq (the primary key) and stop at the
+	// window: the read stays bounded however long the trail is.
+	rows, _ := t.pool.Query(ctx, `SELECT source, at, lag, changes FROM (
+		SELECT seq, details->>'source' AS source, at,
+			greatest(0, extract(epoch FROM at - (details->>'source_time')::timestamptz))::float8 AS lag,
+			coalesce((details->>'changes')::bigint, 0) AS changes
+		FROM sluice.audit
+		WHERE operation = $1 AND at > now() - $2::interval AND details ? 'source_time'
+		ORDER BY seq DESC LIMIT $3) b ORDER BY seq`,
+		audit.OpStreamBatch, window.String(), most)
+	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[LagPoint])
+	if err != nil {
+		return nil, fmt.Errorf("read the lag of the stream batches on %s: %w", t.where, err)
+	}
+	return out, nil
+}
+
+// SyncHealth is what the state says, besides the streams and the
+// verification, of whether a cutover may start: no table failed, no
+// conflict waits for a person.
+type SyncHealth struct {
+	FailedTables  []string `json:"failed_tables"`
+	OpenConflicts int64    `json:"open_conflicts"`
+}
+
+// SyncHealth reads the failed tables and counts the open conflicts.
+func (t *Target) SyncHealth(ctx context.Context) (SyncHealth, error) {
+	h := SyncHealth{FailedTables: []string{}}
+	rows, _ := t.pool.Query(ctx, "SELECT id FROM sluice.tables WHERE state = $1 ORDER BY id", StateFailed)
+	failed, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return h, fmt.Errorf("read the failed tables on %s: %w", t.where, err)
+	}
+	h.FailedTables = append(h.FailedTables, failed...)
+	var conflicts bool
+	if err := t.pool.QueryRow(ctx, "SELECT to_regclass('sluice.conflicts') IS NOT NULL").Scan(&conflicts); err != nil {
+		return h, fmt.Errorf("read the conflicts on %s: %w", t.where, err)
+	}
+	if conflicts {
+		err := t.pool.QueryRow(ctx, "SELECT count(*) FROM sluice.conflicts WHERE status = $1", ConflictOpen).Scan(&h.OpenConflicts)
+		if err != nil {
+			return h, fmt.Errorf("count the open conflicts on %s: %w", t.where, err)
+		}
+	}
+	return h, nil
+}
