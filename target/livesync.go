@@ -20,8 +20,13 @@ type LagPoint struct {
 	Changes    int64     `json:"changes"`
 }
 
+// lagScanEntries is how many of the latest audit entries LagSeries looks
+// through for stream batches.
+const lagScanEntries = 20000
+
 // LagSeries reads the stream batches of the audit trail committed in the
-// last window, at most most of them (the latest), oldest first. A batch
+// last window (among the last lagScanEntries entries of the trail), at most
+// most of them (the latest), oldest first. A batch
 // without a source commit time (the source cannot tell) has no point.
 func (t *Target) LagSeries(ctx context.Context, window time.Duration, most int) ([]LagPoint, error) {
 	if err := t.hasAudit(ctx); errors.Is(err, ErrNoAudit) {
@@ -29,16 +34,18 @@ func (t *Target) LagSeries(ctx context.Context, window time.Duration, most int) 
 	} else if err != nil {
 		return nil, err
 	}
-	// Walk back from the head by seq (the primary key) and stop at the
-	// window: the read stays bounded however long the trail is.
+	// Only the last lagScanEntries entries, a range of the primary key, are
+	// looked at: the read stays bounded however long the trail is, and
+	// whatever else (chunks, verifications) filled it lately.
 	rows, _ := t.pool.Query(ctx, `SELECT source, at, lag, changes FROM (
 		SELECT seq, details->>'source' AS source, at,
 			greatest(0, extract(epoch FROM at - (details->>'source_time')::timestamptz))::float8 AS lag,
 			coalesce((details->>'changes')::bigint, 0) AS changes
 		FROM sluice.audit
-		WHERE operation = $1 AND at > now() - $2::interval AND details ? 'source_time'
+		WHERE seq > (SELECT coalesce(max(seq), 0) FROM sluice.audit) - $4
+			AND operation = $1 AND at > now() - $2::interval AND details ? 'source_time'
 		ORDER BY seq DESC LIMIT $3) b ORDER BY seq`,
-		audit.OpStreamBatch, window.String(), most)
+		audit.OpStreamBatch, window.String(), most, lagScanEntries)
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[LagPoint])
 	if err != nil {
 		return nil, fmt.Errorf("read the lag of the stream batches on %s: %w", t.where, err)
@@ -74,4 +81,22 @@ func (t *Target) SyncHealth(ctx context.Context) (SyncHealth, error) {
 		}
 	}
 	return h, nil
+}
+
+// Lag is how late the last applied source transaction was applied: from
+// its commit on the source to its commit on the target. Nothing applied
+// yet, a source that says it is not behind, or clocks that disagree: 0.
+func (s Stream) Lag() time.Duration {
+	if s.SourceTime.IsZero() || s.BehindBytes == 0 {
+		return 0
+	}
+	return max(0, s.AppliedAt.Sub(s.SourceTime))
+}
+
+// ApplyRate is the changes applied per second since the stream started.
+func (s Stream) ApplyRate() float64 {
+	if d := s.AppliedAt.Sub(s.StartedAt).Seconds(); d > 0 {
+		return float64(s.Changes) / d
+	}
+	return 0
 }

@@ -68,3 +68,17 @@ func TestSyncHealthFailedTablesAndConflicts(t *testing.T) {
 		t.Errorf("health %+v, %v; want legacy.u failed and one open conflict", h, err)
 	}
 }
+
+// The lag is the source commit to the target commit, none when the source
+// says the stream is not behind; the rate is per second since the start.
+func TestStreamLagAndApplyRate(t *testing.T) {
+	at := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
+	s := Stream{SourceTime: at.Add(-3 * time.Second), AppliedAt: at, StartedAt: at.Add(-10 * time.Second), Changes: 50, BehindBytes: 100}
+	if s.Lag() != 3*time.Second || s.ApplyRate() != 5 {
+		t.Errorf("lag %s, rate %.1f; want 3s and 5", s.Lag(), s.ApplyRate())
+	}
+	s.BehindBytes = 0
+	if s.Lag() != 0 {
+		t.Errorf("a stream at the end of the source's log lags %s", s.Lag())
+	}
+}
