@@ -31,6 +31,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/audit", s.perDB(s.audit))
 	mux.HandleFunc("GET /api/audit/export", s.perDB(s.auditExport))
 	mux.HandleFunc("GET /api/runs", s.perDB(s.runs))
+	mux.HandleFunc("GET /api/sync", s.perDB(s.sync))
 }
 
 // dbHandler answers for one database, or returns an error.
