@@ -268,3 +268,80 @@ func TestServeMetrics(t *testing.T) {
 		}
 	}
 }
+
+// The live sync section shows a streaming source (its hostile name as
+// text), which side is authoritative after a switched cutover, and the
+// readiness list.
+func TestDashboardShowsLiveSync(t *testing.T) {
+	t.Parallel()
+	ctx := browser(t)
+	tgt := sluicetest.NewPostgresDB(t)
+	const source = `<img src=x onerror="window.__xss=3">`
+	streamingState(t, tgt, source)
+	url := startServe(t, invocation{dir: t.TempDir()}, "--target", tgt)
+	var xss bool
+	var cell, side, phase string
+	var imgs, checks int
+	sel := fmt.Sprintf(`#streams tr[data-source=%q] td`, source)
+	err := chromedp.Run(ctx, chromedp.Navigate(url+"/"),
+		chromedp.WaitVisible(sel, chromedp.ByQuery),
+		chromedp.Text(sel, &cell, chromedp.ByQuery),
+		chromedp.Text(`#authoritative`, &side, chromedp.ByQuery),
+		chromedp.Text(`#cutover-phase`, &phase, chromedp.ByQuery),
+		chromedp.WaitVisible(`#lag svg circle`, chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelectorAll("#readiness > li").length`, &checks),
+		chromedp.Evaluate(`window.__xss !== undefined`, &xss),
+		chromedp.Evaluate(`document.querySelectorAll("main img").length`, &imgs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cell != source || xss || imgs != 0 {
+		t.Errorf("the source shows as %q (script ran: %v, img: %d), want the literal %q", cell, xss, imgs, source)
+	}
+	if !strings.EqualFold(side, target.SideTarget) || phase != target.PhaseSwitched || checks != 6 {
+		t.Errorf("authoritative %q, phase %q, %d readiness checks; want target, switched, 6", side, phase, checks)
+	}
+	shot(t, ctx, "dashboard-sync.png")
+}
+
+// streamingState writes a state schema whose source streams one applied
+// batch and whose cutover switched to the target.
+func streamingState(t *testing.T, url, source string) {
+	t.Helper()
+	ctx := context.Background()
+	tg, err := target.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tg.Close()
+	if err := tg.EnsureState(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pgConn(t, url).Exec(ctx, "CREATE TABLE t (id bigint PRIMARY KEY)"); err != nil {
+		t.Fatal(err)
+	}
+	err = tg.BeginTable(ctx, target.TableState{ID: source + ".T", Source: source, SourceTable: "T", TargetSchema: "public",
+		TargetTable: "t", Generation: 1, State: target.StateDone})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.StartStream(ctx, 0, source, "cap", "0/0", nil); err != nil {
+		t.Fatal(err)
+	}
+	_, err = tg.ApplyBatch(ctx, target.StreamBatch{Source: source, From: "0/0", To: "0/10", Transactions: 1,
+		SourceTime: time.Now().Add(-time.Second), Changes: []target.RowChange{{TableID: source + ".T", Schema: "public",
+			Table: "t", Op: target.OpInsert, Key: []string{"id"}, Columns: []string{"id"}, Values: []any{int64(1)}, Position: "0/10"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tg.SetStreamState(ctx, 0, source, target.StreamStreaming, ""); err != nil {
+		t.Fatal(err)
+	}
+	c, err := tg.BeginCutover(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tg.CutoverStep(ctx, c.ID, 0, target.CutoverStep{Phase: target.PhaseSwitched, Authoritative: target.SideTarget}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -58,6 +58,7 @@ async function renderEstate() {
   fill(document.querySelector("#tables tbody"), db.tables.map(tableRow));
   document.getElementById("retired").textContent = db.retired.length ? "No longer in the config (renamed or removed): " + db.retired.join(", ") : "";
   renderThroughput();
+  if (state.view === "estate") await renderSync();
 }
 
 function renderSummary(db) {
@@ -100,6 +101,85 @@ async function renderThroughput() {
     r.append(title); svg.append(r);
   }
   document.getElementById("throughput").replaceChildren(svg, el("div", { class: "muted" }, "peak " + fmt.format(peak) + " rows per " + data.step_seconds + " s"));
+}
+
+const svgNS = "http://www.w3.org/2000/svg";
+function svgEl(tag, attrs) {
+  const e = document.createElementNS(svgNS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+const lineColors = ["#2f6feb", "#b3261e", "#1f7a3d", "#9a6700", "#8250df", "#0a7f8f"];
+const stateClass = (s) => "state-" + String(s).replace(/ /g, "-");
+
+// renderSync shows the live sync: which side is authoritative first (what
+// an on-call engineer must not get wrong), then the streams, their lag over
+// time and the cutover readiness. Hidden while nothing streams.
+async function renderSync() {
+  const section = document.getElementById("sync");
+  let v;
+  try {
+    v = await api("/api/sync");
+  } catch (e) { // say so where the last answer was, rather than keep showing it
+    if (!section.hidden) document.getElementById("authority").replaceChildren(el("span", { class: "bad" }, "live sync: " + (e.message || e)));
+    return;
+  }
+  section.hidden = !v || (!v.streams.length && !v.cutover && !v.frozen.length);
+  if (section.hidden) return;
+  renderAuthority(v);
+  fill(document.querySelector("#streams tbody"), v.streams.map((s) => el("tr", { "data-source": s.source },
+    el("td", {}, s.source), el("td", { class: stateClass(s.state), title: s.message || "" }, s.state), el("td", { class: "raw" }, s.position),
+    el("td", {}, when(s.applied_at)), el("td", { class: "num" }, s.lag_seconds.toFixed(1) + " s"),
+    el("td", { class: "num" }, s.behind_bytes < 0 ? "-" : fmt.format(s.behind_bytes) + " B"), num(s.changes),
+    num(Math.round(s.changes_per_second)), num(s.rejects),
+    el("td", {}, Object.entries(s.stopped_tables).map(([t, why]) => t + " (" + why + ")").join(", ")))));
+  renderLag(v.lag);
+  fill(document.getElementById("readiness"), v.readiness.items.map((it) => el("li", { class: it.ok ? "ok" : "bad" },
+    (it.ok ? "\u2713 " : "\u2717 ") + it.check, ...(it.problems.length ? [el("ul", { class: "problems" }, ...it.problems.map((p) => el("li", {}, p)))] : []))));
+}
+
+function renderAuthority(v) {
+  const parts = [el("div", {}, "authoritative: ", el("span", { class: "side", id: "authoritative" }, v.authoritative),
+    v.authoritative === "target" ? " (the application writes to the target)" : " (the application writes to the sources)")];
+  if (v.cutover) {
+    parts.push(el("div", {}, "cutover " + v.cutover.id + " phase ", el("strong", { id: "cutover-phase" }, v.cutover.phase),
+      ", since " + when(v.cutover.started_at) + (v.cutover.freeze_seconds > 0 ? "; writes stopped " + duration(v.cutover.freeze_seconds) : "")));
+  } else {
+    parts.push(el("div", { class: "muted" }, "no cutover open"));
+  }
+  for (const f of v.frozen) {
+    parts.push(el("div", { class: "frozen" }, "source " + f.source + " (" + f.engine + ") is " + f.status + " since " + when(f.frozen_at || f.since) +
+      (f.position ? " at " + f.position : "")));
+  }
+  const box = document.getElementById("authority");
+  box.className = "authority side-" + v.authoritative;
+  box.replaceChildren(...parts);
+}
+
+function renderLag(lag) {
+  const w = 900, h = 140, pad = 6;
+  const svg = svgEl("svg", { width: w, height: h, viewBox: "0 0 " + w + " " + h });
+  const now = Date.now(), from = now - lag.minutes * 60 * 1000;
+  const peak = Math.max(1, ...lag.points.map((p) => p.lag_seconds));
+  const x = (p) => (pad + ((new Date(p.at).getTime() - from) / (now - from)) * (w - 2 * pad)).toFixed(1);
+  const y = (p) => (h - pad - (p.lag_seconds / peak) * (h - 2 * pad)).toFixed(1);
+  const bySource = new Map();
+  for (const p of lag.points) { if (!bySource.has(p.source)) bySource.set(p.source, []); bySource.get(p.source).push(p); }
+  const legend = [];
+  [...bySource].forEach(([source, points], i) => {
+    const color = lineColors[i % lineColors.length];
+    svg.append(svgEl("polyline", { points: points.map((p) => x(p) + "," + y(p)).join(" "), fill: "none", stroke: color, "stroke-width": 1.5 }));
+    for (const p of points) {
+      const dot = svgEl("circle", { cx: x(p), cy: y(p), r: 2.5, fill: color });
+      const title = document.createElementNS(svgNS, "title");
+      title.textContent = source + " " + new Date(p.at).toLocaleTimeString() + ": " + p.lag_seconds.toFixed(2) + " s late, " + fmt.format(p.changes) + " changes";
+      dot.append(title); svg.append(dot);
+    }
+    const key = el("span", { class: "legend" }, "\u25A0 ", source, "  ");
+    key.style.color = color;
+    legend.push(key);
+  });
+  document.getElementById("lag").replaceChildren(svg, el("div", { class: "muted" }, lag.points.length ? "peak " + peak.toFixed(1) + " s  " : "no batch in the last hour  ", ...legend));
 }
 
 function openRejects(table) {
