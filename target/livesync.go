@@ -43,9 +43,9 @@ func (t *Target) LagSeries(ctx context.Context, window time.Duration, most int) 
 			coalesce((details->>'changes')::bigint, 0) AS changes
 		FROM sluice.audit
 		WHERE seq > (SELECT coalesce(max(seq), 0) FROM sluice.audit) - $4
-			AND operation = $1 AND at > now() - $2::interval AND details ? 'source_time'
+			AND operation = $1 AND at > now() - $2 * interval '1 second' AND details ? 'source_time'
 		ORDER BY seq DESC LIMIT $3) b ORDER BY seq`,
-		audit.OpStreamBatch, window.String(), most, lagScanEntries)
+		audit.OpStreamBatch, window.Seconds(), most, lagScanEntries)
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[LagPoint])
 	if err != nil {
 		return nil, fmt.Errorf("read the lag of the stream batches on %s: %w", t.where, err)
