@@ -47,31 +47,16 @@ func readStreams(ctx context.Context, tgt *target.Target) ([]streamStatus, error
 	return out, nil
 }
 
+// newStreamStatus uses target's Lag and ApplyRate, as the dashboard does,
+// so that both say the same.
 func newStreamStatus(s target.Stream, stops map[string]string) streamStatus {
 	st := streamStatus{Source: s.Source, State: s.State, Message: s.Message, Position: s.Position, AppliedAt: s.AppliedAt,
 		BehindBytes: s.BehindBytes, RetainedBytes: s.RetainedBytes, Changes: s.Changes, Transactions: s.Transactions,
-		Rejects: s.Rejects, LagSeconds: lagSeconds(s)}
+		Rejects: s.Rejects, LagSeconds: s.Lag().Seconds(), PerSecond: s.ApplyRate()}
 	if len(stops) > 0 {
 		st.Stopped = stops
 	}
-	if d := s.AppliedAt.Sub(s.StartedAt).Seconds(); d > 0 {
-		st.PerSecond = float64(s.Changes) / d
-	}
 	return st
-}
-
-// lagSeconds is how late the last applied source transaction was applied:
-// from its commit on the source to its commit on the target. Nothing
-// applied yet, or a source that is not behind: 0.
-func lagSeconds(s target.Stream) float64 {
-	if s.SourceTime.IsZero() || s.BehindBytes == 0 {
-		return 0
-	}
-	lag := s.AppliedAt.Sub(s.SourceTime).Seconds()
-	if lag < 0 { // clocks of two machines
-		return 0
-	}
-	return lag
 }
 
 func printStreams(w io.Writer, streams []streamStatus) {
