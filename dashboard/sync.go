@@ -146,7 +146,7 @@ func newStreamView(st target.Stream, stops map[string]string) streamView {
 		stops = map[string]string{}
 	}
 	return streamView{Source: st.Source, State: st.State, Message: st.Message, Position: st.Position,
-		AppliedAt: st.AppliedAt, LagSeconds: st.Lag().Seconds(), BehindBytes: st.BehindBytes, Changes: st.Changes,
+		AppliedAt: st.AppliedAt, LagSeconds: st.Lag(time.Now()).Seconds(), BehindBytes: st.BehindBytes, Changes: st.Changes,
 		Transactions: st.Transactions, PerSecond: st.ApplyRate(), Rejects: st.Rejects, Stopped: stops}
 }
 

@@ -55,20 +55,9 @@ func collectStreams(ctx context.Context, db Database, ch chan<- prometheus.Metri
 	return nil
 }
 
-// streamLag is the delay of the last applied transaction while the source
-// is behind; a stream with nothing left to apply has no lag.
+// streamLag is target.Stream.Lag, which status and the dashboard show too.
 func streamLag(s target.Stream) float64 {
-	if s.SourceTime.IsZero() || s.BehindBytes == 0 {
-		return 0
-	}
-	lag := s.AppliedAt.Sub(s.SourceTime)
-	if s.State == target.StreamStreaming && s.BehindBytes > 0 {
-		// Behind and not applying: the lag grows while nothing commits.
-		if since := time.Since(s.AppliedAt); since > lag {
-			lag = since
-		}
-	}
-	return max(lag.Seconds(), 0)
+	return s.Lag(time.Now()).Seconds()
 }
 
 func boolValue(b bool) float64 {

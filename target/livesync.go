@@ -84,13 +84,19 @@ func (t *Target) SyncHealth(ctx context.Context) (SyncHealth, error) {
 }
 
 // Lag is how late the last applied source transaction was applied: from
-// its commit on the source to its commit on the target. Nothing applied
-// yet, a source that says it is not behind, or clocks that disagree: 0.
-func (s Stream) Lag() time.Duration {
+// its commit on the source to its commit on the target; while the stream
+// streams, is behind and applies nothing, at least the time since its last
+// batch (the lag grows while nothing commits). Nothing applied yet, a
+// source that says it is not behind, or clocks that disagree: 0.
+func (s Stream) Lag(now time.Time) time.Duration {
 	if s.SourceTime.IsZero() || s.BehindBytes == 0 {
 		return 0
 	}
-	return max(0, s.AppliedAt.Sub(s.SourceTime))
+	lag := s.AppliedAt.Sub(s.SourceTime)
+	if s.State == StreamStreaming && s.BehindBytes > 0 {
+		lag = max(lag, now.Sub(s.AppliedAt))
+	}
+	return max(0, lag)
 }
 
 // ApplyRate is the changes applied per second since the stream started.

@@ -69,16 +69,21 @@ func TestSyncHealthFailedTablesAndConflicts(t *testing.T) {
 	}
 }
 
-// The lag is the source commit to the target commit, none when the source
-// says the stream is not behind; the rate is per second since the start.
+// The lag is the source commit to the target commit, growing while a
+// streaming stream is behind and applies nothing, none when the source says
+// the stream is not behind; the rate is per second since the start.
 func TestStreamLagAndApplyRate(t *testing.T) {
 	at := time.Date(2026, 1, 1, 10, 0, 0, 0, time.UTC)
 	s := Stream{SourceTime: at.Add(-3 * time.Second), AppliedAt: at, StartedAt: at.Add(-10 * time.Second), Changes: 50, BehindBytes: 100}
-	if s.Lag() != 3*time.Second || s.ApplyRate() != 5 {
-		t.Errorf("lag %s, rate %.1f; want 3s and 5", s.Lag(), s.ApplyRate())
+	if s.Lag(at) != 3*time.Second || s.ApplyRate() != 5 {
+		t.Errorf("lag %s, rate %.1f; want 3s and 5", s.Lag(at), s.ApplyRate())
+	}
+	s.State = StreamStreaming
+	if lag := s.Lag(at.Add(time.Minute)); lag != time.Minute {
+		t.Errorf("streaming, behind and nothing applied for a minute: lag %s, want 1m", lag)
 	}
 	s.BehindBytes = 0
-	if s.Lag() != 0 {
-		t.Errorf("a stream at the end of the source's log lags %s", s.Lag())
+	if s.Lag(at.Add(time.Minute)) != 0 {
+		t.Errorf("a stream at the end of the source's log lags %s", s.Lag(at))
 	}
 }

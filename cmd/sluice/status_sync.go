@@ -52,7 +52,7 @@ func readStreams(ctx context.Context, tgt *target.Target) ([]streamStatus, error
 func newStreamStatus(s target.Stream, stops map[string]string) streamStatus {
 	st := streamStatus{Source: s.Source, State: s.State, Message: s.Message, Position: s.Position, AppliedAt: s.AppliedAt,
 		BehindBytes: s.BehindBytes, RetainedBytes: s.RetainedBytes, Changes: s.Changes, Transactions: s.Transactions,
-		Rejects: s.Rejects, LagSeconds: s.Lag().Seconds(), PerSecond: s.ApplyRate()}
+		Rejects: s.Rejects, LagSeconds: s.Lag(time.Now()).Seconds(), PerSecond: s.ApplyRate()}
 	if len(stops) > 0 {
 		st.Stopped = stops
 	}
