@@ -142,8 +142,6 @@ func refusal(t *plan.Table) string {
 	switch {
 	case t.Where != "":
 		return "its rows are filtered by where:, which only the source can evaluate; rerun migrate to bring it up to date"
-	case t.Expansion != nil:
-		return "it is an expansion; a changed parent's children are not replaced by sync yet; rerun migrate to bring it up to date"
 	case t.Merged != nil && t.Merged.SourceColumn == "":
 		return "it is merged from several sources without a source column, so a truncate could not tell this source's rows; rerun migrate to bring it up to date"
 	case t.Merged != nil && len(t.Merged.MatchOn) > 0:

@@ -25,14 +25,23 @@ func (m *Mapper) Map(ch *sluice.Change, at sluice.Position, pos string) []Item {
 	if m.copied(ch.Table, at) {
 		return nil
 	}
-	var out []Item
+	// Expanded rows reference their parent row: they go before the parent
+	// changes and come after.
+	var removals, out, additions []Item
 	for _, mt := range m.tables[ch.Table] {
 		if mt.refuse != "" || m.stopped[mt.t.ID] != "" {
 			continue
 		}
+		if mt.row.Expands() {
+			removals, additions = mt.mapChildren(removals, additions, ch, pos)
+			continue
+		}
 		out = mt.mapChange(out, ch, pos)
 	}
-	return out
+	if len(removals) == 0 && len(additions) == 0 {
+		return out
+	}
+	return append(append(removals, out...), additions...)
 }
 
 func (mt *mapped) mapChange(out []Item, ch *sluice.Change, pos string) []Item {

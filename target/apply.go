@@ -28,8 +28,10 @@ const (
 	// OpUpdate sets Columns to Values on the row whose key is KeyValues:
 	// the source sent only these (the others kept their values).
 	OpUpdate
-	// OpDelete removes the row whose key is KeyValues; without a key, one
-	// row whose every column of Columns equals KeyValues.
+	// OpDelete removes the rows whose Key columns equal KeyValues (the row
+	// with that key; or, keyed by an expansion's parent column, every
+	// expanded row of a parent); without a Key, one row whose every column
+	// of Columns equals KeyValues.
 	OpDelete
 	// OpTruncate empties the table.
 	OpTruncate

@@ -146,3 +146,23 @@ func (c *column) expandUUID(src []any) (any, *Reject) {
 	u, _ := c.hasher.UUID(c.ns, c.source, c.table, c.scratch)
 	return [16]byte(u), nil
 }
+
+// Parent returns the child table's parent column and, for one source row,
+// its value: the parent's row uuid, which every child of the row holds. A
+// live sync replaces or deletes a row's children by it. A row whose key
+// cannot make the uuid is rejected.
+func (r *Row) Parent(src []any) (string, any, *Reject) {
+	if r.expansion == nil {
+		return "", nil, &Reject{Reason: r.id + " is not an expansion"}
+	}
+	if len(src) != r.width {
+		return "", nil, &Reject{Reason: fmt.Sprintf("row of %d values, want %d", len(src), r.width)}
+	}
+	c := &r.cols[parentColumn]
+	v, rej := c.value(src, nil) // NOT NULL: a NULL key part is a reject
+	return c.name, v, rej
+}
+
+// parentColumn is the index of the parent's row uuid among a child table's
+// columns (plan's childColumns: id, parent, ordinal[, element]).
+const parentColumn = 1

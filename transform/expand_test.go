@@ -297,3 +297,30 @@ func TestExpandCompileErrors(t *testing.T) {
 		}
 	}
 }
+
+// A live sync finds a row's children by Parent: the value every child of
+// the row holds in its parent column, the parent row's uuid.
+func TestExpandParent(t *testing.T) {
+	row := compile(t, chairs())
+	src := clinic(int64(2), nil, nil)
+	rows, rej := row.Expand(src, nil)
+	if rej != nil || len(rows) != 2 {
+		t.Fatalf("expand: %d rows, reject %+v", len(rows), rej)
+	}
+	name, v, rej := row.Parent(src)
+	if rej != nil {
+		t.Fatalf("parent: rejected %+v", *rej)
+	}
+	parent := apply(t, clinics, clinic(nil, nil, nil)...)
+	if name != "clinic_id" || v != parent[0] || rows[0][1] != v || rows[1][1] != v {
+		t.Fatalf("parent %s = %v; children hold %v, %v; the parent row's uuid is %v", name, v, rows[0][1], rows[1][1], parent[0])
+	}
+	noKey := clinic(int64(2), nil, nil)
+	noKey[0] = nil
+	if _, _, rej := row.Parent(noKey); rej == nil {
+		t.Fatal("a row without its key has a parent")
+	}
+	if _, _, rej := compile(t, clinics).Parent(src); rej == nil {
+		t.Fatal("a table that is not an expansion has a parent column")
+	}
+}
