@@ -31,6 +31,7 @@ func (p *Plan) Render(w io.Writer) error {
 	r.warnings(p.Warnings)
 	r.losses(p.Losses)
 	r.rollback(p)
+	r.liveSync(p)
 	return r.err
 }
 

@@ -129,3 +129,19 @@ func TestMapExpansionReject(t *testing.T) {
 		t.Fatalf("got %s", describeChildren(items))
 	}
 }
+
+// The stream stops from the start what plan lists under Live sync: the
+// reason is plan's Table.SyncStop.
+func TestMapStopsWhatPlanSays(t *testing.T) {
+	m := clinicsMapper(t)
+	people := m.tables["People"][0].t
+	people.Where = "Chairs > 0"
+	m, err := NewMapper(&plan.Plan{Namespace: ns, Tables: []*plan.Table{people}}, "crm", &sluice.Schema{Tables: []sluice.Table{{Name: "People",
+		PrimaryKey: []string{"PersonID"}, Columns: []sluice.Column{{Name: "PersonID", Type: kInt}, {Name: "Name", Type: kText}}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Refused()["crm.People"]; got == "" || got != people.SyncStop() {
+		t.Fatalf("refused %q, plan says %q", got, people.SyncStop())
+	}
+}

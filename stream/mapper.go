@@ -120,7 +120,7 @@ func compile(p *plan.Plan, t *plan.Table, layout []string) (*mapped, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile the mapping of %s: %w", t.ID, err)
 	}
-	mt := &mapped{t: t, row: row, refuse: refusal(t)}
+	mt := &mapped{t: t, row: row, refuse: t.SyncStop()}
 	for _, c := range t.Columns {
 		mt.cols = append(mt.cols, c.Name)
 	}
@@ -132,27 +132,6 @@ func compile(p *plan.Plan, t *plan.Table, layout []string) (*mapped, error) {
 	}
 	mt.uses = uses(t)
 	return mt, nil
-}
-
-// refusal says why a table's changes cannot be applied by this version of
-// sync: what the copy does with the whole table at once, a single change
-// cannot do alone. Such a table is stopped (status shows why) and kept
-// current by merge reruns instead.
-func refusal(t *plan.Table) string {
-	switch {
-	case t.Where != "":
-		return "its rows are filtered by where:, which only the source can evaluate; rerun migrate to bring it up to date"
-	case t.Merged != nil && t.Merged.SourceColumn == "":
-		return "it is merged from several sources without a source column, so a truncate could not tell this source's rows; rerun migrate to bring it up to date"
-	case t.Merged != nil && len(t.Merged.MatchOn) > 0:
-		return "it is merged on match_on, whose matching and conflict rules run per chunk only; rerun migrate to bring it up to date"
-	}
-	for _, c := range t.Columns {
-		if c.ResolveMatch {
-			return "its column " + c.Name + " references a table merged on match_on, resolved per chunk only; rerun migrate to bring it up to date"
-		}
-	}
-	return ""
 }
 
 // relayout points the read columns at their place in a new layout of the
