@@ -5,34 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/sluicetest"
 )
-
-// seq is a test's stream position: a number.
-type seq int
-
-func (p seq) String() string { return strconv.Itoa(int(p)) }
-func (p seq) Compare(o sluice.Position) (int, error) {
-	q, ok := o.(seq)
-	if !ok {
-		return 0, fmt.Errorf("not a seq: %v", o)
-	}
-	return int(p) - int(q), nil
-}
-
-func parseSeq(s string) (sluice.Position, error) {
-	n, err := strconv.Atoi(s)
-	return seq(n), err
-}
-
-func batchAt(p int, changes ...sluice.RowChange) sluice.SinkBatch {
-	return sluice.SinkBatch{Name: "mig", Position: seq(p), Parse: parseSeq, Changes: changes}
-}
 
 func sinkDB(t *testing.T) (string, *sql.DB) {
 	t.Helper()
@@ -78,39 +56,8 @@ func TestApplyWritesABatchOnceWithItsPosition(t *testing.T) {
 	if err := src.PrepareSink(ctx); err != nil {
 		t.Fatalf("prepare again: %v", err)
 	}
-	cols := []string{"name", "active", "born"}
-	first := batchAt(10,
-		sluice.RowChange{Kind: sluice.ChangeInsert, Table: "patients", Key: patientKey, KeyValues: []any{int64(40)}, Columns: cols, Values: []any{"Ada", int64(1), "1990-02-03"}},
-		sluice.RowChange{Kind: sluice.ChangeInsert, Table: "patients", Key: patientKey, Columns: cols, Values: []any{"Émile", int64(0), nil}},
-	)
-	res, err := src.Apply(ctx, first)
-	if err != nil || !res.Applied {
-		t.Fatalf("apply: %+v, %v", res, err)
-	}
-	if len(res.Generated) != 1 || res.Generated[0].Change != 1 || res.Generated[0].Values[0] != int64(41) {
-		t.Fatalf("generated keys %+v: want change 1 got key 41 (after 40)", res.Generated)
-	}
-	again, err := src.Apply(ctx, first)
-	if err != nil || again.Applied || fmt.Sprint(again.Generated) != fmt.Sprint(res.Generated) {
-		t.Fatalf("replayed batch: %+v, %v; want not applied, with the keys generated the first time %v", again, err, res.Generated)
-	}
-	second := batchAt(20,
-		sluice.RowChange{Kind: sluice.ChangeUpdate, Table: "patients", Key: patientKey, KeyValues: []any{int64(40)}, Columns: []string{"name"}, Values: []any{"Ada L."}},
-		sluice.RowChange{Kind: sluice.ChangeUpdate, Table: "patients", Key: patientKey, KeyValues: []any{int64(41)}},
-		sluice.RowChange{Kind: sluice.ChangeDelete, Table: "patients", Key: patientKey, KeyValues: []any{int64(41)}},
-	)
-	if res, err := src.Apply(ctx, second); err != nil || !res.Applied {
-		t.Fatalf("apply second: %+v, %v", res, err)
-	}
-	if older, err := src.Apply(ctx, batchAt(15, sluice.RowChange{Kind: sluice.ChangeDelete, Table: "patients", Key: patientKey, KeyValues: []any{int64(40)}})); err != nil || older.Applied {
-		t.Fatalf("an older batch: %+v, %v; want not applied", older, err)
-	}
-	if got, want := rowsOf(t, h), "40 Ada L. 1 1990-02-03"; got != want {
-		t.Fatalf("rows %q, want %q", got, want)
-	}
-	if pos, err := src.SinkPosition(ctx, "mig"); err != nil || pos != "20" {
-		t.Fatalf("position %q, %v; want 20", pos, err)
-	}
+	sluicetest.SinkAppliesBatchesOnce(t, src, sluicetest.SinkCase{Active: int64(1), Inactive: int64(0), Born: "1990-02-03",
+		Generated: 41, Rows: func() string { return rowsOf(t, h) }, WantRows: "40 Ada L. 1 1990-02-03"})
 }
 
 func TestApplyOfAMissingRowWritesNothing(t *testing.T) {
@@ -121,7 +68,7 @@ func TestApplyOfAMissingRowWritesNothing(t *testing.T) {
 	if err := src.PrepareSink(ctx); err != nil {
 		t.Fatal(err)
 	}
-	batch := batchAt(5,
+	batch := sluicetest.BatchAt(5,
 		sluice.RowChange{Kind: sluice.ChangeInsert, Table: "patients", Key: patientKey, KeyValues: []any{int64(1)}, Columns: []string{"name"}, Values: []any{"kept out"}},
 		sluice.RowChange{Kind: sluice.ChangeDelete, Table: "patients", Key: patientKey, KeyValues: []any{int64(99)}},
 	)

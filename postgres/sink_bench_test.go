@@ -24,7 +24,7 @@ func BenchmarkSinkApply(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i += 100 {
-		batch := batchAt(i + 1)
+		batch := sluicetest.BatchAt(i + 1)
 		for j := i; j < min(i+100, b.N); j++ {
 			batch.Changes = append(batch.Changes, sluice.RowChange{Kind: sluice.ChangeUpdate, Table: "t", Key: []string{"id"},
 				KeyValues: []any{int64(j%1000 + 1)}, Columns: []string{"name", "amount"}, Values: []any{"n" + strconv.Itoa(j), "12.34"}})

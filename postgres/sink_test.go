@@ -3,8 +3,6 @@ package postgres
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,23 +11,6 @@ import (
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/sluicetest"
 )
-
-// seq is a test's stream position: a number.
-type seq int
-
-func (p seq) String() string { return strconv.Itoa(int(p)) }
-func (p seq) Compare(o sluice.Position) (int, error) {
-	q, ok := o.(seq)
-	if !ok {
-		return 0, fmt.Errorf("not a seq: %v", o)
-	}
-	return int(p) - int(q), nil
-}
-
-func batchAt(p int, changes ...sluice.RowChange) sluice.SinkBatch {
-	parse := func(s string) (sluice.Position, error) { n, err := strconv.Atoi(s); return seq(n), err }
-	return sluice.SinkBatch{Name: "mig", Position: seq(p), Parse: parse, Changes: changes}
-}
 
 func sinkSource(t *testing.T) (string, *Source) {
 	t.Helper()
@@ -59,45 +40,12 @@ func patientRows(t *testing.T, url string) string {
 var patientKey = []string{"id"}
 
 func TestApplyWritesABatchOnceWithItsPosition(t *testing.T) {
-	ctx := context.Background()
 	url, src := sinkSource(t)
-	if err := src.PrepareSink(ctx); err != nil {
+	if err := src.PrepareSink(context.Background()); err != nil {
 		t.Fatalf("prepare: %v", err)
 	}
-	cols := []string{"name", "active", "born"}
-	born := time.Date(1990, 2, 3, 0, 0, 0, 0, time.UTC)
-	first := batchAt(10,
-		sluice.RowChange{Kind: sluice.ChangeInsert, Table: "patients", Key: patientKey, KeyValues: []any{int64(40)}, Columns: cols, Values: []any{"Ada", true, born}},
-		sluice.RowChange{Kind: sluice.ChangeInsert, Table: "patients", Key: patientKey, Columns: cols, Values: []any{"Émile", false, nil}},
-	)
-	res, err := src.Apply(ctx, first)
-	if err != nil || !res.Applied {
-		t.Fatalf("apply: %+v, %v", res, err)
-	}
-	if len(res.Generated) != 1 || res.Generated[0].Change != 1 || res.Generated[0].Values[0] != int64(1) {
-		t.Fatalf("generated keys %+v: want change 1 got key 1 from the identity", res.Generated)
-	}
-	again, err := src.Apply(ctx, first)
-	if err != nil || again.Applied || fmt.Sprint(again.Generated) != fmt.Sprint(res.Generated) {
-		t.Fatalf("replayed batch: %+v, %v; want not applied, with the keys generated the first time %v", again, err, res.Generated)
-	}
-	second := batchAt(20,
-		sluice.RowChange{Kind: sluice.ChangeUpdate, Table: "patients", Key: patientKey, KeyValues: []any{int64(40)}, Columns: []string{"name"}, Values: []any{"Ada L."}},
-		sluice.RowChange{Kind: sluice.ChangeUpdate, Table: "patients", Key: patientKey, KeyValues: []any{int64(1)}},
-		sluice.RowChange{Kind: sluice.ChangeDelete, Table: "patients", Key: patientKey, KeyValues: []any{int64(1)}},
-	)
-	if res, err := src.Apply(ctx, second); err != nil || !res.Applied {
-		t.Fatalf("apply second: %+v, %v", res, err)
-	}
-	if older, err := src.Apply(ctx, batchAt(15, sluice.RowChange{Kind: sluice.ChangeDelete, Table: "patients", Key: patientKey, KeyValues: []any{int64(40)}})); err != nil || older.Applied {
-		t.Fatalf("an older batch: %+v, %v; want not applied", older, err)
-	}
-	if got, want := patientRows(t, url), "40 Ada L. t 1990-02-03"; got != want {
-		t.Fatalf("rows %q, want %q", got, want)
-	}
-	if pos, err := src.SinkPosition(ctx, "mig"); err != nil || pos != "20" {
-		t.Fatalf("position %q, %v; want 20", pos, err)
-	}
+	sluicetest.SinkAppliesBatchesOnce(t, src, sluicetest.SinkCase{Active: true, Inactive: false, Born: time.Date(1990, 2, 3, 0, 0, 0, 0, time.UTC),
+		Generated: 1, Rows: func() string { return patientRows(t, url) }, WantRows: "40 Ada L. t 1990-02-03"})
 }
 
 func TestApplyOfAMissingRowWritesNothing(t *testing.T) {
@@ -106,7 +54,7 @@ func TestApplyOfAMissingRowWritesNothing(t *testing.T) {
 	if err := src.PrepareSink(ctx); err != nil {
 		t.Fatal(err)
 	}
-	_, err := src.Apply(ctx, batchAt(5,
+	_, err := src.Apply(ctx, sluicetest.BatchAt(5,
 		sluice.RowChange{Kind: sluice.ChangeInsert, Table: "patients", Key: patientKey, KeyValues: []any{int64(1)}, Columns: []string{"name"}, Values: []any{"kept out"}},
 		sluice.RowChange{Kind: sluice.ChangeUpdate, Table: "patients", Key: patientKey, KeyValues: []any{int64(99)}, Columns: []string{"name"}, Values: []any{"x"}},
 	))
@@ -164,7 +112,7 @@ func TestApplyWritesTimestampsInUTC(t *testing.T) {
 	if err := src.PrepareSink(ctx); err != nil {
 		t.Fatal(err)
 	}
-	_, err := src.Apply(ctx, batchAt(1, sluice.RowChange{Kind: sluice.ChangeInsert, Table: "visits", Key: []string{"id"}, KeyValues: []any{int64(1)},
+	_, err := src.Apply(ctx, sluicetest.BatchAt(1, sluice.RowChange{Kind: sluice.ChangeInsert, Table: "visits", Key: []string{"id"}, KeyValues: []any{int64(1)},
 		Columns: []string{"at", "local"}, Values: []any{"2024-06-01 12:00:00", "2024-06-01 12:00:00"}}))
 	if err != nil {
 		t.Fatal(err)
