@@ -2,11 +2,9 @@ package csvsrc
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -74,42 +72,15 @@ func fixtureType(c sluicetest.FixtureColumn) string {
 func writeFixtureTable(t testing.TB, dir string, ft *sluicetest.FixtureTable) {
 	t.Helper()
 	var b strings.Builder
-	b.WriteString(csvLine(ft.ColumnNames()))
+	b.WriteString(sluicetest.CSVHeader(ft.ColumnNames()) + "\r\n")
 	for _, row := range ft.Rows {
 		fields := make([]string, len(row))
 		for i, v := range row {
-			fields[i] = fieldText(v)
+			fields[i] = sluicetest.CSVField(v)
 		}
 		b.WriteString(strings.Join(fields, ",") + "\r\n")
 	}
 	if err := os.WriteFile(filepath.Join(dir, ft.Name+".csv"), []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func csvLine(names []string) string {
-	quoted := make([]string, len(names))
-	for i, n := range names {
-		quoted[i] = csvQuote(n)
-	}
-	return strings.Join(quoted, ",") + "\r\n"
-}
-
-func csvQuote(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-// fieldText writes a fixture value: NULL as nothing, text quoted.
-func fieldText(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return csvQuote(x)
-	case []byte:
-		return `\x` + hex.EncodeToString(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case bool:
-		return strconv.FormatBool(x)
-	}
-	panic(fmt.Sprintf("fixture value %T", v))
 }

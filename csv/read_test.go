@@ -11,6 +11,7 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/cast"
+	"github.com/sluicedb/sluice/sluicetest"
 )
 
 // malformed.csv holds every kind of bad record and value, each on a line
@@ -131,7 +132,7 @@ func TestTypedValues(t *testing.T) {
 // readOne reads one field of a declared type from a one-record file.
 func readOne(t *testing.T, typ, text string, f Format) any {
 	t.Helper()
-	dir := writeFiles(t, map[string][]byte{"t.csv": []byte("v\n" + csvQuote(text) + "\n")})
+	dir := writeFiles(t, map[string][]byte{"t.csv": []byte("v\n" + sluicetest.CSVQuote(text) + "\n")})
 	src := openDir(t, dir, Options{Format: f, Tables: []TableSpec{{Name: "t", Types: map[string]string{"v": typ}}}})
 	rows, _ := readAll(t, src, "t", "v")
 	if len(rows) != 1 {

@@ -67,7 +67,7 @@ func exportTable(db *sql.DB, table, path string) error {
 		return err
 	}
 	var b strings.Builder
-	b.WriteString(strings.Join(quoteAll(cols), ",") + "\n")
+	b.WriteString(CSVHeader(cols) + "\n")
 	vals := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range vals {
@@ -89,12 +89,13 @@ func exportTable(db *sql.DB, table, path string) error {
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-func quoteAll(names []string) []string {
-	out := make([]string, len(names))
+// CSVHeader is a header line of names, each quoted, without its line end.
+func CSVHeader(names []string) string {
+	quoted := make([]string, len(names))
 	for i, n := range names {
-		out[i] = CSVQuote(n)
+		quoted[i] = CSVQuote(n)
 	}
-	return out
+	return strings.Join(quoted, ",")
 }
 
 // CSVQuote quotes a CSV field, doubling the quotes inside.
@@ -112,6 +113,8 @@ func CSVField(v any) string {
 		return `\x` + hex.EncodeToString(x)
 	case int64:
 		return strconv.FormatInt(x, 10)
+	case bool:
+		return strconv.FormatBool(x)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	case time.Time:
