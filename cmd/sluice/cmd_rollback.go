@@ -169,7 +169,7 @@ func (r *rollback) dropReverseCapture(ctx context.Context) error {
 		return err
 	}
 	defer src.Close()
-	if err := src.DropCapture(ctx, reverseSpec(r.p.Plan)); err != nil {
+	if err := src.DropCapture(ctx, reverseSpec(r.p)); err != nil {
 		return fmt.Errorf("remove the target's capture for the reverse stream: %w", err)
 	}
 	return nil

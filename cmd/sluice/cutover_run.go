@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/engines"
 	"github.com/sluicedb/sluice/freeze"
 	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/postgres"
@@ -341,7 +342,7 @@ func (c *cutover) switchOver(ctx context.Context) error {
 	if err := c.tgt.SetReplicaIdentityFull(ctx, c.p.Plan.Schema, tables); err != nil {
 		return err
 	}
-	if err := prepareReverseCapture(ctx, c.p.Config.Target.URL, c.p.Plan.Schema, reverseSpec(c.p.Plan)); err != nil {
+	if err := prepareReverseCapture(ctx, c.p.Config.Target.URL, c.p.Plan.Schema, reverseSpec(c.p)); err != nil {
 		return err
 	}
 	if err := c.step(ctx, target.CutoverStep{Phase: target.PhaseSwitched, Authoritative: target.SideTarget, FreezeEnded: true}); err != nil {
@@ -354,8 +355,12 @@ func (c *cutover) switchOver(ctx context.Context) error {
 }
 
 // reverseSpec is the capture on the target that the reverse stream reads.
-func reverseSpec(p *plan.Plan) sluice.CaptureSpec {
-	return sluice.CaptureSpec{Name: "sluice reverse " + p.Schema, Tables: targetTables(p), ReplicaIdentityFull: true}
+// Its name holds the target's URL (redacted) as well as the schema, as the
+// forward streams' do: slots belong to the whole server, so two migrations
+// into schema public of two databases of one server must not share one.
+func reverseSpec(p *engines.Prepared) sluice.CaptureSpec {
+	name := "sluice reverse " + p.Plan.Schema + " " + sluice.RedactURL(p.Config.Target.URL)
+	return sluice.CaptureSpec{Name: name, Tables: targetTables(p.Plan), ReplicaIdentityFull: true}
 }
 
 // openTargetCapture opens the target as a PostgreSQL source of changes, on

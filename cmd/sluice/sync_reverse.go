@@ -38,7 +38,7 @@ func runReverseSync(ctx context.Context, g *globals, f *syncFlags, p *engines.Pr
 		return err
 	}
 	defer capture.Close()
-	r := &reverseRun{g: g, p: p, tgt: tgt, capture: capture, spec: reverseSpec(p.Plan)}
+	r := &reverseRun{g: g, p: p, tgt: tgt, capture: capture, spec: reverseSpec(p)}
 	if r.stream, err = reverseStream(ctx, p, tgt, capture); err != nil {
 		return err
 	}
