@@ -16,7 +16,8 @@ var (
 	kText = sluice.Type{Kind: sluice.KindText}
 )
 
-// people: id (a UUID from the key), legacy_id, name (renamed from Name),
+// people: id (a UUID from the key), legacy_id, name (renamed from Name, NOT
+// NULL: a delete finds its row by the key alone, whatever the old row lacks),
 // note; the source table also has a column the mapping does not read.
 func peopleMapper(t *testing.T) *Mapper {
 	t.Helper()
@@ -26,7 +27,7 @@ func peopleMapper(t *testing.T) *Mapper {
 		Columns: []plan.Column{
 			{Name: "id", Type: "uuid", NotNull: true, Role: plan.RoleRowUUID, KeyColumns: []string{"PersonID"}},
 			{Name: "legacy_id", Type: "bigint", NotNull: true, Role: plan.RoleLegacyKey, KeyColumns: []string{"PersonID"}, SourceType: kInt},
-			{Name: "name", Type: "text", Role: plan.RoleValue, Source: "Name", SourceType: kText},
+			{Name: "name", Type: "text", NotNull: true, Role: plan.RoleValue, Source: "Name", SourceType: kText},
 			{Name: "note", Type: "text", Role: plan.RoleValue, Source: "Note", SourceType: kText},
 		}}
 	p := &plan.Plan{Namespace: ns, Tables: []*plan.Table{tbl}}

@@ -161,8 +161,8 @@ func (mt *mapped) deletion(im *image, pos string) (*target.RowChange, string) {
 		c.Columns, c.KeyValues = mt.cols, dst
 		return c, ""
 	}
-	dst, rej := mt.transform(mt.keyOnly(im))
-	if rej != nil {
+	dst := make([]any, len(mt.cols))
+	if rej := mt.row.ApplyKey(mt.keyOnly(im).src, dst, mt.key); rej != nil {
 		return nil, "the old row's key cannot be transformed: " + rej.Reason
 	}
 	c.KeyValues = mt.pick(dst)
@@ -170,7 +170,8 @@ func (mt *mapped) deletion(im *image, pos string) (*target.RowChange, string) {
 }
 
 // keyOnly is the image with every read column that no key column is made
-// of set to NULL.
+// of set to NULL (the target's NOT NULL columns then load as NULL: see
+// transform.Row.ApplyKey).
 func (mt *mapped) keyOnly(im *image) *image {
 	keep := make([]bool, len(im.src))
 	for _, k := range mt.key {

@@ -101,7 +101,7 @@ func (r *Row) Expand(src []any, out [][]any) ([][]any, *Reject) {
 	for k := range n {
 		r.cur.ordinal, r.cur.element = int64(k+1), r.expansion.element(k)
 		dst := make([]any, len(r.cols))
-		if rej := r.fill(src, dst); rej != nil {
+		if rej := r.fill(src, dst, nil); rej != nil {
 			clear(out[start:])
 			return out[:start], rej
 		}

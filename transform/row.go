@@ -11,6 +11,7 @@ package transform
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/google/uuid"
 	"github.com/sluicedb/sluice/plan"
@@ -85,10 +86,20 @@ func (r *Row) Apply(src []any, dst []any) *Reject {
 	if r.expansion != nil {
 		return &Reject{Reason: fmt.Sprintf("%s is an expansion, whose source rows each make 0..n rows: use Expand, not Apply", r.id)}
 	}
-	return r.fill(src, dst)
+	return r.fill(src, dst, nil)
 }
 
-func (r *Row) fill(src []any, dst []any) *Reject {
+// ApplyKey fills the columns of dst listed in key as Apply does, for
+// finding a row by its key (a delete's old row): any other column that
+// cannot load (a NOT NULL column whose value the old row does not hold) is
+// left NULL instead of rejecting the row.
+func (r *Row) ApplyKey(src []any, dst []any, key []int) *Reject {
+	return r.fill(src, dst, key)
+}
+
+// fill computes every column of dst; with key, only those columns must
+// load, and another that cannot is left NULL.
+func (r *Row) fill(src []any, dst []any, key []int) *Reject {
 	if len(src) != r.width || len(dst) != len(r.cols) {
 		return &Reject{Reason: fmt.Sprintf("row of %d values into %d target columns, want %d and %d", len(src), len(dst), r.width, len(r.cols))}
 	}
@@ -97,7 +108,7 @@ func (r *Row) fill(src []any, dst []any) *Reject {
 	}
 	for _, i := range r.order {
 		v, rej := r.cols[i].value(src, dst)
-		if rej != nil {
+		if rej != nil && (key == nil || slices.Contains(key, i)) {
 			return rej
 		}
 		dst[i] = v
