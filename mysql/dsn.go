@@ -1,6 +1,7 @@
 package mysql
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"net"
@@ -62,4 +63,22 @@ func applySettings(cfg *mysql.Config, u *url.URL) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = defaultDialTimeout
 	}
+}
+
+// OpenServer opens a pool of connections to rawURL's server, with Sluice's
+// connection settings and no database selected, and returns the name of the
+// database the URL names: for the demo, which creates that database. A
+// Source never writes through it.
+func OpenServer(rawURL string) (*sql.DB, string, error) {
+	cfg, err := driverConfig(rawURL)
+	if err != nil {
+		return nil, "", err
+	}
+	name := cfg.DBName
+	cfg.DBName = ""
+	connector, err := mysql.NewConnector(cfg)
+	if err != nil {
+		return nil, "", fmt.Errorf("open %s: %w", sluice.RedactURL(rawURL), err)
+	}
+	return sql.OpenDB(connector), name, nil
 }

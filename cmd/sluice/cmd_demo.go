@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -18,9 +19,11 @@ import (
 const demoDefaultTarget = "postgres://postgres@127.0.0.1:5432/sluice_demo?sslmode=disable"
 
 type demoFlags struct {
-	dir    string
-	rows   int
-	target string
+	dir        string
+	rows       int
+	target     string
+	liveSource string
+	noLive     bool
 	migrateFlags
 }
 
@@ -44,10 +47,23 @@ Then it runs the migration a second time on the unchanged sources, which
 writes nothing: merge compares every row with the target and finds none
 changed.
 
+Last comes a short live phase (Live sync). The clinical system's patients and
+visits are also created in MariaDB (--live-source, by default the database
+sluice_demo_live of the local server), and sluice sync, run in this process,
+copies them into the PostgreSQL database named after the target with "_live"
+(sluice_demo_live), then follows MariaDB's binlog while the demo commits an
+insert, an update of a renamed and of a cast column, a delete and a
+transaction of three rows; each is shown arriving on the target through the
+mapping, with the time it took. Then the stream's status, and sync stops as
+Ctrl-C stops it. Both live databases are dropped and created again on each
+run, and only when the demo created them (their comment says so). When
+MariaDB cannot be reached or has no row-based binlog, the phase says so and
+what to run (./scripts/services.sh), and the demo still exits 0.
+
 The target is --target, else $SLUICE_TARGET, else the local server's database
 sluice_demo, created if missing.`,
 		Example: `  sluice demo
-  sluice demo --rows 200000 --dir /tmp/estate
+  sluice demo --rows 200000 --dir /tmp/estate --no-live
   SLUICE_TARGET=postgres://me@pg/demo sluice demo`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -57,6 +73,8 @@ sluice_demo, created if missing.`,
 	cmd.Flags().StringVar(&f.dir, "dir", "sluice-demo", "where to write the sample databases and sluice.yaml")
 	cmd.Flags().IntVar(&f.rows, "rows", 2000, "patients to generate; everything else scales with it")
 	cmd.Flags().StringVar(&f.target, "target", "", "the target PostgreSQL URL")
+	cmd.Flags().StringVar(&f.liveSource, "live-source", demoLiveSource, "the MariaDB database the live phase creates (dropped and created again on each run) and changes while sync follows it")
+	cmd.Flags().BoolVar(&f.noLive, "no-live", false, "skip the live phase")
 	cmd.Flags().IntVarP(&f.workers, "workers", "w", 0, "tables loaded in parallel (default: the config's workers)")
 	cmd.Flags().StringVar(&f.progress, "progress", "auto", "progress display: auto, bars, log or none")
 	cmd.Flags().StringVar(&f.metrics, "metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics during each migration (off by default)")
@@ -85,7 +103,10 @@ func runDemo(ctx context.Context, g *globals, f *demoFlags) error {
 		return err
 	}
 	printDemoNext(g, estate, tgt)
-	return nil
+	if f.noLive {
+		return nil
+	}
+	return runLive(ctx, g, f, dir)
 }
 
 // migrateTwice migrates the estate, then again on the unchanged sources to
@@ -117,29 +138,82 @@ func demoTarget(flag string) string {
 // ensureDatabase creates the target database when it does not exist, by
 // connecting to the server's maintenance database "postgres".
 func ensureDatabase(ctx context.Context, raw string) error {
+	conn, name, err := adminConn(ctx, raw)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	exists, _, err := databaseComment(ctx, conn, name)
+	if err != nil || exists {
+		return err
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	return nil
+}
+
+// recreateDemoDatabase drops the database of raw if the demo created it
+// (its comment is demo.LiveMark) and creates it anew with that mark; a
+// database without the mark is not the demo's to drop.
+func recreateDemoDatabase(ctx context.Context, raw string) error {
+	conn, name, err := adminConn(ctx, raw)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	exists, mark, err := databaseComment(ctx, conn, name)
+	if err != nil {
+		return err
+	}
+	db := pgx.Identifier{name}.Sanitize()
+	if exists && mark != demo.LiveMark {
+		return usageError{fmt.Errorf("database %s exists on the target's server and the demo did not create it; choose another --target", name)}
+	}
+	if exists {
+		if _, err := conn.Exec(ctx, "DROP DATABASE "+db+" WITH (FORCE)"); err != nil {
+			return fmt.Errorf("drop the demo's database %s: %w", name, err)
+		}
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+db); err != nil {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	if _, err := conn.Exec(ctx, "COMMENT ON DATABASE "+db+" IS '"+demo.LiveMark+"'"); err != nil {
+		return fmt.Errorf("mark database %s as the demo's: %w", name, err)
+	}
+	return nil
+}
+
+// adminConn connects to the maintenance database "postgres" of raw's
+// server, and names raw's database.
+func adminConn(ctx context.Context, raw string) (*pgx.Conn, string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return usageError{fmt.Errorf("target %s: %w", sluice.RedactURL(raw), err)}
+		return nil, "", usageError{fmt.Errorf("target %s: %w", sluice.RedactURL(raw), err)}
 	}
 	name := strings.TrimPrefix(u.Path, "/")
 	admin := *u
 	admin.Path = "/postgres"
 	conn, err := pgx.Connect(ctx, admin.String())
 	if err != nil {
-		return &sluice.ConnectError{Where: "target " + sluice.RedactURL(raw), Err: err}
+		return nil, "", &sluice.ConnectError{Where: "target " + sluice.RedactURL(raw), Err: err}
 	}
-	defer conn.Close(ctx)
-	var exists bool
-	if err := conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
-		return fmt.Errorf("look up database %s: %w", name, err)
+	return conn, name, nil
+}
+
+// databaseComment says whether database name exists, and its comment.
+func databaseComment(ctx context.Context, conn *pgx.Conn, name string) (bool, string, error) {
+	var comment *string
+	err := conn.QueryRow(ctx, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = $1", name).Scan(&comment)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return false, "", nil
+	case err != nil:
+		return false, "", fmt.Errorf("look up database %s: %w", name, err)
+	case comment == nil:
+		return true, "", nil
 	}
-	if exists {
-		return nil
-	}
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		return fmt.Errorf("create database %s: %w", name, err)
-	}
-	return nil
+	return true, *comment, nil
 }
 
 func printDemoNext(g *globals, e *demo.Estate, tgt string) {

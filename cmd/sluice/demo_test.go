@@ -23,13 +23,17 @@ const demoRows = "60"
 // unchanged sources, writes nothing. Run again, the demo regenerates the
 // same estate, and neither migration writes anything. The target holds the
 // merged patients and the expanded rooms; the commands it suggests work.
+// Each run's live phase shows its changes arriving (see checkDemoLive).
 func TestDemo(t *testing.T) {
 	t.Parallel()
 	target := sluicetest.NewPostgresDB(t)
+	liveSource, liveTarget := demoLiveDatabases(t, target)
 	dir := t.TempDir()
+	var last string
 	for demo := 1; demo <= 2; demo++ {
-		r := runSluice(t, "demo", "--dir", dir, "--rows", demoRows, "--target", target, "--progress", "none")
+		r := runSluice(t, "demo", "--dir", dir, "--rows", demoRows, "--target", target, "--live-source", liveSource, "--progress", "none")
 		wantCode(t, r, 0)
+		last = r.stdout
 		first, second := splitDemoRuns(t, r.stdout)
 		checkDemoRejects(t, first, target, 2*demo-1)
 		checkDemoRejects(t, second, target, 2*demo)
@@ -44,6 +48,7 @@ func TestDemo(t *testing.T) {
 		}
 	}
 	checkDemoTarget(t, dir, target)
+	checkDemoLive(t, last, dir, target, liveTarget)
 	cfg := filepath.Join(dir, "sluice.yaml")
 	checkDemoTrace(t, cfg, target)
 	checkReadmeTrace(t, dir, cfg)
