@@ -42,6 +42,7 @@ const (
 	OpStreamBatch  = "stream.batch"  // source transactions applied: position range, counts per table, rejects
 	OpStreamStop   = "stream.stop"   // a table's stream stopped: a schema change the mapping cannot absorb
 	OpStreamSchema = "stream.schema" // a schema change the mapping absorbed or does not read
+	OpTargetDrop   = "target.drop"   // rollback --drop-target: the tables Sluice created that it dropped, those it kept
 )
 
 // GenesisHash is the PrevHash of the first entry.

@@ -18,6 +18,7 @@ type job struct {
 	state      string // the state the table starts this run in
 	skip       bool   // finished by an earlier run with the same mapping
 	owned      bool   // Sluice loaded the target table before: it may empty or rebuild it
+	creates    bool   // this generation creates the target table (recorded: rollback --drop-target drops it)
 	// merge is how the merge way writes the rows (see mode.go); nil copies
 	// them directly.
 	merge *target.MergeSpec
@@ -155,7 +156,7 @@ func (r *runner) ready(ctx context.Context, j *job) error {
 	err = r.tgt.BeginTable(ctx, target.TableState{
 		ID: t.ID, Source: t.Source, SourceTable: t.SourceTable, TargetSchema: schema, TargetTable: t.Name,
 		Generation: j.generation, State: target.StateLoading, Strategy: t.Strategy,
-		RowsEstimated: t.Rows, ChunksEstimated: t.Chunks, RunID: r.runID, PlanHash: j.hash,
+		RowsEstimated: t.Rows, ChunksEstimated: t.Chunks, RunID: r.runID, PlanHash: j.hash, Created: j.creates,
 	}, stmts...)
 	if err != nil {
 		return err
@@ -174,10 +175,12 @@ func (r *runner) ready(ctx context.Context, j *job) error {
 func (r *runner) fresh(ctx context.Context, j *job, cols []target.Column) ([]string, error) {
 	t, schema := j.table, r.plan.Schema
 	if cols == nil {
+		j.creates = true
 		return r.create(t), nil
 	}
 	if diff := columnDiff(t, cols); diff != "" {
 		if j.owned || r.ownsMerged(ctx, t) {
+			j.creates = true
 			return append([]string{plan.DropTable(schema, t)}, r.create(t)...), nil
 		}
 		return nil, fmt.Errorf("target table %s.%s exists with other columns (%s); drop it, or map the table to another name", schema, t.Name, diff)

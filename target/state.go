@@ -238,6 +238,10 @@ var migrations = []string{
 	writebacksSchema,
 	// v12: cutovers, their phase and the authoritative side (cutover.go).
 	cutoversSchema,
+	// v13: the target tables Sluice created, which rollback --drop-target
+	// drops (created.go). Tables created before v13 are not recorded:
+	// drop-target leaves them, and says so.
+	createdSchema,
 }
 
 // SchemaVersion is the state schema version this package creates.

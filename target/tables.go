@@ -55,6 +55,10 @@ type TableState struct {
 	// RetiredAt is when a migrate found the table no longer in the config
 	// (renamed or removed); nil while it is.
 	RetiredAt *time.Time
+	// Created tells BeginTable that its prepare statements create the
+	// target table: it records Sluice as the table's creator in the same
+	// transaction (see DropCreated). It is not read back.
+	Created bool
 }
 
 const tableColumns = `id, source, source_table, target_schema, target_table, generation, state,
@@ -110,6 +114,11 @@ func (t *Target) BeginTable(ctx context.Context, s TableState, prepare ...string
 			for _, stmt := range prepare {
 				if _, err := tx.Exec(ctx, stmt); err != nil {
 					return fmt.Errorf("execute %q: %w", firstLine(stmt), err)
+				}
+			}
+			if s.Created {
+				if err := recordCreated(ctx, tx, s); err != nil {
+					return err
 				}
 			}
 			return upsertTable(ctx, tx, s)

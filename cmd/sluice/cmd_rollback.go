@@ -19,8 +19,9 @@ import (
 const targetFreeze = "(target)"
 
 type rollbackFlags struct {
-	verify    string
-	stopAfter string
+	verify     string
+	stopAfter  string
+	dropTarget bool
 }
 
 func newRollback(g *globals) *cobra.Command {
@@ -58,6 +59,7 @@ step refuses.`,
 	cmd.Flags().StringVar(&f.verify, "verify", "1,2,3,4", "after cutover, the proof that the sources equal the target: levels such as 1,2,6, quick or all (level 5 fails on rows the application inserted on the target: their UUIDs are its own)")
 	cmd.Flags().StringVar(&f.stopAfter, "stop-after", "", "for tests: kill the process (SIGKILL) once this phase is recorded")
 	_ = cmd.Flags().MarkHidden("stop-after")
+	registerDropTarget(cmd, f)
 	return cmd
 }
 
@@ -90,9 +92,15 @@ func runRollback(ctx context.Context, g *globals, f *rollbackFlags) (err error) 
 		return err
 	}
 	if found && rec.Authoritative == target.SideTarget {
+		if f.dropTarget {
+			return refuseDropTarget()
+		}
 		return r.afterCutover(ctx, rec)
 	}
-	return r.beforeCutover(ctx, rec, found)
+	if err := r.beforeCutover(ctx, rec, found); err != nil || !f.dropTarget {
+		return err
+	}
+	return r.dropTarget(ctx)
 }
 
 func (r *rollback) end(ctx context.Context, err error) error {
