@@ -54,8 +54,9 @@ copies them into the PostgreSQL database named after the target with "_live"
 (sluice_demo_live), then follows MariaDB's binlog while the demo commits an
 insert, an update of a renamed and of a cast column, a delete and a
 transaction of three rows; each is shown arriving on the target through the
-mapping, with the time it took. Then the stream's status, and sync stops as
-Ctrl-C stops it. Both live databases are dropped and created again on each
+mapping, with the time it took. Then the stream's status and what cutover
+--check says (the demo stops short of a cutover), and sync stops as Ctrl-C
+stops it. Both live databases are dropped and created again on each
 run, and only when the demo created them (their comment says so). When
 MariaDB cannot be reached or has no row-based binlog, the phase says so and
 what to run (./scripts/services.sh), and the demo still exits 0.

@@ -58,6 +58,9 @@ func checkDemoLive(t *testing.T, out, dir, target, liveTarget string) {
 	if !strings.Contains(out, "\nlive sync:\n") || !strings.Contains(out, "clinical  streaming") {
 		t.Errorf("the demo does not show the stream's status:\n%s", out)
 	}
+	if !strings.Contains(out, "[ok  ] every source's stream started") || !strings.Contains(out, "\nready for cutover\n") {
+		t.Errorf("the demo does not show cutover --check's checklist, all ready:\n%s", out)
+	}
 	conn := pgConn(t, liveTarget)
 	got := pgRows(t, conn, `SELECT legacy_id, full_name, date_of_birth::text, is_active FROM patients WHERE legacy_id IN (7, 101, 102) ORDER BY 1`)
 	want := []string{"7 | " + pgRows(t, conn, "SELECT full_name FROM patients WHERE legacy_id = 7")[0] + " | 1984-03-09 | false",
