@@ -119,3 +119,24 @@ func TestDemoLiveKeepsOthersDatabases(t *testing.T) {
 		t.Errorf("the refused database holds %v, want its table Precious", got)
 	}
 }
+
+// A MariaDB without a binlog (as a fresh install starts) skips the live
+// phase with what it lacks and what to run; the demo goes on.
+func TestDemoLiveSkipsWithoutBinlog(t *testing.T) {
+	srv, err := sluicetest.StartPrivateMariaDB("--skip-log-bin")
+	if err != nil {
+		sluicetest.Unavailable(t, "a private MariaDB without a binlog", err)
+	}
+	t.Cleanup(srv.Stop)
+	var out bytes.Buffer
+	g := &globals{stdout: &out, stderr: &out}
+	f := &demoFlags{liveSource: srv.URL("sluice_demo_live"), target: sluicetest.NewPostgresDB(t)}
+	if err := runLive(context.Background(), g, f, t.TempDir()); err != nil {
+		t.Fatalf("the live phase on a MariaDB without a binlog: %v", err)
+	}
+	for _, want := range []string{"cannot be followed: log_bin is OFF", "./scripts/services.sh"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the skipped live phase does not say %q:\n%s", want, out.String())
+		}
+	}
+}
