@@ -84,9 +84,13 @@ func computeOrder(cols []column) []int {
 // An expansion table's rows come from Expand instead.
 func (r *Row) Apply(src []any, dst []any) *Reject {
 	if r.expansion != nil {
-		return &Reject{Reason: fmt.Sprintf("%s is an expansion, whose source rows each make 0..n rows: use Expand, not Apply", r.id)}
+		return r.notExpansion()
 	}
 	return r.fill(src, dst, nil)
+}
+
+func (r *Row) notExpansion() *Reject {
+	return &Reject{Reason: fmt.Sprintf("%s is an expansion, whose source rows each make 0..n rows: use Expand, not Apply", r.id)}
 }
 
 // ApplyKey fills the columns of dst listed in key as Apply does, for
@@ -94,6 +98,9 @@ func (r *Row) Apply(src []any, dst []any) *Reject {
 // cannot load (a NOT NULL column whose value the old row does not hold) is
 // left NULL instead of rejecting the row.
 func (r *Row) ApplyKey(src []any, dst []any, key []int) *Reject {
+	if r.expansion != nil {
+		return r.notExpansion()
+	}
 	return r.fill(src, dst, key)
 }
 
