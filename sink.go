@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -167,4 +168,57 @@ func SinkRecordCovers(batch SinkBatch, stored, keys string) (bool, []GeneratedKe
 	}
 	generated, err := DecodeGeneratedKeys(keys)
 	return true, generated, err
+}
+
+// GeneratedRef stands, among a RowChange's Values, for part Part of the key
+// the source generates for the insert at index Change of the same batch (an
+// earlier one): the application inserted a row and, in the same
+// transaction, a row that references it. The sink puts the key in when it
+// applies the change, in the same source transaction.
+type GeneratedRef struct{ Change, Part int }
+
+// ApplyChanges applies a batch's changes in order with apply, which returns
+// the key the source generated for an insert without one (nil otherwise).
+// Each GeneratedRef is replaced by the key it stands for first. It returns
+// the generated keys, as SinkResult holds them.
+func ApplyChanges(changes []RowChange, apply func(RowChange) ([]any, error)) ([]GeneratedKey, error) {
+	var out []GeneratedKey
+	keys := map[int][]any{}
+	for i, c := range changes {
+		c, err := withGeneratedKeys(c, keys)
+		if err != nil {
+			return nil, err
+		}
+		key, err := apply(c)
+		if err != nil {
+			return nil, err
+		}
+		if key != nil {
+			keys[i] = key
+			out = append(out, GeneratedKey{Change: i, Values: key})
+		}
+	}
+	return out, nil
+}
+
+func withGeneratedKeys(c RowChange, keys map[int][]any) (RowChange, error) {
+	var values []any
+	for i, v := range c.Values {
+		ref, ok := v.(GeneratedRef)
+		if !ok {
+			continue
+		}
+		key := keys[ref.Change]
+		if ref.Part < 0 || ref.Part >= len(key) {
+			return c, fmt.Errorf("apply %s to %s: column %s references a row inserted earlier in the same target transaction, and the key the source generated for it is not known", c.Kind, c.Table, c.Columns[i])
+		}
+		if values == nil {
+			values = slices.Clone(c.Values)
+		}
+		values[i] = key[ref.Part]
+	}
+	if values != nil {
+		c.Values = values
+	}
+	return c, nil
 }

@@ -92,14 +92,9 @@ func (s *Source) applyTx(ctx context.Context, tx pgx.Tx, batch sluice.SinkBatch)
 		return sluice.SinkResult{Generated: earlier}, err
 	}
 	res := sluice.SinkResult{Applied: true}
-	for i, c := range batch.Changes {
-		key, err := s.applyChange(ctx, tx, c)
-		if err != nil {
-			return sluice.SinkResult{}, err
-		}
-		if key != nil {
-			res.Generated = append(res.Generated, sluice.GeneratedKey{Change: i, Values: key})
-		}
+	res.Generated, err = sluice.ApplyChanges(batch.Changes, func(c sluice.RowChange) ([]any, error) { return s.applyChange(ctx, tx, c) })
+	if err != nil {
+		return sluice.SinkResult{}, err
 	}
 	keys, err := sluice.EncodeGeneratedKeys(res.Generated)
 	if err != nil {
