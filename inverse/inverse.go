@@ -20,10 +20,30 @@ import (
 	"github.com/sluicedb/sluice/plan"
 )
 
-// Refs finds the legacy key (in the referenced table's key column order)
-// of the row of source.table whose identity is id; found false when no
-// such row is on the target.
-type Refs func(ctx context.Context, source, table string, id [16]byte) (key []any, found bool, err error)
+// Refs finds the row of the source table source.table whose identity is
+// id, as the target holds it; found false when no such row is on the
+// target.
+type Refs func(ctx context.Context, source, table string, id [16]byte) (ref Ref, found bool, err error)
+
+// Ref is a referenced row as a rewritten foreign key's write-back needs it.
+type Ref struct {
+	// Owner is the source that owns the row: its table's source, or for a
+	// merged table the row's lineage (the new_rows source for a row
+	// inserted on the target).
+	Owner string
+	// Legacy is the row's legacy key as the target holds it (the legacy
+	// column's value, or a KeyText): nil when the source has not given
+	// the row a key yet.
+	Legacy any
+	// Pending, for a row without a legacy key that an earlier insert of
+	// the same batch writes to the source, stands for the key the source
+	// generates: one value per key column (sluice.GeneratedRef).
+	Pending []any
+}
+
+// KeyText is a legacy key as sluice.KeyText writes it (sluice.legacy_keys
+// keeps them so), rather than as a legacy column holds it.
+type KeyText string
 
 // Options say what the plan does not.
 type Options struct {
@@ -121,14 +141,29 @@ func (inv *Table) Identity(target []any) ([]string, []any) {
 // PostgreSQL capture yields them; sluice.Unchanged for a value not sent)
 // into its source row. Unchanged values are left out of Columns.
 func (inv *Table) Row(ctx context.Context, target []any) (Row, error) {
-	if len(target) != len(inv.columns) {
-		return Row{}, fmt.Errorf("invert a row of %s: %d values for %d columns", inv.name, len(target), len(inv.columns))
-	}
-	p, err := inv.owner(target)
+	p, err := inv.part(target)
 	if err != nil {
 		return Row{}, err
 	}
 	return p.row(ctx, inv.refs, target)
+}
+
+// KeyRow is Row without the values (and without looking up what its
+// foreign keys reference): where the row goes and its key.
+func (inv *Table) KeyRow(target []any) (Row, error) {
+	p, err := inv.part(target)
+	if err != nil {
+		return Row{}, err
+	}
+	key, err := p.keyOf(target)
+	return Row{Source: p.source, Table: p.table, Key: p.key, KeyValues: key}, err
+}
+
+func (inv *Table) part(target []any) (*part, error) {
+	if len(target) != len(inv.columns) {
+		return nil, fmt.Errorf("invert a row of %s: %d values for %d columns", inv.name, len(target), len(inv.columns))
+	}
+	return inv.owner(target)
 }
 
 // owner is the part whose source owns the row: by its lineage column in a
@@ -163,7 +198,7 @@ func (inv *Table) Change(ctx context.Context, c sluice.Change) (sluice.RowChange
 			return sluice.RowChange{}, err
 		}
 		if c.Kind == sluice.ChangeUpdate {
-			if err := inv.sameKey(ctx, c.Before, r); err != nil {
+			if err := inv.sameKey(c.Before, r); err != nil {
 				return sluice.RowChange{}, err
 			}
 			if r.KeyValues == nil {
@@ -172,7 +207,7 @@ func (inv *Table) Change(ctx context.Context, c sluice.Change) (sluice.RowChange
 		}
 		return sluice.RowChange{Kind: c.Kind, Table: r.Table, Key: r.Key, KeyValues: r.KeyValues, Columns: r.Columns, Values: r.Values}, nil
 	case sluice.ChangeDelete:
-		r, err := inv.Row(ctx, c.Before)
+		r, err := inv.KeyRow(c.Before)
 		if err != nil {
 			return sluice.RowChange{}, err
 		}
@@ -184,11 +219,11 @@ func (inv *Table) Change(ctx context.Context, c sluice.Change) (sluice.RowChange
 	return sluice.RowChange{}, fmt.Errorf("invert a %s of %s: only inserts, updates and deletes are written back", c.Kind, inv.name)
 }
 
-func (inv *Table) sameKey(ctx context.Context, before []any, after Row) error {
+func (inv *Table) sameKey(before []any, after Row) error {
 	if before == nil {
 		return nil
 	}
-	old, err := inv.Row(ctx, before)
+	old, err := inv.KeyRow(before)
 	if err != nil || old.KeyValues == nil {
 		return err
 	}

@@ -94,11 +94,11 @@ func TestChangeBackWithACompositeKeyAndAForeignKey(t *testing.T) {
 	p := buildPlan(t, clinicYAML, clinic())
 	ns := p.Namespace
 	patient, _ := sluice.KeyUUID(ns, "clinic", "Patients", []any{int64(7)})
-	refs := func(_ context.Context, source, table string, id [16]byte) ([]any, bool, error) {
+	refs := func(_ context.Context, source, table string, id [16]byte) (Ref, bool, error) {
 		if source == "clinic" && table == "Patients" && uuid.UUID(id) == patient {
-			return []any{int64(7)}, true, nil
+			return Ref{Owner: "clinic", Legacy: int64(7)}, true, nil
 		}
-		return nil, false, nil
+		return Ref{}, false, nil
 	}
 	if _, err := Compile([]*plan.Table{p.Table("clinic.Visits")}, Options{}); err == nil {
 		t.Fatalf("compiled a table with a foreign key without a lookup")
@@ -125,7 +125,7 @@ func TestChangeBackWithACompositeKeyAndAForeignKey(t *testing.T) {
 		t.Fatalf("delete: %+v, %v", del, err)
 	}
 	orphan := targetRow(inv, map[string]any{"legacy_id": legacy, "patient_id": [16]byte{9}})
-	if _, err := inv.Row(ctx, orphan); err == nil || !strings.Contains(err.Error(), "no clinic.Patients row") {
+	if _, err := inv.Row(ctx, orphan); err == nil || !strings.Contains(err.Error(), "no clinic.Patients row on the target") {
 		t.Fatalf("unknown reference: %v", err)
 	}
 }
@@ -191,8 +191,52 @@ func TestMergedRowsGoBackToTheirOwner(t *testing.T) {
 
 func TestIrreversibleTablesAreRefused(t *testing.T) {
 	p := buildPlan(t, clinicYAML+"  clinic.Visits: {where: \"Note IS NOT NULL\"}\n", clinic())
-	_, err := Compile([]*plan.Table{p.Table("clinic.Visits")}, Options{Refs: func(context.Context, string, string, [16]byte) ([]any, bool, error) { return nil, false, nil }})
+	_, err := Compile([]*plan.Table{p.Table("clinic.Visits")}, Options{Refs: func(context.Context, string, string, [16]byte) (Ref, bool, error) { return Ref{}, false, nil }})
 	if err == nil || !strings.Contains(err.Error(), "cannot be written back: filtered") {
 		t.Fatalf("filtered table: %v", err)
+	}
+}
+
+// A rewritten foreign key goes back as what the lookup finds: the legacy
+// key (as a column holds it or as a KeyText), the key an earlier insert of
+// the batch will get, or a clear refusal; a delete needs no lookup.
+func TestForeignKeysResolveThroughTheLookup(t *testing.T) {
+	ctx := context.Background()
+	p := buildPlan(t, clinicYAML, clinic())
+	found := map[[16]byte]Ref{
+		{1}: {Owner: "clinic", Legacy: int64(7)},
+		{2}: {Owner: "clinic", Legacy: KeyText("8")},
+		{3}: {Owner: "clinic", Pending: []any{sluice.GeneratedRef{Change: 0}}},
+		{4}: {Owner: "west", Legacy: int64(7)},
+		{5}: {Owner: "clinic"},
+	}
+	var lookups int
+	refs := func(_ context.Context, source, table string, id [16]byte) (Ref, bool, error) {
+		lookups++
+		r, ok := found[id]
+		return r, ok, nil
+	}
+	inv, err := Compile([]*plan.Table{p.Table("clinic.Visits")}, Options{Refs: refs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	row := func(patient [16]byte) []any {
+		return targetRow(inv, map[string]any{"legacy_id": "7|3", "patient_id": patient})
+	}
+	for id, want := range map[byte]string{1: "[<nil> 7]", 2: "[<nil> 8]", 3: "[<nil> {0 0}]"} {
+		r, err := inv.Row(ctx, row([16]byte{id}))
+		if err != nil || fmt.Sprint(r.Values) != want {
+			t.Errorf("reference %d: %v, %v; want %s", id, r.Values, err, want)
+		}
+	}
+	for id, want := range map[byte]string{4: "belongs to source west, not clinic", 5: "has no legacy key: it was inserted on the target", 6: "deleted since?"} {
+		if _, err := inv.Row(ctx, row([16]byte{id})); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("reference %d: %v; want %q", id, err, want)
+		}
+	}
+	lookups = 0
+	del, err := inv.Change(ctx, sluice.Change{Kind: sluice.ChangeDelete, Before: row([16]byte{6})})
+	if err != nil || fmt.Sprint(del.KeyValues) != "[7 3]" || lookups != 0 {
+		t.Errorf("delete of a row whose parent is gone: %+v, %v, %d lookups", del, err, lookups)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/google/uuid"
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/plan"
 )
@@ -48,18 +49,30 @@ func compilePart(t *plan.Table, opts Options) (*part, error) {
 		case c.Role == plan.RoleValue && !slices.Contains(p.key, c.Source):
 			p.values = append(p.values, valueCol{at: i, name: c.Source, typ: typeOf(schema, c.Source, c.SourceType), charset: schema[c.Source].Charset})
 		case c.Role == plan.RoleRefUUID:
-			if opts.Refs == nil {
-				return nil, fmt.Errorf("column %s is a rewritten foreign key and no lookup was given", c.Name)
-			}
-			rs, rt := c.Identity(t)
-			r := refCol{at: i, cols: c.KeyColumns, source: rs, table: rt}
+			r := refCol{at: i, cols: c.KeyColumns, source: or(c.RefSource, t.Source), table: c.RefTable}
 			for _, k := range c.KeyColumns {
-				r.types = append(r.types, typeOf(schema, k, sluice.Type{}))
+				r.types = append(r.types, typeOf(schema, k, c.SourceType))
 			}
 			p.refs = append(p.refs, r)
 		}
 	}
+	p.refs = slices.DeleteFunc(p.refs, p.heldAsValues)
+	if len(p.refs) > 0 && opts.Refs == nil {
+		return nil, fmt.Errorf("column %s is a rewritten foreign key and no lookup was given", t.Columns[p.refs[0].at].Name)
+	}
 	return p, nil
+}
+
+// heldAsValues reports a reference whose source columns the target row
+// also holds as values (a composite foreign key keeps them): they go back
+// as values, and the reference's uuid adds nothing.
+func (p *part) heldAsValues(rc refCol) bool {
+	for _, k := range rc.cols {
+		if !slices.ContainsFunc(p.values, func(v valueCol) bool { return v.name == k }) {
+			return false
+		}
+	}
+	return true
 }
 
 // compileKey finds the source key: the legacy column's key columns, or
@@ -148,14 +161,11 @@ func (p *part) keyOf(target []any) ([]any, error) {
 	if _, unchanged := v.(sluice.Unchanged); unchanged || v == nil {
 		return nil, nil
 	}
-	if len(p.key) == 1 {
-		k, err := back(p.engine, p.keyTypes[0], "", v)
-		if err != nil {
-			return nil, fmt.Errorf("write back %s.%s legacy key: %w", p.source, p.table, err)
-		}
-		return []any{k}, nil
+	key, err := legacyKey(p.engine, p.keyTypes, v)
+	if err != nil {
+		return nil, fmt.Errorf("write back %s.%s legacy key: %w", p.source, p.table, err)
 	}
-	return p.compositeKey(v)
+	return key, nil
 }
 
 func errOrNull(err error) any {
@@ -165,26 +175,39 @@ func errOrNull(err error) any {
 	return "NULL"
 }
 
-func (p *part) compositeKey(v any) ([]any, error) {
-	text, ok := v.(string)
-	if !ok {
-		return nil, fmt.Errorf("write back %s.%s legacy key: a %T, want the key's text", p.source, p.table, v)
+// legacyKey reads a legacy key as the target holds it (the value of a
+// single key column, the KeyText of a composite one, or a KeyText that
+// sluice.legacy_keys keeps) into the source values of key columns of types.
+func legacyKey(engine string, types []sluice.Type, v any) ([]any, error) {
+	text, isText := v.(KeyText)
+	if len(types) == 1 && !isText {
+		k, err := back(engine, types[0], "", v)
+		return []any{k}, err
 	}
-	parts, err := SplitKeyText(text, len(p.key))
+	if !isText {
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("a %T, want the key's text", v)
+		}
+		text = KeyText(s)
+	}
+	parts, err := SplitKeyText(string(text), len(types))
 	if err != nil {
-		return nil, fmt.Errorf("write back %s.%s legacy key %q: %w", p.source, p.table, text, err)
+		return nil, fmt.Errorf("%q: %w", text, err)
 	}
 	key := make([]any, len(parts))
 	for i, s := range parts {
-		if key[i], err = keyPart(p.keyTypes[i], s); err != nil {
-			return nil, fmt.Errorf("write back %s.%s legacy key %q: %w", p.source, p.table, text, err)
+		if key[i], err = keyPart(types[i], s); err != nil {
+			return nil, fmt.Errorf("%q: %w", text, err)
 		}
 	}
 	return key, nil
 }
 
 // resolve gives a rewritten foreign key's source columns the legacy key of
-// the row its uuid names.
+// the row its uuid names. That row must belong to the source the foreign
+// key points into: a row of a merged table that another source owns has
+// no key in this one.
 func (p *part) resolve(ctx context.Context, refs Refs, rc refCol, v any) ([]string, []any, error) {
 	if _, unchanged := v.(sluice.Unchanged); unchanged {
 		return nil, nil, nil
@@ -192,16 +215,36 @@ func (p *part) resolve(ctx context.Context, refs Refs, rc refCol, v any) ([]stri
 	if v == nil {
 		return rc.cols, make([]any, len(rc.cols)), nil
 	}
+	what := fmt.Sprintf("write back %s.%s foreign key %v", p.source, p.table, rc.cols)
 	id, ok := uuidBytes(v)
 	if !ok {
-		return nil, nil, fmt.Errorf("write back %s.%s foreign key (%v): %T is not a uuid", p.source, p.table, rc.cols, v)
+		return nil, nil, fmt.Errorf("%s: %T is not a uuid", what, v)
 	}
-	key, found, err := refs(ctx, rc.source, rc.table, id)
+	ref, found, err := refs(ctx, rc.source, rc.table, id)
+	switch {
+	case err != nil:
+		return nil, nil, fmt.Errorf("%s: %w", what, err)
+	case !found:
+		return nil, nil, fmt.Errorf("%s: no %s.%s row on the target has identity %s (deleted since?)", what, rc.source, rc.table, uuid.UUID(id))
+	case ref.Owner != rc.source:
+		return nil, nil, fmt.Errorf("%s: it names row %s, which belongs to source %s, not %s: source %s cannot hold that reference",
+			what, uuid.UUID(id), or(ref.Owner, "(none)"), rc.source, p.source)
+	case ref.Legacy == nil && len(ref.Pending) == len(rc.cols):
+		return rc.cols, ref.Pending, nil
+	case ref.Legacy == nil:
+		return nil, nil, fmt.Errorf("%s: the referenced %s.%s row %s has no legacy key: it was inserted on the target and not written back to %s",
+			what, rc.source, rc.table, uuid.UUID(id), rc.source)
+	}
+	key, err := legacyKey(p.engine, rc.types, ref.Legacy)
 	if err != nil {
-		return nil, nil, fmt.Errorf("write back %s.%s foreign key %v: %w", p.source, p.table, rc.cols, err)
-	}
-	if !found || len(key) != len(rc.cols) {
-		return nil, nil, fmt.Errorf("write back %s.%s foreign key %v: no %s.%s row with a legacy key has the identity it names", p.source, p.table, rc.cols, rc.source, rc.table)
+		return nil, nil, fmt.Errorf("%s: the referenced row's legacy key: %w", what, err)
 	}
 	return rc.cols, key, nil
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -10,10 +10,10 @@ package reverse
 import (
 	"context"
 	"fmt"
-	"sort"
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/inverse"
+	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/target"
 )
 
@@ -21,6 +21,8 @@ import (
 type Target interface {
 	IsWriteBack(ctx context.Context, xid string) (bool, error)
 	WriteBackKey(ctx context.Context, w target.WriteBack) (bool, error)
+	ReadReferenced(ctx context.Context, r target.RowRef, id [16]byte) (target.ReferencedRow, bool, error)
+	MatchedLegacyKeys(ctx context.Context, entity [16]byte, tableID string) ([]string, error)
 }
 
 // Stream applies target transactions to the sources.
@@ -33,6 +35,31 @@ type Stream struct {
 	// Parse reads a target position back from its text (the target's
 	// ChangeSource.ParsePosition).
 	Parse func(string) (sluice.Position, error)
+
+	sites     map[string]refSite     // by plan table ID: where rewritten foreign keys point
+	inserted  map[insertKey]inserted // this transaction's inserts without a key
+	generated map[inserted][]any     // the keys the sources generated for them
+}
+
+// Compile sets Tables: the inverse of every target table of p that is
+// written back (over its parts when merged), its rewritten foreign keys
+// resolved by the stream.
+func (s *Stream) Compile(p *plan.Plan) error {
+	s.sites, s.Tables = refSites(p), map[string]*inverse.Table{}
+	byTarget := map[string][]*plan.Table{}
+	for _, t := range p.Tables {
+		if !t.Rollback.Excluded {
+			byTarget[t.Name] = append(byTarget[t.Name], t)
+		}
+	}
+	for name, parts := range byTarget {
+		inv, err := inverse.Compile(parts, inverse.Options{Refs: s.ref})
+		if err != nil {
+			return fmt.Errorf("write back target table %s: %w", name, err)
+		}
+		s.Tables[name] = inv
+	}
+	return nil
 }
 
 // Result is what one transaction did.
@@ -58,12 +85,12 @@ func (s *Stream) Apply(ctx context.Context, tx []sluice.Change) (Result, error) 
 	if err != nil || wb {
 		return Result{WriteBack: wb}, err
 	}
-	bySource, err := s.invert(ctx, tx[1:len(tx)-1])
+	sources, bySource, err := s.invert(ctx, tx[1:len(tx)-1])
 	if err != nil {
 		return Result{}, fmt.Errorf("apply target transaction %s at %s: %w", tx[0].TxID, tx[0].Position, err)
 	}
 	var res Result
-	for _, source := range sortedKeys(bySource) {
+	for _, source := range sources {
 		n, keys, err := s.applySource(ctx, source, tx[len(tx)-1].Position, bySource[source])
 		if err != nil {
 			return res, fmt.Errorf("apply target transaction %s at %s: %w", tx[0].TxID, tx[0].Position, err)
@@ -74,9 +101,13 @@ func (s *Stream) Apply(ctx context.Context, tx []sluice.Change) (Result, error) 
 }
 
 // invert turns the row changes of the written-back tables into source
-// changes, grouped by source.
-func (s *Stream) invert(ctx context.Context, changes []sluice.Change) (map[string][]pending, error) {
+// changes, grouped by source; the sources are in the order the
+// transaction first touched them, so that a row inserted into one source
+// gets its key before a reference to it goes into another.
+func (s *Stream) invert(ctx context.Context, changes []sluice.Change) ([]string, map[string][]pending, error) {
+	var sources []string
 	out := map[string][]pending{}
+	s.inserted, s.generated = map[insertKey]inserted{}, map[inserted][]any{}
 	for _, c := range changes {
 		inv := s.Tables[c.Table]
 		if inv == nil || c.Kind == sluice.ChangeHeartbeat {
@@ -84,11 +115,17 @@ func (s *Stream) invert(ctx context.Context, changes []sluice.Change) (map[strin
 		}
 		rc, source, err := s.invertOne(ctx, inv, c)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		if out[source] == nil {
+			sources = append(sources, source)
+		}
+		if rc.Kind == sluice.ChangeInsert && rc.KeyValues == nil {
+			s.remember(inv, c.After, source, len(out[source]))
 		}
 		out[source] = append(out[source], pending{change: rc, table: inv, after: c.After})
 	}
-	return out, nil
+	return sources, out, nil
 }
 
 func (s *Stream) invertOne(ctx context.Context, inv *inverse.Table, c sluice.Change) (sluice.RowChange, string, error) {
@@ -96,7 +133,7 @@ func (s *Stream) invertOne(ctx context.Context, inv *inverse.Table, c sluice.Cha
 	if c.Kind == sluice.ChangeDelete {
 		row = c.Before
 	}
-	r, err := inv.Row(ctx, row)
+	r, err := inv.KeyRow(row)
 	if err != nil {
 		return sluice.RowChange{}, "", err
 	}
@@ -111,6 +148,7 @@ func (s *Stream) applySource(ctx context.Context, source string, pos sluice.Posi
 	if sink == nil {
 		return 0, 0, fmt.Errorf("source %s has no sink", source)
 	}
+	s.settle(source, ps)
 	batch := sluice.SinkBatch{Name: s.Name, Position: pos, Parse: s.Parse, Changes: make([]sluice.RowChange, len(ps))}
 	for i, p := range ps {
 		batch.Changes[i] = p.change
@@ -127,6 +165,7 @@ func (s *Stream) applySource(ctx context.Context, source string, pos sluice.Posi
 	// written back: the crash may have come between the two.
 	keys := 0
 	for _, g := range res.Generated {
+		s.generated[inserted{source, g.Change}] = g.Values
 		if err := s.writeBack(ctx, ps[g.Change], g.Values); err != nil {
 			return applied, keys, err
 		}
@@ -144,13 +183,4 @@ func (s *Stream) writeBack(ctx context.Context, p pending, key []any) error {
 	}
 	_, err := s.Target.WriteBackKey(ctx, w)
 	return err
-}
-
-func sortedKeys(m map[string][]pending) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

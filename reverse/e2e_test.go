@@ -3,6 +3,7 @@ package reverse_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +12,6 @@ import (
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/config"
 	"github.com/sluicedb/sluice/engines"
-	"github.com/sluicedb/sluice/inverse"
 	"github.com/sluicedb/sluice/migrate"
 	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/postgres"
@@ -119,27 +119,20 @@ func reverseStream(t *testing.T, p *plan.Plan, srcs engines.Sources, tgt *target
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { capture.Close() })
-	st := &reverse.Stream{Name: "mig", Schema: p.Schema, Tables: map[string]*inverse.Table{}, Sinks: map[string]sluice.ChangeSink{},
-		Target: tgt, Parse: capture.ParsePosition}
+	st := &reverse.Stream{Name: "mig", Schema: p.Schema, Sinks: map[string]sluice.ChangeSink{}, Target: tgt, Parse: capture.ParsePosition}
 	spec := sluice.CaptureSpec{Name: sluicetest.UniqueName("reverse")}
-	byTarget := map[string][]*plan.Table{}
 	for _, tb := range p.Tables {
-		if byTarget[tb.Name] == nil {
+		if !slices.Contains(spec.Tables, tb.Name) {
 			spec.Tables = append(spec.Tables, tb.Name)
 		}
-		byTarget[tb.Name] = append(byTarget[tb.Name], tb)
 		sink := srcs[tb.Source].(sluice.ChangeSink)
 		if err := sink.PrepareSink(ctx); err != nil {
 			t.Fatal(err)
 		}
 		st.Sinks[tb.Source] = sink
 	}
-	for name, parts := range byTarget {
-		inv, err := inverse.Compile(parts, inverse.Options{})
-		if err != nil {
-			t.Fatalf("inverse of %s: %v", name, err)
-		}
-		st.Tables[name] = inv
+	if err := st.Compile(p); err != nil {
+		t.Fatal(err)
 	}
 	snap, err := capture.Snapshot(ctx, spec)
 	if err != nil {

@@ -7,8 +7,6 @@ import (
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/engines"
-	"github.com/sluicedb/sluice/inverse"
-	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/postgres"
 	"github.com/sluicedb/sluice/reverse"
 	"github.com/sluicedb/sluice/target"
@@ -65,11 +63,10 @@ func runReverseSync(ctx context.Context, g *globals, f *syncFlags, p *engines.Pr
 // reverseStream compiles the inverse of every target table written back
 // (over its parts when merged) with the sources as sinks.
 func reverseStream(ctx context.Context, p *engines.Prepared, tgt *target.Target, capture *postgres.Source) (*reverse.Stream, error) {
-	st := &reverse.Stream{Name: "sluice " + p.Plan.Schema, Schema: p.Plan.Schema, Tables: map[string]*inverse.Table{},
+	st := &reverse.Stream{Name: "sluice " + p.Plan.Schema, Schema: p.Plan.Schema,
 		Sinks: map[string]sluice.ChangeSink{}, Target: tgt, Parse: capture.ParsePosition}
-	byTarget := map[string][]*plan.Table{}
 	for _, t := range p.Plan.Tables {
-		if t.Rollback.Excluded {
+		if t.Rollback.Excluded || st.Sinks[t.Source] != nil {
 			continue
 		}
 		sink, ok := p.Sources[t.Source].(sluice.ChangeSink)
@@ -80,16 +77,8 @@ func reverseStream(ctx context.Context, p *engines.Prepared, tgt *target.Target,
 			return nil, fmt.Errorf("source %s: %w", t.Source, err)
 		}
 		st.Sinks[t.Source] = sink
-		byTarget[t.Name] = append(byTarget[t.Name], t)
 	}
-	for name, parts := range byTarget {
-		inv, err := inverse.Compile(parts, inverse.Options{})
-		if err != nil {
-			return nil, fmt.Errorf("write back target table %s: %w", name, err)
-		}
-		st.Tables[name] = inv
-	}
-	return st, nil
+	return st, st.Compile(p.Plan)
 }
 
 // start is where the stream resumes: the earliest position the sinks
