@@ -104,8 +104,11 @@ func (s *Stream) ref(ctx context.Context, source, table string, id [16]byte) (in
 func (s *Stream) matchedRef(ctx context.Context, site refSite, source string, id [16]byte) (inverse.Ref, bool, error) {
 	keys, err := s.Target.MatchedLegacyKeys(ctx, id, site.id)
 	switch {
-	case err != nil || len(keys) == 0:
+	case err != nil:
 		return inverse.Ref{}, false, err
+	case len(keys) == 0:
+		return inverse.Ref{}, false, fmt.Errorf("entity %s of %s holds no row of %s (it came from other sources, or was inserted on the target): source %s has no key for it",
+			uuid.UUID(id), site.row.Table, site.id, source)
 	case len(keys) > 1:
 		return inverse.Ref{}, false, fmt.Errorf("several rows of %s were matched into %s (%s, %s, ...): which one the reference means is not known", site.id, uuid.UUID(id), keys[0], keys[1])
 	}
