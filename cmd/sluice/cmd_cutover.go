@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"syscall"
 	"time"
 
@@ -107,6 +108,9 @@ func openCutoverEnv(ctx context.Context, g *globals) (*cutoverEnv, func(), error
 	if err != nil {
 		return nil, func() {}, err
 	}
+	if err := oneTargetDatabase(cfg); err != nil {
+		return nil, func() {}, err
+	}
 	p, err := engines.Prepare(ctx, cfg)
 	if err != nil {
 		return nil, func() {}, err
@@ -115,9 +119,6 @@ func openCutoverEnv(ctx context.Context, g *globals) (*cutoverEnv, func(), error
 	done := func() { closeTargets(); p.Sources.Close() }
 	if err != nil {
 		return nil, done, err
-	}
-	if len(tgts) != 1 {
-		return nil, done, usageError{fmt.Errorf("cutover and rollback work with one target database; the config has %d", len(tgts))}
 	}
 	e := &cutoverEnv{g: g, p: p, tgts: tgts}
 	for name, t := range tgts {
@@ -130,6 +131,21 @@ func openCutoverEnv(ctx context.Context, g *globals) (*cutoverEnv, func(), error
 		return nil, done, err
 	}
 	return e, done, nil
+}
+
+// oneTargetDatabase refuses a config with several target databases before
+// anything is opened: the cutover record, the freezes, the proof and the
+// reverse stream (one slot) are built for one target database so far.
+func oneTargetDatabase(cfg *config.Config) error {
+	if len(cfg.Targets) == 1 {
+		return nil
+	}
+	names := make([]string, len(cfg.Targets))
+	for i, tc := range cfg.Targets {
+		names[i] = tc.Name
+	}
+	return &notReadyError{msg: fmt.Sprintf("refused: the config has %d target databases (%s); cutover and rollback work with one target database only, "+
+		"so nothing was changed on the sources or the targets; sluice sync keeps every target database current meanwhile", len(names), strings.Join(names, ", "))}
 }
 
 func runCutover(ctx context.Context, g *globals, f *cutoverFlags) error {
