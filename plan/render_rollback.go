@@ -35,6 +35,7 @@ func (r *renderer) rollback(p *Plan) {
 	if len(excluded) > 0 {
 		r.printf("  excluded by rollback: false: %s\n", strings.Join(excluded, ", "))
 	}
+	r.refsNotWrittenBack(p)
 	bad := p.Irreversible()
 	if len(bad) == 0 {
 		return
@@ -62,5 +63,31 @@ func (r *renderer) newRows(p *Plan) {
 		} else {
 			r.printf("  rows inserted into the merged table %s are refused: no new_rows: names the source they go to\n", m.Table)
 		}
+	}
+}
+
+// refsNotWrittenBack lists the foreign keys (held as uuids, written back as
+// the referenced row's legacy key) of tables written back that point into
+// tables that are not: a row the application inserts there never gets a
+// source key, so a reference to it cannot go back.
+func (r *renderer) refsNotWrittenBack(p *Plan) {
+	var lines []string
+	for _, t := range p.Tables {
+		if t.Rollback.Excluded || !t.Rollback.Reversible() {
+			continue
+		}
+		for _, c := range t.Columns {
+			ref := p.Table(or(c.RefSource, t.Source) + "." + c.RefTable)
+			if c.Role == RoleRefUUID && ref != nil && (ref.Rollback.Excluded || !ref.Rollback.Reversible()) {
+				lines = append(lines, t.ID+" column "+c.Name+" -> "+ref.ID)
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return
+	}
+	r.printf("  references into tables not written back (a reference to a row inserted there on the target stops the reverse stream; rows from the sources are fine):\n")
+	for _, l := range lines {
+		r.printf("    %s\n", l)
 	}
 }

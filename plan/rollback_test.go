@@ -32,6 +32,8 @@ func rollbackSchemas() []*sluice.Schema {
 			col("note", kindT(sluice.KindText, "text"), true),
 		}, ForeignKeys: []sluice.ForeignKey{fkTo([]string{"patient_id"}, "patients", []string{"id"})}},
 		{Name: "rooms", PrimaryKey: []string{"id"}, Columns: []sluice.Column{id("id"), col("beds", intT("int(11)", 32, false), false)}},
+		{Name: "beds", PrimaryKey: []string{"id"}, Columns: []sluice.Column{id("id"), col("room_id", intT("int(11)", 32, false), false)},
+			ForeignKeys: []sluice.ForeignKey{fkTo([]string{"room_id"}, "rooms", []string{"id"})}},
 		{Name: "wards", PrimaryKey: []string{"id"}, Columns: []sluice.Column{id("id"), col("name", strT("varchar(40)", 40), false)}},
 		{Name: "nurses", PrimaryKey: []string{"id"}, Columns: []sluice.Column{id("id"), col("name", strT("varchar(40)", 40), false)}},
 	}}
