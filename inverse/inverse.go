@@ -21,8 +21,7 @@ import (
 )
 
 // Refs finds the row of the source table source.table whose identity is
-// id, as the target holds it; found false when no such row is on the
-// target.
+// id; found false when there is none.
 type Refs func(ctx context.Context, source, table string, id [16]byte) (ref Ref, found bool, err error)
 
 // Ref is a referenced row as a rewritten foreign key's write-back needs it.

@@ -225,7 +225,7 @@ func (p *part) resolve(ctx context.Context, refs Refs, rc refCol, v any) ([]stri
 	case err != nil:
 		return nil, nil, fmt.Errorf("%s: %w", what, err)
 	case !found:
-		return nil, nil, fmt.Errorf("%s: no %s.%s row on the target has identity %s (deleted since?)", what, rc.source, rc.table, uuid.UUID(id))
+		return nil, nil, fmt.Errorf("%s: no %s.%s row has identity %s, on the target or in the source", what, rc.source, rc.table, uuid.UUID(id))
 	case ref.Owner != rc.source:
 		return nil, nil, fmt.Errorf("%s: it names row %s, which belongs to source %s, not %s: source %s cannot hold that reference",
 			what, uuid.UUID(id), or(ref.Owner, "(none)"), rc.source, p.source)

@@ -11,6 +11,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/google/uuid"
+
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/inverse"
 	"github.com/sluicedb/sluice/plan"
@@ -36,6 +38,7 @@ type Stream struct {
 	// ChangeSource.ParsePosition).
 	Parse func(string) (sluice.Position, error)
 
+	namespace uuid.UUID
 	sites     map[string]refSite     // by plan table ID: where rewritten foreign keys point
 	inserted  map[insertKey]inserted // this transaction's inserts without a key
 	generated map[inserted][]any     // the keys the sources generated for them
@@ -45,7 +48,7 @@ type Stream struct {
 // written back (over its parts when merged), its rewritten foreign keys
 // resolved by the stream.
 func (s *Stream) Compile(p *plan.Plan) error {
-	s.sites, s.Tables = refSites(p), map[string]*inverse.Table{}
+	s.sites, s.Tables, s.namespace = refSites(p), map[string]*inverse.Table{}, p.Namespace
 	byTarget := map[string][]*plan.Table{}
 	for _, t := range p.Tables {
 		if !t.Rollback.Excluded {

@@ -17,7 +17,10 @@ import (
 // it; the reference waits for it), else on the target by its uuid (its
 // legacy column), else, for a table merged on a natural key, in
 // sluice.legacy_keys (the row of the referenced source table matched into
-// the entity).
+// the entity). A row the application deleted on the target after the
+// reference was written (the stream reads the target as it is now) is
+// still in the source: its key is found there, by computing the identity
+// of each of the source table's keys.
 
 // refSite is where the rows of one source table are on the target.
 type refSite struct {
@@ -28,6 +31,11 @@ type refSite struct {
 	// or a merged table's new_rows ("" when it names none).
 	owner   string
 	matched bool // merged on match_on: the uuid is an entity's
+	// source, table and keyCols are the source table and the key columns
+	// whose KeyUUID under identity is a row's uuid.
+	source, table string
+	keyCols       []string
+	identity      [2]string
 }
 
 // inserted is an insert without a key earlier in the transaction: the
@@ -53,13 +61,17 @@ type insertKey struct {
 func refSites(p *plan.Plan) map[string]refSite {
 	out := map[string]refSite{}
 	for _, t := range p.Tables {
-		site := refSite{id: t.ID, owner: t.Source, row: target.RowRef{Schema: p.Schema, Table: t.Name}}
+		site := refSite{id: t.ID, owner: t.Source, row: target.RowRef{Schema: p.Schema, Table: t.Name}, source: t.Source, table: t.SourceTable}
 		if len(t.PrimaryKey) == 1 {
 			site.row.Key = t.PrimaryKey[0]
 		}
 		for _, c := range t.Columns {
-			if c.Role == plan.RoleLegacyKey {
+			switch c.Role {
+			case plan.RoleLegacyKey:
 				site.row.Legacy, site.keys = c.Name, len(c.KeyColumns)
+			case plan.RoleRowUUID:
+				site.keyCols = c.KeyColumns
+				site.identity[0], site.identity[1] = c.Identity(t)
 			}
 		}
 		if m := t.Merged; m != nil {
@@ -90,8 +102,11 @@ func (s *Stream) ref(ctx context.Context, source, table string, id [16]byte) (in
 		return inverse.Ref{}, false, fmt.Errorf("%s.%s is on the target as %s without a uuid key and a legacy key column", source, table, site.row.Table)
 	}
 	row, found, err := s.Target.ReadReferenced(ctx, site.row, id)
-	if err != nil || !found {
-		return inverse.Ref{}, found, err
+	if err != nil {
+		return inverse.Ref{}, false, err
+	}
+	if !found {
+		return s.sourceRef(ctx, site, id)
 	}
 	owner := site.owner
 	if row.Lineage != "" {
@@ -150,4 +165,37 @@ func (s *Stream) settle(source string, ps []pending) {
 			}
 		}
 	}
+}
+
+// sourceRef finds the key of the row whose uuid is id among the keys of
+// the source table: a row deleted on the target since the reference was
+// written, and not yet in the source. It reads every key (once, for a
+// rare case); a row inserted on the target has a uuid of its own and is
+// not found.
+func (s *Stream) sourceRef(ctx context.Context, site refSite, id [16]byte) (inverse.Ref, bool, error) {
+	src := s.Sinks[site.source]
+	if src == nil || len(site.keyCols) == 0 {
+		return inverse.Ref{}, false, nil
+	}
+	it, err := src.Read(ctx, sluice.ReadRequest{Table: site.table, Columns: site.keyCols})
+	if err != nil {
+		return inverse.Ref{}, false, fmt.Errorf("look for row %s in %s: %w", uuid.UUID(id), site.id, err)
+	}
+	defer it.Close()
+	var h sluice.KeyHasher
+	for it.Next() {
+		key := it.Values()
+		if u, ok := h.UUID(s.namespace, site.identity[0], site.identity[1], key); ok && u == id {
+			return inverse.Ref{Owner: site.source, Legacy: legacyOf(key)}, true, nil
+		}
+	}
+	return inverse.Ref{}, false, it.Err()
+}
+
+// legacyOf is a key as the target's legacy column would hold it.
+func legacyOf(key []any) any {
+	if len(key) == 1 {
+		return key[0]
+	}
+	return inverse.KeyText(sluice.KeyText(key))
 }

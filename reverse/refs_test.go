@@ -192,3 +192,41 @@ func TestAReferenceToAMatchedEntityGoesBackAsItsSourceRow(t *testing.T) {
 		t.Fatalf("a reference to an entity east has no row of: %v", err)
 	}
 }
+
+// The stream reads a referenced row as the target holds it now: a visit
+// moved to a patient whom the application deleted (with the visit) before
+// the stream got there still goes back with the patient's key, found among
+// the source's keys; then both are deleted.
+func TestAReferenceToARowDeletedSinceGoesBack(t *testing.T) {
+	ctx := context.Background()
+	url := sluicetest.NewMySQLDB(t)
+	sluicetest.ExecMySQL(t, url, `CREATE TABLE patients (id int AUTO_INCREMENT PRIMARY KEY, name varchar(50) NOT NULL);
+		CREATE TABLE visits (id int AUTO_INCREMENT PRIMARY KEY, patient_id int NOT NULL, note varchar(50),
+			FOREIGN KEY (patient_id) REFERENCES patients (id));`+visitRows)
+	tgtURL := sluicetest.NewPostgresDB(t)
+	p, srcs, tgt := migrateAll(t, fmt.Sprintf("version: 1\nsources:\n  clinic: {url: %q}\ntarget: {url: %q}\ndefaults: {keys: uuid}\n", url, tgtURL))
+	db, err := pgxpool.New(ctx, tgtURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	exec(t, db, "ALTER TABLE patients REPLICA IDENTITY FULL; ALTER TABLE visits REPLICA IDENTITY FULL")
+	changes, st := reverseStream(t, p, srcs, tgt, tgtURL)
+	exec(t, db, "UPDATE visits SET patient_id = (SELECT id FROM patients WHERE name = 'Ada') WHERE legacy_id = 1")
+	exec(t, db, "BEGIN; DELETE FROM visits WHERE legacy_id = 1; DELETE FROM patients WHERE name = 'Ada'; COMMIT")
+	src, err := engines.OpenAll(ctx, mustConfig(t, url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if got := fmt.Sprint(applyTransactions(t, st, changes, 1)); got != "[{false 1 0}]" {
+		t.Fatalf("the update: %s", got)
+	}
+	if got := readRows(t, src["s"], "visits", []string{"id", "patient_id", "note"}); got != "1 1 flu; 2 2 cold" {
+		t.Errorf("source visits: %q, want visit 1 moved to patient 1", got)
+	}
+	applyTransactions(t, st, changes, 1)
+	if got := readRows(t, src["s"], "patients", []string{"id", "name", "id"}); got != "2 Bob 2" {
+		t.Errorf("source patients: %q, want Ada deleted", got)
+	}
+}
