@@ -42,13 +42,14 @@ type Stream struct {
 	sites     map[string]refSite     // by plan table ID: where rewritten foreign keys point
 	inserted  map[insertKey]inserted // this transaction's inserts without a key
 	generated map[inserted][]any     // the keys the sources generated for them
+	keys      map[insertKey]any      // keys written back during the run (legacy.go)
 }
 
 // Compile sets Tables: the inverse of every target table of p that is
 // written back (over its parts when merged), its rewritten foreign keys
 // resolved by the stream.
 func (s *Stream) Compile(p *plan.Plan) error {
-	s.sites, s.Tables, s.namespace = refSites(p), map[string]*inverse.Table{}, p.Namespace
+	s.sites, s.Tables, s.namespace, s.keys = refSites(p), map[string]*inverse.Table{}, p.Namespace, nil
 	byTarget := map[string][]*plan.Table{}
 	for _, t := range p.Tables {
 		if !t.Rollback.Excluded {
@@ -115,6 +116,10 @@ func (s *Stream) invert(ctx context.Context, changes []sluice.Change) ([]string,
 		inv := s.Tables[c.Table]
 		if inv == nil || c.Kind == sluice.ChangeHeartbeat {
 			continue
+		}
+		c, err := s.fillLegacy(ctx, inv, c)
+		if err != nil {
+			return nil, nil, err
 		}
 		rc, source, err := s.invertOne(ctx, inv, c)
 		if err != nil {
@@ -184,6 +189,9 @@ func (s *Stream) writeBack(ctx context.Context, p pending, key []any) error {
 	if w.LegacyColumn == "" {
 		return fmt.Errorf("write back the key of a row of %s: the table keeps no legacy column", w.Table)
 	}
-	_, err := s.Target.WriteBackKey(ctx, w)
-	return err
+	if _, err := s.Target.WriteBackKey(ctx, w); err != nil {
+		return err
+	}
+	s.known(p.table, p.after, key)
+	return nil
 }

@@ -134,10 +134,7 @@ func (s *Stream) matchedRef(ctx context.Context, site refSite, source string, id
 // row later in the transaction waits for the key the source generates.
 func (s *Stream) remember(inv *inverse.Table, after []any, source string, change int) {
 	_, vals := inv.Identity(after)
-	if len(vals) != 1 {
-		return
-	}
-	if id, ok := vals[0].([16]byte); ok {
+	if id, ok := rowID(vals); ok {
 		s.inserted[insertKey{inv.Name(), id}] = inserted{source, change}
 	}
 }
