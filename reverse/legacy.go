@@ -20,7 +20,7 @@ import (
 // read from the target again.
 const maxKnown = 100_000
 
-// known records the key written back into the row at of a table.
+// known records the key written back into a row of a table.
 func (s *Stream) known(inv *inverse.Table, after []any, key []any) {
 	_, vals := inv.Identity(after)
 	id, ok := rowID(vals)
