@@ -43,6 +43,10 @@ const (
 	OpStreamStop   = "stream.stop"   // a table's stream stopped: a schema change the mapping cannot absorb
 	OpStreamSchema = "stream.schema" // a schema change the mapping absorbed or does not read
 	OpTargetDrop   = "target.drop"   // rollback --drop-target: the tables Sluice created that it dropped, those it kept
+	OpStreamRerun  = "stream.rerun"  // tables kept current by reruns brought up to date by a run of their load
+	// OpStreamForeignKeys: the foreign keys touching tables kept current by
+	// reruns, dropped while sync runs and added back after.
+	OpStreamForeignKeys = "stream.foreign_keys"
 )
 
 // GenesisHash is the PrevHash of the first entry.

@@ -19,9 +19,12 @@ var (
 	syncRetained = desc("sluice_sync_slot_retained_bytes", "WAL a PostgreSQL source keeps for the replication slot, as the sync last read it.", "database", "source")
 	syncState    = desc("sluice_sync_state", "1 for the stream's current state (copying, streaming, caught up, stopped, failed), 0 for the others.", "database", "source", "state")
 	syncApplyAt  = desc("sluice_sync_last_apply_timestamp_seconds", "When the stream's last batch committed on the target, in Unix seconds.", "database", "source")
+	syncSkipped  = desc("sluice_sync_skipped_total", "Row changes of the source's stream left to the reruns of a table kept current by reruns (counted, not applied).", "database", "source", "table")
+	syncRerun    = desc("sluice_sync_rerun", "1 for a table sync keeps current by reruns of its load instead of its stream; absent for the tables it streams.", "database", "source", "table")
+	syncRerunAt  = desc("sluice_sync_last_rerun_timestamp_seconds", "When the last rerun of a table kept current by reruns finished, in Unix seconds.", "database", "source", "table")
 )
 
-var syncDescs = []*prometheus.Desc{syncLag, syncBehind, syncApplied, syncRejected, syncRetained, syncState, syncApplyAt}
+var syncDescs = []*prometheus.Desc{syncLag, syncBehind, syncApplied, syncRejected, syncRetained, syncState, syncApplyAt, syncSkipped, syncRerun, syncRerunAt}
 
 var streamStates = []string{target.StreamCopying, target.StreamStreaming, target.StreamCaughtUp, target.StreamStopped, target.StreamFailed}
 
@@ -51,6 +54,22 @@ func collectStreams(ctx context.Context, db Database, ch chan<- prometheus.Metri
 	for _, c := range counts {
 		ch <- counter(syncApplied, float64(c.Changes), db.Name, c.Source, c.TableID)
 		ch <- counter(syncRejected, float64(c.Rejects), db.Name, c.Source, c.TableID)
+		ch <- counter(syncSkipped, float64(c.Skipped), db.Name, c.Source, c.TableID)
+	}
+	return collectReruns(ctx, db, ch)
+}
+
+// collectReruns reports the tables kept current by reruns.
+func collectReruns(ctx context.Context, db Database, ch chan<- prometheus.Metric) error {
+	reruns, err := db.Target.SyncReruns(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range reruns {
+		ch <- gauge(syncRerun, 1, db.Name, r.Source, r.TableID)
+		if r.LastRerunAt != nil {
+			ch <- gauge(syncRerunAt, float64(r.LastRerunAt.UnixNano())/1e9, db.Name, r.Source, r.TableID)
+		}
 	}
 	return nil
 }

@@ -35,6 +35,12 @@ type Options struct {
 	// checked after each table and, for foreign keys, after the run; nil
 	// checks nothing beyond the counts every table reconciles.
 	Verify []int
+	// Partial says that the plan holds only some of the config's tables
+	// (sync's copy of some sources, its reruns): the others are not retired.
+	Partial bool
+	// Locked says that the caller holds the migration lock (sync and
+	// cutover rerun tables under theirs): the run takes none.
+	Locked bool
 }
 
 // TableResult is what happened to one table, counted over every run of its
@@ -117,8 +123,12 @@ func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *
 	tgt.SetRetry(o.Retry, func(attempt int, wait time.Duration, err error) {
 		o.Observer.Retrying("target", attempt, wait, err) // the run's target, not one table
 	})
+	lock := "migrate"
+	if o.Locked {
+		lock = ""
+	}
 	session, err := tgt.BeginSession(ctx, target.RunSpec{
-		Command: o.Command, ConfigHash: o.ConfigHash, Version: o.Version, Lock: "migrate",
+		Command: o.Command, ConfigHash: o.ConfigHash, Version: o.Version, Lock: lock,
 		Details: startDetails(p, o), SigningKey: o.SigningKey, Anchor: o.Anchor,
 		Prepare: func(ctx context.Context) error { return prepareRun(ctx, p, tgt, o) },
 	})
@@ -140,7 +150,7 @@ func Run(ctx context.Context, p *plan.Plan, srcs map[string]sluice.Source, tgt *
 // recorded, what earlier runs left: statements a killed run left running,
 // and the tables the config no longer plans.
 func prepareRun(ctx context.Context, p *plan.Plan, tgt *target.Target, o Options) error {
-	if err := endOrphans(ctx, tgt, o); err != nil {
+	if err := endOrphans(ctx, tgt, o); err != nil || o.Partial {
 		return err
 	}
 	return retireUnplanned(ctx, p, tgt)

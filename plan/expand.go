@@ -66,7 +66,7 @@ func (b *builder) planExpansion(parent *tableState, er *config.ExpandRule) {
 	t := &Table{
 		ID: p.ID + "#" + er.Table, Source: p.Source, Engine: p.Engine, SourceTable: p.SourceTable, Name: er.Table,
 		Key: p.Key, Where: p.Where, Dialect: p.Dialect, ChunkRows: p.ChunkRows, ChunkBytes: p.ChunkBytes, RowBytes: p.RowBytes, Rows: p.Rows, Chunks: p.Chunks, Keys: config.KeysUUID,
-		Strategy: p.Strategy, DeleteMissing: p.DeleteMissing, Database: p.Database, Schema: p.Schema,
+		Strategy: p.Strategy, DeleteMissing: p.DeleteMissing, Database: p.Database, Schema: p.Schema, Uncapturable: p.Uncapturable,
 		Expansion: &Expansion{Parent: p.ID, Kind: er.Kind, Column: er.Column, Separator: separator(er)},
 	}
 	st := &tableState{t: t, src: parent.src, expand: er, reads: []string{er.Column}}

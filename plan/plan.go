@@ -140,6 +140,10 @@ type Table struct {
 	Database      string // the target database (Database.Name)
 	Schema        string // the target schema in that database
 	DeleteMissing bool   // merge, append: delete rows Sluice loaded whose source row is gone
+	// Uncapturable is set on a PostgreSQL table without a primary key whose
+	// source does not consent to REPLICA IDENTITY FULL: its changes cannot
+	// be captured, so sync reruns it (SyncRerun).
+	Uncapturable bool
 	// Merged is set on each source table that feeds a target table with
 	// others; the tables of one merged target share the pointer and have the
 	// same target columns, in the same order, of the same types.

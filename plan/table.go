@@ -21,7 +21,7 @@ func (b *builder) planTable(s *sluice.Schema, src *sluice.Table) {
 		ID: s.Source + "." + src.Name, Source: s.Source, Engine: s.Engine, SourceTable: src.Name,
 		Name: b.fitTable(rule, b.targetTable(rule, src.Name)), Keys: b.set.keys, Strategy: b.set.strategy,
 		ChunkRows: b.set.chunkRows, ChunkBytes: b.set.chunkBytes, Rows: max(src.Rows, 0), RowBytes: max(src.RowBytes, 0), Key: src.KeyColumns(), DeleteMissing: b.set.deleteMissing,
-		Dialect: src.Dialect,
+		Dialect: src.Dialect, Uncapturable: b.uncapturable(s, src),
 	}
 	st := &tableState{t: t, src: src, rule: rule, legacy: b.set.legacy}
 	if rule != nil {
@@ -43,6 +43,17 @@ func (b *builder) planTable(s *sluice.Schema, src *sluice.Table) {
 	b.warnTextKeys(st)
 	b.states[t.ID] = st
 	b.list = append(b.list, st)
+}
+
+// uncapturable says that a PostgreSQL table's changes cannot be captured:
+// it has no primary key, and its source does not consent to REPLICA
+// IDENTITY FULL.
+func (b *builder) uncapturable(s *sluice.Schema, src *sluice.Table) bool {
+	if s.Engine != "postgres" || len(src.PrimaryKey) > 0 {
+		return false
+	}
+	c := b.cfg.Source(s.Source)
+	return c == nil || !c.Capture.ReplicaIdentityFull
 }
 
 func applyRule(st *tableState, rule *config.TableRule) {

@@ -130,18 +130,34 @@ func TestMapExpansionReject(t *testing.T) {
 	}
 }
 
-// The stream stops from the start what plan lists under Live sync: the
-// reason is plan's Table.SyncStop.
-func TestMapStopsWhatPlanSays(t *testing.T) {
+// The stream leaves to reruns what plan lists under Live sync (the reason
+// is plan's Table.SyncRerun): their changes are counted, not applied; and
+// an uncapturable table is not captured at all.
+func TestMapRerunsWhatPlanSays(t *testing.T) {
 	m := clinicsMapper(t)
-	people := m.tables["People"][0].t
+	people := *m.tables["People"][0].t
 	people.Where = "Chairs > 0"
-	m, err := NewMapper(&plan.Plan{Namespace: ns, Tables: []*plan.Table{people}}, "crm", &sluice.Schema{Tables: []sluice.Table{{Name: "People",
-		PrimaryKey: []string{"PersonID"}, Columns: []sluice.Column{{Name: "PersonID", Type: kInt}, {Name: "Name", Type: kText}}}}})
+	schema := &sluice.Schema{Tables: []sluice.Table{{Name: "People",
+		PrimaryKey: []string{"PersonID"}, Columns: []sluice.Column{{Name: "PersonID", Type: kInt}, {Name: "Name", Type: kText}}}}}
+	m, err := NewMapper(&plan.Plan{Namespace: ns, Tables: []*plan.Table{&people}}, "crm", schema)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := m.Refused()["crm.People"]; got == "" || got != people.SyncStop() {
-		t.Fatalf("refused %q, plan says %q", got, people.SyncStop())
+	if got := m.Reruns()["crm.People"]; got == "" || got != people.SyncRerun() || len(m.Refused()) != 0 {
+		t.Fatalf("reruns %q, refused %v; plan says %q", got, m.Refused(), people.SyncRerun())
+	}
+	ch := sluice.Change{Kind: sluice.ChangeInsert, Table: "People", After: []any{int64(1), "ann"}}
+	if items := m.Map(&ch, pos(5), "5"); len(items) != 1 || items[0].Skipped != "crm.People" || items[0].Change != nil {
+		t.Fatalf("a change of a rerun table made %+v, want it skipped", items)
+	}
+	if got := m.Capturable(); len(got) != 1 {
+		t.Fatalf("capturable %v, want People: its changes are counted", got)
+	}
+	people.Where, people.Uncapturable = "", true
+	if m, err = NewMapper(&plan.Plan{Namespace: ns, Tables: []*plan.Table{&people}}, "crm", schema); err != nil {
+		t.Fatal(err)
+	}
+	if got := m.Capturable(); len(got) != 0 || m.Reruns()["crm.People"] != people.SyncRerun() {
+		t.Fatalf("capturable %v, reruns %v: an uncapturable table is rerun and not captured", got, m.Reruns())
 	}
 }

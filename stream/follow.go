@@ -138,11 +138,14 @@ func (l *loop) route(items []Item) {
 		if s == nil || s.skip {
 			continue
 		}
-		if it.Change != nil {
+		switch {
+		case it.Change != nil:
 			s.batch.Changes = append(s.batch.Changes, *it.Change)
 			s.changes++
-		} else {
+		case it.Reject != nil:
 			s.batch.Rejects = append(s.batch.Rejects, *it.Reject)
+		default:
+			s.batch.Skip(it.Skipped)
 		}
 	}
 }

@@ -43,6 +43,9 @@ type mapped struct {
 	// refuse says why the table's changes cannot be applied yet; "" when
 	// they can.
 	refuse string
+	// rerun says why sync keeps the table current by reruns of its load
+	// (plan.Table.SyncRerun): its changes are counted, not applied.
+	rerun string
 }
 
 // NewMapper compiles the tables of p that source feeds; schema is the
@@ -120,7 +123,7 @@ func compile(p *plan.Plan, t *plan.Table, layout []string) (*mapped, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile the mapping of %s: %w", t.ID, err)
 	}
-	mt := &mapped{t: t, row: row, refuse: t.SyncStop()}
+	mt := &mapped{t: t, row: row, refuse: t.SyncStop(), rerun: t.SyncRerun()}
 	for _, c := range t.Columns {
 		mt.cols = append(mt.cols, c.Name)
 	}
@@ -184,29 +187,29 @@ type Result struct {
 	Rejects []target.StreamReject
 }
 
-// RefuseKeyless refuses the tables fed by a source table without a primary
-// key, with why (PostgreSQL without consent to REPLICA IDENTITY FULL).
-func (m *Mapper) RefuseKeyless(schema *sluice.Schema, why string) {
-	for name, list := range m.tables {
-		if st := schema.Table(name); st != nil && st.PrimaryKey == nil {
-			for _, mt := range list {
-				if mt.refuse == "" {
-					mt.refuse = why
-				}
-			}
-		}
-	}
-}
-
 // Capturable lists the source tables to capture: those feeding at least
-// one table that is not refused.
+// one table that is neither refused nor uncapturable (a rerun table's
+// changes are captured to be counted).
 func (m *Mapper) Capturable() []string {
 	var out []string
 	for _, name := range m.SourceTables() {
 		for _, mt := range m.tables[name] {
-			if mt.refuse == "" {
+			if mt.refuse == "" && !mt.t.Uncapturable {
 				out = append(out, name)
 				break
+			}
+		}
+	}
+	return out
+}
+
+// Reruns lists the planned tables sync keeps current by reruns, with why.
+func (m *Mapper) Reruns() map[string]string {
+	out := map[string]string{}
+	for _, list := range m.tables {
+		for _, mt := range list {
+			if mt.rerun != "" && mt.refuse == "" {
+				out[mt.t.ID] = mt.rerun
 			}
 		}
 	}
@@ -222,7 +225,7 @@ func (m *Mapper) Capturable() []string {
 func (m *Mapper) Fit(p *plan.Plan, id string, have []string) (string, error) {
 	for _, list := range m.tables {
 		for i, mt := range list {
-			if mt.t.ID != id || mt.refuse != "" {
+			if mt.t.ID != id || mt.refuse != "" || mt.rerun != "" {
 				continue
 			}
 			fitted, missing := fitColumns(mt.t, have)

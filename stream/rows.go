@@ -8,12 +8,14 @@ import (
 	"github.com/sluicedb/sluice/target"
 )
 
-// Item is one thing a change makes in one target database: a row change or
-// a reject.
+// Item is one thing a change makes in one target database: a row change, a
+// reject, or the change of a table kept current by reruns (Skipped names
+// it), counted and not applied.
 type Item struct {
 	Database string
 	Change   *target.RowChange
 	Reject   *target.StreamReject
+	Skipped  string
 }
 
 // Map turns one row change (insert, update, delete, truncate) of the source
@@ -30,6 +32,10 @@ func (m *Mapper) Map(ch *sluice.Change, at sluice.Position, pos string) []Item {
 	var removals, out, additions []Item
 	for _, mt := range m.tables[ch.Table] {
 		if mt.refuse != "" || m.stopped[mt.t.ID] != "" {
+			continue
+		}
+		if mt.rerun != "" {
+			out = append(out, Item{Database: mt.t.Database, Skipped: mt.t.ID})
 			continue
 		}
 		if mt.row.Expands() {

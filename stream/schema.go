@@ -30,8 +30,8 @@ func (m *Mapper) Schema(ch *sluice.Change, at sluice.Position, pos string) Schem
 	}
 	for _, mt := range m.tables[ch.Table] {
 		id := mt.t.ID
-		if m.stopped[id] != "" || mt.refuse != "" {
-			continue
+		if m.stopped[id] != "" || mt.refuse != "" || mt.rerun != "" {
+			continue // a rerun reads the table as it is now
 		}
 		sc.Database[id] = mt.t.Database
 		if reason := mt.absorb(ch); reason != "" {

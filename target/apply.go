@@ -90,11 +90,22 @@ type StreamBatch struct {
 	// why; Notes are schema changes absorbed, each an audit entry.
 	Stops map[string]string
 	Notes []map[string]any
+	// Skipped counts, by table ID, the row changes of tables that sync
+	// keeps current by reruns: counted, not applied.
+	Skipped map[string]int
+}
+
+// Skip counts a row change of table id that is not applied.
+func (b *StreamBatch) Skip(id string) {
+	if b.Skipped == nil {
+		b.Skipped = map[string]int{}
+	}
+	b.Skipped[id]++
 }
 
 // TableCounts is what a batch did to one table.
 type TableCounts struct {
-	Inserted, Updated, Deleted, Truncated, Rejected int
+	Inserted, Updated, Deleted, Truncated, Rejected, Skipped int
 }
 
 // BatchResult is what ApplyBatch did.
@@ -147,6 +158,9 @@ func (t *Target) applyBatch(ctx context.Context, b *StreamBatch, careful bool) (
 		}
 		for _, r := range rejects {
 			res.count(r.TableID).Rejected++
+		}
+		for id, n := range b.Skipped {
+			res.count(id).Skipped += n
 		}
 		res.Rejected = len(rejects)
 		if err := insertStreamRejects(ctx, tx, b, rejects); err != nil {
@@ -357,9 +371,10 @@ func addTableCounts(ctx context.Context, tx pgx.Tx, source string, res BatchResu
 	var batch pgx.Batch
 	for id, n := range res.Tables {
 		changes := n.Inserted + n.Updated + n.Deleted + n.Truncated
-		batch.Queue(`INSERT INTO sluice.stream_counts (source, table_id, changes, rejects) VALUES ($1, $2, $3, $4)
+		batch.Queue(`INSERT INTO sluice.stream_counts (source, table_id, changes, rejects, skipped) VALUES ($1, $2, $3, $4, $5)
 			ON CONFLICT (source, table_id) DO UPDATE SET changes = stream_counts.changes + EXCLUDED.changes,
-				rejects = stream_counts.rejects + EXCLUDED.rejects`, source, id, changes, n.Rejected)
+				rejects = stream_counts.rejects + EXCLUDED.rejects, skipped = stream_counts.skipped + EXCLUDED.skipped`,
+			source, id, changes, n.Rejected, n.Skipped)
 	}
 	if batch.Len() == 0 {
 		return nil
@@ -389,8 +404,12 @@ func stopTables(ctx context.Context, tx pgx.Tx, b *StreamBatch) error {
 func batchDetails(b *StreamBatch, res BatchResult, rejects []StreamReject) map[string]any {
 	tables := map[string]any{}
 	for id, n := range res.Tables {
-		tables[id] = map[string]any{"inserted": n.Inserted, "updated": n.Updated, "deleted": n.Deleted,
+		counts := map[string]any{"inserted": n.Inserted, "updated": n.Updated, "deleted": n.Deleted,
 			"truncated": n.Truncated, "rejected": n.Rejected}
+		if n.Skipped > 0 {
+			counts["skipped"] = n.Skipped // kept current by reruns
+		}
+		tables[id] = counts
 	}
 	d := map[string]any{"source": b.Source, "from": b.From, "to": b.To, "transactions": b.Transactions,
 		"changes": res.Applied, "rejected": res.Rejected, "tables": tables}

@@ -242,6 +242,9 @@ var migrations = []string{
 	// drops (created.go). Tables created before v13 are not recorded:
 	// drop-target leaves them, and says so.
 	createdSchema,
+	// v14: the tables sync keeps current by reruns, and the changes their
+	// streams carried and did not apply (reruns.go).
+	rerunsSchema,
 }
 
 // SchemaVersion is the state schema version this package creates.

@@ -75,10 +75,11 @@ func (t *Target) RecordCaptureStatus(ctx context.Context, source, head string, b
 	return nil
 }
 
-// StreamCount is the changes a stream applied to one table.
+// StreamCount is the changes a stream applied to one table, and those it
+// skipped (a table kept current by reruns).
 type StreamCount struct {
-	Source, TableID  string
-	Changes, Rejects int64
+	Source, TableID           string
+	Changes, Rejects, Skipped int64
 }
 
 // StreamCounts lists the changes each stream applied, by source and table.
@@ -87,7 +88,13 @@ func (t *Target) StreamCounts(ctx context.Context) ([]StreamCount, error) {
 	if err := t.pool.QueryRow(ctx, "SELECT to_regclass('sluice.stream_counts') IS NOT NULL").Scan(&exists); err != nil || !exists {
 		return nil, err
 	}
-	rows, _ := t.pool.Query(ctx, "SELECT source, table_id, changes, rejects FROM sluice.stream_counts ORDER BY source, table_id")
+	skipped := "0::bigint" // a state schema before version 13
+	if err := t.pool.QueryRow(ctx, "SELECT to_regclass('sluice.sync_reruns') IS NOT NULL").Scan(&exists); err != nil {
+		return nil, err
+	} else if exists {
+		skipped = "skipped"
+	}
+	rows, _ := t.pool.Query(ctx, "SELECT source, table_id, changes, rejects, "+skipped+" FROM sluice.stream_counts ORDER BY source, table_id")
 	out, err := pgx.CollectRows(rows, pgx.RowToStructByPos[StreamCount])
 	if err != nil {
 		return nil, fmt.Errorf("read the stream counts: %w", err)

@@ -96,7 +96,7 @@ func showStatus(ctx context.Context, w io.Writer, url string) error {
 		return nil
 	}
 	printRun(w, st.Run)
-	streams, err := readStreams(ctx, tgt)
+	streams, err := readStreams(ctx, tgt, st.Tables)
 	if err != nil {
 		return err
 	}

@@ -54,14 +54,25 @@ position: no change lost, none applied twice. A lost connection to either side
 is retried, resuming at the committed position. SIGINT or SIGTERM stop cleanly
 (exit code 130).
 
-A table the stream cannot follow (filtered with where:, an expansion, merged on
-match_on, a schema change on the source the mapping cannot absorb) is stopped
-with the reason, which status shows; rerun migrate for it. SQLite and CSV
-sources have no log: with --every they are migrated again at that interval
-(tables with strategy merge or append pick up the changes).
+A table whose changes cannot be applied one by one (filtered with where:, a
+PostgreSQL table without a primary key when capture.replica_identity_full is
+not set) is kept current by reruns of its load instead, read through the
+source as migrate reads it (merge and delete_missing for a table whose
+strategy keeps a row hash, a full reload otherwise), so the result is exact:
+every --every (default 5m), once at the end of --catch-up and once in
+cutover's drain; its stream changes are counted, not applied, and the foreign
+keys between it and other tables are not enforced while sync runs (added back
+NOT VALID when it ends). plan lists these tables under "Live sync", status
+shows each table's mode and last rerun. A table the stream cannot follow
+exactly at all (merged on match_on, merged without a source column, a schema
+change on the source the mapping cannot absorb) is stopped with the reason,
+which status shows; rerun migrate for it. SQLite and CSV sources have no log:
+they are migrated again every --every (tables with strategy merge or append
+pick up the changes).
 
 --catch-up exits 0 once every change committed on the sources before the
-command started is applied: for cron and for tests.`,
+command started is applied, and the tables kept current by reruns were rerun
+after that: for cron and for tests.`,
 		Example: `  sluice sync                 # until stopped
   sluice sync --catch-up      # until the target has what the sources had at the start
   sluice sync --drop-slot     # remove the replication slot and publication`,
@@ -73,7 +84,7 @@ command started is applied: for cron and for tests.`,
 	fl := cmd.Flags()
 	fl.BoolVar(&f.catchUp, "catch-up", false, "exit 0 once every change committed before the start is applied")
 	fl.BoolVar(&f.dropSlot, "drop-slot", false, "remove what capture created on the sources (PostgreSQL: slot and publication) and the streams' positions, then exit")
-	fl.DurationVar(&f.every, "every", 0, "migrate sources without a change log (SQLite, CSV) again at this interval (0: once)")
+	fl.DurationVar(&f.every, "every", defaultEvery, "rerun the tables the stream cannot follow row by row, and migrate the sources without a change log (SQLite, CSV) again, at this interval (0: never while sync runs)")
 	fl.IntVarP(&f.workers, "workers", "w", 0, "tables copied in parallel (default: the config's workers)")
 	fl.StringVar(&f.progress, "progress", "auto", "progress display of the copy: auto, bars, log or none")
 	fl.StringVar(&f.verify, "verify", "quick", "verification of the copy: all, quick, none or levels such as 1,2,6")
@@ -178,9 +189,6 @@ func newCapture(ctx context.Context, p *engines.Prepared, tgts migrate.Targets, 
 	if err != nil {
 		return nil, err
 	}
-	if cs.Engine() == "postgres" && !src.Capture.ReplicaIdentityFull {
-		m.RefuseKeyless(schema, "it has no primary key, and capture.replica_identity_full is not set (a published table without a replica identity makes UPDATE and DELETE fail on the source); rerun migrate to bring it up to date")
-	}
 	tables := m.Capturable()
 	if len(tables) == 0 {
 		return nil, nil
@@ -284,7 +292,7 @@ func (s *syncer) follow(ctx context.Context, goals map[string]sluice.Position, s
 	if err != nil {
 		return err
 	}
-	if err := startStreams(ctx, s.caps, runs, starts); err != nil {
+	if err := s.begin(ctx, runs, starts); err != nil {
 		_ = runs.end(context.WithoutCancel(ctx), err)
 		return err
 	}
@@ -292,17 +300,35 @@ func (s *syncer) follow(ctx context.Context, goals map[string]sluice.Position, s
 	for _, c := range s.caps {
 		grp.Go(func() error { return s.followOne(gctx, c, goals[c.name], runs) })
 	}
-	if len(s.polled) > 0 && s.f.every > 0 && !s.f.catchUp {
-		grp.Go(func() error { return s.poll(gctx) })
+	if s.f.every > 0 && !s.f.catchUp {
+		grp.Go(func() error { return s.repeat(gctx, runs) })
 	}
 	err = grp.Wait()
+	if err == nil && s.f.catchUp {
+		// The streams are at their goals: the tables kept current by
+		// reruns catch up too, so that the target holds what the sources did.
+		err = s.rerun(ctx, runs, "catch-up")
+	}
 	if ctx.Err() != nil {
 		err = sluice.ErrInterrupted
 	}
+	err = errors.Join(err, s.tighten(context.WithoutCancel(ctx), runs))
 	if endErr := runs.end(context.WithoutCancel(ctx), err); err == nil {
 		err = endErr
 	}
 	return err
+}
+
+// begin records where freshly copied streams start and which tables are
+// kept current by reruns, and loosens the foreign keys those touch.
+func (s *syncer) begin(ctx context.Context, runs *syncRuns, starts map[string]copyStart) error {
+	if err := startStreams(ctx, s.caps, runs, starts); err != nil {
+		return err
+	}
+	if err := s.recordReruns(ctx); err != nil {
+		return err
+	}
+	return s.loosen(ctx, runs)
 }
 
 func (s *syncer) followOne(ctx context.Context, c *capture, goal sluice.Position, runs *syncRuns) error {

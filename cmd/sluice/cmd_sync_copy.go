@@ -189,7 +189,7 @@ func (s *syncer) copy(ctx context.Context, p *plan.Plan, srcs map[string]sluice.
 		return err
 	}
 	o := s.options()
-	o.Observer = display
+	o.Observer, o.Partial = display, len(p.Tables) < len(s.p.Plan.Tables)
 	display.Start()
 	sum, err := migrate.RunAll(ctx, p, srcs, s.tgts, o)
 	display.Stop()

@@ -74,28 +74,44 @@ func startStreams(ctx context.Context, caps []*capture, runs *syncRuns, starts m
 	return nil
 }
 
-// poll migrates the sources without a change log again at every interval.
-func (s *syncer) poll(ctx context.Context) error {
-	fmt.Fprintf(s.g.stderr, "sync: %v have no change log: migrating them again every %s (tables with strategy merge or append take the changes)\n", s.polled, s.f.every)
-	copied := map[string]bool{}
-	for _, name := range s.polled {
-		copied[name] = true
+// repeat, at every interval, migrates the sources without a change log
+// again and reruns the tables the stream cannot follow row by row.
+func (s *syncer) repeat(ctx context.Context, runs *syncRuns) error {
+	if len(s.polled) > 0 {
+		fmt.Fprintf(s.g.stderr, "sync: %v have no change log: migrating them again every %s (tables with strategy merge or append take the changes)\n", s.polled, s.f.every)
 	}
-	p := sourcesOnly(s.p.Plan, copied)
-	o := s.options()
-	o.Observer = migrate.Quiet{}
 	for {
 		select {
 		case <-time.After(s.f.every):
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		sum, err := migrate.RunAll(ctx, p, s.p.Sources, s.tgts, o)
-		if err != nil {
-			return fmt.Errorf("migrate %v again: %w", s.polled, err)
+		if err := s.poll(ctx); err != nil {
+			return err
 		}
-		fmt.Fprintf(s.g.stderr, "sync: %v migrated again: %s\n", s.polled, rerunCounts(sum))
+		if err := s.rerun(ctx, runs, "every "+s.f.every.String()); err != nil {
+			return err
+		}
 	}
+}
+
+// poll migrates the sources without a change log again.
+func (s *syncer) poll(ctx context.Context) error {
+	if len(s.polled) == 0 {
+		return nil
+	}
+	copied := map[string]bool{}
+	for _, name := range s.polled {
+		copied[name] = true
+	}
+	o := s.options()
+	o.Observer, o.Partial, o.Locked = migrate.Quiet{}, true, true
+	sum, err := migrate.RunAll(ctx, sourcesOnly(s.p.Plan, copied), s.p.Sources, s.tgts, o)
+	if err != nil {
+		return fmt.Errorf("migrate %v again: %w", s.polled, err)
+	}
+	fmt.Fprintf(s.g.stderr, "sync: %v migrated again: %s\n", s.polled, rerunCounts(sum))
+	return nil
 }
 
 func rerunCounts(sum *migrate.Summary) string {

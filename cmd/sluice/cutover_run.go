@@ -144,20 +144,15 @@ func (c *cutover) catchUp(ctx context.Context) error {
 		}
 		goals[cp.name] = st.Head
 	}
-	return c.apply(ctx, goals)
+	return c.apply(ctx, goals, "cutover catch-up")
 }
 
-// apply follows every source's stream up to its goal, as sync --catch-up
-// does, under this run.
-func (c *cutover) apply(ctx context.Context, goals map[string]sluice.Position) error {
+// apply follows every source's stream up to its goal, then reruns the
+// tables kept current by reruns, as sync --catch-up does, under this run.
+func (c *cutover) apply(ctx context.Context, goals map[string]sluice.Position, why string) error {
 	s := &syncer{g: c.g, f: &syncFlags{batch: c.f.batch}, p: c.p, tgts: c.tgts, caps: c.caps}
 	runs := &syncRuns{ids: map[string]int64{c.db: c.session.ID()}, sessions: map[string]*target.Session{c.db: c.session}}
-	for _, cp := range c.caps {
-		if err := s.followOne(ctx, cp, goals[cp.name], runs); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.catchUpTo(ctx, goals, runs, why)
 }
 
 // freeze stops writes on the sources and reads their positions.
@@ -265,7 +260,7 @@ func (c *cutover) drain(ctx context.Context) error {
 		}
 		goals[cp.name] = pos
 	}
-	if err := c.apply(ctx, goals); err != nil {
+	if err := c.apply(ctx, goals, "cutover drain, on the frozen sources"); err != nil {
 		if ctx.Err() != nil {
 			return err
 		}

@@ -152,7 +152,7 @@ func (l *liveDemo) printStatus(ctx context.Context) error {
 		return err
 	}
 	defer tgt.Close()
-	streams, err := readStreams(ctx, tgt)
+	streams, err := readStreams(ctx, tgt, nil) // the stream alone: its tables all stream
 	if err != nil {
 		return err
 	}

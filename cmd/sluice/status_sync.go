@@ -28,11 +28,39 @@ type streamStatus struct {
 	Rejects       int64             `json:"rejects"`
 	PerSecond     float64           `json:"changes_per_second"`
 	Stopped       map[string]string `json:"stopped_tables,omitempty"`
+	Tables        []streamTable     `json:"tables"`
 }
 
-// readStreams reads every source's stream from the target.
-func readStreams(ctx context.Context, tgt *target.Target) ([]streamStatus, error) {
+// The modes of a table under sync.
+const (
+	modeStreaming = "streaming" // its changes are applied as they come
+	modeRerun     = "rerun"     // kept current by reruns of its load
+	modeStopped   = "stopped"   // neither: rerun migrate for it
+)
+
+// streamTable is how sync keeps one table of the source current.
+type streamTable struct {
+	Table     string     `json:"table"`
+	Mode      string     `json:"mode"`
+	Reason    string     `json:"reason,omitempty"`
+	Changes   int64      `json:"changes"`           // applied by the stream
+	Skipped   int64      `json:"skipped,omitempty"` // carried by the stream, left to the reruns
+	Reruns    int64      `json:"reruns,omitempty"`
+	LastRerun *time.Time `json:"last_rerun_at,omitempty"`
+}
+
+// readStreams reads every source's stream from the target, with the mode of
+// each of its tables (those of tables).
+func readStreams(ctx context.Context, tgt *target.Target, tables []target.TableState) ([]streamStatus, error) {
 	streams, err := tgt.Streams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := tgt.StreamCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reruns, err := tgt.SyncReruns(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -42,9 +70,37 @@ func readStreams(ctx context.Context, tgt *target.Target) ([]streamStatus, error
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, newStreamStatus(s, stops))
+		st := newStreamStatus(s, stops)
+		st.Tables = tableModes(s.Source, tables, stops, counts, reruns)
+		out = append(out, st)
 	}
 	return out, nil
+}
+
+// tableModes says, for each table of source, how sync keeps it current.
+func tableModes(source string, tables []target.TableState, stops map[string]string, counts []target.StreamCount, reruns []target.SyncRerun) []streamTable {
+	out := []streamTable{}
+	for _, t := range tables {
+		if t.Source != source {
+			continue
+		}
+		st := streamTable{Table: t.ID, Mode: modeStreaming}
+		for _, c := range counts {
+			if c.Source == source && c.TableID == t.ID {
+				st.Changes, st.Skipped = c.Changes, c.Skipped
+			}
+		}
+		for _, r := range reruns {
+			if r.TableID == t.ID {
+				st.Mode, st.Reason, st.Reruns, st.LastRerun = modeRerun, r.Reason, r.Reruns, r.LastRerunAt
+			}
+		}
+		if why, ok := stops[t.ID]; ok {
+			st.Mode, st.Reason = modeStopped, why
+		}
+		out = append(out, st)
+	}
+	return out
 }
 
 // newStreamStatus uses target's Lag and ApplyRate, as the dashboard does,
@@ -79,6 +135,22 @@ func printStreams(w io.Writer, streams []streamStatus) {
 		for id, reason := range s.Stopped {
 			fmt.Fprintf(w, "  %s: stream stopped: %s\n", id, reason)
 		}
+		printReruns(w, s.Tables)
+	}
+}
+
+// printReruns says which tables are kept current by reruns, and when they
+// were last.
+func printReruns(w io.Writer, tables []streamTable) {
+	for _, t := range tables {
+		if t.Mode != modeRerun {
+			continue
+		}
+		last := "not rerun yet"
+		if t.LastRerun != nil {
+			last = fmt.Sprintf("last rerun %s ago (%d reruns)", time.Since(*t.LastRerun).Round(time.Second), t.Reruns)
+		}
+		fmt.Fprintf(w, "  %s: kept current by reruns, %s; %d stream changes left to them: %s\n", t.Table, last, t.Skipped, t.Reason)
 	}
 }
 
@@ -123,7 +195,7 @@ func showStatusJSON(ctx context.Context, w io.Writer, url string) error {
 		return fmt.Errorf("read the state of %s: %w", sluice.RedactURL(url), err)
 	default:
 		out.Run, out.Tables = st.Run, st.Tables
-		if out.Streams, err = readStreams(ctx, tgt); err != nil {
+		if out.Streams, err = readStreams(ctx, tgt, st.Tables); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sluicedb/sluice/sluicetest"
+)
+
+// Tables the stream cannot follow row by row are kept current by reruns of
+// their load, on the shared PostgreSQL: pat is filtered with where: (rows
+// move into and out of the filter, are inserted and deleted), log has no
+// key and no consent to REPLICA IDENTITY FULL. visit streams, and
+// references pat: its foreign key is not enforced while sync runs (a
+// streamed visit may reference a patient the next rerun brings). After
+// sync --catch-up the target equals a fresh migrate, verify is clean, the
+// foreign key is back, and plan, status and status --json say which table
+// is synced how.
+func TestSyncReruns(t *testing.T) {
+	src := sluicetest.NewPostgresDB(t)
+	sluicetest.ExecPostgres(t, src, `CREATE TABLE pat (id int PRIMARY KEY, ward text NOT NULL, name text);
+		CREATE TABLE visit (id int PRIMARY KEY, pat_id int NOT NULL REFERENCES pat (id), note text);
+		CREATE TABLE log (msg text, n int);
+		INSERT INTO pat VALUES (1, 'icu', 'ann'), (2, 'icu', 'bob'), (3, 'gen', 'cy'), (4, 'icu', 'dee');
+		INSERT INTO visit VALUES (1, 1, 'first');
+		INSERT INTO log VALUES ('boot', 1), ('boot', 1)`)
+	in, tgt := rerunSetup(t, src)
+	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
+	t.Cleanup(func() { in.run(t, "sync", "--drop-slot") })
+
+	sluicetest.ExecPostgres(t, src, `INSERT INTO pat VALUES (5, 'icu', 'eve'); INSERT INTO visit VALUES (2, 5, 'new patient');
+		UPDATE pat SET ward = 'icu' WHERE id = 3; UPDATE pat SET ward = 'gen' WHERE id = 2;
+		UPDATE pat SET name = 'annie' WHERE id = 1; DELETE FROM pat WHERE id = 4;
+		INSERT INTO log VALUES ('boot', 1), ('run', 2); UPDATE log SET n = 3 WHERE msg = 'run'`)
+	r := in.run(t, "sync", "--catch-up", "--progress", "none")
+	wantCode(t, r, 0)
+	if !strings.Contains(r.stderr, "brought up to date by a rerun (catch-up)") {
+		t.Errorf("sync --catch-up did not rerun:\n%s", r)
+	}
+	conn := connect(t, tgt)
+	checkSameAsMigrate(t, src, conn)
+	wantCode(t, in.run(t, "verify"), 0)
+	if n := pgInt(t, conn, `SELECT count(*) FROM pg_constraint WHERE conrelid = 'visit'::regclass AND contype = 'f'`); n != 1 {
+		t.Errorf("visit has %d foreign keys after sync, want its one back", n)
+	}
+	if n := pgInt(t, conn, "SELECT count(*) FROM sluice.audit WHERE operation = 'stream.rerun'"); n < 2 {
+		t.Errorf("%d stream.rerun audit entries, want one per catch-up", n)
+	}
+	checkRerunStatus(t, in)
+	checkRerunPlan(t, in)
+	checkRerunEvery(t, in, src, conn)
+}
+
+func rerunSetup(t *testing.T, src string) (invocation, string) {
+	t.Helper()
+	tgt := sluicetest.NewPostgresDB(t)
+	in := invocation{dir: t.TempDir()}
+	writeFile(t, in.dir, "sluice.yaml", rerunConfig(src, tgt))
+	return in, tgt
+}
+
+func rerunConfig(src, tgt string) string {
+	return fmt.Sprintf(`version: 1
+sources:
+  src:
+    url: %s
+target:
+  url: %s
+defaults:
+  keys: uuid
+tables:
+  src.pat:
+    where: "ward = 'icu'"
+    strategy: merge
+`, src, tgt)
+}
+
+func connect(t *testing.T, url string) *pgx.Conn {
+	t.Helper()
+	conn, err := pgx.Connect(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close(context.Background()) })
+	return conn
+}
+
+// rerunTables are the target's rows, as text, of the test's tables.
+var rerunTables = map[string]string{
+	"pat":   "SELECT id || '|' || legacy_id || '|' || ward || '|' || coalesce(name, '') FROM pat",
+	"visit": "SELECT id || '|' || pat_id || '|' || note FROM visit",
+	"log":   "SELECT msg || '|' || n FROM log",
+}
+
+// checkSameAsMigrate compares the synced target with a fresh migrate of the
+// source into another database.
+func checkSameAsMigrate(t *testing.T, src string, conn *pgx.Conn) {
+	t.Helper()
+	fresh, tgt := rerunSetup(t, src)
+	wantCode(t, fresh.run(t, "migrate", "--progress", "none"), 0)
+	want := connect(t, tgt)
+	for table, q := range rerunTables {
+		if got, exp := pgLines(t, conn, q), pgLines(t, want, q); strings.Join(got, ",") != strings.Join(exp, ",") {
+			t.Errorf("%s after sync: %v; a fresh migrate: %v", table, got, exp)
+		}
+	}
+}
+
+func checkRerunStatus(t *testing.T, in invocation) {
+	t.Helper()
+	st := in.run(t, "status")
+	wantCode(t, st, 0)
+	if !strings.Contains(st.stdout, "src.pat: kept current by reruns, last rerun") || !strings.Contains(st.stdout, "src.log: kept current by reruns") {
+		t.Errorf("status does not say which tables are kept current by reruns:\n%s", st.stdout)
+	}
+	r := in.run(t, "status", "--json")
+	wantCode(t, r, 0)
+	var got statusJSON
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || len(got.Streams) != 1 {
+		t.Fatalf("status --json: %v\n%s", err, r.stdout)
+	}
+	modes := map[string]streamTable{}
+	for _, tb := range got.Streams[0].Tables {
+		modes[tb.Table] = tb
+	}
+	pat, log, visit := modes["src.pat"], modes["src.log"], modes["src.visit"]
+	if pat.Mode != "rerun" || pat.LastRerun == nil || pat.Skipped == 0 || pat.Reruns < 2 || pat.Changes != 0 {
+		t.Errorf("status --json src.pat: %+v; want rerun, rerun twice, its stream changes skipped", pat)
+	}
+	if log.Mode != "rerun" || log.LastRerun == nil || !strings.Contains(log.Reason, "no primary key") {
+		t.Errorf("status --json src.log: %+v", log)
+	}
+	if visit.Mode != "streaming" || visit.Changes != 1 {
+		t.Errorf("status --json src.visit: %+v; want streaming, 1 change", visit)
+	}
+}
+
+func checkRerunPlan(t *testing.T, in invocation) {
+	t.Helper()
+	r := in.run(t, "plan")
+	wantCode(t, r, 0)
+	if !strings.Contains(r.stdout, "reruns the load of 2 tables") || !strings.Contains(r.stdout, "src.pat -> pat: its rows are filtered by where:") ||
+		!strings.Contains(r.stdout, "src.log -> log: it has no primary key") {
+		t.Errorf("plan does not list the tables sync reruns:\n%s", r.stdout)
+	}
+}
+
+// checkRerunEvery: a sync that runs reruns the tables every --every, under
+// its own migration lock, and SIGINT stops it cleanly.
+func checkRerunEvery(t *testing.T, in invocation, src string, conn *pgx.Conn) {
+	t.Helper()
+	p := in.start(t, "sync", "--progress", "none", "--every", "300ms")
+	sluicetest.ExecPostgres(t, src, `INSERT INTO pat VALUES (6, 'icu', 'fay')`)
+	deadline := time.Now().Add(30 * time.Second)
+	for !p.exited() && time.Now().Before(deadline) && pgInt(t, conn, "SELECT count(*) FROM pat WHERE legacy_id = 6") == 0 {
+		time.Sleep(50 * time.Millisecond)
+	}
+	_ = p.signal(os.Interrupt)
+	r := p.wait()
+	wantCode(t, r, 130)
+	if n := pgInt(t, conn, "SELECT count(*) FROM pat WHERE legacy_id = 6"); n != 1 {
+		t.Errorf("the rerun every 300ms did not bring patient 6:\n%s", r)
+	}
+}
