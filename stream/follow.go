@@ -2,9 +2,11 @@ package stream
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/target"
 )
 
@@ -75,8 +77,10 @@ func pump(ctx context.Context, cs sluice.ChangeStream, out chan<- next) {
 
 func (f *Follower) reset() {
 	for _, s := range f.sinks {
-		stops := s.batch.Stops
-		s.batch = target.StreamBatch{Stops: stops}
+		// What the mapper took of schema changes stays with the batch: the
+		// mapper does not see those changes again.
+		b := s.batch
+		s.batch = target.StreamBatch{Stops: b.Stops, Adds: b.Adds, Ignored: b.Ignored}
 		s.changes = 0
 	}
 }
@@ -115,7 +119,7 @@ func (l *loop) take(ctx context.Context, ch *sluice.Change) (done bool, err erro
 	case sluice.ChangeInsert, sluice.ChangeUpdate, sluice.ChangeDelete, sluice.ChangeTruncate:
 		l.route(l.f.m.Map(ch, l.pos, l.posText))
 	case sluice.ChangeSchema:
-		l.schema(ch)
+		return false, l.schema(ctx, ch)
 	case sluice.ChangeCommit:
 		return l.commit(ctx, ch)
 	case sluice.ChangeHeartbeat:
@@ -150,19 +154,49 @@ func (l *loop) route(items []Item) {
 	}
 }
 
-func (l *loop) schema(ch *sluice.Change) {
-	sc := l.f.m.Schema(ch, l.pos, l.posText)
+func (l *loop) schema(ctx context.Context, ch *sluice.Change) error {
+	var p *plan.Plan
+	if l.f.opt.Replan != nil && l.f.m.Widens(ch) {
+		var err error
+		if p, err = l.f.opt.Replan(ctx); err != nil {
+			return fmt.Errorf("plan again after %s changed: %w", ch.Table, err)
+		}
+	}
+	sc, err := l.f.m.Schema(ch, l.pos, l.posText, p)
+	if err != nil {
+		return err
+	}
 	for id, reason := range sc.Stops {
-		if s := l.f.sinks[sc.Database[id]]; s != nil && !s.skip {
+		if s := l.sinkOf(sc, id); s != nil {
 			s.stop(id, reason)
 		}
 	}
 	for _, note := range sc.Notes {
 		id, _ := note["table"].(string)
-		if s := l.f.sinks[sc.Database[id]]; s != nil && !s.skip {
+		if s := l.sinkOf(sc, id); s != nil {
 			s.batch.Notes = append(s.batch.Notes, note)
 		}
 	}
+	for _, add := range sc.Adds {
+		if s := l.sinkOf(sc, add.TableID); s != nil {
+			s.batch.Adds = append(s.batch.Adds, add)
+		}
+	}
+	for id, why := range sc.Ignored {
+		if s := l.sinkOf(sc, id); s != nil {
+			s.ignore(id, why)
+		}
+	}
+	return nil
+}
+
+// sinkOf is the sink of table id's database, nil when it skips the
+// current transaction.
+func (l *loop) sinkOf(sc SchemaChange, id string) *sink {
+	if s := l.f.sinks[sc.Database[id]]; s != nil && !s.skip {
+		return s
+	}
+	return nil
 }
 
 func (l *loop) commit(ctx context.Context, ch *sluice.Change) (bool, error) {
@@ -237,7 +271,7 @@ func (l *loop) due() bool {
 // position every sink has committed.
 func (l *loop) flush(ctx context.Context) error {
 	for db, s := range l.f.sinks {
-		if s.batch.To == "" && len(s.batch.Stops) == 0 {
+		if s.batch.To == "" && len(s.batch.Stops) == 0 && len(s.batch.Adds) == 0 {
 			continue
 		}
 		b := s.batch

@@ -2,6 +2,8 @@ package stream
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -139,20 +141,71 @@ func TestSchemaChanges(t *testing.T) {
 	m := peopleMapper(t)
 	added := sluice.Change{Kind: sluice.ChangeSchema, Table: "People", Columns: []sluice.Column{{Name: "PersonID", Type: kInt},
 		{Name: "Extra", Type: kText}, {Name: "Name", Type: kText}, {Name: "Added", Type: kInt}, {Name: "Note", Type: kText}}}
-	if sc := m.Schema(&added, pos(6), "6"); len(sc.Stops) != 0 || len(sc.Notes) != 1 {
-		t.Fatalf("added column: %+v", sc)
+	if sc, err := m.Schema(&added, pos(6), "6", nil); err != nil || len(sc.Stops) != 0 || len(sc.Notes) != 1 || len(sc.Adds) != 0 {
+		t.Fatalf("added column, no plan made again: %+v, %v", sc, err)
 	}
 	ins := sluice.Change{Kind: sluice.ChangeInsert, Table: "People", After: []any{int64(1), "x", "ann", int64(9), "n"}}
 	if got := describe(m.Map(&ins, pos(7), "7")); got != "[insert [id legacy_id name note] [uuid(1) 1 ann n] key []]" {
 		t.Errorf("insert after the added column: %s", got)
 	}
 	dropped := sluice.Change{Kind: sluice.ChangeSchema, Table: "People", Columns: []sluice.Column{{Name: "PersonID", Type: kInt}, {Name: "Name", Type: kText}}}
-	sc := m.Schema(&dropped, pos(8), "8")
-	if sc.Stops["crm.People"] == "" {
-		t.Fatalf("dropped column: %+v", sc)
+	sc, err := m.Schema(&dropped, pos(8), "8", nil)
+	if err != nil || sc.Stops["crm.People"] == "" {
+		t.Fatalf("dropped column: %+v, %v", sc, err)
 	}
 	ins.After = []any{int64(2), "bob"}
 	if got := m.Map(&ins, pos(9), "9"); len(got) != 0 {
 		t.Errorf("a stopped table's change: %s", describe(got))
 	}
+}
+
+// A column added to the source, which the plan made again maps as a plain
+// copy, is added to the target table and written from then on; one added
+// with a default (the source's existing rows hold it) stops the table.
+func TestSchemaAddsColumn(t *testing.T) {
+	added := sluice.Change{Kind: sluice.ChangeSchema, Table: "People", Columns: []sluice.Column{{Name: "PersonID", Type: kInt},
+		{Name: "Extra", Type: kText}, {Name: "Name", Type: kText}, {Name: "Note", Type: kText}, {Name: "Ward", Type: kText}}}
+	for _, c := range []struct {
+		name     string
+		def      *string
+		nullable bool
+		stop     string
+	}{
+		{"nullable", nil, true, ""},
+		{"null default", ptr("NULL::text"), true, ""},
+		{"default", ptr("'icu'::text"), true, "added with a default"},
+		{"not null", nil, false, "added NOT NULL"},
+	} {
+		m := peopleMapper(t)
+		p := widerPlan(m, sluice.Column{Name: "Ward", Type: kText, Nullable: c.nullable, Default: c.def})
+		sc, err := m.Schema(&added, pos(6), "6", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.stop != "" {
+			if !strings.Contains(sc.Stops["crm.People"], c.stop) || len(sc.Adds) != 0 {
+				t.Errorf("%s: stops %v, adds %v; want a stop saying %q", c.name, sc.Stops, sc.Adds, c.stop)
+			}
+			continue
+		}
+		if len(sc.Adds) != 1 || sc.Adds[0].Column != "ward" || sc.Adds[0].Type != "text" || sc.Adds[0].PlanHash == "" || len(sc.Stops) != 0 {
+			t.Fatalf("%s: adds %+v, stops %v", c.name, sc.Adds, sc.Stops)
+		}
+		ins := sluice.Change{Kind: sluice.ChangeInsert, Table: "People", After: []any{int64(1), "x", "ann", "n", "icu"}}
+		if got := describe(m.Map(&ins, pos(7), "7")); got != "[insert [id legacy_id name note ward] [uuid(1) 1 ann n icu] key []]" {
+			t.Errorf("%s: insert after the added column: %s", c.name, got)
+		}
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+// widerPlan is the mapper's plan with the source column c added, as plan
+// would make it again.
+func widerPlan(m *Mapper, c sluice.Column) *plan.Plan {
+	wide := *m.tables["People"][0].t
+	wide.ReadColumns = append(slices.Clone(wide.ReadColumns), c.Name)
+	wide.ReadSchema = append(slices.Clone(wide.ReadSchema), c)
+	wide.Columns = append(slices.Clone(wide.Columns), plan.Column{Name: strings.ToLower(c.Name), Type: "text", Role: plan.RoleValue, Source: c.Name, SourceType: c.Type})
+	return &plan.Plan{Namespace: ns, Tables: []*plan.Table{&wide}}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/target"
 )
 
@@ -43,6 +44,10 @@ type Options struct {
 	OnBatch func(db string, b *target.StreamBatch, r target.BatchResult)
 	// OnRetry hears every retry; may be nil.
 	OnRetry func(attempt int, wait time.Duration, err error)
+	// Replan makes the plan again from the sources as they are now, when a
+	// column is added to a source table whose mapping takes its columns as
+	// they come (see Mapper.Schema); nil leaves added columns out.
+	Replan func(ctx context.Context) (*plan.Plan, error)
 }
 
 func (o Options) withDefaults() Options {
@@ -162,6 +167,13 @@ func (f *Follower) databaseOf(id string) string {
 		}
 	}
 	return ""
+}
+
+func (s *sink) ignore(id, why string) {
+	if s.batch.Ignored == nil {
+		s.batch.Ignored = map[string]string{}
+	}
+	s.batch.Ignored[id] = why
 }
 
 func (s *sink) stop(id, reason string) {

@@ -93,6 +93,11 @@ type StreamBatch struct {
 	// Skipped counts, by table ID, the row changes of tables that sync
 	// keeps current by reruns: counted, not applied.
 	Skipped map[string]int
+	// Adds are columns added to the source that the batch adds to target
+	// tables before its rows; Ignored notes, by table ID, added columns a
+	// mapping does not take (status shows it).
+	Adds    []ColumnAdd
+	Ignored map[string]string
 }
 
 // Skip counts a row change of table id that is not applied.
@@ -144,6 +149,9 @@ func (t *Target) applyBatch(ctx context.Context, b *StreamBatch, careful bool) (
 			return err
 		}
 		if err := claimStream(ctx, tx, b); err != nil {
+			return err
+		}
+		if err := addColumns(ctx, tx, b.Adds); err != nil {
 			return err
 		}
 		rejects := append([]StreamReject(nil), b.Rejects...)
@@ -350,6 +358,9 @@ func finishBatch(ctx context.Context, tx pgx.Tx, b *StreamBatch, res BatchResult
 		return err
 	}
 	if err := stopTables(ctx, tx, b); err != nil {
+		return err
+	}
+	if err := noteTables(ctx, tx, b.Source, b.Ignored); err != nil {
 		return err
 	}
 	for _, note := range b.Notes {

@@ -14,7 +14,9 @@ import (
 // PostgreSQL table without a key it may not capture) is kept current by
 // reruns of its load instead: sluice.sync_reruns says which, why, and when
 // the last rerun finished, for status and /metrics; stream_counts.skipped
-// counts the changes its stream carried and did not apply.
+// counts the changes its stream carried and did not apply. stream_notes
+// holds what status says of a streamed table besides (an added column its
+// mapping ignores: widen.go).
 const rerunsSchema = `CREATE TABLE sluice.sync_reruns (
 	table_id text PRIMARY KEY,
 	source text NOT NULL,
@@ -23,7 +25,14 @@ const rerunsSchema = `CREATE TABLE sluice.sync_reruns (
 	last_run_id bigint,
 	last_rerun_at timestamptz
 );
-ALTER TABLE sluice.stream_counts ADD COLUMN skipped bigint NOT NULL DEFAULT 0;`
+ALTER TABLE sluice.stream_counts ADD COLUMN skipped bigint NOT NULL DEFAULT 0;
+CREATE TABLE sluice.stream_notes (
+	source text NOT NULL,
+	table_id text NOT NULL,
+	note text NOT NULL,
+	noted_at timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (source, table_id)
+);`
 
 // SyncRerun is a table sync keeps current by reruns.
 type SyncRerun struct {

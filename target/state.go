@@ -243,7 +243,7 @@ var migrations = []string{
 	// drop-target leaves them, and says so.
 	createdSchema,
 	// v14: the tables sync keeps current by reruns, and the changes their
-	// streams carried and did not apply (reruns.go).
+	// streams carried and did not apply; notes on streamed tables (reruns.go).
 	rerunsSchema,
 }
 

@@ -237,7 +237,7 @@ func (t *Target) StreamStarts(ctx context.Context, source string) (map[string]st
 // forgetStream deletes what the state schema holds of source's stream: its
 // stopped tables and copy positions, and its row too when all is set.
 func forgetStream(ctx context.Context, tx pgx.Tx, source string, all bool) error {
-	tables := []string{"sluice.stream_stops", "sluice.stream_starts", "sluice.stream_counts"}
+	tables := []string{"sluice.stream_stops", "sluice.stream_starts", "sluice.stream_counts", "sluice.stream_notes", "sluice.sync_reruns"}
 	if all {
 		tables = append(tables, "sluice.streams")
 	}

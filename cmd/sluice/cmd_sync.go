@@ -342,7 +342,7 @@ func (s *syncer) followOne(ctx context.Context, c *capture, goal sluice.Position
 	}
 	rep := newReporter(s.g.stderr, c.name)
 	f, err := stream.NewFollower(ctx, c.cs, c.spec, c.name, c.mapper, sinks, stream.Options{
-		Until: goal, MaxChanges: s.f.batch, OnBatch: rep.batch, OnRetry: rep.retry,
+		Until: goal, MaxChanges: s.f.batch, OnBatch: rep.batch, OnRetry: rep.retry, Replan: s.replan,
 	})
 	if err != nil {
 		return err
@@ -379,6 +379,17 @@ func setStreamState(ctx context.Context, sinks []stream.Sink, source, state, msg
 	for _, s := range sinks {
 		_ = s.Target.SetStreamState(ctx, s.RunID, source, state, msg)
 	}
+}
+
+// replan makes the plan again from the sources as they are now: the
+// stream asks when a column is added to a source table, to add it to the
+// target as plan maps it.
+func (s *syncer) replan(ctx context.Context) (*plan.Plan, error) {
+	schemas, err := s.p.Sources.Introspect(ctx, s.p.Config)
+	if err != nil {
+		return nil, err
+	}
+	return plan.Build(s.p.Config, schemas)
 }
 
 // captureCheckEvery is how often sync records what the source says of its

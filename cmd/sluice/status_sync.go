@@ -47,6 +47,7 @@ type streamTable struct {
 	Skipped   int64      `json:"skipped,omitempty"` // carried by the stream, left to the reruns
 	Reruns    int64      `json:"reruns,omitempty"`
 	LastRerun *time.Time `json:"last_rerun_at,omitempty"`
+	Note      string     `json:"note,omitempty"` // e.g. an added column its mapping ignores
 }
 
 // readStreams reads every source's stream from the target, with the mode of
@@ -70,8 +71,15 @@ func readStreams(ctx context.Context, tgt *target.Target, tables []target.TableS
 		if err != nil {
 			return nil, err
 		}
+		notes, err := tgt.StreamNotes(ctx, s.Source)
+		if err != nil {
+			return nil, err
+		}
 		st := newStreamStatus(s, stops)
 		st.Tables = tableModes(s.Source, tables, stops, counts, reruns)
+		for i, t := range st.Tables {
+			st.Tables[i].Note = notes[t.Table]
+		}
 		out = append(out, st)
 	}
 	return out, nil
@@ -140,9 +148,12 @@ func printStreams(w io.Writer, streams []streamStatus) {
 }
 
 // printReruns says which tables are kept current by reruns, and when they
-// were last.
+// were last, and the notes on the others.
 func printReruns(w io.Writer, tables []streamTable) {
 	for _, t := range tables {
+		if t.Note != "" {
+			fmt.Fprintf(w, "  %s: %s\n", t.Table, t.Note)
+		}
 		if t.Mode != modeRerun {
 			continue
 		}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -158,14 +157,7 @@ func checkRerunEvery(t *testing.T, in invocation, src string, conn *pgx.Conn) {
 	t.Helper()
 	p := in.start(t, "sync", "--progress", "none", "--every", "300ms")
 	sluicetest.ExecPostgres(t, src, `INSERT INTO pat VALUES (6, 'icu', 'fay')`)
-	deadline := time.Now().Add(30 * time.Second)
-	for !p.exited() && time.Now().Before(deadline) && pgInt(t, conn, "SELECT count(*) FROM pat WHERE legacy_id = 6") == 0 {
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitFor(t, p, func() bool { return pgInt(t, conn, "SELECT count(*) FROM pat WHERE legacy_id = 6") == 1 })
 	_ = p.signal(os.Interrupt)
-	r := p.wait()
-	wantCode(t, r, 130)
-	if n := pgInt(t, conn, "SELECT count(*) FROM pat WHERE legacy_id = 6"); n != 1 {
-		t.Errorf("the rerun every 300ms did not bring patient 6:\n%s", r)
-	}
+	wantCode(t, p.wait(), 130)
 }
