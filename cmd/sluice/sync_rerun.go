@@ -76,11 +76,16 @@ func (s *syncer) rerun(ctx context.Context, runs *syncRuns, why string) error {
 		return nil
 	}
 	p := rerunPlan(s.p.Plan, ids)
+	srcs, closeViews, err := s.rerunSources(ctx, p)
+	if err != nil {
+		return err
+	}
+	defer closeViews()
 	o := s.options()
 	// The sources keep changing while the stream runs: a verification
 	// would report those changes; cutover proves the frozen sources.
 	o.Observer, o.Verify, o.Partial, o.Locked = migrate.Quiet{}, nil, true, true
-	sum, err := migrate.RunAll(ctx, p, s.p.Sources, s.tgts, o)
+	sum, err := migrate.RunAll(ctx, p, srcs, s.tgts, o)
 	names := slices.Sorted(maps.Keys(ids))
 	if err != nil {
 		return fmt.Errorf("rerun %s (%s): %w", strings.Join(names, ", "), why, err)
@@ -96,6 +101,33 @@ func (s *syncer) rerun(ctx context.Context, runs *syncRuns, why string) error {
 	}
 	fmt.Fprintf(s.g.stderr, "sync: %s brought up to date by a rerun (%s): %s\n", strings.Join(names, ", "), why, rerunCounts(sum))
 	return nil
+}
+
+// rerunSources are the sources a rerun of p reads: each captured source
+// through snapshots (one for all its tables on PostgreSQL, one per table on
+// MariaDB), as the first copy does, so that a table's rows and the count
+// that reconciles them agree while the source takes writes. closeViews
+// ends the snapshots.
+func (s *syncer) rerunSources(ctx context.Context, p *plan.Plan) (srcs map[string]sluice.Source, closeViews func(), err error) {
+	srcs = maps.Clone(map[string]sluice.Source(s.p.Sources))
+	var views []snapshotView
+	closeViews = func() {
+		for _, v := range views {
+			v.Close()
+		}
+	}
+	for _, c := range s.caps {
+		if !slices.ContainsFunc(p.Tables, func(t *plan.Table) bool { return t.Source == c.name }) {
+			continue
+		}
+		v, err := openView(ctx, c)
+		if err != nil {
+			closeViews()
+			return nil, nil, fmt.Errorf("source %s: %w", c.name, err)
+		}
+		views, srcs[c.name] = append(views, v), v
+	}
+	return srcs, closeViews, nil
 }
 
 // runIDs is the rerun's run in each target database it loaded.

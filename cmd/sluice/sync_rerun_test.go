@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -152,12 +153,23 @@ func checkRerunPlan(t *testing.T, in invocation) {
 }
 
 // checkRerunEvery: a sync that runs reruns the tables every --every, under
-// its own migration lock, and SIGINT stops it cleanly.
+// its own migration lock, while the source takes writes (each rerun reads in
+// a snapshot, so its counts reconcile), and SIGINT stops it cleanly.
 func checkRerunEvery(t *testing.T, in invocation, src string, conn *pgx.Conn) {
 	t.Helper()
-	p := in.start(t, "sync", "--progress", "none", "--every", "300ms")
-	sluicetest.ExecPostgres(t, src, `INSERT INTO pat VALUES (6, 'icu', 'fay')`)
-	waitFor(t, p, func() bool { return pgInt(t, conn, "SELECT count(*) FROM pat WHERE legacy_id = 6") == 1 })
+	p := in.start(t, "sync", "--progress", "none", "--every", "200ms")
+	for id := 10; id < 60; id++ {
+		sluicetest.ExecPostgres(t, src, fmt.Sprintf(`INSERT INTO pat VALUES (%d, 'icu', 'p%d'); INSERT INTO log VALUES ('w', %d);
+			UPDATE pat SET ward = 'gen' WHERE id = %d AND id >= 10`, id, id, id, id-5))
+		time.Sleep(20 * time.Millisecond)
+	}
+	waitFor(t, p, func() bool { return pgInt(t, conn, "SELECT count(*) FROM pat WHERE legacy_id = 59") == 1 })
 	_ = p.signal(os.Interrupt)
-	wantCode(t, p.wait(), 130)
+	r := p.wait()
+	wantCode(t, r, 130)
+	if strings.Contains(r.stderr, "did it change during the load") {
+		t.Errorf("a rerun did not reconcile while the source took writes:\n%s", r)
+	}
+	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
+	checkSameAsMigrate(t, src, conn)
 }
