@@ -209,3 +209,19 @@ func widerPlan(m *Mapper, c sluice.Column) *plan.Plan {
 	wide.Columns = append(slices.Clone(wide.Columns), plan.Column{Name: strings.ToLower(c.Name), Type: "text", Role: plan.RoleValue, Source: c.Name, SourceType: c.Type})
 	return &plan.Plan{Namespace: ns, Tables: []*plan.Table{&wide}}
 }
+
+// A merged table names its columns: a column added to one of its sources
+// is ignored, with a note for status, and the stream goes on.
+func TestSchemaMergedIgnoresAddedColumn(t *testing.T) {
+	m := peopleMapper(t)
+	m.tables["People"][0].t.Merged = &plan.Merged{Table: "people", SourceColumn: "source"}
+	added := sluice.Change{Kind: sluice.ChangeSchema, Table: "People", Columns: []sluice.Column{{Name: "PersonID", Type: kInt},
+		{Name: "Extra", Type: kText}, {Name: "Name", Type: kText}, {Name: "Note", Type: kText}, {Name: "Ward", Type: kText}}}
+	if m.Widens(&added) {
+		t.Errorf("a merged table wants the plan made again")
+	}
+	sc, err := m.Schema(&added, pos(6), "6", nil)
+	if err != nil || len(sc.Stops) != 0 || len(sc.Adds) != 0 || !strings.Contains(sc.Ignored["crm.People"], "Ward") {
+		t.Fatalf("merged table, added column: %+v, %v", sc, err)
+	}
+}
