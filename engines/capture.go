@@ -11,12 +11,14 @@ import (
 )
 
 // CaptureSpec is the capture of a source's planned tables, with the
-// source's capture settings: what sluice sync will ask it for.
+// source's capture settings: what sluice sync will ask it for. A table
+// whose changes cannot be captured (plan.Table.Uncapturable) is left out:
+// sync keeps it current by reruns, which plan's Live sync section says.
 func CaptureSpec(src config.Source, p *plan.Plan) sluice.CaptureSpec {
 	spec := sluice.CaptureSpec{Name: src.Name, ReplicaIdentityFull: src.Capture.ReplicaIdentityFull,
 		ServerID: src.Capture.ServerID, Slot: src.Capture.Slot}
 	for _, t := range p.Tables {
-		if t.Source == src.Name && !slices.Contains(spec.Tables, t.SourceTable) {
+		if t.Source == src.Name && !t.Uncapturable && !slices.Contains(spec.Tables, t.SourceTable) {
 			spec.Tables = append(spec.Tables, t.SourceTable)
 		}
 	}

@@ -104,14 +104,20 @@ func (s *syncer) poll(ctx context.Context) error {
 	for _, name := range s.polled {
 		copied[name] = true
 	}
-	o := s.options()
-	o.Observer, o.Partial, o.Locked = migrate.Quiet{}, true, true
-	sum, err := migrate.RunAll(ctx, sourcesOnly(s.p.Plan, copied), s.p.Sources, s.tgts, o)
+	sum, err := migrate.RunAll(ctx, sourcesOnly(s.p.Plan, copied), s.p.Sources, s.tgts, s.partialRun())
 	if err != nil {
 		return fmt.Errorf("migrate %v again: %w", s.polled, err)
 	}
 	fmt.Fprintf(s.g.stderr, "sync: %v migrated again: %s\n", s.polled, rerunCounts(sum))
 	return nil
+}
+
+// partialRun are the options of a run of some of the tables under the lock
+// the sync (or cutover) holds: it takes none, and retires no table.
+func (s *syncer) partialRun() migrate.Options {
+	o := s.options()
+	o.Observer, o.Partial, o.Locked = migrate.Quiet{}, true, true
+	return o
 }
 
 func rerunCounts(sum *migrate.Summary) string {

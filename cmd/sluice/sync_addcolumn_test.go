@@ -40,7 +40,7 @@ func testSyncAddedColumn(t *testing.T, engine string) {
 	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
 	t.Cleanup(func() { in.run(t, "sync", "--drop-slot") })
 
-	conn := connect(t, tgt)
+	conn := pgConn(t, tgt)
 	p := in.start(t, "sync", "--progress", "none")
 	waitFor(t, p, func() bool {
 		return pgInt(t, conn, "SELECT count(*) FROM sluice.streams WHERE state = 'streaming'") == 1

@@ -81,10 +81,10 @@ func (s *syncer) rerun(ctx context.Context, runs *syncRuns, why string) error {
 		return err
 	}
 	defer closeViews()
-	o := s.options()
+	o := s.partialRun()
 	// The sources keep changing while the stream runs: a verification
 	// would report those changes; cutover proves the frozen sources.
-	o.Observer, o.Verify, o.Partial, o.Locked = migrate.Quiet{}, nil, true, true
+	o.Verify = nil
 	sum, err := migrate.RunAll(ctx, p, srcs, s.tgts, o)
 	names := slices.Sorted(maps.Keys(ids))
 	if err != nil {

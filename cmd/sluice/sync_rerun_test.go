@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -44,7 +43,7 @@ func TestSyncReruns(t *testing.T) {
 	if !strings.Contains(r.stderr, "brought up to date by a rerun (catch-up)") {
 		t.Errorf("sync --catch-up did not rerun:\n%s", r)
 	}
-	conn := connect(t, tgt)
+	conn := pgConn(t, tgt)
 	checkSameAsMigrate(t, src, conn)
 	wantCode(t, in.run(t, "verify"), 0)
 	if n := pgInt(t, conn, `SELECT count(*) FROM pg_constraint WHERE conrelid = 'visit'::regclass AND contype = 'f'`); n != 1 {
@@ -82,16 +81,6 @@ tables:
 `, src, tgt)
 }
 
-func connect(t *testing.T, url string) *pgx.Conn {
-	t.Helper()
-	conn, err := pgx.Connect(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
-
 // rerunTables are the target's rows, as text, of the test's tables.
 var rerunTables = map[string]string{
 	"pat":   "SELECT id || '|' || legacy_id || '|' || ward || '|' || coalesce(name, '') FROM pat",
@@ -105,7 +94,7 @@ func checkSameAsMigrate(t *testing.T, src string, conn *pgx.Conn) {
 	t.Helper()
 	fresh, tgt := rerunSetup(t, src)
 	wantCode(t, fresh.run(t, "migrate", "--progress", "none"), 0)
-	want := connect(t, tgt)
+	want := pgConn(t, tgt)
 	for table, q := range rerunTables {
 		if got, exp := pgLines(t, conn, q), pgLines(t, want, q); strings.Join(got, ",") != strings.Join(exp, ",") {
 			t.Errorf("%s after sync: %v; a fresh migrate: %v", table, got, exp)
