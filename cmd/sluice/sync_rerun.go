@@ -104,13 +104,13 @@ func (s *syncer) rerun(ctx context.Context, runs *syncRuns, why string) error {
 }
 
 // rerunSources are the sources a rerun of p reads: each captured source
-// through snapshots (one for all its tables on PostgreSQL, one per table on
-// MariaDB), as the first copy does, so that a table's rows and the count
-// that reconciles them agree while the source takes writes. closeViews
-// ends the snapshots.
+// through a consistent view (PostgreSQL: one exported snapshot for all its
+// tables, without a slot; MariaDB: a snapshot per table), so that a table's
+// rows and the count that reconciles them agree while the source takes
+// writes. closeViews ends the views.
 func (s *syncer) rerunSources(ctx context.Context, p *plan.Plan) (srcs map[string]sluice.Source, closeViews func(), err error) {
 	srcs = maps.Clone(map[string]sluice.Source(s.p.Sources))
-	var views []snapshotView
+	var views []sluice.Source
 	closeViews = func() {
 		for _, v := range views {
 			v.Close()
@@ -120,7 +120,7 @@ func (s *syncer) rerunSources(ctx context.Context, p *plan.Plan) (srcs map[strin
 		if !slices.ContainsFunc(p.Tables, func(t *plan.Table) bool { return t.Source == c.name }) {
 			continue
 		}
-		v, err := openView(ctx, c)
+		v, err := rerunView(ctx, c)
 		if err != nil {
 			closeViews()
 			return nil, nil, fmt.Errorf("source %s: %w", c.name, err)
@@ -128,6 +128,19 @@ func (s *syncer) rerunSources(ctx context.Context, p *plan.Plan) (srcs map[strin
 		views, srcs[c.name] = append(views, v), v
 	}
 	return srcs, closeViews, nil
+}
+
+// viewer is a source that opens a consistent read-only view of its tables
+// without touching its capture (PostgreSQL).
+type viewer interface {
+	View(ctx context.Context) (sluice.Source, error)
+}
+
+func rerunView(ctx context.Context, c *capture) (sluice.Source, error) {
+	if v, ok := c.cs.(viewer); ok {
+		return v.View(ctx)
+	}
+	return openView(ctx, c)
 }
 
 // runIDs is the rerun's run in each target database it loaded.
