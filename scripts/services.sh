@@ -23,6 +23,7 @@ set -euo pipefail
 
 PG_PORT=${SLUICE_SERVICES_PG_PORT:-5432}
 MY_PORT=${SLUICE_SERVICES_MY_PORT:-3306}
+PG_SLOTS=${SLUICE_SERVICES_PG_SLOTS:-40}
 MY_CNF=${SLUICE_SERVICES_MY_CNF:-/etc/mysql/mariadb.conf.d/90-sluice-capture.cnf}
 DRY_RUN=${SLUICE_SERVICES_DRY_RUN:-0}
 
@@ -121,17 +122,23 @@ allow_root_over_tcp() {
   wait_for MariaDB my_up
 }
 
-# capture_postgres sets wal_level=logical and restarts PostgreSQL once,
-# unless it is logical already.
+# capture_postgres sets wal_level=logical, and room for the replication
+# slots and WAL senders that the sync and cutover tests open side by side
+# (each test package holds a few; the default of 10 runs out when packages
+# run in parallel), and restarts PostgreSQL once, unless all is set already.
 capture_postgres() {
-  local level
+  local level slots senders
   level=$(pg_sql 'SHOW wal_level')
-  if [ "$level" = logical ]; then
-    log "PostgreSQL: wal_level is logical"
+  slots=$(pg_sql 'SHOW max_replication_slots')
+  senders=$(pg_sql 'SHOW max_wal_senders')
+  if [ "$level" = logical ] && [ "$slots" -ge "$PG_SLOTS" ] && [ "$senders" -ge "$PG_SLOTS" ]; then
+    log "PostgreSQL: wal_level is logical, $slots replication slots"
     return 0
   fi
-  log "PostgreSQL: wal_level is $level; setting logical and restarting once"
+  log "PostgreSQL: wal_level is $level, $slots slots, $senders WAL senders; setting logical and $PG_SLOTS, restarting once"
   change pg_sql 'ALTER SYSTEM SET wal_level = logical'
+  change pg_sql "ALTER SYSTEM SET max_replication_slots = $PG_SLOTS"
+  change pg_sql "ALTER SYSTEM SET max_wal_senders = $PG_SLOTS"
   change as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main restart
   if [ "$DRY_RUN" = 1 ]; then return 0; fi
   wait_for PostgreSQL pg_up

@@ -66,8 +66,8 @@ func StartPrivatePostgres(settings ...string) (*PrivateServer, error) {
 		return nil, fmt.Errorf("initdb: %w: %s", err, out)
 	}
 	s.args = []string{filepath.Join(bin, "postgres"), "-D", data, "-p", strconv.Itoa(s.Port), "-k", s.dir,
-		"-c", "listen_addresses=127.0.0.1", "-c", "wal_level=logical", "-c", "max_replication_slots=20",
-		"-c", "max_wal_senders=20", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"}
+		"-c", "listen_addresses=127.0.0.1", "-c", "wal_level=logical", "-c", "max_replication_slots=40",
+		"-c", "max_wal_senders=40", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"}
 	for _, kv := range settings {
 		s.args = append(s.args, "-c", kv)
 	}

@@ -63,11 +63,11 @@ func TestServicesScriptLeavesConfiguredServersAlone(t *testing.T) {
 // is not logical, the option file and one restart where the binlog is off.
 // (Dry run: the shared servers are never restarted by a test.)
 func TestServicesScriptWouldConfigureTheSharedServers(t *testing.T) {
-	level, logBin := sharedCaptureSettings(t)
+	level, slots, logBin := sharedCaptureSettings(t)
 	out := servicesDryRun(t, 5432, 3306)
-	pgWants := []string{"would run: pg_sql ALTER SYSTEM SET wal_level = logical", "main restart"}
-	if level == "logical" {
-		pgWants = []string{"wal_level is logical"}
+	pgWants := []string{"would run: pg_sql ALTER SYSTEM SET wal_level = logical", "would run: pg_sql ALTER SYSTEM SET max_replication_slots = 40", "main restart"}
+	if level == "logical" && slots >= 40 {
+		pgWants = []string{"wal_level is logical, " + strconv.Itoa(slots) + " replication slots"}
 	}
 	myWants := []string{"would run: write_my_cnf", "would run: mariadb-admin -h 127.0.0.1 -P 3306 -uroot shutdown", "would start mariadbd again"}
 	if logBin == 1 {
@@ -75,7 +75,7 @@ func TestServicesScriptWouldConfigureTheSharedServers(t *testing.T) {
 	}
 	for _, want := range append(pgWants, myWants...) {
 		if !strings.Contains(out, want) {
-			t.Errorf("wal_level %s, log_bin %d: output lacks %q:\n%s", level, logBin, want, out)
+			t.Errorf("wal_level %s, %d slots, log_bin %d: output lacks %q:\n%s", level, slots, logBin, want, out)
 		}
 	}
 	if logBin == 1 && strings.Contains(out, "shutdown") {
@@ -83,7 +83,9 @@ func TestServicesScriptWouldConfigureTheSharedServers(t *testing.T) {
 	}
 }
 
-func sharedCaptureSettings(t *testing.T) (string, int) {
+// sharedCaptureSettings reads the shared servers' wal_level,
+// max_replication_slots and log_bin.
+func sharedCaptureSettings(t *testing.T) (string, int, int) {
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, PostgresURL())
 	if err != nil {
@@ -91,7 +93,8 @@ func sharedCaptureSettings(t *testing.T) (string, int) {
 	}
 	defer conn.Close(ctx)
 	var level string
-	if err := conn.QueryRow(ctx, "SHOW wal_level").Scan(&level); err != nil {
+	var slots int
+	if err := conn.QueryRow(ctx, "SELECT current_setting('wal_level'), current_setting('max_replication_slots')::int").Scan(&level, &slots); err != nil {
 		t.Fatal(err)
 	}
 	db, err := sql.Open("mysql", MySQLDSN(t, MySQLURL()))
@@ -103,5 +106,5 @@ func sharedCaptureSettings(t *testing.T) (string, int) {
 	if err := db.QueryRow("SELECT @@log_bin").Scan(&logBin); err != nil {
 		Unavailable(t, "MariaDB", fmt.Errorf("read @@log_bin: %w", err))
 	}
-	return level, logBin
+	return level, slots, logBin
 }
