@@ -235,3 +235,16 @@ func (t *Target) Authoritative(ctx context.Context) (string, error) {
 	}
 	return c.Authoritative, nil
 }
+
+// EverSwitched reports whether a cutover ever reached its switch (its audit
+// entry says so, whatever happened since): from then on the application may
+// have inserted rows into the target with UUIDs of its own
+// (verify.Options.OwnUUIDs).
+func (t *Target) EverSwitched(ctx context.Context) (bool, error) {
+	var exists bool
+	err := t.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM sluice.audit WHERE operation = 'cutover."+PhaseSwitched+"')").Scan(&exists)
+	if err != nil {
+		return false, fmt.Errorf("look for a cutover's switch on %s: %w", t.where, err)
+	}
+	return exists, nil
+}

@@ -17,6 +17,9 @@ func TestCutoverRecordThroughItsPhases(t *testing.T) {
 	if side, err := tg.Authoritative(ctx); err != nil || side != SideSources {
 		t.Fatalf("before any cutover: %q, %v; want sources", side, err)
 	}
+	if ever, err := tg.EverSwitched(ctx); err != nil || ever {
+		t.Fatalf("before any cutover, EverSwitched says %v, %v", ever, err)
+	}
 	c, err := tg.BeginCutover(ctx, 0)
 	if err != nil || c.Phase != PhaseChecking || c.Authoritative != SideSources {
 		t.Fatalf("begin: %+v, %v", c, err)
@@ -40,6 +43,9 @@ func TestCutoverRecordThroughItsPhases(t *testing.T) {
 	if side, err := tg.Authoritative(ctx); err != nil || side != SideTarget {
 		t.Fatalf("after the switch: %q, %v; want target", side, err)
 	}
+	if ever, err := tg.EverSwitched(ctx); err != nil || !ever {
+		t.Fatalf("after the switch, EverSwitched says %v, %v", ever, err)
+	}
 	if _, err := tg.CutoverStep(ctx, c.ID, 0, CutoverStep{Phase: PhaseRolledBack, Authoritative: SideSources}); err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +54,9 @@ func TestCutoverRecordThroughItsPhases(t *testing.T) {
 	}
 	if _, err := tg.CutoverStep(ctx, c.ID, 0, CutoverStep{Phase: PhaseFrozen}); err == nil {
 		t.Fatalf("a rolled back cutover moved on")
+	}
+	if ever, err := tg.EverSwitched(ctx); err != nil || !ever {
+		t.Fatalf("after the rollback, EverSwitched says %v, %v: the target keeps the rows written while it was authoritative", ever, err)
 	}
 	next, err := tg.BeginCutover(ctx, 0)
 	if err != nil || next.ID == c.ID || next.Phase != PhaseChecking {

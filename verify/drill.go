@@ -88,8 +88,16 @@ func (w *worker) indexSource() (byKey, byLegacy map[string]int) {
 }
 
 // compare reports each column in which target row j differs from source row
-// i; under keys: uuid a different UUID or legacy key is also a level 5 finding.
-func (w *worker) compare(c *srcChunk, i, j int) { w.compareExcept(c, i, j, nil) }
+// i; under keys: uuid a different UUID or legacy key is also a level 5
+// finding, except a UUID of the row's own under Options.OwnUUIDs.
+func (w *worker) compare(c *srcChunk, i, j int) {
+	var excused func(string) bool
+	if sh := w.s.sh; w.s.v.o.OwnUUIDs && sh.uuidKeys() {
+		own := w.s.view.Columns[sh.rowUUID].Name
+		excused = func(col string) bool { return col == own }
+	}
+	w.compareExcept(c, i, j, excused)
+}
 
 // compareExcept is compare, but a column for which excused (when set) holds
 // is no finding.

@@ -47,10 +47,15 @@ func (s *scan) withKeys(ctx context.Context, fn func(conn *pgxpool.Conn) error) 
 }
 
 // extraRows reports the target rows whose identity, and those whose legacy
-// key, no source row has.
+// key, no source row has. Under Options.OwnUUIDs a row whose legacy key a
+// source row has is paired by it, whatever its UUID.
 func (s *scan) extraRows(ctx context.Context, conn *pgxpool.Conn) error {
+	unpaired := []string{s.notInKeys(s.sh.ident)}
+	if s.v.o.OwnUUIDs && s.sh.uuidKeys() {
+		unpaired = append(unpaired, s.notInKeys([]int{s.sh.legacy}))
+	}
 	q := fmt.Sprintf("SELECT %s, %s FROM %s t%s", s.identSQL("t"), s.legacySQL("t"), s.v.cat.name,
-		s.v.where("t", s.notInKeys(s.sh.ident)))
+		s.v.where("t", unpaired...))
 	err := s.v.sampleOn(ctx, conn, LevelContent, q, func(vals []string) {
 		s.v.add(Finding{Level: LevelContent, Check: "extra row", Key: vals[0], LegacyKey: vals[1],
 			Detail: "the target row matches no source row"})

@@ -12,6 +12,14 @@ import (
 type Options struct {
 	// Levels to run; nil or empty runs all six.
 	Levels []int
+	// OwnUUIDs accepts target rows whose UUID is not the one the key
+	// function gives their legacy key. After a cutover the application
+	// inserts rows with UUIDs of its own and the reverse stream writes the
+	// key the source gave each into its legacy column; such a row is paired
+	// with its source row by that legacy key, and its UUID, which the
+	// sources do not hold, is not compared (no "wrong uuid", no value
+	// finding on the UUID column). Every other value still is.
+	OwnUUIDs bool
 	// ChunkRows is the keyset chunk of levels 5 and 6; 0 takes each table's
 	// planned chunk size.
 	ChunkRows int

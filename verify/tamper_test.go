@@ -1,6 +1,8 @@
 package verify_test
 
 import (
+	"context"
+
 	"testing"
 
 	"github.com/sluicedb/sluice/config"
@@ -188,4 +190,40 @@ func TestKeylessChanged(t *testing.T) {
 	onlyLevels(t, r, verify.LevelContent)
 	has(t, r, verify.Finding{Level: 6, Check: "missing row", Table: "shop.Tags", LegacyKey: "#3", SourceValue: "name=b, weight=NULL"})
 	has(t, r, verify.Finding{Level: 6, Check: "extra row", Table: "shop.Tags", TargetValue: "name=b, weight=3"})
+}
+
+// TestOwnUUIDs: under Options.OwnUUIDs (after a cutover, rows the
+// application inserted on the target keep UUIDs of their own), a row whose
+// UUID is not the key function's is paired by its legacy key and its UUID
+// is no finding; a value that differs on such a row, and a row whose
+// legacy key was never written back, still are.
+func TestOwnUUIDs(t *testing.T) {
+	t.Parallel()
+	e := shop(t, config.KeysUUID, "")
+	const own, other = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"
+	e.exec(t, `UPDATE customers SET customer_id = '`+own+`' WHERE legacy_id = 5`,
+		`UPDATE order_lines SET id = '`+own+`' WHERE legacy_id = '2|1'`)
+	for _, levels := range [][]int{nil, {1, 2, 3, 4, 5}} {
+		r, err := verify.All(context.Background(), e.plan, e.srcs, e.tgt, verify.Options{Levels: levels, ChunkRows: 2, OwnUUIDs: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Findings != 0 {
+			t.Fatalf("levels %v, rows paired by their legacy keys, UUIDs their own: %d findings:\n%s", levels, r.Findings, text(t, r))
+		}
+	}
+
+	e.exec(t, `UPDATE customers SET name = 'Eve2' WHERE legacy_id = 5`,
+		`UPDATE order_lines SET id = '`+other+`', legacy_id = NULL WHERE legacy_id = '3|1'`)
+	r, err := verify.All(context.Background(), e.plan, e.srcs, e.tgt, verify.Options{ChunkRows: 2, OwnUUIDs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onlyLevels(t, r, verify.LevelLegacy, verify.LevelContent)
+	has(t, r, verify.Finding{Level: 6, Check: "value", Table: "shop.Customers", LegacyKey: "5", Key: own, Column: "name", SourceValue: "Eve", TargetValue: "Eve2"})
+	has(t, r, verify.Finding{Level: 6, Check: "missing row", Table: "shop.OrderLines", LegacyKey: "3|1", Key: keyUUID("OrderLines", int64(3), int64(1))})
+	has(t, r, verify.Finding{Level: 6, Check: "extra row", Table: "shop.OrderLines", LegacyKey: "NULL", Key: other})
+	if r.Findings != 5 {
+		t.Errorf("%d findings, want 5 (the row of 2|1 is paired by its legacy key):\n%s", r.Findings, text(t, r))
+	}
 }

@@ -167,7 +167,11 @@ func verifyRun(ctx context.Context, tgt *target.Target, p *plan.Plan, srcs engin
 	if err != nil {
 		return nil, err
 	}
-	report, err := verify.All(ctx, p, srcs, tgt, verify.Options{Levels: s.levels})
+	opts, err := verifyOptions(ctx, tgt, s.levels)
+	var report *verify.Report
+	if err == nil {
+		report, err = verify.All(ctx, p, srcs, tgt, opts)
+	}
 	if err == nil {
 		err = verify.Record(context.WithoutCancel(ctx), tgt, session.ID(), report)
 	}
@@ -182,6 +186,14 @@ func verifyRun(ctx context.Context, tgt *target.Target, p *plan.Plan, srcs engin
 		err = eerr
 	}
 	return report, err
+}
+
+// verifyOptions verifies at levels; once a cutover switched, the target
+// may hold rows the application inserted with UUIDs of their own, which
+// are paired with their source rows by the legacy keys written back.
+func verifyOptions(ctx context.Context, tgt *target.Target, levels []int) (verify.Options, error) {
+	own, err := tgt.EverSwitched(ctx)
+	return verify.Options{Levels: levels, OwnUUIDs: own}, err
 }
 
 func writeReport(g *globals, f *verifyFlags, r *verify.Report) error {

@@ -271,7 +271,11 @@ func (c *cutover) drain(ctx context.Context) error {
 
 // prove verifies the target against the frozen sources.
 func (c *cutover) prove(ctx context.Context) error {
-	report, err := verify.All(ctx, c.p.Plan, c.p.Sources, c.tgt, verify.Options{Levels: c.levels})
+	opts, err := verifyOptions(ctx, c.tgt, c.levels)
+	var report *verify.Report
+	if err == nil {
+		report, err = verify.All(ctx, c.p.Plan, c.p.Sources, c.tgt, opts)
+	}
 	if err == nil {
 		err = verify.Record(ctx, c.tgt, c.session.ID(), report)
 	}
