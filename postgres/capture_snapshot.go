@@ -125,9 +125,9 @@ func contains(list []string, s string) bool {
 func (s *Source) exportSnapshot(ctx context.Context, spec sluice.CaptureSpec) (*pgconn.PgConn, pglogrepl.CreateReplicationSlotResult, error) {
 	var none pglogrepl.CreateReplicationSlotResult
 	name := captureName(spec)
-	var exists bool
-	if err := s.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)", name).Scan(&exists); err != nil {
-		return nil, none, classify(fmt.Errorf("look for slot %s: %w", name, err))
+	exists, err := s.HasCapture(ctx, spec)
+	if err != nil {
+		return nil, none, err
 	}
 	repl, err := s.replicationConn(ctx)
 	if err != nil {

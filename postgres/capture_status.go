@@ -36,6 +36,16 @@ func (s *Source) CaptureStatus(ctx context.Context, spec sluice.CaptureSpec, app
 	return sluice.CaptureStatus{Head: LSN(head), Confirmed: LSN(confirmed), BehindBytes: behind, RetainedBytes: retained}, nil
 }
 
+// HasCapture reports whether the capture's slot exists.
+func (s *Source) HasCapture(ctx context.Context, spec sluice.CaptureSpec) (bool, error) {
+	name := captureName(spec)
+	var exists bool
+	if err := s.pool.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = $1)", name).Scan(&exists); err != nil {
+		return false, classify(fmt.Errorf("look for slot %s on %s: %w", name, s.name, err))
+	}
+	return exists, nil
+}
+
 // DropCapture drops the slot (once no stream uses it) and the publication.
 func (s *Source) DropCapture(ctx context.Context, spec sluice.CaptureSpec) error {
 	if err := checkSlotName(spec); err != nil {

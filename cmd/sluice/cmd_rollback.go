@@ -37,14 +37,27 @@ PostgreSQL slot and publication; the streams' positions, so the next sync
 copies again) and the record table of the reverse stream (sluice_reverse),
 and records the cutover rolled back. Nothing else on the sources changes.
 
-After the switch (the target authoritative): it freezes writes on the target
-(ALTER DATABASE ... SET default_transaction_read_only), verifies the sources
-against the target (--verify, levels 1-4 by default: counts, keys, foreign
-keys, types; level 5 would report the rows the application inserted on the
-target, whose UUIDs are its own and not computed from their legacy keys), and only when they match
-unfreezes the sources, records the rollback and says that the application may
-point back. When they differ it stops, with both sides frozen, and says so:
-let sluice sync write the target's changes back, then run rollback again.
+After the switch (the target authoritative), one recorded step at a time:
+
+  1. target frozen     writes on the target stop (ALTER DATABASE ... SET
+                       default_transaction_read_only)
+  2. reverse drained   the target's changes not yet written back to the
+                       sources are (what sluice sync does after a cutover)
+  3. proven            the sources are verified against the target (--verify,
+                       quick by default as for cutover: counts, keys, foreign
+                       keys, types, legacy keys; all: every value). A row the
+                       application inserted on the target keeps its own UUID
+                       and is paired with its source row by the legacy key the
+                       reverse stream wrote back into it
+  4. sources unfrozen  the forward streams skip the reverse stream's own
+                       writes, the sources are writable again
+  5. rolled back       the reverse stream's capture on the target is removed,
+                       the sources are recorded authoritative, and only then
+                       does it say that the application may point back
+
+When the proof finds a difference it stops there, with both sides frozen,
+and lists it: correct it and run rollback again. Killed at any step,
+rollback run again finishes the job.
 
 sync must not run during a rollback (they share the migration lock).
 Each step is recorded in sluice.cutovers with an audit entry; exit 7 when a
@@ -56,7 +69,7 @@ step refuses.`,
 			return runRollback(cmd.Context(), g, f)
 		},
 	}
-	cmd.Flags().StringVar(&f.verify, "verify", "1,2,3,4", "after cutover, the proof that the sources equal the target: levels such as 1,2,6, quick or all (level 5 fails on rows the application inserted on the target: their UUIDs are its own)")
+	cmd.Flags().StringVar(&f.verify, "verify", "quick", "after cutover, the proof that the sources equal the target: quick (levels 1-5), all (every value) or levels such as 1,2,6")
 	cmd.Flags().StringVar(&f.stopAfter, "stop-after", "", "for tests: kill the process (SIGKILL) once this phase is recorded")
 	_ = cmd.Flags().MarkHidden("stop-after")
 	registerDropTarget(cmd, f)
@@ -122,10 +135,12 @@ func (r *rollback) step(ctx context.Context, rec target.Cutover, s target.Cutove
 	if err != nil {
 		return rec, err
 	}
-	fmt.Fprintf(r.g.stderr, "rollback: %s (%s)\n", s.Phase, time.Now().UTC().Format(time.RFC3339Nano))
-	if r.f.stopAfter == s.Phase {
-		(&cutoverFlags{stopAfter: s.Phase}).stopHere(s.Phase)
+	name := s.Phase
+	if step, ok := s.Details["step"].(string); ok {
+		name = step
 	}
+	fmt.Fprintf(r.g.stderr, "rollback: %s (%s)\n", name, time.Now().UTC().Format(time.RFC3339Nano))
+	(&cutoverFlags{stopAfter: r.f.stopAfter}).stopHere(name)
 	return rec, nil
 }
 
@@ -141,13 +156,13 @@ func (r *rollback) beforeCutover(ctx context.Context, rec target.Cutover, found 
 	if err := r.thawSources(ctx); err != nil {
 		return err
 	}
-	if err := dropCaptures(ctx, r.g, r.caps); err != nil {
-		return err
+	if found {
+		var err error
+		if rec, err = r.step(ctx, rec, rollingBack("sources unfrozen", nil)); err != nil {
+			return err
+		}
 	}
-	if err := r.dropSinks(ctx); err != nil {
-		return err
-	}
-	if err := r.dropReverseCapture(ctx); err != nil {
+	if err := r.dropCaptureObjects(ctx); err != nil {
 		return err
 	}
 	if found {
@@ -157,6 +172,19 @@ func (r *rollback) beforeCutover(ctx context.Context, rec target.Cutover, found 
 	}
 	fmt.Fprintln(r.g.stdout, "rolled back: the sources are authoritative and writable, and hold nothing Sluice created; the next sync copies again")
 	return nil
+}
+
+// dropCaptureObjects removes what capture made on the sources and the
+// target's capture for the reverse stream; each is gone already when a
+// rollback killed after it runs again.
+func (r *rollback) dropCaptureObjects(ctx context.Context) error {
+	if err := dropCaptures(ctx, r.g, r.caps); err != nil {
+		return err
+	}
+	if err := r.dropSinks(ctx); err != nil {
+		return err
+	}
+	return r.dropReverseCapture(ctx)
 }
 
 func (r *rollback) dropSinks(ctx context.Context) error {
@@ -183,26 +211,34 @@ func (r *rollback) dropReverseCapture(ctx context.Context) error {
 	return nil
 }
 
-// afterCutover freezes the target, proves the sources equal it, and gives
-// the application back to the sources.
+// afterCutover freezes the target, writes its last changes back, proves
+// the sources equal it, and gives the application back to the sources.
+// Each step is recorded (phase rolling back, the step in its audit entry),
+// and each is safe to run again: a rollback killed at any step is finished
+// by running it again.
 func (r *rollback) afterCutover(ctx context.Context, rec target.Cutover) error {
-	rec, err := r.step(ctx, rec, target.CutoverStep{Phase: target.PhaseRollingBack, FreezeStarted: true})
+	rec, err := r.step(ctx, rec, target.CutoverStep{Phase: target.PhaseRollingBack, FreezeStarted: rec.Phase != target.PhaseRollingBack})
 	if err != nil {
 		return err
 	}
 	if err := r.freezeTarget(ctx); err != nil {
 		return err
 	}
-	report, err := verify.All(ctx, r.p.Plan, r.p.Sources, r.tgt, verify.Options{Levels: r.levels})
-	if err == nil {
-		err = verify.Record(ctx, r.tgt, r.session.ID(), report)
+	if rec, err = r.step(ctx, rec, rollingBack("target frozen", nil)); err != nil {
+		return err
 	}
+	if err := r.drainReverse(ctx); err != nil {
+		return err
+	}
+	if rec, err = r.step(ctx, rec, rollingBack("reverse drained", nil)); err != nil {
+		return err
+	}
+	proof, err := r.prove(ctx)
 	if err != nil {
 		return err
 	}
-	if !report.OK() {
-		_ = writeReport(r.g, &verifyFlags{}, report)
-		return &notReadyError{msg: fmt.Sprintf("rollback stopped: the sources differ from the target (%d finding(s), listed above); both sides stay frozen. Let sluice sync --catch-up write the target's changes back, then run sluice rollback again", report.Findings)}
+	if rec, err = r.step(ctx, rec, rollingBack("proven", proof)); err != nil {
+		return err
 	}
 	if err := r.skipReverseWrites(ctx); err != nil {
 		return err
@@ -210,17 +246,63 @@ func (r *rollback) afterCutover(ctx context.Context, rec target.Cutover) error {
 	if err := r.thawSources(ctx); err != nil {
 		return err
 	}
+	if rec, err = r.step(ctx, rec, rollingBack("sources unfrozen", nil)); err != nil {
+		return err
+	}
 	if err := r.dropReverseCapture(ctx); err != nil {
 		return err
 	}
-	rec, err = r.step(ctx, rec, target.CutoverStep{Phase: target.PhaseRolledBack, Authoritative: target.SideSources, FreezeEnded: true,
-		Verify: map[string]any{"levels": r.levels, "tables": len(report.Tables), "findings": report.Findings, "ok": true}})
+	rec, err = r.step(ctx, rec, target.CutoverStep{Phase: target.PhaseRolledBack, Authoritative: target.SideSources, FreezeEnded: true, Verify: proof})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(r.g.stdout, "rolled back: the sources equal the target and are authoritative again; the application may point back at them.\n")
 	fmt.Fprintf(r.g.stdout, "write freeze: %s. The target stays frozen (sluice cutover unfreezes it).\n", rec.FreezeDuration().Round(time.Millisecond))
 	return nil
+}
+
+// rollingBack is a step of a rollback after the switch: the phase stays
+// rolling back, the audit entry names the step.
+func rollingBack(name string, proof map[string]any) target.CutoverStep {
+	return target.CutoverStep{Phase: target.PhaseRollingBack, Verify: proof, Details: map[string]any{"step": name}}
+}
+
+// drainReverse writes back what the target's change log holds up to its
+// end, as sync --catch-up does after a cutover, under this rollback's run.
+// A rollback killed after it dropped the reverse stream's capture finds
+// none: everything had been written back and proven before.
+func (r *rollback) drainReverse(ctx context.Context) error {
+	capture, err := openTargetCapture(ctx, r.p.Config.Target.URL, r.p.Plan.Schema)
+	if err != nil {
+		return err
+	}
+	defer capture.Close()
+	rr := &reverseRun{g: r.g, p: r.p, tgt: r.tgt, session: r.session, capture: capture, spec: reverseSpec(r.p)}
+	if ok, err := capture.HasCapture(ctx, rr.spec); err != nil || !ok {
+		return err
+	}
+	if rr.stream, err = reverseStream(ctx, r.p, r.tgt, capture); err != nil {
+		return err
+	}
+	return rr.follow(ctx, true)
+}
+
+// prove verifies the sources against the frozen target. Rows the
+// application inserted on the target are paired by the legacy keys the
+// reverse stream wrote back (verify.Options.OwnUUIDs).
+func (r *rollback) prove(ctx context.Context) (map[string]any, error) {
+	report, err := verify.All(ctx, r.p.Plan, r.p.Sources, r.tgt, verify.Options{Levels: r.levels, OwnUUIDs: true})
+	if err == nil {
+		err = verify.Record(ctx, r.tgt, r.session.ID(), report)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !report.OK() {
+		_ = writeReport(r.g, &verifyFlags{}, report)
+		return nil, &notReadyError{msg: fmt.Sprintf("rollback stopped: the sources differ from the target (%d finding(s), listed above) once every change of the target was written back; both sides stay frozen. Correct the difference on the sources, then run sluice rollback again", report.Findings)}
+	}
+	return map[string]any{"levels": r.levels, "tables": len(report.Tables), "findings": report.Findings, "ok": true}, nil
 }
 
 // freezeTarget stops the application's writes on the target with the

@@ -214,7 +214,23 @@ func testCutover(t *testing.T, engine string) {
 		t.Fatalf("%d rows inserted on the target got no legacy key from the source", n)
 	}
 
-	rb := r.in.run(t, "rollback")
+	// More writes, which rollback itself writes back before its proof;
+	// then a difference on the source, which the full proof finds.
+	// The difference is on the row the application inserted on the target
+	// first: its UUID is its own, and the proof pairs it by legacy key.
+	own := pgLines(t, r.conn, "SELECT legacy_id::text FROM a WHERE v = 'on the target'")[0]
+	r.writeOnTarget(t)
+	r.setSource(t, own, "tampered")
+	refused := r.in.run(t, "rollback", "--verify", "all")
+	wantCode(t, refused, 7)
+	if !strings.Contains(refused.stdout, "tampered") || !strings.Contains(refused.stderr, "both sides stay frozen") {
+		t.Fatalf("rollback over a source that differs:\n%s", refused)
+	}
+	if p := r.phase(t); p != "rolling back/target" {
+		t.Fatalf("a refused rollback left the record at %q", p)
+	}
+	r.setSource(t, own, "on the target")
+	rb := r.in.run(t, "rollback", "--verify", "all")
 	wantCode(t, rb, 0)
 	if !strings.Contains(rb.stdout, "may point back") {
 		t.Fatalf("rollback output:\n%s", rb)
@@ -222,20 +238,40 @@ func testCutover(t *testing.T, engine string) {
 	if p := r.phase(t); p != "rolled back/sources" {
 		t.Fatalf("after rollback the record says %q", p)
 	}
+	r.checkEqual(t)
+	if n := pgInt(t, r.conn, "SELECT count(*) FROM a WHERE legacy_id IS NULL"); n != 0 {
+		t.Fatalf("%d rows inserted on the target got no legacy key from the source", n)
+	}
 	if err := w.exec(ctx, "INSERT INTO a (v) VALUES ('back')"); err != nil {
 		t.Fatalf("the source refuses the application after rollback: %v", err)
 	}
-	// Levels 1-4: the row the application inserted on the target keeps
-	// its own UUID, which levels 5 and 6 report.
+	// Every level, the rows the application inserted on the target paired
+	// by their legacy keys; then a second cutover, with its default proof.
 	wantCode(t, r.in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
-	wantCode(t, r.in.run(t, "verify", "--level", "1,2,3,4"), 0)
+	wantCode(t, r.in.run(t, "verify"), 0)
 	r.checkEqual(t)
-	wantCode(t, r.in.run(t, append([]string{"cutover", "--verify", "1,2,3,4"}, r.freezeArgs()...)...), 0)
+	wantCode(t, r.in.run(t, append([]string{"cutover"}, r.freezeArgs()...)...), 0)
 	r.checkEqual(t)
+	if p := r.phase(t); p != "switched/target" {
+		t.Fatalf("second cutover: the record says %q", p)
+	}
 	if n := pgInt(t, r.conn, "SELECT count(*) FROM sluice.audit WHERE operation LIKE 'cutover.%'"); n < 10 {
 		t.Errorf("%d cutover audit entries after two cutovers and a rollback", n)
 	}
 	wantCode(t, r.in.run(t, "rollback"), 0)
+}
+
+// setSource sets, as an administrator whom the freeze does not stop, the
+// value of the source row with key id.
+func (r *cutoverRig) setSource(t *testing.T, id, v string) {
+	t.Helper()
+	stmt := "UPDATE a SET v = '" + v + "' WHERE id = " + id
+	if r.srv.Engine == "postgres" {
+		stmt = "BEGIN READ WRITE; " + stmt + "; COMMIT"
+	}
+	if err := r.srv.ExecPrivate(r.db, stmt); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // A cutover killed (SIGKILL) after each of its steps is recorded leaves a
@@ -329,8 +365,8 @@ func (r *cutoverRig) writeOnTarget(t *testing.T) {
 	t.Helper()
 	for _, stmt := range []string{
 		"INSERT INTO a (id, v) VALUES (gen_random_uuid(), 'on the target')",
-		"UPDATE a SET v = 'changed on the target' WHERE legacy_id = 1",
-		"DELETE FROM a WHERE legacy_id = 2",
+		"UPDATE a SET v = 'changed on the target ' || (random() * 1000000)::int WHERE legacy_id = 1",
+		"DELETE FROM a WHERE legacy_id = (SELECT min(legacy_id) FROM a WHERE legacy_id > 1)",
 	} {
 		if _, err := r.conn.Exec(context.Background(), stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
