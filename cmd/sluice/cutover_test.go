@@ -316,6 +316,67 @@ func TestCutoverKilledAtEachStep(t *testing.T) {
 	r.checkEqual(t)
 }
 
+// A rollback killed (SIGKILL) after each of its steps is finished by
+// running it again: each run is killed one step further, status meanwhile
+// says which side is authoritative and that a rollback is unfinished, and
+// cutover refuses; the last run finishes. Then every write the application
+// made on the target is in the source, the source takes writes again and
+// no source stays frozen. The same before the switch.
+func TestRollbackKilledAtEachStep(t *testing.T) {
+	r := newCutoverRig(t, "mariadb", "")
+	w := &appWriter{r: r}
+	r.syncAndVerify(t)
+	wantCode(t, r.in.run(t, append([]string{"cutover"}, r.freezeArgs()...)...), 0)
+	r.writeOnTarget(t)
+	r.killRollbackAtEachStep(t, "the target", "rolling back", "target frozen", "reverse drained", "proven", "sources unfrozen")
+	r.checkEqual(t)
+	if n := pgInt(t, r.conn, "SELECT count(*) FROM a WHERE legacy_id IS NULL"); n != 0 {
+		t.Fatalf("%d rows inserted on the target got no legacy key from the source", n)
+	}
+	r.wantWritable(t, w, "after the switch")
+
+	r.syncAndVerify(t)
+	wantCode(t, r.in.run(t, append([]string{"cutover", "--stop-after", "frozen"}, r.freezeArgs()...)...), 128+9)
+	r.killRollbackAtEachStep(t, "the sources", "rolling back", "sources unfrozen")
+	r.wantWritable(t, w, "before the switch")
+	r.syncAndVerify(t)
+	r.checkEqual(t)
+}
+
+// killRollbackAtEachStep runs rollback killed after each step in turn, then
+// once to its end.
+func (r *cutoverRig) killRollbackAtEachStep(t *testing.T, side string, steps ...string) {
+	t.Helper()
+	for _, step := range steps {
+		wantCode(t, r.in.run(t, "rollback", "--stop-after", step), 128+9)
+		status := r.in.run(t, "status")
+		if !strings.Contains(status.stdout, "authoritative: "+side+" (cutover") || !strings.Contains(status.stdout, "a rollback stopped before it finished") {
+			t.Fatalf("status after rollback was killed at %s:\n%s", step, status)
+		}
+		res := r.in.run(t, append([]string{"cutover"}, r.freezeArgs()...)...)
+		wantCode(t, res, 7)
+		if !strings.Contains(res.stderr, "run sluice rollback to finish it") {
+			t.Fatalf("cutover after rollback was killed at %s:\n%s", step, res)
+		}
+	}
+	wantCode(t, r.in.run(t, "rollback"), 0)
+	if p := r.phase(t); p != "rolled back/sources" {
+		t.Fatalf("after rollback the record says %q", p)
+	}
+}
+
+// wantWritable checks that no source is left frozen and that the
+// application writes to the source again.
+func (r *cutoverRig) wantWritable(t *testing.T, w *appWriter, when string) {
+	t.Helper()
+	if n := pgInt(t, r.conn, "SELECT count(*) FROM sluice.freezes WHERE status <> 'thawed' AND source <> '(target)'"); n != 0 {
+		t.Fatalf("rollback %s: %d sources still frozen", when, n)
+	}
+	if err := w.exec(context.Background(), "INSERT INTO a (v) VALUES ('after rollback')"); err != nil {
+		t.Fatalf("rollback %s: the source refuses the application: %v", when, err)
+	}
+}
+
 // Cutover refuses, changing nothing, when a table cannot be written back,
 // and when the stream lags more than --max-lag; --check says the same.
 func TestCutoverRefuses(t *testing.T) {

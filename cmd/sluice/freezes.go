@@ -57,7 +57,10 @@ func printCutover(ctx context.Context, w io.Writer, tgt *target.Target) error {
 		fmt.Fprintf(w, "; write freeze %s", c.FreezeDuration().Round(time.Millisecond))
 	}
 	fmt.Fprintln(w, ")")
-	if c.Authoritative == target.SideSources && (c.Phase != target.PhaseChecking || !c.FreezeStarted.IsZero()) {
+	switch {
+	case c.Phase == target.PhaseRollingBack:
+		fmt.Fprintln(w, "  a rollback stopped before it finished: sluice rollback finishes it")
+	case c.Authoritative == target.SideSources && (c.Phase != target.PhaseChecking || !c.FreezeStarted.IsZero()):
 		fmt.Fprintln(w, "  the cutover stopped before its switch: sluice cutover resumes it, sluice rollback undoes it")
 	}
 	return nil
