@@ -411,6 +411,88 @@ func TestCutoverRefuses(t *testing.T) {
 	}
 }
 
+// Cutover and cutover --check refuse with exit 7, each naming the reason,
+// and change nothing on either side (no source frozen, the cutover record
+// no further than its readiness, the source writable), when a table failed,
+// a conflict waits for a person, the source URL's user may not write back
+// (SELECT and REPLICATION only), or a source column feeds only a computed
+// column (its value cannot be written back).
+func TestCutoverRefusesWhenNotReady(t *testing.T) {
+	r := newCutoverRig(t, "mariadb", "")
+	err := r.srv.ExecPrivate(r.db, "CREATE TABLE b (id int AUTO_INCREMENT PRIMARY KEY, w varchar(20)); "+
+		"CREATE USER reader IDENTIFIED BY 'reader'; GRANT SELECT ON "+r.db+".* TO reader; GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO reader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.syncAndVerify(t)
+	config := readFile(t, r.in.dir, "sluice.yaml")
+	readerURL := fmt.Sprintf("mysql://reader:reader@127.0.0.1:%d/%s", r.srv.Port, r.db)
+	state := pgLines(t, r.conn, "SELECT state FROM sluice.tables WHERE id = 'src.a'")[0]
+	w := &appWriter{r: r}
+	for _, c := range []struct {
+		name, want string
+		set, undo  func()
+	}{
+		{"failed table", "[FAIL] no table failed",
+			func() { r.exec(t, "UPDATE sluice.tables SET state = 'failed', message = 'broken by the test' WHERE id = 'src.a'") },
+			func() { r.exec(t, "UPDATE sluice.tables SET state = '"+state+"', message = NULL WHERE id = 'src.a'") }},
+		{"open conflict", "[FAIL] no open manual conflict",
+			func() {
+				r.exec(t, `INSERT INTO sluice.conflicts (target_schema, target_table, entity_column, entity, column_name,
+					owner_source, owner_key, other_source, other_key, status) VALUES ('public', 'a', 'id', gen_random_uuid(), 'v', 'src', '1', 'src', '2', 'open')`)
+			},
+			func() { r.exec(t, "DELETE FROM sluice.conflicts") }},
+		{"no write privilege", "[FAIL] the sources' users may write the target's changes back",
+			func() { writeFile(t, r.in.dir, "sluice.yaml", strings.Replace(config, r.srv.URL(r.db), readerURL, 1)) },
+			func() { writeFile(t, r.in.dir, "sluice.yaml", config) }},
+		{"computed-only column", "source column w feeds only computed column shout",
+			func() {
+				writeFile(t, r.in.dir, "sluice.yaml", config+"  src.b:\n    columns:\n      w: {drop: true}\n    computed:\n      shout: {expr: 'w + \"!\"'}\n")
+			},
+			func() { writeFile(t, r.in.dir, "sluice.yaml", config) }},
+	} {
+		c.set()
+		check := r.in.run(t, "cutover", "--check", "--max-lag", "1h")
+		wantCode(t, check, 7)
+		res := r.in.run(t, append([]string{"cutover"}, r.freezeArgs()...)...)
+		wantCode(t, res, 7)
+		for _, out := range []string{check.stdout, res.stdout} {
+			if !strings.Contains(out, c.want) {
+				t.Fatalf("%s: the checklist does not say %q:\n%s\n%s", c.name, c.want, check, res)
+			}
+		}
+		if !strings.Contains(res.stderr, "nothing was changed on the sources") {
+			t.Fatalf("%s: cutover's refusal:\n%s", c.name, res)
+		}
+		r.wantUnchanged(t, w, c.name)
+		c.undo()
+	}
+	wantCode(t, r.in.run(t, "cutover", "--check", "--max-lag", "1h"), 0)
+}
+
+// exec runs SQL on the target.
+func (r *cutoverRig) exec(t *testing.T, stmt string) {
+	t.Helper()
+	if _, err := r.conn.Exec(context.Background(), stmt); err != nil {
+		t.Fatalf("%s: %v", stmt, err)
+	}
+}
+
+// wantUnchanged checks that a refused cutover froze nothing, went no
+// further than its readiness, and left the source writable.
+func (r *cutoverRig) wantUnchanged(t *testing.T, w *appWriter, why string) {
+	t.Helper()
+	if n := pgInt(t, r.conn, "SELECT count(*) FROM sluice.freezes"); n != 0 {
+		t.Fatalf("%s: a refused cutover froze %d sources", why, n)
+	}
+	if p := r.phase(t); p != "checking/sources" {
+		t.Fatalf("%s: a refused cutover recorded %q", why, p)
+	}
+	if err := w.exec(context.Background(), "INSERT INTO a (v) VALUES ('after a refusal')"); err != nil {
+		t.Fatalf("%s: the source refuses the application after a refused cutover: %v", why, err)
+	}
+}
+
 func readFile(t *testing.T, dir, name string) string {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(dir, name))
