@@ -161,13 +161,24 @@ func (r *reverseRun) follow(ctx context.Context, catchUp bool) error {
 		}
 		tx = nil
 		if time.Since(lastPrune) > time.Minute {
-			if err := r.tgt.PruneWriteBacks(ctx, lastPrune); err != nil {
+			// A write-back is forgotten only once the stream has acknowledged
+			// a transaction that committed well after it: the slot never sends
+			// it again. By wall time alone, one the stream had not reached yet
+			// (it lags, or resumed after a crash) would be applied as the
+			// application's own update.
+			if err := r.tgt.PruneWriteBacks(ctx, c.Time.Add(-writeBackMargin)); err != nil {
 				return err
 			}
 			lastPrune = time.Now()
 		}
 	}
 }
+
+// writeBackMargin is how much older than the last transaction the stream
+// acknowledged a write-back must be to be pruned: commit times follow the
+// log's order only to within the time between a commit's timestamp and its
+// record.
+const writeBackMargin = time.Minute
 
 // reached says whether pos is at or past goal (never without a goal).
 func reached(goal, pos sluice.Position) bool {
