@@ -34,8 +34,12 @@ type mapped struct {
 	row    *transform.Row
 	layout []string // the source table's columns, in the order of a change's values
 	read   []int    // for each of t.ReadColumns, its index in layout
-	key    []int    // the indexes in t.Columns of t.PrimaryKey
-	cols   []string // t.Columns' names
+	key    []int    // the indexes in t.Columns of keyNames
+	// keyNames address a row: its legacy key where a unique index covers it
+	// (see legacyAddressed), else t.PrimaryKey.
+	keyNames []string
+	keep     []string // the columns an upsert leaves as the row has them (its UUID)
+	cols     []string // t.Columns' names
 	// uses lists, per target column, the read columns its value is made of;
 	// nil where it is made of none (a constant) or of what cannot be told
 	// (an expression, the row's hash): see partial.
@@ -127,7 +131,11 @@ func compile(p *plan.Plan, t *plan.Table, layout []string) (*mapped, error) {
 	for _, c := range t.Columns {
 		mt.cols = append(mt.cols, c.Name)
 	}
-	for _, k := range t.PrimaryKey {
+	mt.keyNames = t.PrimaryKey
+	if legacy, uuid, ok := legacyAddressed(t); ok {
+		mt.keyNames, mt.keep = []string{legacy}, []string{uuid}
+	}
+	for _, k := range mt.keyNames {
 		mt.key = append(mt.key, slices.Index(mt.cols, k))
 	}
 	if err := mt.relayout(layout); err != nil && mt.refuse == "" {
@@ -135,6 +143,33 @@ func compile(p *plan.Plan, t *plan.Table, layout []string) (*mapped, error) {
 	}
 	mt.uses = uses(t)
 	return mt, nil
+}
+
+// legacyAddressed reports a keys: uuid table whose legacy key column has a
+// unique index of its own: its rows are addressed by their legacy key, and
+// an upsert keeps the row's UUID. After a cutover the application inserts
+// rows with UUIDs of its own, which the reverse stream gives legacy keys;
+// once the sources are authoritative again (a rollback), a change of such a
+// row must reach it by that key, not by the UUID the key function gives.
+func legacyAddressed(t *plan.Table) (legacy, uuid string, ok bool) {
+	if t.Merged != nil || t.Expansion != nil {
+		return "", "", false
+	}
+	for _, c := range t.Columns {
+		switch c.Role {
+		case plan.RoleLegacyKey:
+			legacy = c.Name
+		case plan.RoleRowUUID:
+			uuid = c.Name
+		}
+	}
+	if legacy == "" || uuid == "" || !slices.Equal(t.PrimaryKey, []string{uuid}) {
+		return "", "", false
+	}
+	unique := slices.ContainsFunc(t.Indexes, func(ix plan.Index) bool {
+		return ix.Unique && ix.Expr == "" && ix.Where == "" && slices.Equal(ix.Columns, []string{legacy})
+	})
+	return legacy, uuid, unique
 }
 
 // relayout points the read columns at their place in a new layout of the

@@ -21,9 +21,9 @@ var (
 // people: id (a UUID from the key), legacy_id, name (renamed from Name, NOT
 // NULL: a delete finds its row by the key alone, whatever the old row lacks),
 // note; the source table also has a column the mapping does not read.
-func peopleMapper(t *testing.T) *Mapper {
+func peopleMapper(t *testing.T, indexes ...plan.Index) *Mapper {
 	t.Helper()
-	tbl := &plan.Table{ID: "crm.People", Source: "crm", SourceTable: "People", Name: "people", Schema: "public",
+	tbl := &plan.Table{Indexes: indexes, ID: "crm.People", Source: "crm", SourceTable: "People", Name: "people", Schema: "public",
 		ReadColumns: []string{"PersonID", "Name", "Note"}, Key: []string{"PersonID"}, PrimaryKey: []string{"id"},
 		ReadSchema: []sluice.Column{{Name: "PersonID", Type: kInt}, {Name: "Name", Type: kText}, {Name: "Note", Type: kText}},
 		Columns: []plan.Column{
@@ -116,6 +116,33 @@ func TestMapChanges(t *testing.T) {
 		m := peopleMapper(t)
 		if got := describe(m.Map(&c.ch, pos(5), "5")); got != c.want {
 			t.Errorf("%s:\n got %s\nwant %s", c.name, got, c.want)
+		}
+	}
+}
+
+// With a unique index on its legacy key column, as the plan makes for a
+// single-column key, a row is addressed by its legacy key and an upsert
+// keeps the row's UUID: after a cutover and a rollback, a row the
+// application inserted on the target (its UUID its own) is still the one a
+// change of its source row reaches.
+func TestMapByLegacyKey(t *testing.T) {
+	cases := []struct {
+		ch   sluice.Change
+		want string
+	}{
+		{sluice.Change{Kind: sluice.ChangeUpdate, Table: "People", After: []any{int64(1), "x", "anne", "n"}},
+			"[upsert [id legacy_id name note] [uuid(1) 1 anne n] key []] by [legacy_id] keeping [id]"},
+		{sluice.Change{Kind: sluice.ChangeUpdate, Table: "People", After: []any{int64(1), "x", "anne", u}},
+			"[update [name] [anne] key [1]] by [legacy_id] keeping [id]"},
+		{sluice.Change{Kind: sluice.ChangeDelete, Table: "People", Before: []any{int64(3), u, u, u}},
+			"[delete [] [] key [3]] by [legacy_id] keeping [id]"},
+	}
+	for _, c := range cases {
+		m := peopleMapper(t, plan.Index{Columns: []string{"legacy_id"}, Unique: true})
+		items := m.Map(&c.ch, pos(5), "5")
+		got := describe(items) + fmt.Sprintf(" by %v keeping %v", items[0].Change.Key, items[0].Change.Keep)
+		if got != c.want {
+			t.Errorf("%v:\n got %s\nwant %s", c.ch.Kind, got, c.want)
 		}
 	}
 }

@@ -119,7 +119,7 @@ func (mt *mapped) rejectOf(im *image, pos, reason string) Item {
 
 func (mt *mapped) rowChange(op target.RowOp, im *image, pos string) *target.RowChange {
 	return &target.RowChange{TableID: mt.t.ID, Schema: mt.t.Schema, Table: mt.t.Name, Op: op,
-		Key: mt.t.PrimaryKey, RowKey: im.keyText, Position: pos}
+		Key: mt.keyNames, Keep: mt.keep, RowKey: im.keyText, Position: pos}
 }
 
 func (mt *mapped) item(c *target.RowChange) Item { return Item{Database: mt.t.Database, Change: c} }

@@ -90,7 +90,7 @@ func (mt *mapped) partialUpdate(next *image, dst, key []any, pos string) *target
 	c := mt.rowChange(target.OpUpdate, next, pos)
 	c.KeyValues = key
 	for i, name := range mt.cols {
-		if slices.Contains(mt.key, i) || !mt.sent(i, next) {
+		if slices.Contains(mt.key, i) || slices.Contains(mt.keep, name) || !mt.sent(i, next) {
 			continue
 		}
 		c.Columns = append(c.Columns, name)

@@ -53,7 +53,10 @@ type RowChange struct {
 	Op            RowOp
 	// Key names the target key columns; nil for a table without a key, whose
 	// rows a delete finds by every column of Columns.
-	Key       []string
+	Key []string
+	// Keep names the columns an upsert leaves as the row it conflicts with
+	// has them (a UUID the application gave a row after a cutover).
+	Keep      []string
 	Columns   []string // the columns of Values (OpInsert, OpUpsert, OpUpdate), or of KeyValues without a Key
 	Values    []any
 	KeyValues []any // OpUpdate, OpDelete: the key of the row, as it was before the change

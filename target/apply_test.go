@@ -101,6 +101,8 @@ func TestChangeSQL(t *testing.T) {
 	}{
 		{RowChange{Op: OpUpsert, Schema: "s", Table: "T", Key: []string{"id"}, Columns: []string{"id", "v"}},
 			`INSERT INTO "s"."T" ("id", "v") VALUES ($1, $2) ON CONFLICT ("id") DO UPDATE SET "v" = EXCLUDED."v"`},
+		{RowChange{Op: OpUpsert, Schema: "s", Table: "T", Key: []string{"legacy_id"}, Keep: []string{"id"}, Columns: []string{"id", "legacy_id", "v"}},
+			`INSERT INTO "s"."T" ("id", "legacy_id", "v") VALUES ($1, $2, $3) ON CONFLICT ("legacy_id") DO UPDATE SET "v" = EXCLUDED."v"`},
 		{RowChange{Op: OpUpdate, Schema: "s", Table: "t", Key: []string{"a", "b"}, Columns: []string{"v"}},
 			`UPDATE "s"."t" SET "v" = $1 WHERE "a" = $2 AND "b" = $3`},
 		{RowChange{Op: OpDelete, Schema: "s", Table: "t", Columns: []string{"x", "y"}},

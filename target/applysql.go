@@ -28,7 +28,7 @@ func queueChange(b *pgx.Batch, c *RowChange) {
 var statements sync.Map
 
 func changeSQL(c *RowChange) string {
-	shape := strings.Join([]string{c.Op.String(), c.Schema, c.Table, strings.Join(c.Columns, "\x00"), strings.Join(c.Key, "\x00")}, "\x01")
+	shape := strings.Join([]string{c.Op.String(), c.Schema, c.Table, strings.Join(c.Columns, "\x00"), strings.Join(c.Key, "\x00"), strings.Join(c.Keep, "\x00")}, "\x01")
 	if sql, ok := statements.Load(shape); ok {
 		return sql.(string)
 	}
@@ -68,7 +68,7 @@ func onConflict(c *RowChange) string {
 		return ""
 	}
 	key := map[string]bool{}
-	for _, k := range c.Key {
+	for _, k := range append(slices.Clone(c.Key), c.Keep...) {
 		key[k] = true
 	}
 	var set []string
@@ -185,7 +185,7 @@ func queueGroup(b *pgx.Batch, cs []RowChange) {
 }
 
 func groupSQL(c *RowChange, rows int) string {
-	shape := strings.Join([]string{"group", strconv.Itoa(rows), c.Op.String(), c.Schema, c.Table, strings.Join(c.Columns, "\x00"), strings.Join(c.Key, "\x00")}, "\x01")
+	shape := strings.Join([]string{"group", strconv.Itoa(rows), c.Op.String(), c.Schema, c.Table, strings.Join(c.Columns, "\x00"), strings.Join(c.Key, "\x00"), strings.Join(c.Keep, "\x00")}, "\x01")
 	if sql, ok := statements.Load(shape); ok {
 		return sql.(string)
 	}

@@ -245,6 +245,9 @@ func testCutover(t *testing.T, engine string) {
 	if err := w.exec(ctx, "INSERT INTO a (v) VALUES ('back')"); err != nil {
 		t.Fatalf("the source refuses the application after rollback: %v", err)
 	}
+	if err := w.exec(ctx, "UPDATE a SET v = 'updated on the source' WHERE id = "+own); err != nil {
+		t.Fatalf("the source refuses the application after rollback: %v", err)
+	}
 	// Every level, the rows the application inserted on the target paired
 	// by their legacy keys; then a second cutover, with its default proof.
 	wantCode(t, r.in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
