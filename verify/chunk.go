@@ -39,6 +39,7 @@ type worker struct {
 	src, tgt rowSet
 	idents   [][]any     // per identity column, the source rows' values (to select the target rows)
 	legacies []any       // the source rows' legacy keys (keys: uuid), for rows not found by UUID
+	refs     []refCheck  // value findings held back (ownrefs.go)
 	ids      []uuid.UUID // matched parts: the source rows' legacy identities
 	rejects  []rowReject
 	pending  []pendingRow // rows waiting for their references to be resolved
@@ -77,9 +78,17 @@ func (w *worker) reset() {
 	w.legacies, w.rejects, w.ids, w.pending = w.legacies[:0], w.rejects[:0], w.ids[:0], w.pending[:0]
 }
 
-// check compares one chunk: the digests of both sides, and only when they
-// differ, row by row.
+// check compares one chunk, then settles the findings it held back.
 func (w *worker) check(ctx context.Context, c *srcChunk) error {
+	if err := w.checkChunk(ctx, c); err != nil {
+		return err
+	}
+	return w.settleRefs(ctx)
+}
+
+// checkChunk compares one chunk: the digests of both sides, and only when
+// they differ, row by row.
+func (w *worker) checkChunk(ctx context.Context, c *srcChunk) error {
 	switch {
 	case w.s.v.t.Expansion != nil:
 		return w.checkExpansion(ctx, c)

@@ -121,6 +121,9 @@ func (w *worker) compareExcept(c *srcChunk, i, j int, excused func(col string) b
 		}
 		f := Finding{Level: LevelContent, Check: "value", LegacyKey: legacyKey, Key: key, Column: col.Name,
 			SourceValue: w.cd.text(k, a), TargetValue: w.cd.text(k, b)}
+		if w.holdRef(k, a, b, f) {
+			continue
+		}
 		v.add(f)
 		switch k {
 		case sh.rowUUID:

@@ -18,7 +18,9 @@ type Options struct {
 	// key the source gave each into its legacy column; such a row is paired
 	// with its source row by that legacy key, and its UUID, which the
 	// sources do not hold, is not compared (no "wrong uuid", no value
-	// finding on the UUID column). Every other value still is.
+	// finding on the UUID column); nor is a reference to it by that UUID
+	// when the referenced row holds the referenced legacy key. Every other
+	// value still is.
 	OwnUUIDs bool
 	// ChunkRows is the keyset chunk of levels 5 and 6; 0 takes each table's
 	// planned chunk size.

@@ -195,14 +195,18 @@ func TestKeylessChanged(t *testing.T) {
 // TestOwnUUIDs: under Options.OwnUUIDs (after a cutover, rows the
 // application inserted on the target keep UUIDs of their own), a row whose
 // UUID is not the key function's is paired by its legacy key and its UUID
-// is no finding; a value that differs on such a row, and a row whose
-// legacy key was never written back, still are.
+// is no finding, nor is a reference to it by that UUID; a value that
+// differs on such a row, a reference to the wrong row, and a row whose
+// legacy key was never written back still are.
 func TestOwnUUIDs(t *testing.T) {
 	t.Parallel()
 	e := shop(t, config.KeysUUID, "")
-	const own, other = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002"
+	const own, other, own3 = "00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002", "00000000-0000-4000-8000-000000000003"
 	e.exec(t, `UPDATE customers SET customer_id = '`+own+`' WHERE legacy_id = 5`,
-		`UPDATE order_lines SET id = '`+own+`' WHERE legacy_id = '2|1'`)
+		`UPDATE order_lines SET id = '`+own+`' WHERE legacy_id = '2|1'`,
+		// the order of a customer with a UUID of its own references it by that UUID
+		`UPDATE customers SET customer_id = '`+own3+`' WHERE legacy_id = 3`,
+		`UPDATE orders SET customer_id = '`+own3+`' WHERE legacy_id = 4`)
 	for _, levels := range [][]int{nil, {1, 2, 3, 4, 5}} {
 		r, err := verify.All(context.Background(), e.plan, e.srcs, e.tgt, verify.Options{Levels: levels, ChunkRows: 2, OwnUUIDs: true})
 		if err != nil {
@@ -214,6 +218,7 @@ func TestOwnUUIDs(t *testing.T) {
 	}
 
 	e.exec(t, `UPDATE customers SET name = 'Eve2' WHERE legacy_id = 5`,
+		`UPDATE orders SET customer_id = '`+own3+`' WHERE legacy_id = 2`,
 		`UPDATE order_lines SET id = '`+other+`', legacy_id = NULL WHERE legacy_id = '3|1'`)
 	r, err := verify.All(context.Background(), e.plan, e.srcs, e.tgt, verify.Options{ChunkRows: 2, OwnUUIDs: true})
 	if err != nil {
@@ -223,7 +228,9 @@ func TestOwnUUIDs(t *testing.T) {
 	has(t, r, verify.Finding{Level: 6, Check: "value", Table: "shop.Customers", LegacyKey: "5", Key: own, Column: "name", SourceValue: "Eve", TargetValue: "Eve2"})
 	has(t, r, verify.Finding{Level: 6, Check: "missing row", Table: "shop.OrderLines", LegacyKey: "3|1", Key: keyUUID("OrderLines", int64(3), int64(1))})
 	has(t, r, verify.Finding{Level: 6, Check: "extra row", Table: "shop.OrderLines", LegacyKey: "NULL", Key: other})
-	if r.Findings != 5 {
-		t.Errorf("%d findings, want 5 (the row of 2|1 is paired by its legacy key):\n%s", r.Findings, text(t, r))
+	has(t, r, verify.Finding{Level: 6, Check: "value", Table: "shop.Orders", LegacyKey: "2", Key: keyUUID("Orders", int64(2)),
+		Column: "customer_id", SourceValue: keyUUID("Customers", int64(1)), TargetValue: own3})
+	if r.Findings != 6 {
+		t.Errorf("%d findings, want 6 (the row of 2|1 is paired by its legacy key, order 4 references customer 3 by its own UUID):\n%s", r.Findings, text(t, r))
 	}
 }
