@@ -108,6 +108,20 @@ func (t *Target) OpenCutover(ctx context.Context) (Cutover, bool, error) {
 	return c, true, nil
 }
 
+// LatestCutover returns the most recent cutover, open or rolled back, if
+// any.
+func (t *Target) LatestCutover(ctx context.Context) (Cutover, bool, error) {
+	var exists bool
+	if err := t.pool.QueryRow(ctx, "SELECT to_regclass('sluice.cutovers') IS NOT NULL").Scan(&exists); err != nil || !exists {
+		return Cutover{}, false, err
+	}
+	var id int64
+	if err := t.pool.QueryRow(ctx, "SELECT coalesce(max(cutover_id), 0) FROM sluice.cutovers").Scan(&id); err != nil || id == 0 {
+		return Cutover{}, false, err
+	}
+	return t.lastCutover(ctx, id)
+}
+
 func scanCutover(r pgx.Row) (Cutover, error) {
 	var c Cutover
 	var positions, verify []byte

@@ -20,6 +20,9 @@ func TestCutoverRecordThroughItsPhases(t *testing.T) {
 	if ever, err := tg.EverSwitched(ctx); err != nil || ever {
 		t.Fatalf("before any cutover, EverSwitched says %v, %v", ever, err)
 	}
+	if _, found, err := tg.LatestCutover(ctx); err != nil || found {
+		t.Fatalf("before any cutover, LatestCutover found one: %v, %v", found, err)
+	}
 	c, err := tg.BeginCutover(ctx, 0)
 	if err != nil || c.Phase != PhaseChecking || c.Authoritative != SideSources {
 		t.Fatalf("begin: %+v, %v", c, err)
@@ -57,6 +60,9 @@ func TestCutoverRecordThroughItsPhases(t *testing.T) {
 	}
 	if ever, err := tg.EverSwitched(ctx); err != nil || !ever {
 		t.Fatalf("after the rollback, EverSwitched says %v, %v: the target keeps the rows written while it was authoritative", ever, err)
+	}
+	if last, found, err := tg.LatestCutover(ctx); err != nil || !found || last.ID != c.ID || last.Phase != PhaseRolledBack || last.Authoritative != SideSources {
+		t.Fatalf("latest cutover after the rollback: %+v, %v, %v", last, found, err)
 	}
 	next, err := tg.BeginCutover(ctx, 0)
 	if err != nil || next.ID == c.ID || next.Phase != PhaseChecking {

@@ -337,6 +337,11 @@ func TestRollbackKilledAtEachStep(t *testing.T) {
 		t.Fatalf("%d rows inserted on the target got no legacy key from the source", n)
 	}
 	r.wantWritable(t, w, "after the switch")
+	status := r.in.run(t, "status")
+	if !strings.Contains(status.stdout, "authoritative: the sources (cutover") || !strings.Contains(status.stdout, "rolled back since") ||
+		!strings.Contains(status.stdout, "target frozen by Sluice since") || strings.Contains(status.stdout, "sources frozen by Sluice") {
+		t.Fatalf("status after the rollback:\n%s", status)
+	}
 
 	r.syncAndVerify(t)
 	wantCode(t, r.in.run(t, append([]string{"cutover", "--stop-after", "frozen"}, r.freezeArgs()...)...), 128+9)

@@ -16,8 +16,19 @@ func printFreezes(ctx context.Context, w io.Writer, tgt *target.Target) error {
 	if err != nil || len(open) == 0 {
 		return err
 	}
-	fmt.Fprintln(w, "sources frozen by Sluice (writes stopped; sluice rollback unfreezes them):")
+	var sources []target.Freeze
 	for _, f := range open {
+		if f.Source == targetFreeze {
+			fmt.Fprintf(w, "target frozen by Sluice since %s (a rollback stopped its writes; the next sluice cutover unfreezes it)\n\n", f.Started.UTC().Format(time.RFC3339))
+			continue
+		}
+		sources = append(sources, f)
+	}
+	if len(sources) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w, "sources frozen by Sluice (writes stopped; sluice rollback unfreezes them):")
+	for _, f := range sources {
 		fmt.Fprintf(w, "  %s\n", freezeLine(f))
 	}
 	fmt.Fprintln(w)
@@ -38,10 +49,11 @@ func freezeLine(f target.Freeze) string {
 }
 
 // printCutover says, once a cutover began, which side is authoritative
-// (where the application writes) and how far the cutover got; without one
-// the sources are, and status says nothing of it.
+// (where the application writes) and how far the latest cutover got (a
+// rolled back one included); without one the sources are, and status says
+// nothing of it.
 func printCutover(ctx context.Context, w io.Writer, tgt *target.Target) error {
-	c, found, err := tgt.OpenCutover(ctx)
+	c, found, err := tgt.LatestCutover(ctx)
 	if err != nil {
 		return err
 	}
