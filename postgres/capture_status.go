@@ -2,7 +2,12 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/sluicedb/sluice"
 )
@@ -57,12 +62,35 @@ func (s *Source) DropCapture(ctx context.Context, spec sluice.CaptureSpec) error
 		return err
 	}
 	defer conn.Close(context.Background())
-	const dropSlot = `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1`
-	if _, err := conn.Exec(ctx, dropSlot, name); err != nil {
+	if err := dropSlot(ctx, conn, name); err != nil {
 		return classify(fmt.Errorf("drop replication slot %s on %s: %w", name, s.name, err))
 	}
 	if _, err := conn.Exec(ctx, "DROP PUBLICATION IF EXISTS "+QuoteIdent(name)); err != nil {
 		return classify(fmt.Errorf("drop publication %s on %s: %w", name, s.name, err))
 	}
 	return nil
+}
+
+// slotReleaseWait bounds how long dropSlot waits for the slot's stream to
+// end: the server ends its WAL sender a moment after the client closed the
+// connection (longer on a loaded server), and until then the slot is
+// active and cannot be dropped.
+const slotReleaseWait = 30 * time.Second
+
+// dropSlot drops the slot, if it exists, once no stream uses it.
+func dropSlot(ctx context.Context, conn *pgx.Conn, name string) error {
+	const drop = `SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1`
+	deadline := time.Now().Add(slotReleaseWait)
+	for {
+		_, err := conn.Exec(ctx, drop, name)
+		var pgErr *pgconn.PgError
+		if err == nil || !errors.As(err, &pgErr) || pgErr.Code != "55006" || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
