@@ -470,7 +470,9 @@ func TestCutoverRefusesWhenNotReady(t *testing.T) {
 		set, undo  func()
 	}{
 		{"failed table", "[FAIL] no table failed",
-			func() { r.exec(t, "UPDATE sluice.tables SET state = 'failed', message = 'broken by the test' WHERE id = 'src.a'") },
+			func() {
+				r.exec(t, "UPDATE sluice.tables SET state = 'failed', message = 'broken by the test' WHERE id = 'src.a'")
+			},
 			func() { r.exec(t, "UPDATE sluice.tables SET state = '"+state+"', message = NULL WHERE id = 'src.a'") }},
 		{"open conflict", "[FAIL] no open manual conflict",
 			func() {
