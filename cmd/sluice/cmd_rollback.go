@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,9 +42,7 @@ After the switch (the target authoritative), one recorded step at a time:
   1. target frozen     writes on the target stop (ALTER DATABASE ... SET
                        default_transaction_read_only)
   2. reverse drained   the target's changes not yet written back to the
-                       sources are (what sluice sync does after a cutover);
-                       where the mapping cannot be written back yet, it says
-                       so and the proof compares every value
+                       sources are (what sluice sync does after a cutover)
   3. proven            the sources are verified against the target (--verify,
                        quick by default as for cutover: counts, keys, foreign
                        keys, types, legacy keys; all: every value). A row the
@@ -273,11 +270,7 @@ func rollingBack(name string, proof map[string]any) target.CutoverStep {
 // drainReverse writes back what the target's change log holds up to its
 // end, as sync --catch-up does after a cutover, under this rollback's run.
 // A rollback killed after it dropped the reverse stream's capture finds
-// none: everything had been written back and proven before. When the
-// reverse stream cannot be set up for this mapping, it says why and leaves
-// it to the proof, made to compare every value (level 6): a rollback is
-// then possible as long as nothing the application wrote is missing from
-// the sources.
+// none: everything had been written back and proven before.
 func (r *rollback) drainReverse(ctx context.Context) error {
 	capture, err := openTargetCapture(ctx, r.p.Config.Target.URL, r.p.Plan.Schema)
 	if err != nil {
@@ -289,11 +282,7 @@ func (r *rollback) drainReverse(ctx context.Context) error {
 		return err
 	}
 	if rr.stream, err = reverseStream(ctx, r.p, r.tgt, capture); err != nil {
-		fmt.Fprintf(r.g.stderr, "rollback: the target's changes cannot be written back (%s); the proof, of every value, alone decides\n", sluice.RedactURL(err.Error()))
-		if !slices.Contains(r.levels, verify.LevelContent) {
-			r.levels = append(r.levels, verify.LevelContent)
-		}
-		return nil
+		return err
 	}
 	return rr.follow(ctx, true)
 }
