@@ -136,12 +136,13 @@ sample_waits() {
       while read -r role state wait pid; do
         echo "${role} ${state} ${wait} ${pid} $(awk '{ print $14 + $15 }' "/proc/${pid}/stat" 2>/dev/null || echo 0)"
       done
+    echo "round"
     sleep 0.2
   done
 }
 # server_cpu prints the CPU seconds of the sampled processes, by role.
 server_cpu() {
-  awk -v hz="$(getconf CLK_TCK)" '{ if ($5 > t[$4]) t[$4] = $5; role[$4] = $1 }
+  awk -v hz="$(getconf CLK_TCK)" '!/^round/ { if ($5 > t[$4]) t[$4] = $5; role[$4] = $1 }
     END { for (p in t) s[role[p]] += t[p]; for (r in s) printf "%s %.1f s, ", r, s[r] / hz }' waits
 }
 log "applying the backlog"
@@ -153,7 +154,9 @@ sampler=$!
 kill "${sampler}"; sampler=""
 grep -E "User time|System time|Elapsed" apply.time >&2
 log "what the target's sluice connections and the walsender were doing (samples):"
-cut -d' ' -f1-3 waits | sort | uniq -c | sort -rn | head -12 >&2
+grep -v '^round' waits | cut -d' ' -f1-3 | sort | uniq -c | sort -rn | head -12 >&2
+log "the target's sluice connections were busy in $(awk '/^round/ { r++; if (busy) b++; busy = 0 } /^target/ { busy = 1 }
+  END { printf "%d of %d samples", b, r }' waits)"
 servers=$(server_cpu)
 log "server CPU: ${servers}"
 [ -n "${PROFILE:-}" ] && go tool pprof -top -nodecount=25 ./sluice apply.pprof 2>/dev/null | head -32 >&2
