@@ -171,14 +171,16 @@ log "applied ${CHANGES} changes in ${wall} s: ${rate} row changes/s, sluice CPU 
 log "lag at 1,000 row changes per second for ${LAG_SECONDS} s"
 ./sluice sync --progress none 2>sync.log >/dev/null &
 sync_pid=$!
-until [ "$(pg bench_sync_tgt -c "SELECT count(*) FROM sluice.streams WHERE state = 'streaming'")" = 1 ]; do sleep 0.2; done
+# alive fails the benchmark, with sync's output, once the sync started last has ended.
+alive() { kill -0 "${sync_pid}" 2>/dev/null || { log "sync ended early:"; cat sync.log >&2; exit 1; }; }
+until [ "$(pg bench_sync_tgt -c "SELECT count(*) FROM sluice.streams WHERE state = 'streaming'")" = 1 ]; do alive; sleep 0.2; done
 # A restarted stream first reads the source's log from where the server can resume decoding
 # (PostgreSQL: the slot's restart_lsn, which lags behind what was applied, through every
 # database's WAL): one marked change applied says the stream is live.
 started=$(now)
 before=$(pg bench_sync_tgt -c "SELECT changes FROM sluice.streams")
 echo "UPDATE items SET n = n + 1 WHERE id = 1" | src
-until [ "$(pg bench_sync_tgt -c "SELECT changes FROM sluice.streams")" -gt "${before}" ]; do sleep 0.1; done
+until [ "$(pg bench_sync_tgt -c "SELECT changes FROM sluice.streams")" -gt "${before}" ]; do alive; sleep 0.1; done
 log "the restarted stream applied its first change after $(awk -v a="${started}" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }') s"
 since=$(pg bench_sync_tgt -c "SELECT max(seq) FROM sluice.audit")
 for t in $(seq 1 $(( LAG_SECONDS * 10 ))); do
