@@ -155,7 +155,7 @@ kill "${sampler}"; sampler=""
 grep -E "User time|System time|Elapsed" apply.time >&2
 log "what the target's sluice connections and the walsender were doing (samples):"
 grep -v '^round' waits | cut -d' ' -f1-3 | sort | uniq -c | sort -rn | head -12 >&2
-log "the target's sluice connections were busy in $(awk '/^round/ { r++; if (busy) b++; busy = 0 } /^target/ { busy = 1 }
+log "the target's sluice connections were in a transaction in $(awk '/^round/ { r++; if (busy) b++; busy = 0 } /^target/ { busy = 1 }
   END { printf "%d of %d samples", b, r }' waits)"
 servers=$(server_cpu)
 log "server CPU: ${servers}"
