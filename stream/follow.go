@@ -20,6 +20,12 @@ type next struct {
 // ends or the goal is applied. Only the batches it commits count: a batch
 // being filled when it fails is dropped, and the next stream delivers its
 // transactions again. progressed says a batch committed.
+//
+// Reading and committing overlap: a batch commits on the applier's
+// goroutine while the loop reads and maps the next one, which is handed
+// over once the applier is done (the loop stops reading while a ready
+// batch waits). The batches still commit one at a time and in order, each
+// starting where the one before ends.
 func (f *Follower) follow(ctx context.Context) (progressed bool, err error) {
 	if f.reached() {
 		return false, nil
@@ -36,10 +42,22 @@ func (f *Follower) follow(ctx context.Context) (progressed bool, err error) {
 	go pump(ctx, cs, events)
 	tick := time.NewTicker(f.opt.MaxDelay / 2)
 	defer tick.Stop()
-	l := &loop{f: f, cs: cs}
+	l := &loop{f: f, cs: cs, jobs: make(chan *job), results: make(chan *job, 1)}
+	go applier(ctx, l.jobs, l.results)
+	defer func() {
+		l.stop()
+		progressed = l.progressed
+	}()
 	for {
+		if err := l.handOver(); err != nil {
+			return l.progressed, err
+		}
+		in := events
+		if l.ready && l.busy {
+			in = nil // the batch is ready: read on once the applier takes it
+		}
 		select {
-		case ev := <-events:
+		case ev := <-in:
 			if ev.err != nil {
 				return l.progressed, ev.err
 			}
@@ -47,12 +65,13 @@ func (f *Follower) follow(ctx context.Context) (progressed bool, err error) {
 			if err != nil || done {
 				return l.progressed, err
 			}
-		case <-tick.C:
-			if l.due() {
-				if err := l.flush(ctx); err != nil {
-					return l.progressed, err
-				}
+		case j := <-l.results:
+			done, err := l.finish(ctx, j)
+			if err != nil || done {
+				return l.progressed, err
 			}
+		case <-tick.C:
+			l.ready = l.ready || l.due()
 		case <-ctx.Done():
 			return l.progressed, ctx.Err()
 		}
@@ -81,7 +100,7 @@ func (f *Follower) reset() {
 		// mapper does not see those changes again.
 		b := s.batch
 		s.batch = target.StreamBatch{Stops: b.Stops, Adds: b.Adds, Ignored: b.Ignored}
-		s.changes = 0
+		s.changes, s.bytes, s.sealed = 0, 0, s.applied
 	}
 }
 
@@ -106,9 +125,13 @@ type loop struct {
 	posText    string
 	inTx       bool // between a Begin and its Commit: a batch never ends there
 	txTime     time.Time
-	since      time.Time // when the oldest transaction not yet applied committed here; zero when none
+	since      time.Time // when the oldest transaction not yet handed over committed here; zero when none
 	lastIdle   time.Time
 	progressed bool
+	ready      bool // the batches being filled go to the applier as soon as it is free
+	busy       bool // the applier holds a job whose result has not come back
+	jobs       chan *job
+	results    chan *job
 }
 
 // take handles one change; done says the goal is applied.
@@ -121,9 +144,9 @@ func (l *loop) take(ctx context.Context, ch *sluice.Change) (done bool, err erro
 	case sluice.ChangeSchema:
 		return false, l.schema(ctx, ch)
 	case sluice.ChangeCommit:
-		return l.commit(ctx, ch)
+		return l.commit(ch), nil
 	case sluice.ChangeHeartbeat:
-		return l.heartbeat(ctx, ch)
+		return l.heartbeat(ch), nil
 	}
 	return false, nil
 }
@@ -131,7 +154,7 @@ func (l *loop) take(ctx context.Context, ch *sluice.Change) (done bool, err erro
 func (l *loop) begin(ch *sluice.Change) {
 	l.pos, l.posText, l.txTime, l.inTx = ch.Position, ch.Position.String(), ch.Time, true
 	for _, s := range l.f.sinks {
-		c, err := ch.Position.Compare(s.applied)
+		c, err := ch.Position.Compare(s.sealed)
 		s.skip = err == nil && c <= 0
 	}
 }
@@ -146,6 +169,7 @@ func (l *loop) route(items []Item) {
 		case it.Change != nil:
 			s.batch.Changes = append(s.batch.Changes, *it.Change)
 			s.changes++
+			s.bytes += changeBytes(it.Change)
 		case it.Reject != nil:
 			s.batch.Rejects = append(s.batch.Rejects, *it.Reject)
 		default:
@@ -199,7 +223,7 @@ func (l *loop) sinkOf(sc SchemaChange, id string) *sink {
 	return nil
 }
 
-func (l *loop) commit(ctx context.Context, ch *sluice.Change) (bool, error) {
+func (l *loop) commit(ch *sluice.Change) bool {
 	l.inTx = false
 	pos := ch.Position.String()
 	for _, s := range l.f.sinks {
@@ -213,42 +237,32 @@ func (l *loop) commit(ctx context.Context, ch *sluice.Change) (bool, error) {
 	if l.since.IsZero() {
 		l.since = time.Now()
 	}
-	if l.full() || l.atGoal(ch.Position) {
-		if err := l.flush(ctx); err != nil {
-			return false, err
-		}
-	}
-	return l.f.reached(), nil
+	l.ready = l.ready || l.full() || l.atGoal(ch.Position)
+	return l.f.reached()
 }
 
 // heartbeat records a position without changes at most every IdleEvery
 // (and at the goal), so that the source can let go of its log.
-func (l *loop) heartbeat(ctx context.Context, ch *sluice.Change) (bool, error) {
+func (l *loop) heartbeat(ch *sluice.Change) bool {
 	if !l.since.IsZero() {
-		return false, nil // transactions wait: they commit first
+		return false // transactions wait: they commit first
 	}
 	if time.Since(l.lastIdle) < l.f.opt.IdleEvery && !l.atGoal(ch.Position) {
-		return false, nil
+		return false
 	}
-	moved := false
 	for _, s := range l.f.sinks {
-		if c, err := ch.Position.Compare(s.applied); err == nil && c > 0 {
+		if c, err := ch.Position.Compare(s.sealed); err == nil && c > 0 {
 			s.batch.To = ch.Position.String()
-			moved = true
+			l.ready = true
 		}
 	}
 	l.lastIdle = time.Now()
-	if moved {
-		if err := l.flush(ctx); err != nil {
-			return false, err
-		}
-	}
-	return l.f.reached(), nil
+	return l.f.reached()
 }
 
 func (l *loop) full() bool {
 	for _, s := range l.f.sinks {
-		if s.changes >= l.f.opt.MaxChanges {
+		if s.changes >= l.f.opt.MaxChanges || s.bytes >= l.f.opt.MaxBytes {
 			return true
 		}
 	}
@@ -265,34 +279,4 @@ func (l *loop) atGoal(p sluice.Position) bool {
 
 func (l *loop) due() bool {
 	return !l.inTx && !l.since.IsZero() && time.Since(l.since) >= l.f.opt.MaxDelay
-}
-
-// flush commits each sink's batch, then acknowledges to the source the
-// position every sink has committed.
-func (l *loop) flush(ctx context.Context) error {
-	for db, s := range l.f.sinks {
-		if s.batch.To == "" && len(s.batch.Stops) == 0 && len(s.batch.Adds) == 0 {
-			continue
-		}
-		b := s.batch
-		b.RunID, b.Source, b.From = s.RunID, l.f.source, s.applied.String()
-		if b.To == "" {
-			b.To = b.From
-		}
-		res, err := s.Target.ApplyBatch(ctx, b)
-		if err != nil {
-			return &applyError{err}
-		}
-		to, err := l.f.cs.ParsePosition(b.To)
-		if err != nil {
-			return err
-		}
-		s.applied, s.batch, s.changes = to, target.StreamBatch{}, 0
-		l.progressed = true
-		if l.f.opt.OnBatch != nil {
-			l.f.opt.OnBatch(db, &b, res)
-		}
-	}
-	l.since = time.Time{}
-	return l.cs.Ack(ctx, l.f.Applied())
 }

@@ -27,6 +27,10 @@ type Options struct {
 	// MaxChanges ends a batch once it holds this many row changes (at the
 	// end of a source transaction: a transaction is never split); 0: 5000.
 	MaxChanges int
+	// MaxBytes ends a batch once its values hold about this many bytes, so
+	// that wide rows do not make a batch of MaxChanges huge; 0: 32 MiB.
+	// Memory holds at most two batches: one committing, one filling.
+	MaxBytes int
 	// MaxDelay is the longest a committed source transaction waits for the
 	// batch it is in to commit; 0: 100ms.
 	MaxDelay time.Duration
@@ -53,6 +57,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.MaxChanges <= 0 {
 		o.MaxChanges = 5000
+	}
+	if o.MaxBytes <= 0 {
+		o.MaxBytes = 32 << 20
 	}
 	if o.MaxDelay <= 0 {
 		o.MaxDelay = 100 * time.Millisecond
@@ -86,9 +93,11 @@ type Follower struct {
 type sink struct {
 	Sink
 	applied sluice.Position // committed on the target with its rows
+	sealed  sluice.Position // where the batches handed to the applier end: applied, or ahead of it while one commits
 	batch   target.StreamBatch
-	skip    bool // the current transaction is at or before applied
+	skip    bool // the current transaction is at or before sealed
 	changes int
+	bytes   int // about the size of batch's values
 }
 
 // NewFollower prepares to follow source's changes into sinks, each of which
@@ -114,7 +123,7 @@ func NewFollower(ctx context.Context, cs sluice.ChangeSource, spec sluice.Captur
 		for id, reason := range stops {
 			m.Stop(id, reason)
 		}
-		f.sinks[s.Database] = &sink{Sink: s, applied: pos}
+		f.sinks[s.Database] = &sink{Sink: s, applied: pos, sealed: pos}
 		if err := f.readStarts(ctx, s); err != nil {
 			return nil, err
 		}

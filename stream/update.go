@@ -120,12 +120,20 @@ func sameKey(a, b []any) bool {
 		return false
 	}
 	for i := range a {
-		if keyString(a[i]) != keyString(b[i]) {
+		if !sameValue(a[i], b[i]) {
 			return false
 		}
 	}
 	return true
 }
 
-// keyString compares key values of the same column across two images.
-func keyString(v any) string { return fmt.Sprintf("%T %v", v, v) }
+// sameValue compares key values of the same column across two images: the
+// common key types directly (a MariaDB source sends the old row of every
+// update, so this runs for each), any other by its type and text.
+func sameValue(a, b any) bool {
+	switch a.(type) {
+	case int64, int32, int16, int, uint64, string, bool, [16]byte:
+		return a == b
+	}
+	return fmt.Sprintf("%T %v", a, a) == fmt.Sprintf("%T %v", b, b)
+}

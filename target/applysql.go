@@ -1,13 +1,14 @@
 package target
 
 import (
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sluicedb/sluice"
 )
 
 // queueChange queues the statement of one row change.
@@ -158,15 +159,16 @@ func groupable(cs []RowChange) int {
 	return groupRows
 }
 
-// rowKey is the text of a row's key values, to tell keys apart.
+// rowKey is the text of a row's key values, to tell keys apart (values that
+// read alike count as one key: a smaller group, never a wrong one).
 func rowKey(c *RowChange) string {
-	var b strings.Builder
+	key := make([]any, 0, len(c.Key))
 	for _, k := range c.Key {
 		if i := slices.Index(c.Columns, k); i >= 0 {
-			fmt.Fprintf(&b, "%T:%v\x00", c.Values[i], c.Values[i])
+			key = append(key, c.Values[i])
 		}
 	}
-	return b.String()
+	return sluice.KeyText(key)
 }
 
 // queueGroup queues one change, or a group of inserts or upserts as one

@@ -31,6 +31,7 @@ type syncFlags struct {
 	batch    int
 	seal     sealFlags
 	metrics  string
+	profile  string
 }
 
 func newSync(g *globals) *cobra.Command {
@@ -91,6 +92,8 @@ after that: for cron and for tests.`,
 	fl.IntVar(&f.batch, "batch", 5000, "row changes per target transaction (source transactions are never split)")
 	fl.StringVar(&f.metrics, "metrics-addr", "", "serve Prometheus metrics at http://ADDR/metrics (a port alone binds to 127.0.0.1)")
 	f.seal.register(cmd)
+	fl.StringVar(&f.profile, "cpuprofile", "", "write a CPU profile to this file (for performance work)")
+	_ = fl.MarkHidden("cpuprofile")
 	return cmd
 }
 
@@ -107,6 +110,13 @@ func runSync(ctx context.Context, g *globals, f *syncFlags) error {
 	levels, err := verifyLevels(f.verify)
 	if err != nil {
 		return err
+	}
+	if f.profile != "" {
+		stop, err := startProfile(f.profile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	cfg, err := loadConfig(ctx, g.config)
 	if err != nil {
