@@ -78,14 +78,15 @@ func (p *matchParts) classify() stmt {
 	tid, schema, table := a.add(p.st.c.TableID), a.add(p.st.c.Schema), a.add(p.st.c.Table)
 	return stmt{sql: fmt.Sprintf(`SELECT count(*) FILTER (WHERE lk.legacy_uuid IS NULL),
 			count(*) FILTER (WHERE lk.entity <> s.%[1]s OR lk.legacy_key <> s.%[2]s::text OR lk.source <> s.%[3]s
-				OR lk.table_id <> %[4]s OR lk.target_schema <> %[5]s OR lk.target_table <> %[6]s),
+				OR lk.table_id <> %[4]s OR lk.target_schema <> %[5]s OR lk.target_table <> %[6]s
+				OR lk.row_values IS DISTINCT FROM %[12]s),
 			count(*) FILTER (WHERE t.%[1]s IS NULL),
 			count(*) FILTER (WHERE t.%[1]s IS NOT NULL
 				AND NOT coalesce(t.%[3]s = s.%[3]s AND t.%[2]s = s.%[2]s AND NOT %[10]s, false))
 		FROM %[7]s AS s LEFT JOIN sluice.legacy_keys AS lk ON lk.legacy_uuid = s.%[9]s
 			LEFT JOIN %[11]s AS t ON t.%[1]s = s.%[1]s
 		WHERE %[8]s`,
-		p.id, p.leg, p.src, tid, schema, table, p.stageName, inRange, stageIdentity, p.changed, p.target), args: a}
+		p.id, p.leg, p.src, tid, schema, table, p.stageName, inRange, stageIdentity, p.changed, p.target, p.rowValues(a)), args: a}
 }
 
 // moved deletes the entity rows owned by a staged row that is now matched
@@ -104,20 +105,35 @@ func (p *matchParts) moved() stmt {
 // and new ones inserted, so that a rerun writes nothing.
 func (p *matchParts) legacyKeys() (update, insert stmt) {
 	a := rangeArgs()
-	tid, schema, table := a.add(p.st.c.TableID), a.add(p.st.c.Schema), a.add(p.st.c.Table)
+	tid, schema, table, values := a.add(p.st.c.TableID), a.add(p.st.c.Schema), a.add(p.st.c.Table), p.rowValues(a)
 	update = stmt{sql: fmt.Sprintf(`UPDATE sluice.legacy_keys AS lk SET entity = s.%[1]s, legacy_key = s.%[2]s::text,
-			source = s.%[3]s, table_id = %[4]s, target_schema = %[5]s, target_table = %[6]s
+			source = s.%[3]s, table_id = %[4]s, target_schema = %[5]s, target_table = %[6]s, row_values = %[10]s
 		FROM %[7]s AS s WHERE %[8]s AND lk.legacy_uuid = s.%[9]s
 			AND (lk.entity <> s.%[1]s OR lk.legacy_key <> s.%[2]s::text OR lk.source <> s.%[3]s
-				OR lk.table_id <> %[4]s OR lk.target_schema <> %[5]s OR lk.target_table <> %[6]s)`,
-		p.id, p.leg, p.src, tid, schema, table, p.stageName, inRange, stageIdentity), args: a}
+				OR lk.table_id <> %[4]s OR lk.target_schema <> %[5]s OR lk.target_table <> %[6]s
+				OR lk.row_values IS DISTINCT FROM %[10]s)`,
+		p.id, p.leg, p.src, tid, schema, table, p.stageName, inRange, stageIdentity, values), args: a}
+	a = rangeArgs()
+	tid, schema, table, values = a.add(p.st.c.TableID), a.add(p.st.c.Schema), a.add(p.st.c.Table), p.rowValues(a)
 	insert = stmt{sql: fmt.Sprintf(`INSERT INTO sluice.legacy_keys (legacy_uuid, table_id, target_schema, target_table,
-			source, legacy_key, entity)
-		SELECT s.%[9]s, %[4]s, %[5]s, %[6]s, s.%[3]s, s.%[2]s::text, s.%[1]s FROM %[7]s AS s
+			source, legacy_key, entity, row_values)
+		SELECT s.%[9]s, %[4]s, %[5]s, %[6]s, s.%[3]s, s.%[2]s::text, s.%[1]s, %[10]s FROM %[7]s AS s
 		WHERE %[8]s AND NOT EXISTS (SELECT 1 FROM sluice.legacy_keys AS lk WHERE lk.legacy_uuid = s.%[9]s)
 		ON CONFLICT (legacy_uuid) DO NOTHING`,
-		p.id, p.leg, p.src, tid, schema, table, p.stageName, inRange, stageIdentity), args: a}
+		p.id, p.leg, p.src, tid, schema, table, p.stageName, inRange, stageIdentity, values), args: a}
 	return update, insert
+}
+
+// rowValues is the staged row s as the state keeps it: each column's value
+// as PostgreSQL writes it as text, by name. A live sync rebuilds an entity
+// from these when one of its rows changes (see rebuildEntities): the other
+// sources' rows are not at hand then.
+func (p *matchParts) rowValues(a *sqlArgs) string {
+	values := make([]string, len(p.columns))
+	for i, col := range p.columns {
+		values[i] = "s." + quoteIdent(col) + "::text"
+	}
+	return fmt.Sprintf("jsonb_object(%s::text[], ARRAY[%s]::text[])", a.add(p.columns), strings.Join(values, ", "))
 }
 
 // insertNew inserts the rows of entities the table does not hold yet.

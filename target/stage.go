@@ -35,10 +35,8 @@ func newStage(c *ChunkLoad) *stage {
 // COPY down to the rows at fault) and resolves its Resolve columns. It
 // returns the number of rows staged and the rows refused.
 func (st *stage) fill(ctx context.Context, tx pgx.Tx) (int, []Reject, error) {
-	_, err := tx.Exec(ctx, fmt.Sprintf(`CREATE TEMP TABLE %s (LIKE %s INCLUDING CONSTRAINTS, %s uuid, %s int NOT NULL, %s int NOT NULL DEFAULT 1)
-		ON COMMIT DROP`, pgx.Identifier{st.c.Table}.Sanitize(), st.target, stageIdentity, stageOrd, stageRound))
-	if err != nil {
-		return 0, nil, fmt.Errorf("create stage: %w", err)
+	if err := st.create(ctx, tx); err != nil {
+		return 0, nil, err
 	}
 	cp := st.copier(tx)
 	if err := cp.load(ctx, 0, len(st.c.Rows)); err != nil {
@@ -48,6 +46,18 @@ func (st *stage) fill(ctx context.Context, tx pgx.Tx) (int, []Reject, error) {
 		return 0, nil, err
 	}
 	return cp.loaded, cp.rejects, nil
+}
+
+// create creates the stage, empty; a stream batch stages several changes of
+// one table in its transaction, each in a stage of its own.
+func (st *stage) create(ctx context.Context, tx pgx.Tx) error {
+	_, err := tx.Exec(ctx, fmt.Sprintf(`DROP TABLE IF EXISTS %[6]s;
+		CREATE TEMP TABLE %[1]s (LIKE %[2]s INCLUDING CONSTRAINTS, %[3]s uuid, %[4]s int NOT NULL, %[5]s int NOT NULL DEFAULT 1)
+		ON COMMIT DROP`, pgx.Identifier{st.c.Table}.Sanitize(), st.target, stageIdentity, stageOrd, stageRound, st.name))
+	if err != nil {
+		return fmt.Errorf("create stage: %w", err)
+	}
+	return nil
 }
 
 // copier copies the chunk's rows into the stage, each followed by its

@@ -245,6 +245,9 @@ var migrations = []string{
 	// v14: the tables sync keeps current by reruns, and the changes their
 	// streams carried and did not apply; notes on streamed tables (reruns.go).
 	rerunsSchema,
+	// v15: a matched row's values as loaded (column -> text), from which a
+	// live sync rebuilds its entity when another of its rows changes.
+	`ALTER TABLE sluice.legacy_keys ADD COLUMN row_values jsonb;`,
 }
 
 // SchemaVersion is the state schema version this package creates.
