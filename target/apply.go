@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -62,6 +63,16 @@ type RowChange struct {
 	KeyValues []any // OpUpdate, OpDelete: the key of the row, as it was before the change
 	// RowKey labels the row in a reject (the legacy key text).
 	RowKey string
+	// Resolve lists the columns of Values holding a legacy identity that a
+	// row matched on a natural key may have taken: the entity it was
+	// matched to is written instead (as the copy's stage resolves them).
+	Resolve []string
+	// Matched is set on a change of a part of a table merged on a natural
+	// key: an OpUpsert records the row Identity names (Values in the part's
+	// columns), an OpDelete forgets it, an OpTruncate forgets every row of
+	// the part (TableID), and the entities they touch are rebuilt.
+	Matched  *MatchedTable
+	Identity uuid.UUID
 	// Position is the source position of the change's transaction, which a
 	// reject of it records.
 	Position string
@@ -157,12 +168,15 @@ func (t *Target) applyBatch(ctx context.Context, b *StreamBatch, careful bool) (
 		if err := addColumns(ctx, tx, b.Adds); err != nil {
 			return err
 		}
+		if err := lockMatched(ctx, tx, b.Changes); err != nil {
+			return err
+		}
 		rejects := append([]StreamReject(nil), b.Rejects...)
 		var err error
 		if careful {
-			res, rejects, err = applyCarefully(ctx, tx, b.Changes, rejects)
+			res, rejects, err = applyCarefully(ctx, tx, b.RunID, b.Changes, rejects)
 		} else {
-			res, err = applyAll(ctx, tx, b.Changes)
+			res, rejects, err = applyAll(ctx, tx, b.RunID, b.Changes, rejects)
 		}
 		if err != nil {
 			return err
@@ -199,12 +213,45 @@ func claimStream(ctx context.Context, tx pgx.Tx, b *StreamBatch) error {
 	return nil
 }
 
-// applyAll sends every change in one pipeline.
-func applyAll(ctx context.Context, tx pgx.Tx, changes []RowChange) (BatchResult, error) {
+// applyAll applies the changes in order: runs of plain row changes each in
+// one pipeline, runs of one matched table's changes together (see
+// applyMatched).
+func applyAll(ctx context.Context, tx pgx.Tx, runID int64, changes []RowChange, rejects []StreamReject) (BatchResult, []StreamReject, error) {
 	res := BatchResult{Tables: map[string]*TableCounts{}}
-	if len(changes) == 0 {
-		return res, nil
+	for i := 0; i < len(changes); {
+		j := i + 1
+		for j < len(changes) && sameMatched(changes[i].Matched, changes[j].Matched) {
+			j++
+		}
+		var err error
+		if changes[i].Matched != nil {
+			var n BatchResult
+			var refused []StreamReject
+			n, refused, err = applyMatched(ctx, tx, runID, changes[i:j])
+			res.merge(n)
+			rejects = append(rejects, refused...)
+		} else {
+			err = applyPipelined(ctx, tx, changes[i:j], &res)
+		}
+		if err != nil {
+			return res, nil, err
+		}
+		i = j
 	}
+	return res, rejects, nil
+}
+
+// sameMatched says two changes go in one run: both plain, or both of one
+// matched table.
+func sameMatched(a, b *MatchedTable) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Schema == b.Schema && a.Table == b.Table
+}
+
+// applyPipelined sends plain row changes in one pipeline.
+func applyPipelined(ctx context.Context, tx pgx.Tx, changes []RowChange, res *BatchResult) error {
 	var batch pgx.Batch
 	groups := groupChanges(changes)
 	for _, g := range groups {
@@ -215,7 +262,7 @@ func applyAll(ctx context.Context, tx pgx.Tx, changes []RowChange) (BatchResult,
 		tag, err := br.Exec()
 		if err != nil {
 			br.Close()
-			return res, fmt.Errorf("%s: %w", describe(&changes[g.first]), err)
+			return fmt.Errorf("%s: %w", describe(&changes[g.first]), err)
 		}
 		for i := g.first; i < g.first+g.n; i++ {
 			affected := tag.RowsAffected()
@@ -225,22 +272,41 @@ func applyAll(ctx context.Context, tx pgx.Tx, changes []RowChange) (BatchResult,
 			res.add(&changes[i], affected)
 		}
 	}
-	return res, br.Close()
+	return br.Close()
 }
 
 // applyCarefully applies each change on its own savepoint, so that a change
 // the target refuses becomes a reject and the others apply.
-func applyCarefully(ctx context.Context, tx pgx.Tx, changes []RowChange, rejects []StreamReject) (BatchResult, []StreamReject, error) {
+func applyCarefully(ctx context.Context, tx pgx.Tx, runID int64, changes []RowChange, rejects []StreamReject) (BatchResult, []StreamReject, error) {
 	res := BatchResult{Tables: map[string]*TableCounts{}}
 	for i := range changes {
 		c := &changes[i]
-		var batch pgx.Batch
-		queueChange(&batch, c)
 		sp, err := tx.Begin(ctx)
 		if err != nil {
 			return res, nil, err
 		}
-		br := tx.SendBatch(ctx, &batch)
+		if c.Matched != nil {
+			n, staged, err := applyMatched(ctx, sp, runID, changes[i:i+1])
+			if err == nil {
+				err = sp.Commit(ctx)
+			}
+			if isRowError(err) {
+				if rbErr := sp.Rollback(ctx); rbErr != nil {
+					return res, nil, rbErr
+				}
+				rejects = append(rejects, refused(c, err))
+				continue
+			}
+			if err != nil {
+				return res, nil, err
+			}
+			res.merge(n)
+			rejects = append(rejects, staged...)
+			continue
+		}
+		var batch pgx.Batch
+		queueChange(&batch, c)
+		br := sp.SendBatch(ctx, &batch)
 		tag, err := br.Exec()
 		if closeErr := br.Close(); err == nil {
 			err = closeErr
@@ -297,6 +363,18 @@ func (r *BatchResult) count(id string) *TableCounts {
 		r.Tables[id] = c
 	}
 	return c
+}
+
+// merge adds what another part of the batch did.
+func (r *BatchResult) merge(o BatchResult) {
+	r.Applied += o.Applied
+	for id, n := range o.Tables {
+		c := r.count(id)
+		c.Inserted += n.Inserted
+		c.Updated += n.Updated
+		c.Deleted += n.Deleted
+		c.Truncated += n.Truncated
+	}
 }
 
 func (r *BatchResult) add(c *RowChange, affected int64) {

@@ -29,7 +29,8 @@ func queueChange(b *pgx.Batch, c *RowChange) {
 var statements sync.Map
 
 func changeSQL(c *RowChange) string {
-	shape := strings.Join([]string{c.Op.String(), c.Schema, c.Table, strings.Join(c.Columns, "\x00"), strings.Join(c.Key, "\x00"), strings.Join(c.Keep, "\x00")}, "\x01")
+	shape := strings.Join([]string{c.Op.String(), c.Schema, c.Table, strings.Join(c.Columns, "\x00"), strings.Join(c.Key, "\x00"), strings.Join(c.Keep, "\x00"),
+		strings.Join(c.Resolve, "\x00")}, "\x01")
 	if sql, ok := statements.Load(shape); ok {
 		return sql.(string)
 	}
@@ -43,18 +44,18 @@ func buildChangeSQL(c *RowChange) string {
 	table := pgx.Identifier{c.Schema, c.Table}.Sanitize()
 	switch c.Op {
 	case OpInsert:
-		return "INSERT INTO " + table + " (" + identList(c.Columns) + ") VALUES (" + params(1, len(c.Columns)) + ")"
+		return "INSERT INTO " + table + " (" + identList(c.Columns) + ") VALUES (" + values(c, 1) + ")"
 	case OpUpsert:
-		return "INSERT INTO " + table + " (" + identList(c.Columns) + ") VALUES (" + params(1, len(c.Columns)) + ")" + onConflict(c)
+		return "INSERT INTO " + table + " (" + identList(c.Columns) + ") VALUES (" + values(c, 1) + ")" + onConflict(c)
 	case OpUpdate:
-		return "UPDATE " + table + " SET " + assignments(c.Columns) + " WHERE " + equal(c.Key, len(c.Columns)+1, " = ")
+		return "UPDATE " + table + " SET " + assignments(c) + " WHERE " + equal(c.Key, len(c.Columns)+1, " = ")
 	case OpDelete:
 		if len(c.Key) == 0 {
 			// Without a key, rows that are alike are interchangeable: remove one.
 			return "DELETE FROM " + table + " WHERE ctid = (SELECT ctid FROM " + table + " WHERE " +
 				equal(c.Columns, 1, " IS NOT DISTINCT FROM ") + " LIMIT 1)"
 		}
-		return "DELETE FROM " + table + " WHERE " + equal(c.Key, 1, " = ")
+		return "DELETE FROM " + table + " WHERE " + keyEqual(c, 1)
 	case OpTruncate:
 		if len(c.Columns) == 0 {
 			return "DELETE FROM " + table
@@ -92,20 +93,42 @@ func identList(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-func params(first, n int) string {
-	p := make([]string, n)
-	for i := range p {
-		p[i] = "$" + strconv.Itoa(first+i)
+func assignments(c *RowChange) string {
+	a := make([]string, len(c.Columns))
+	for i, col := range c.Columns {
+		a[i] = quoteIdent(col) + " = " + param(c, col, i+1)
+	}
+	return strings.Join(a, ", ")
+}
+
+// values is the VALUES list of c's columns, from parameter first on.
+func values(c *RowChange, first int) string {
+	p := make([]string, len(c.Columns))
+	for i, col := range c.Columns {
+		p[i] = param(c, col, first+i)
 	}
 	return strings.Join(p, ", ")
 }
 
-func assignments(cols []string) string {
-	a := make([]string, len(cols))
-	for i, c := range cols {
-		a[i] = quoteIdent(c) + " = $" + strconv.Itoa(i+1)
+// keyEqual finds the row by c's key, from parameter first on (an expanded
+// row's parent column may be a Resolve column).
+func keyEqual(c *RowChange, first int) string {
+	a := make([]string, len(c.Key))
+	for i, k := range c.Key {
+		a[i] = quoteIdent(k) + " = " + param(c, k, first+i)
 	}
-	return strings.Join(a, ", ")
+	return strings.Join(a, " AND ")
+}
+
+// param is parameter n, the value of c's column col: for a Resolve column,
+// the entity a legacy identity was matched to (the identity itself when it
+// was matched to none, as the copy keeps it).
+func param(c *RowChange, col string, n int) string {
+	p := "$" + strconv.Itoa(n)
+	if !slices.Contains(c.Resolve, col) {
+		return p
+	}
+	return "coalesce((SELECT entity FROM sluice.legacy_keys WHERE legacy_uuid = " + p + "::uuid), " + p + "::uuid)"
 }
 
 func equal(cols []string, first int, op string) string {
@@ -187,15 +210,16 @@ func queueGroup(b *pgx.Batch, cs []RowChange) {
 }
 
 func groupSQL(c *RowChange, rows int) string {
-	shape := strings.Join([]string{"group", strconv.Itoa(rows), c.Op.String(), c.Schema, c.Table, strings.Join(c.Columns, "\x00"), strings.Join(c.Key, "\x00"), strings.Join(c.Keep, "\x00")}, "\x01")
+	shape := strings.Join([]string{"group", strconv.Itoa(rows), c.Op.String(), c.Schema, c.Table, strings.Join(c.Columns, "\x00"), strings.Join(c.Key, "\x00"), strings.Join(c.Keep, "\x00"),
+		strings.Join(c.Resolve, "\x00")}, "\x01")
 	if sql, ok := statements.Load(shape); ok {
 		return sql.(string)
 	}
-	values := make([]string, rows)
-	for r := range values {
-		values[r] = "(" + params(1+r*len(c.Columns), len(c.Columns)) + ")"
+	rowsSQL := make([]string, rows)
+	for r := range rowsSQL {
+		rowsSQL[r] = "(" + values(c, 1+r*len(c.Columns)) + ")"
 	}
-	sql := "INSERT INTO " + pgx.Identifier{c.Schema, c.Table}.Sanitize() + " (" + identList(c.Columns) + ") VALUES " + strings.Join(values, ", ")
+	sql := "INSERT INTO " + pgx.Identifier{c.Schema, c.Table}.Sanitize() + " (" + identList(c.Columns) + ") VALUES " + strings.Join(rowsSQL, ", ")
 	if c.Op == OpUpsert {
 		sql += onConflict(c)
 	}

@@ -138,6 +138,12 @@ func stageChunk(ctx context.Context, tx pgx.Tx, c *ChunkLoad) (ChunkResult, []Re
 	if len(c.Rows) == 0 {
 		return ChunkResult{}, nil, nil
 	}
+	if c.Merge.Match != nil {
+		// A live sync may be rebuilding this table's entities (see lockMatched).
+		if err := lockMatchedTable(ctx, tx, c.Schema+"."+c.Table); err != nil {
+			return ChunkResult{}, nil, err
+		}
+	}
 	st := newStage(c)
 	staged, rejects, err := st.fill(ctx, tx)
 	if err != nil {
