@@ -23,29 +23,30 @@ func (r *runner) chooseMode(ctx context.Context, j *job) error {
 	t := j.table
 	switch {
 	case t.Merged != nil:
-		j.merge = r.mergeSpec(t)
+		j.merge = MergeSpec(r.plan, t)
 	case t.Strategy == config.StrategyMerge || t.Strategy == config.StrategyAppend:
 		keyed, err := r.tgt.HasPrimaryKey(ctx, t.Schema, t.Name)
 		if err != nil {
 			return err
 		}
 		if keyed {
-			j.merge = r.mergeSpec(t)
+			j.merge = MergeSpec(r.plan, t)
 		}
 	}
-	if j.merge == nil && len(resolved(t)) > 0 {
+	if j.merge == nil && len(Resolved(t)) > 0 {
 		// Rows copied directly would keep the uuid of the legacy key where
 		// the matched row's identity belongs: stage them to look it up.
-		j.merge = &target.MergeSpec{Mode: target.MergeInsert, Resolve: resolved(t)}
+		j.merge = &target.MergeSpec{Mode: target.MergeInsert, Resolve: Resolved(t)}
 	}
 	return nil
 }
 
-// mergeSpec says how the merge way writes t's rows.
-func (r *runner) mergeSpec(t *plan.Table) *target.MergeSpec {
+// MergeSpec says how the merge way writes t's rows (of plan p): the copy's
+// chunks, and a live sync's changes of a table merged on a natural key.
+func MergeSpec(p *plan.Plan, t *plan.Table) *target.MergeSpec {
 	s := &target.MergeSpec{
 		Mode: target.MergeUpsert, Key: t.PrimaryKey, HashColumn: plan.HashColumn,
-		Resolve: resolved(t), TrackSeen: t.DeleteMissing, Range: rangeColumn(t),
+		Resolve: Resolved(t), TrackSeen: t.DeleteMissing, Range: rangeColumn(t),
 	}
 	if t.Strategy == config.StrategyAppend {
 		s.Mode = target.MergeAppend
@@ -58,7 +59,7 @@ func (r *runner) mergeSpec(t *plan.Table) *target.MergeSpec {
 	if len(m.MatchOn) > 0 {
 		s.Match = &target.MatchSpec{
 			LegacyColumn: m.LegacyColumn, Rank: m.Prefer, Manual: m.Conflict == config.ConflictManual,
-			Provided: provided(t), Providers: r.providers(m),
+			Provided: provided(t), Providers: providers(p, m),
 		}
 		if m.Conflict == config.ConflictLatest {
 			s.Match.Latest = m.Latest
@@ -79,8 +80,8 @@ func rangeColumn(t *plan.Table) string {
 	return ""
 }
 
-// resolved lists the columns whose uuid is looked up among the matched rows.
-func resolved(t *plan.Table) []string {
+// Resolved lists the columns whose uuid is looked up among the matched rows.
+func Resolved(t *plan.Table) []string {
 	var cols []string
 	for _, c := range t.Columns {
 		if c.ResolveMatch {
@@ -105,10 +106,10 @@ func provided(t *plan.Table) []string {
 
 // providers maps each data column of a merged table to the sources that
 // provide it.
-func (r *runner) providers(m *plan.Merged) map[string][]string {
+func providers(p *plan.Plan, m *plan.Merged) map[string][]string {
 	out := map[string][]string{}
 	for _, id := range m.Parts {
-		part := r.plan.Table(id)
+		part := p.Table(id)
 		if part == nil {
 			continue
 		}

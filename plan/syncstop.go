@@ -9,13 +9,6 @@ func (t *Table) SyncStop() string {
 	switch {
 	case t.Merged != nil && t.Merged.SourceColumn == "":
 		return "it is merged from several sources without a source column, so a truncate could not tell this source's rows; rerun migrate to bring it up to date"
-	case t.Merged != nil && len(t.Merged.MatchOn) > 0:
-		return "it is merged on match_on, whose matching and conflict rules run per chunk only; rerun migrate to bring it up to date"
-	}
-	for _, c := range t.Columns {
-		if c.ResolveMatch {
-			return "its column " + c.Name + " references a table merged on match_on, resolved per chunk only; rerun migrate to bring it up to date"
-		}
 	}
 	return ""
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/sluicedb/sluice"
+	"github.com/sluicedb/sluice/migrate"
 	"github.com/sluicedb/sluice/plan"
 	"github.com/sluicedb/sluice/target"
 	"github.com/sluicedb/sluice/transform"
@@ -50,6 +51,11 @@ type mapped struct {
 	// rerun says why sync keeps the table current by reruns of its load
 	// (plan.Table.SyncRerun): its changes are counted, not applied.
 	rerun string
+	// matched is set on a part of a table merged on a natural key (see
+	// matched.go); resolve lists the columns that reference one (their
+	// legacy identity becomes the entity it was matched to).
+	matched *target.MatchedTable
+	resolve []string
 }
 
 // NewMapper compiles the tables of p that source feeds; schema is the
@@ -142,6 +148,10 @@ func compile(p *plan.Plan, t *plan.Table, layout []string) (*mapped, error) {
 		mt.refuse = err.Error()
 	}
 	mt.uses = uses(t)
+	mt.resolve = migrate.Resolved(t)
+	if t.Merged != nil && len(t.Merged.MatchOn) > 0 {
+		mt.matched = matchedTable(p, t, mt.cols)
+	}
 	return mt, nil
 }
 

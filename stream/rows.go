@@ -51,6 +51,9 @@ func (m *Mapper) Map(ch *sluice.Change, at sluice.Position, pos string) []Item {
 }
 
 func (mt *mapped) mapChange(out []Item, ch *sluice.Change, pos string) []Item {
+	if mt.matched != nil {
+		return mt.mapMatched(out, ch, pos)
+	}
 	switch ch.Kind {
 	case sluice.ChangeInsert:
 		return mt.insert(out, ch.After, pos)
@@ -119,7 +122,7 @@ func (mt *mapped) rejectOf(im *image, pos, reason string) Item {
 
 func (mt *mapped) rowChange(op target.RowOp, im *image, pos string) *target.RowChange {
 	return &target.RowChange{TableID: mt.t.ID, Schema: mt.t.Schema, Table: mt.t.Name, Op: op,
-		Key: mt.keyNames, Keep: mt.keep, RowKey: im.keyText, Position: pos}
+		Key: mt.keyNames, Keep: mt.keep, RowKey: im.keyText, Position: pos, Resolve: mt.resolve}
 }
 
 func (mt *mapped) item(c *target.RowChange) Item { return Item{Database: mt.t.Database, Change: c} }

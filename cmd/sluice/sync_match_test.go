@@ -1,0 +1,113 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sluicedb/sluice/sluicetest"
+)
+
+// Two sources feed patients merged on mrn; visits of the first reference
+// its patients (resolved to the matched row). Under sync, each source
+// inserts matching rows, updates on both sides, deletes a row the other
+// source still has, deletes the preferred row of an entity, and changes a
+// match key; after sync --catch-up the target must equal, value for value
+// and conflict for conflict, a fresh migrate of the sources as they are
+// into another database, and verify is clean. Once per conflict rule.
+func TestSyncMatchedPrefer(t *testing.T) { testSyncMatched(t, "prefer: [two, one]") }
+
+func TestSyncMatchedLatest(t *testing.T) { testSyncMatched(t, "latest: updated") }
+
+func TestSyncMatchedManual(t *testing.T) { testSyncMatched(t, "manual: true") }
+
+const (
+	matchedOne = `CREATE TABLE patients (id int PRIMARY KEY, mrn text NOT NULL, name text, phone text, updated timestamptz);
+		CREATE TABLE visits (id int PRIMARY KEY, patient_id int REFERENCES patients, note text);
+		INSERT INTO patients VALUES (1, 'M1', 'Ann', '111', '2024-01-01'), (2, 'M2', 'Bo', '222', '2024-01-01'),
+			(3, 'M3', 'Cy', '333', '2024-03-01'), (7, 'M7', 'Fay O', '770', '2024-01-01');
+		INSERT INTO visits VALUES (1, 1, 'a'), (2, 3, 'b'), (4, 7, 'd'), (5, 2, 'e')`
+	matchedTwo = `CREATE TABLE patient (id int PRIMARY KEY, mrn text NOT NULL, name text, phone text, fax text, updated timestamptz);
+		INSERT INTO patient VALUES (10, 'M1', 'Ann L', '999', 'f10', '2024-02-01'), (30, 'M3', 'Cy', '333', NULL, '2024-01-01'),
+			(40, 'M4', 'Di', '444', 'f40', '2024-01-01'), (60, 'M7', 'Fay', '777', 'f60', '2024-02-01')`
+	// The changes, in order, each a transaction of one source.
+	matchedChanges = `one: INSERT INTO patients VALUES (5, 'M5', 'Ed', '555', '2024-04-01'), (6, 'M4', 'Dee', '446', '2024-04-01')
+two: UPDATE patient SET phone = '998', updated = '2024-05-01' WHERE id = 10
+one: UPDATE patients SET phone = '112', updated = '2024-06-01' WHERE id = 1
+two: INSERT INTO patient VALUES (50, 'M5', 'Ed W', '550', 'f50', '2024-01-01')
+one: DELETE FROM visits WHERE id = 2; DELETE FROM patients WHERE id = 3
+two: DELETE FROM patient WHERE id = 60
+one: UPDATE patients SET mrn = 'M6' WHERE id = 2
+two: UPDATE patient SET mrn = 'M2', name = 'Di B' WHERE id = 40
+one: INSERT INTO visits VALUES (3, 6, 'c'); UPDATE visits SET patient_id = 5 WHERE id = 1`
+)
+
+func testSyncMatched(t *testing.T, rule string) {
+	t.Parallel()
+	one, two := sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t)
+	sluicetest.ExecPostgres(t, one, matchedOne)
+	sluicetest.ExecPostgres(t, two, matchedTwo)
+	synced, fresh := sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t)
+	in, again := invocation{dir: t.TempDir()}, invocation{dir: t.TempDir()}
+	writeFile(t, in.dir, "sluice.yaml", matchedConfig(one, two, synced, rule))
+	writeFile(t, again.dir, "sluice.yaml", matchedConfig(one, two, fresh, rule))
+
+	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
+	t.Cleanup(func() { in.run(t, "sync", "--drop-slot") })
+	for _, line := range strings.Split(matchedChanges, "\n") {
+		src, stmt, _ := strings.Cut(line, ": ")
+		sluicetest.ExecPostgres(t, map[string]string{"one": one, "two": two}[src], stmt)
+	}
+	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
+	wantCode(t, again.run(t, "migrate", "--progress", "none"), 0)
+
+	got, want := pgConn(t, synced), pgConn(t, fresh)
+	for _, q := range []string{
+		"SELECT p::text FROM patients AS p",
+		"SELECT v::text FROM visits AS v",
+		`SELECT concat_ws(' ', entity, column_name, owner_source, owner_key, owner_value, other_source, other_key, other_value, status)
+			FROM sluice.conflicts`,
+		"SELECT concat_ws(' ', legacy_uuid, table_id, legacy_key, entity, row_values) FROM sluice.legacy_keys",
+	} {
+		g, w := sortedRows(t, got, q), sortedRows(t, want, q)
+		if !slices.Equal(g, w) {
+			t.Errorf("%s: synced and fresh differ:\n%s", q, firstDiff(g, w))
+		}
+	}
+	if n := pgInt(t, got, "SELECT count(*) FROM sluice.stream_stops"); n != 0 {
+		t.Errorf("%d tables stopped, want none", n)
+	}
+	if n := pgInt(t, got, "SELECT count(*) FROM sluice.rejects"); n != 0 {
+		t.Errorf("%d rejects, want none: %s", n, pgRows(t, got, "SELECT table_id, row_key, reason FROM sluice.rejects"))
+	}
+	wantCode(t, in.run(t, "verify"), 0)
+}
+
+func matchedConfig(one, two, tgt, rule string) string {
+	return fmt.Sprintf(`version: 1
+sources:
+  one:
+    url: %s
+  two:
+    url: %s
+target:
+  url: %s
+defaults:
+  keys: uuid
+tables:
+  patients:
+    from: [one.patients, two.patient]
+    match_on: [mrn]
+    %s
+`, one, two, tgt, rule)
+}
+
+func sortedRows(t *testing.T, conn *pgx.Conn, q string) []string {
+	t.Helper()
+	out := pgRows(t, conn, q)
+	slices.Sort(out)
+	return out
+}
