@@ -141,3 +141,16 @@ func StaleLegacyKeys(ctx context.Context, s Conn, tableID, table, column string,
 	}
 	return out, total, nil
 }
+
+// MatchedValuesMissing says whether a row of the matched parts ids was
+// recorded without its values (copied before the state kept them): a live
+// sync cannot rebuild the entities such rows belong to.
+func (t *Target) MatchedValuesMissing(ctx context.Context, ids []string) (bool, error) {
+	var missing bool
+	err := t.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM sluice.legacy_keys WHERE table_id = ANY($1) AND row_values IS NULL)`,
+		ids).Scan(&missing)
+	if err != nil {
+		return false, fmt.Errorf("look for matched rows recorded without their values: %w", err)
+	}
+	return missing, nil
+}

@@ -459,6 +459,9 @@ func (s *syncer) fitTables(ctx context.Context, c *capture, runs *syncRuns) erro
 			names[i] = col.Name
 		}
 		changed, err := s.mappingChanged(ctx, t, names)
+		if err == nil && changed == "" {
+			changed, err = s.matchedUnrecorded(ctx, t)
+		}
 		if err != nil {
 			return err
 		}
