@@ -11,8 +11,9 @@ import (
 	"github.com/sluicedb/sluice/sluicetest"
 )
 
-// Two sources feed patients merged on mrn; visits of the first reference
-// its patients (resolved to the matched row). Under sync, each source
+// Two sources feed patients merged on mrn; visits of the first, and the
+// tags its patients expand into, reference its patients (resolved to the
+// matched row). Under sync, each source
 // inserts matching rows, updates on both sides, deletes a row the other
 // source still has, deletes the preferred row of an entity, and changes a
 // match key; after sync --catch-up the target must equal, value for value
@@ -25,18 +26,18 @@ func TestSyncMatchedLatest(t *testing.T) { testSyncMatched(t, "latest: updated")
 func TestSyncMatchedManual(t *testing.T) { testSyncMatched(t, "manual: true") }
 
 const (
-	matchedOne = `CREATE TABLE patients (id int PRIMARY KEY, mrn text NOT NULL, name text, phone text, updated timestamptz);
+	matchedOne = `CREATE TABLE patients (id int PRIMARY KEY, mrn text NOT NULL, name text, phone text, updated timestamptz, tags text);
 		CREATE TABLE visits (id int PRIMARY KEY, patient_id int REFERENCES patients, note text);
-		INSERT INTO patients VALUES (1, 'M1', 'Ann', '111', '2024-01-01'), (2, 'M2', 'Bo', '222', '2024-01-01'),
-			(3, 'M3', 'Cy', '333', '2024-03-01'), (7, 'M7', 'Fay O', '770', '2024-01-01');
+		INSERT INTO patients VALUES (1, 'M1', 'Ann', '111', '2024-01-01', 'a'), (2, 'M2', 'Bo', '222', '2024-01-01', 'b,c'),
+			(3, 'M3', 'Cy', '333', '2024-03-01', NULL), (7, 'M7', 'Fay O', '770', '2024-01-01', 'd');
 		INSERT INTO visits VALUES (1, 1, 'a'), (2, 3, 'b'), (4, 7, 'd'), (5, 2, 'e')`
 	matchedTwo = `CREATE TABLE patient (id int PRIMARY KEY, mrn text NOT NULL, name text, phone text, fax text, updated timestamptz);
 		INSERT INTO patient VALUES (10, 'M1', 'Ann L', '999', 'f10', '2024-02-01'), (30, 'M3', 'Cy', '333', NULL, '2024-01-01'),
 			(40, 'M4', 'Di', '444', 'f40', '2024-01-01'), (60, 'M7', 'Fay', '777', 'f60', '2024-02-01')`
 	// The changes, in order, each a transaction of one source.
-	matchedChanges = `one: INSERT INTO patients VALUES (5, 'M5', 'Ed', '555', '2024-04-01'), (6, 'M4', 'Dee', '446', '2024-04-01')
+	matchedChanges = `one: INSERT INTO patients VALUES (5, 'M5', 'Ed', '555', '2024-04-01', 'e,f'), (6, 'M4', 'Dee', '446', '2024-04-01', NULL)
 two: UPDATE patient SET phone = '998', updated = '2024-05-01' WHERE id = 10
-one: UPDATE patients SET phone = '112', updated = '2024-06-01' WHERE id = 1
+one: UPDATE patients SET phone = '112', updated = '2024-06-01', tags = 'a,g' WHERE id = 1
 two: INSERT INTO patient VALUES (50, 'M5', 'Ed W', '550', 'f50', '2024-01-01')
 one: DELETE FROM visits WHERE id = 2; DELETE FROM patients WHERE id = 3
 two: DELETE FROM patient WHERE id = 60
@@ -68,6 +69,7 @@ func testSyncMatched(t *testing.T, rule string) {
 	for _, q := range []string{
 		"SELECT p::text FROM patients AS p",
 		"SELECT v::text FROM visits AS v",
+		"SELECT x::text FROM patient_tags AS x",
 		`SELECT concat_ws(' ', entity, column_name, owner_source, owner_key, owner_value, other_source, other_key, other_value, status)
 			FROM sluice.conflicts`,
 		"SELECT concat_ws(' ', legacy_uuid, table_id, legacy_key, entity, row_values) FROM sluice.legacy_keys",
@@ -76,6 +78,13 @@ func testSyncMatched(t *testing.T, rule string) {
 		if !slices.Equal(g, w) {
 			t.Errorf("%s: synced and fresh differ:\n%s", q, firstDiff(g, w))
 		}
+	}
+	if n := pgInt(t, got, "SELECT count(*) FROM patient_tags"); n != 7 {
+		t.Errorf("patient_tags holds %d rows, want 7", n)
+	}
+	if n := pgInt(t, got, `SELECT count(*) FROM visits AS v JOIN patients AS p ON p.id = v.patient_id
+		WHERE (v.legacy_id, p.mrn) IN ((1, 'M5'), (3, 'M4'), (4, 'M7'), (5, 'M6'))`); n != 4 {
+		t.Errorf("%d visits reference the matched rows they should, want 4", n)
 	}
 	if n := pgInt(t, got, "SELECT count(*) FROM sluice.stream_stops"); n != 0 {
 		t.Errorf("%d tables stopped, want none", n)
@@ -98,6 +107,9 @@ target:
 defaults:
   keys: uuid
 tables:
+  one.patients:
+    expand:
+      patient_tags: {list: tags}
   patients:
     from: [one.patients, two.patient]
     match_on: [mrn]
