@@ -223,22 +223,24 @@ func applyAll(ctx context.Context, tx pgx.Tx, runID int64, changes []RowChange, 
 		for j < len(changes) && sameMatched(changes[i].Matched, changes[j].Matched) {
 			j++
 		}
-		var err error
-		if changes[i].Matched != nil {
-			var n BatchResult
-			var refused []StreamReject
-			n, refused, err = applyMatched(ctx, tx, runID, changes[i:j])
-			res.merge(n)
-			rejects = append(rejects, refused...)
-		} else {
-			err = applyPipelined(ctx, tx, changes[i:j], &res)
-		}
+		n, staged, err := applyRun(ctx, tx, runID, changes[i:j])
 		if err != nil {
 			return res, nil, err
 		}
+		res.merge(n)
+		rejects = append(rejects, staged...)
 		i = j
 	}
 	return res, rejects, nil
+}
+
+// applyRun applies a run of plain changes, or of one matched table's.
+func applyRun(ctx context.Context, tx pgx.Tx, runID int64, run []RowChange) (BatchResult, []StreamReject, error) {
+	if run[0].Matched != nil {
+		return applyMatched(ctx, tx, runID, run)
+	}
+	res := BatchResult{Tables: map[string]*TableCounts{}}
+	return res, nil, applyPipelined(ctx, tx, run, &res)
 }
 
 // sameMatched says two changes go in one run: both plain, or both of one
@@ -285,32 +287,7 @@ func applyCarefully(ctx context.Context, tx pgx.Tx, runID int64, changes []RowCh
 		if err != nil {
 			return res, nil, err
 		}
-		if c.Matched != nil {
-			n, staged, err := applyMatched(ctx, sp, runID, changes[i:i+1])
-			if err == nil {
-				err = sp.Commit(ctx)
-			}
-			if isRowError(err) {
-				if rbErr := sp.Rollback(ctx); rbErr != nil {
-					return res, nil, rbErr
-				}
-				rejects = append(rejects, refused(c, err))
-				continue
-			}
-			if err != nil {
-				return res, nil, err
-			}
-			res.merge(n)
-			rejects = append(rejects, staged...)
-			continue
-		}
-		var batch pgx.Batch
-		queueChange(&batch, c)
-		br := sp.SendBatch(ctx, &batch)
-		tag, err := br.Exec()
-		if closeErr := br.Close(); err == nil {
-			err = closeErr
-		}
+		n, staged, err := applyRun(ctx, sp, runID, changes[i:i+1])
 		if err == nil {
 			err = sp.Commit(ctx)
 		}
@@ -322,9 +299,10 @@ func applyCarefully(ctx context.Context, tx pgx.Tx, runID int64, changes []RowCh
 			continue
 		}
 		if err != nil {
-			return res, nil, fmt.Errorf("%s: %w", describe(c), err)
+			return res, nil, err
 		}
-		res.add(c, tag.RowsAffected())
+		res.merge(n)
+		rejects = append(rejects, staged...)
 	}
 	return res, rejects, nil
 }
