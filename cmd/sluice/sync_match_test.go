@@ -156,3 +156,49 @@ func TestSyncMatchedUnrecorded(t *testing.T) {
 		}
 	}
 }
+
+// A manual conflict resolved while sync runs stays resolved through changes
+// that leave its two values alone (the rebuilt row gets the resolved value
+// again), and opens again when the other source changes its value.
+func TestSyncMatchedResolution(t *testing.T) {
+	t.Parallel()
+	one, two := sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t)
+	sluicetest.ExecPostgres(t, one, matchedOne)
+	sluicetest.ExecPostgres(t, two, matchedTwo)
+	tgt := sluicetest.NewPostgresDB(t)
+	in := invocation{dir: t.TempDir()}
+	writeFile(t, in.dir, "sluice.yaml", matchedConfig(one, two, tgt, "manual: true"))
+	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
+	t.Cleanup(func() { in.run(t, "sync", "--drop-slot") })
+	conn := pgConn(t, tgt)
+	phone := func() string { return strings.Join(pgRows(t, conn, "SELECT phone FROM patients WHERE mrn = 'M1'"), ",") }
+	var id int64
+	for _, c := range listConflictsJSON(t, in, "open") {
+		if c.Column == "phone" && c.OwnerKey == "1" {
+			id = c.ID
+		}
+	}
+	if id == 0 {
+		t.Fatal("no open conflict on M1's phone")
+	}
+	wantCode(t, in.run(t, "conflicts", "resolve", fmt.Sprint(id), "--take", "other", "--by", "tester"), 0)
+
+	sluicetest.ExecPostgres(t, one, "UPDATE patients SET name = 'Anna' WHERE id = 1")
+	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
+	if p := phone(); p != "999" {
+		t.Errorf("M1's phone is %s after a change of its name, want the resolution's 999", p)
+	}
+	status := "SELECT status FROM sluice.conflicts WHERE conflict_id = $1"
+	if s := pgRows(t, conn, status, id); len(s) != 1 || s[0] != "resolved" {
+		t.Errorf("the conflict is %v after a change of another column, want resolved", s)
+	}
+
+	sluicetest.ExecPostgres(t, two, "UPDATE patient SET phone = '998' WHERE id = 10")
+	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
+	if p := phone(); p != "111" {
+		t.Errorf("M1's phone is %s after the other source changed its value, want the owner's 111", p)
+	}
+	if s := pgRows(t, conn, status, id); len(s) != 1 || s[0] != "open" {
+		t.Errorf("the conflict is %v after the other source changed its value, want open again", s)
+	}
+}
