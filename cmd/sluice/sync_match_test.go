@@ -19,11 +19,14 @@ import (
 // match key; after sync --catch-up the target must equal, value for value
 // and conflict for conflict, a fresh migrate of the sources as they are
 // into another database, and verify is clean. Once per conflict rule.
-func TestSyncMatchedPrefer(t *testing.T) { testSyncMatched(t, "prefer: [two, one]") }
+func TestSyncMatchedPrefer(t *testing.T) { testSyncMatched(t, "prefer: [two, one]", "postgres") }
 
-func TestSyncMatchedLatest(t *testing.T) { testSyncMatched(t, "latest: updated") }
+func TestSyncMatchedLatest(t *testing.T) { testSyncMatched(t, "latest: updated", "postgres") }
 
-func TestSyncMatchedManual(t *testing.T) { testSyncMatched(t, "manual: true") }
+func TestSyncMatchedManual(t *testing.T) { testSyncMatched(t, "manual: true", "postgres") }
+
+// The second source a MariaDB database, its changes read from the binlog.
+func TestSyncMatchedLatestMariaDB(t *testing.T) { testSyncMatched(t, "latest: updated", "mariadb") }
 
 const (
 	matchedOne = `CREATE TABLE patients (id int PRIMARY KEY, mrn text NOT NULL, name text, phone text, updated timestamptz, tags text);
@@ -46,21 +49,30 @@ two: UPDATE patient SET mrn = 'M2', name = 'Di B' WHERE id = 40
 one: INSERT INTO visits VALUES (3, 6, 'c'); UPDATE visits SET patient_id = 5 WHERE id = 1`
 )
 
-func testSyncMatched(t *testing.T, rule string) {
+func testSyncMatched(t *testing.T, rule, engine string) {
 	t.Parallel()
-	one, two := sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t)
+	one := sluicetest.NewPostgresDB(t)
 	sluicetest.ExecPostgres(t, one, matchedOne)
-	sluicetest.ExecPostgres(t, two, matchedTwo)
+	two, exec := sluicetest.NewPostgresDB, sluicetest.ExecPostgres
+	if engine == "mariadb" {
+		two, exec = sluicetest.NewMySQLDB, sluicetest.ExecMySQL
+	}
+	twoURL := two(t)
+	exec(t, twoURL, strings.ReplaceAll(matchedTwo, "timestamptz", map[string]string{"postgres": "timestamptz", "mariadb": "datetime"}[engine]))
 	synced, fresh := sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t)
 	in, again := invocation{dir: t.TempDir()}, invocation{dir: t.TempDir()}
-	writeFile(t, in.dir, "sluice.yaml", matchedConfig(one, two, synced, rule))
-	writeFile(t, again.dir, "sluice.yaml", matchedConfig(one, two, fresh, rule))
+	writeFile(t, in.dir, "sluice.yaml", matchedConfig(one, twoURL, synced, rule))
+	writeFile(t, again.dir, "sluice.yaml", matchedConfig(one, twoURL, fresh, rule))
 
 	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
 	t.Cleanup(func() { in.run(t, "sync", "--drop-slot") })
 	for _, line := range strings.Split(matchedChanges, "\n") {
 		src, stmt, _ := strings.Cut(line, ": ")
-		sluicetest.ExecPostgres(t, map[string]string{"one": one, "two": two}[src], stmt)
+		if src == "one" {
+			sluicetest.ExecPostgres(t, one, stmt)
+		} else {
+			exec(t, twoURL, stmt)
+		}
 	}
 	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
 	wantCode(t, again.run(t, "migrate", "--progress", "none"), 0)
@@ -88,6 +100,9 @@ func testSyncMatched(t *testing.T, rule string) {
 	}
 	if n := pgInt(t, got, "SELECT count(*) FROM sluice.stream_stops"); n != 0 {
 		t.Errorf("%d tables stopped, want none", n)
+	}
+	if n := pgInt(t, got, "SELECT count(*) FROM sluice.streams WHERE changes > 0"); n != 2 {
+		t.Errorf("%d sources' streams applied changes, want both", n)
 	}
 	if n := pgInt(t, got, "SELECT count(*) FROM sluice.rejects"); n != 0 {
 		t.Errorf("%d rejects, want none: %s", n, pgRows(t, got, "SELECT table_id, row_key, reason FROM sluice.rejects"))
