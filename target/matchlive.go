@@ -2,7 +2,6 @@ package target
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -103,96 +102,177 @@ var scratchName = pgx.Identifier{"pg_temp", "sluice_entities"}.Sanitize()
 // applyMatched applies changes of one matched table: upserts record their
 // row (Identity, Values), deletes forget it, a truncate forgets every row of
 // its part; then the entities they touched are rebuilt. A row the stage
-// refuses is a reject.
+// refuses is a reject. Consecutive upserts are staged together, and
+// consecutive deletes forgotten together.
 func applyMatched(ctx context.Context, tx pgx.Tx, runID int64, cs []RowChange) (BatchResult, []StreamReject, error) {
-	res := BatchResult{Tables: map[string]*TableCounts{}}
-	var rejects []StreamReject
-	var touched []uuid.UUID
-	var moves []move
-	for i := range cs {
-		c := &cs[i]
-		es, refused, err := recordMatched(ctx, tx, runID, c)
-		if err != nil {
-			return res, nil, fmt.Errorf("%s: %w", describe(c), err)
+	r := &matchRun{res: BatchResult{Tables: map[string]*TableCounts{}}}
+	for i := 0; i < len(cs); {
+		j := i + 1
+		for j < len(cs) && cs[j].Op == cs[i].Op && cs[i].Op != OpTruncate {
+			j++
 		}
-		for _, r := range refused {
-			rejects = append(rejects, StreamReject{Reject: r, TableID: c.TableID, Table: c.Table, Position: c.Position})
+		if err := r.record(ctx, tx, runID, cs[i:j]); err != nil {
+			return r.res, nil, fmt.Errorf("%s: %w", describe(&cs[i]), err)
 		}
-		if len(refused) == 0 {
-			res.add(c, 1)
-		}
-		if c.Op == OpUpsert && len(es) == 2 && es[0] != es[1] {
-			moves = append(moves, move{part: c.Matched.part(c.TableID), row: c, from: es[0], to: es[1]})
-		}
-		touched = append(touched, es...)
+		i = j
 	}
-	stuck, err := rebuildEntities(ctx, tx, runID, cs[0].Matched, touched, moves)
+	stuck, err := rebuildEntities(ctx, tx, runID, cs[0].Matched, r.touched, r.moves)
 	if err != nil {
-		return res, nil, fmt.Errorf("rebuild the rows of %s.%s matched to changed rows: %w", cs[0].Schema, cs[0].Table, err)
+		return r.res, nil, fmt.Errorf("rebuild the rows of %s.%s matched to changed rows: %w", cs[0].Schema, cs[0].Table, err)
 	}
-	return res, append(rejects, stuck...), nil
+	return r.res, append(r.rejects, stuck...), nil
 }
 
-// recordMatched records one change's row in sluice.legacy_keys and returns
-// the entities it left or joined.
-func recordMatched(ctx context.Context, tx pgx.Tx, runID int64, c *RowChange) ([]uuid.UUID, []Reject, error) {
-	switch c.Op {
+// matchRun is what the changes of a matched table recorded so far did.
+type matchRun struct {
+	res     BatchResult
+	rejects []StreamReject
+	touched []uuid.UUID // the entities rows left or joined
+	moves   []move
+}
+
+// record records changes of one kind.
+func (r *matchRun) record(ctx context.Context, tx pgx.Tx, runID int64, cs []RowChange) error {
+	switch cs[0].Op {
 	case OpUpsert:
-		return putMatched(ctx, tx, runID, c)
+		return r.put(ctx, tx, runID, cs)
 	case OpDelete:
-		es, err := forgetMatched(ctx, tx, "legacy_uuid = $1", c.Identity)
-		return es, nil, err
+		ids := make([]uuid.UUID, len(cs))
+		for i := range cs {
+			ids[i] = cs[i].Identity
+		}
+		return r.forget(ctx, tx, cs, "legacy_uuid = ANY($1)", ids)
 	case OpTruncate:
-		es, err := forgetMatched(ctx, tx, "table_id = $1", c.TableID)
-		return es, nil, err
+		return r.forget(ctx, tx, cs, "table_id = $1", cs[0].TableID)
 	}
-	return nil, nil, fmt.Errorf("a matched table takes upserts, deletes and truncates, not %s", c.Op)
+	return fmt.Errorf("a matched table takes upserts, deletes and truncates, not %s", cs[0].Op)
 }
 
-// putMatched stages the row as its copy would (casts, resolved references)
-// and records it with the copy's statements.
-func putMatched(ctx context.Context, tx pgx.Tx, runID int64, c *RowChange) ([]uuid.UUID, []Reject, error) {
-	part := c.Matched.part(c.TableID)
+// put stages the rows as their copy would (casts, resolved references) and
+// records them with the copy's statements. A row changed twice is staged as
+// it is last: the entities are rebuilt from the rows as they end up.
+func (r *matchRun) put(ctx context.Context, tx pgx.Tx, runID int64, cs []RowChange) error {
+	part := cs[0].Matched.part(cs[0].TableID)
 	if part == nil {
-		return nil, nil, fmt.Errorf("%s is not a part of %s", c.TableID, c.Table)
+		return fmt.Errorf("%s is not a part of %s", cs[0].TableID, cs[0].Table)
 	}
-	var es []uuid.UUID
-	var old uuid.UUID
-	err := tx.QueryRow(ctx, "SELECT entity FROM sluice.legacy_keys WHERE legacy_uuid = $1", c.Identity).Scan(&old)
-	switch {
-	case err == nil:
-		es = append(es, old)
-	case !errors.Is(err, pgx.ErrNoRows):
-		return nil, nil, fmt.Errorf("look up the row's entity: %w", err)
+	last := lastOfEach(cs)
+	before, err := entitiesOf(ctx, tx, "SELECT legacy_uuid, entity FROM sluice.legacy_keys WHERE legacy_uuid = ANY($1)", identities(cs, last))
+	if err != nil {
+		return err
 	}
-	load := &ChunkLoad{RunID: runID, TableID: c.TableID, Schema: c.Schema, Table: c.Table, Columns: part.Columns,
-		Rows: [][]any{c.Values}, KeyOf: func(int) string { return c.RowKey }, Merge: part.Merge, Identities: []uuid.UUID{c.Identity}}
+	load := &ChunkLoad{RunID: runID, TableID: part.TableID, Schema: cs[0].Schema, Table: cs[0].Table, Columns: part.Columns,
+		Merge: part.Merge, KeyOf: func(i int) string { return cs[last[i]].RowKey }}
+	for _, i := range last {
+		load.Rows, load.Identities = append(load.Rows, cs[i].Values), append(load.Identities, cs[i].Identity)
+	}
 	st := newStage(load)
 	staged, refused, err := st.fill(ctx, tx)
-	if err != nil || staged == 0 {
-		return es, refused, err
+	if err != nil {
+		return err
+	}
+	r.refuse(cs, refused)
+	if staged == 0 {
+		return nil
 	}
 	update, insert := newMatchParts(st).legacyKeys()
 	for _, s := range []stmt{update, insert} {
-		if _, err := s.exec(ctx, tx, 0, 1, 0); err != nil {
-			return nil, nil, fmt.Errorf("record the row's legacy key: %w", err)
+		if _, err := s.exec(ctx, tx, 0, len(load.Rows), 0); err != nil {
+			return fmt.Errorf("record the rows' legacy keys: %w", err)
 		}
 	}
-	var now uuid.UUID
-	if err := tx.QueryRow(ctx, fmt.Sprintf("SELECT %s FROM %s", quoteIdent(part.Merge.Key[0]), st.name)).Scan(&now); err != nil {
-		return nil, nil, fmt.Errorf("read the row's entity: %w", err)
+	after, err := entitiesOf(ctx, tx, fmt.Sprintf("SELECT %s, %s FROM %s", stageIdentity, quoteIdent(part.Merge.Key[0]), st.name))
+	if err != nil {
+		return err
 	}
-	return append(es, now), nil, nil
+	r.follow(part, cs, last, before, after)
+	return nil
 }
 
-// forgetMatched forgets the rows where says, and returns their entities.
-func forgetMatched(ctx context.Context, tx pgx.Tx, where string, arg any) ([]uuid.UUID, error) {
+// lastOfEach lists, in order, the indexes of the last change of each row.
+func lastOfEach(cs []RowChange) []int {
+	at := map[uuid.UUID]int{}
+	for i := range cs {
+		at[cs[i].Identity] = i
+	}
+	var out []int
+	for i := range cs {
+		if at[cs[i].Identity] == i {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func identities(cs []RowChange, at []int) []uuid.UUID {
+	out := make([]uuid.UUID, len(at))
+	for i, j := range at {
+		out[i] = cs[j].Identity
+	}
+	return out
+}
+
+// entitiesOf maps the legacy identities a query returns to their entities.
+func entitiesOf(ctx context.Context, tx pgx.Tx, q string, args ...any) (map[uuid.UUID]uuid.UUID, error) {
+	out := map[uuid.UUID]uuid.UUID{}
+	var id, entity uuid.UUID
+	rows, _ := tx.Query(ctx, q, args...)
+	_, err := pgx.ForEachRow(rows, []any{&id, &entity}, func() error { out[id] = entity; return nil })
+	if err != nil {
+		return nil, fmt.Errorf("read the entities of the changed rows: %w", err)
+	}
+	return out, nil
+}
+
+// refuse counts the changes applied and makes the rows refused rejects, by
+// their legacy key (one row per key in a part).
+func (r *matchRun) refuse(cs []RowChange, refused []Reject) {
+	byKey := map[string]Reject{}
+	for _, rej := range refused {
+		byKey[rej.Key] = rej
+	}
+	for i := range cs {
+		c := &cs[i]
+		if rej, ok := byKey[c.RowKey]; ok {
+			r.rejects = append(r.rejects, StreamReject{Reject: rej, TableID: c.TableID, Table: c.Table, Position: c.Position})
+			continue
+		}
+		r.res.add(c, 1)
+	}
+}
+
+// follow notes the entities the staged rows left and joined, and the rows
+// that moved from one to another.
+func (r *matchRun) follow(part *MatchedPart, cs []RowChange, last []int, before, after map[uuid.UUID]uuid.UUID) {
+	for _, i := range last {
+		c := &cs[i]
+		to, staged := after[c.Identity]
+		from, known := before[c.Identity]
+		if known {
+			r.touched = append(r.touched, from)
+		}
+		if !staged {
+			continue
+		}
+		r.touched = append(r.touched, to)
+		if known && from != to {
+			r.moves = append(r.moves, move{part: part, row: c, from: from, to: to})
+		}
+	}
+}
+
+// forget forgets the rows where says, and notes their entities.
+func (r *matchRun) forget(ctx context.Context, tx pgx.Tx, cs []RowChange, where string, arg any) error {
 	rows, _ := tx.Query(ctx, "DELETE FROM sluice.legacy_keys WHERE "+where+" RETURNING entity", arg)
 	es, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
 	if err != nil {
-		return nil, fmt.Errorf("forget the row's legacy key: %w", err)
+		return fmt.Errorf("forget the rows' legacy keys: %w", err)
 	}
-	return es, nil
+	r.touched = append(r.touched, es...)
+	for i := range cs {
+		r.res.add(&cs[i], 1)
+	}
+	return nil
 }
 
 // rebuildEntities rebuilds the entity rows es of m from the rows matched to
@@ -205,7 +285,7 @@ func rebuildEntities(ctx context.Context, tx pgx.Tx, runID int64, m *MatchedTabl
 		return nil, nil
 	}
 	table := pgx.Identifier{m.Schema, m.Table}.Sanitize()
-	_, err := tx.Exec(ctx, fmt.Sprintf(`DROP TABLE IF EXISTS %[1]s; CREATE TEMP TABLE %[1]s (LIKE %[2]s) ON COMMIT DROP`, scratchName, table))
+	_, err := tx.Exec(ctx, fmt.Sprintf(`DROP TABLE IF EXISTS %[1]s; CREATE TEMP TABLE %[1]s (LIKE %[2]s INCLUDING INDEXES) ON COMMIT DROP`, scratchName, table))
 	if err != nil {
 		return nil, fmt.Errorf("create the scratch table: %w", err)
 	}

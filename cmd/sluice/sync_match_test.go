@@ -50,7 +50,6 @@ one: INSERT INTO visits VALUES (3, 6, 'c'); UPDATE visits SET patient_id = 5 WHE
 )
 
 func testSyncMatched(t *testing.T, rule, engine string) {
-	t.Parallel()
 	one := sluicetest.NewPostgresDB(t)
 	sluicetest.ExecPostgres(t, one, matchedOne)
 	two, exec := sluicetest.NewPostgresDB, sluicetest.ExecPostgres
@@ -143,7 +142,6 @@ func sortedRows(t *testing.T, conn *pgx.Conn, q string) []string {
 // before the state kept them) cannot be rebuilt: a rerun of migrate records
 // them again; a sync that finds them stops the table and says why.
 func TestSyncMatchedUnrecorded(t *testing.T) {
-	t.Parallel()
 	one, two := sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t)
 	sluicetest.ExecPostgres(t, one, matchedOne)
 	sluicetest.ExecPostgres(t, two, matchedTwo)
@@ -176,7 +174,6 @@ func TestSyncMatchedUnrecorded(t *testing.T) {
 // that leave its two values alone (the rebuilt row gets the resolved value
 // again), and opens again when the other source changes its value.
 func TestSyncMatchedResolution(t *testing.T) {
-	t.Parallel()
 	one, two := sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t)
 	sluicetest.ExecPostgres(t, one, matchedOne)
 	sluicetest.ExecPostgres(t, two, matchedTwo)
