@@ -1,0 +1,61 @@
+package target
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// move is a row that left entity from for entity to (its match_on values
+// changed): the rows referencing it follow it.
+type move struct {
+	part     *MatchedPart
+	row      *RowChange
+	from, to uuid.UUID
+}
+
+// followMoves points the references to each moved row at its new entity, as
+// a fresh load resolves them. A reference holds the entity, not the row: it
+// is the moved row's only when no other row of its part is matched to the
+// old entity; else the references cannot be told apart, stay, and are
+// returned as rejects of the referencing table (a rerun of migrate settles
+// them).
+func followMoves(ctx context.Context, tx pgx.Tx, moves []move) ([]StreamReject, error) {
+	var stuck []StreamReject
+	for _, mv := range moves {
+		var shared bool
+		err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM sluice.legacy_keys WHERE table_id = $1 AND entity = $2)",
+			mv.part.TableID, mv.from).Scan(&shared)
+		if err != nil {
+			return nil, fmt.Errorf("look for other rows of %s matched to %s: %w", mv.part.TableID, mv.from, err)
+		}
+		for _, r := range mv.part.Referrers {
+			if shared {
+				stuck = append(stuck, StreamReject{Reject: Reject{Key: mv.row.RowKey, Source: r.Source, Column: r.Column,
+					Reason: fmt.Sprintf("row %s of %s moved to another matched row (its match_on values changed), and the rows of %s that reference it cannot be told from those referencing another row of %s matched to the same row: they keep the old one; rerun migrate to settle them",
+						mv.row.RowKey, mv.part.TableID, r.TableID, mv.part.TableID)},
+					TableID: r.TableID, Table: r.Table, Position: mv.row.Position})
+				continue
+			}
+			if err := follow(ctx, tx, r, mv); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return stuck, nil
+}
+
+func follow(ctx context.Context, tx pgx.Tx, r Referrer, mv move) error {
+	q := fmt.Sprintf("UPDATE %s SET %s = $2 WHERE %[2]s = $1", pgx.Identifier{r.Schema, r.Table}.Sanitize(), quoteIdent(r.Column))
+	args := []any{mv.from, mv.to}
+	if r.SourceColumn != "" {
+		q += " AND " + quoteIdent(r.SourceColumn) + " = $3"
+		args = append(args, r.Source)
+	}
+	if _, err := tx.Exec(ctx, q, args...); err != nil {
+		return fmt.Errorf("point %s.%s of %s at the row %s moved to: %w", r.Table, r.Column, r.TableID, mv.row.RowKey, err)
+	}
+	return nil
+}
