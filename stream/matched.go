@@ -99,7 +99,7 @@ func (mt *mapped) putMatched(out []Item, before, after []any, pos string) []Item
 			return append(out, mt.rejectOf(next, pos, err.Error()))
 		}
 		fillUnchanged(next, old)
-		if id, _ := mt.row.Identity(old.src); id != mt.identity(next) {
+		if mt.identity(old) != mt.identity(next) {
 			out = mt.forgetMatched(out, old, pos)
 		}
 	}
