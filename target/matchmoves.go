@@ -32,30 +32,45 @@ func followMoves(ctx context.Context, tx pgx.Tx, moves []move) ([]StreamReject, 
 			return nil, fmt.Errorf("look for other rows of %s matched to %s: %w", mv.part.TableID, mv.from, err)
 		}
 		for _, r := range mv.part.Referrers {
-			if shared {
-				stuck = append(stuck, StreamReject{Reject: Reject{Key: mv.row.RowKey, Source: r.Source, Column: r.Column,
-					Reason: fmt.Sprintf("row %s of %s moved to another matched row (its match_on values changed), and the rows of %s that reference it cannot be told from those referencing another row of %s matched to the same row: they keep the old one; rerun migrate to settle them",
-						mv.row.RowKey, mv.part.TableID, r.TableID, mv.part.TableID)},
-					TableID: r.TableID, Table: r.Table, Position: mv.row.Position})
-				continue
-			}
-			if err := follow(ctx, tx, r, mv); err != nil {
+			n, err := follow(ctx, tx, r, mv, shared)
+			if err != nil {
 				return nil, err
+			}
+			if shared && n > 0 {
+				stuck = append(stuck, stuckReject(r, mv))
 			}
 		}
 	}
 	return stuck, nil
 }
 
-func follow(ctx context.Context, tx pgx.Tx, r Referrer, mv move) error {
-	q := fmt.Sprintf("UPDATE %s SET %s = $2 WHERE %[2]s = $1", pgx.Identifier{r.Schema, r.Table}.Sanitize(), quoteIdent(r.Column))
-	args := []any{mv.from, mv.to}
+// follow points r's references to mv's old entity at its new one, or, when
+// they cannot be told apart (shared), only counts them.
+func follow(ctx context.Context, tx pgx.Tx, r Referrer, mv move, shared bool) (int64, error) {
+	table, col := pgx.Identifier{r.Schema, r.Table}.Sanitize(), quoteIdent(r.Column)
+	where, args := col+" = $1", []any{mv.from}
 	if r.SourceColumn != "" {
-		q += " AND " + quoteIdent(r.SourceColumn) + " = $3"
+		where += " AND " + quoteIdent(r.SourceColumn) + " = $2"
 		args = append(args, r.Source)
 	}
-	if _, err := tx.Exec(ctx, q, args...); err != nil {
-		return fmt.Errorf("point %s.%s of %s at the row %s moved to: %w", r.Table, r.Column, r.TableID, mv.row.RowKey, err)
+	if shared {
+		var n int64
+		if err := tx.QueryRow(ctx, "SELECT count(*) FROM "+table+" WHERE "+where, args...).Scan(&n); err != nil {
+			return 0, fmt.Errorf("count the rows of %s that reference the row %s moved from: %w", r.TableID, mv.row.RowKey, err)
+		}
+		return n, nil
 	}
-	return nil
+	args = append(args, mv.to)
+	tag, err := tx.Exec(ctx, fmt.Sprintf("UPDATE %s SET %s = $%d WHERE %s", table, col, len(args), where), args...)
+	if err != nil {
+		return 0, fmt.Errorf("point %s.%s of %s at the row %s moved to: %w", r.Table, r.Column, r.TableID, mv.row.RowKey, err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+func stuckReject(r Referrer, mv move) StreamReject {
+	return StreamReject{Reject: Reject{Key: mv.row.RowKey, Source: r.Source, Column: r.Column,
+		Reason: fmt.Sprintf("row %s of %s moved to another matched row (its match_on values changed), and the rows of %s that reference it cannot be told from those referencing another row of %s matched to the same row: they keep the old one; rerun migrate to settle them",
+			mv.row.RowKey, mv.part.TableID, r.TableID, mv.part.TableID)},
+		TableID: r.TableID, Table: r.Table, Position: mv.row.Position}
 }

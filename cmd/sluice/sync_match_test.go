@@ -13,12 +13,12 @@ import (
 
 // Two sources feed patients merged on mrn; visits of the first, and the
 // tags its patients expand into, reference its patients (resolved to the
-// matched row). Under sync, each source
-// inserts matching rows, updates on both sides, deletes a row the other
-// source still has, deletes the preferred row of an entity, and changes a
-// match key; after sync --catch-up the target must equal, value for value
-// and conflict for conflict, a fresh migrate of the sources as they are
-// into another database, and verify is clean. Once per conflict rule.
+// matched row). Under sync, each source inserts matching rows, updates on
+// both sides, deletes a row the other source still has, deletes the
+// preferred row of an entity, and changes a match key; after sync
+// --catch-up the target must equal, value for value and conflict for
+// conflict, a fresh migrate of the sources as they are into another
+// database, and verify is clean. Once per conflict rule.
 func TestSyncMatchedPrefer(t *testing.T) { testSyncMatched(t, "prefer: [two, one]", "postgres") }
 
 func TestSyncMatchedLatest(t *testing.T) { testSyncMatched(t, "latest: updated", "postgres") }
@@ -212,5 +212,31 @@ func TestSyncMatchedResolution(t *testing.T) {
 	}
 	if s := pgRows(t, conn, status, id); len(s) != 1 || s[0] != "open" {
 		t.Errorf("the conflict is %v after the other source changed its value, want open again", s)
+	}
+}
+
+// Two rows of one source matched to one row, one of them referenced: when
+// the referenced one moves to another matched row, the references cannot be
+// told from the other row's; they stay, each case a reject of the
+// referencing table saying why, and the stream goes on.
+func TestSyncMatchedReferencesStuck(t *testing.T) {
+	one, two := sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t)
+	sluicetest.ExecPostgres(t, one, matchedOne+`; INSERT INTO patients VALUES (8, 'M8', 'Gil', '888', NULL, NULL), (9, 'M8', 'Gil', '889', NULL, NULL);
+		INSERT INTO visits VALUES (9, 9, 'g')`)
+	sluicetest.ExecPostgres(t, two, matchedTwo)
+	tgt := sluicetest.NewPostgresDB(t)
+	in := invocation{dir: t.TempDir()}
+	writeFile(t, in.dir, "sluice.yaml", matchedConfig(one, two, tgt, "prefer: [one, two]"))
+	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
+	t.Cleanup(func() { in.run(t, "sync", "--drop-slot") })
+	sluicetest.ExecPostgres(t, one, "UPDATE patients SET mrn = 'M9' WHERE id = 9")
+	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
+	conn := pgConn(t, tgt)
+	got := pgRows(t, conn, "SELECT table_id, row_key, reason FROM sluice.rejects")
+	if len(got) != 1 || !strings.HasPrefix(got[0], "one.visits | 9 | row 9 of one.patients moved to another matched row") {
+		t.Errorf("rejects %v, want one of one.visits for the moved row 9", got)
+	}
+	if n := pgInt(t, conn, "SELECT count(*) FROM patients WHERE mrn IN ('M8', 'M9')"); n != 2 {
+		t.Errorf("%d matched rows for M8 and M9, want 2", n)
 	}
 }
