@@ -131,6 +131,18 @@ tables:
 `, one, two, tgt, rule)
 }
 
+// newMatched makes the two PostgreSQL sources (the first with extra
+// statements run after its fixture), a target and a config with rule.
+func newMatched(t *testing.T, rule, extra string) (one, two, tgt string, in invocation) {
+	t.Helper()
+	one, two, tgt = sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t)
+	sluicetest.ExecPostgres(t, one, matchedOne+";"+extra)
+	sluicetest.ExecPostgres(t, two, matchedTwo)
+	in = invocation{dir: t.TempDir()}
+	writeFile(t, in.dir, "sluice.yaml", matchedConfig(one, two, tgt, rule))
+	return one, two, tgt, in
+}
+
 func sortedRows(t *testing.T, conn *pgx.Conn, q string) []string {
 	t.Helper()
 	out := pgRows(t, conn, q)
@@ -142,12 +154,7 @@ func sortedRows(t *testing.T, conn *pgx.Conn, q string) []string {
 // before the state kept them) cannot be rebuilt: a rerun of migrate records
 // them again; a sync that finds them stops the table and says why.
 func TestSyncMatchedUnrecorded(t *testing.T) {
-	one, two := sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t)
-	sluicetest.ExecPostgres(t, one, matchedOne)
-	sluicetest.ExecPostgres(t, two, matchedTwo)
-	tgt := sluicetest.NewPostgresDB(t)
-	in := invocation{dir: t.TempDir()}
-	writeFile(t, in.dir, "sluice.yaml", matchedConfig(one, two, tgt, "prefer: [two, one]"))
+	_, _, tgt, in := newMatched(t, "prefer: [two, one]", "")
 	wantCode(t, in.run(t, "migrate", "--progress", "none"), 0)
 	conn := pgConn(t, tgt)
 	unrecorded := "SELECT count(*) FROM sluice.legacy_keys WHERE row_values IS NULL"
@@ -174,12 +181,7 @@ func TestSyncMatchedUnrecorded(t *testing.T) {
 // that leave its two values alone (the rebuilt row gets the resolved value
 // again), and opens again when the other source changes its value.
 func TestSyncMatchedResolution(t *testing.T) {
-	one, two := sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t)
-	sluicetest.ExecPostgres(t, one, matchedOne)
-	sluicetest.ExecPostgres(t, two, matchedTwo)
-	tgt := sluicetest.NewPostgresDB(t)
-	in := invocation{dir: t.TempDir()}
-	writeFile(t, in.dir, "sluice.yaml", matchedConfig(one, two, tgt, "manual: true"))
+	one, two, tgt, in := newMatched(t, "manual: true", "")
 	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
 	t.Cleanup(func() { in.run(t, "sync", "--drop-slot") })
 	conn := pgConn(t, tgt)
@@ -220,13 +222,8 @@ func TestSyncMatchedResolution(t *testing.T) {
 // told from the other row's; they stay, each case a reject of the
 // referencing table saying why, and the stream goes on.
 func TestSyncMatchedReferencesStuck(t *testing.T) {
-	one, two := sluicetest.NewPostgresDB(t), sluicetest.NewPostgresDB(t)
-	sluicetest.ExecPostgres(t, one, matchedOne+`; INSERT INTO patients VALUES (8, 'M8', 'Gil', '888', NULL, NULL), (9, 'M8', 'Gil', '889', NULL, NULL);
-		INSERT INTO visits VALUES (9, 9, 'g')`)
-	sluicetest.ExecPostgres(t, two, matchedTwo)
-	tgt := sluicetest.NewPostgresDB(t)
-	in := invocation{dir: t.TempDir()}
-	writeFile(t, in.dir, "sluice.yaml", matchedConfig(one, two, tgt, "prefer: [one, two]"))
+	one, _, tgt, in := newMatched(t, "prefer: [one, two]", `INSERT INTO patients VALUES (8, 'M8', 'Gil', '888', NULL, NULL),
+		(9, 'M8', 'Gil', '889', NULL, NULL); INSERT INTO visits VALUES (9, 9, 'g')`)
 	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
 	t.Cleanup(func() { in.run(t, "sync", "--drop-slot") })
 	sluicetest.ExecPostgres(t, one, "UPDATE patients SET mrn = 'M9' WHERE id = 9")
