@@ -31,6 +31,9 @@ func rebuildEntities(ctx context.Context, tx pgx.Tx, runID int64, m *MatchedTabl
 	if err != nil {
 		return nil, err
 	}
+	// A column today's plan has and the table lacks (added to a source since
+	// the copy) is left out, as the stream leaves it out.
+	m = m.within(types)
 	for i := range m.Parts {
 		if err := replayPart(ctx, tx, runID, m, &m.Parts[i], types, es); err != nil {
 			return nil, err
@@ -48,6 +51,20 @@ func rebuildEntities(ctx context.Context, tx pgx.Tx, runID int64, m *MatchedTabl
 		return nil, err
 	}
 	return stuck, dropMootConflicts(ctx, tx, m, es)
+}
+
+// within is m with only the columns types has.
+func (m *MatchedTable) within(types map[string]string) *MatchedTable {
+	has := func(cols []string) []string {
+		return slices.DeleteFunc(slices.Clone(cols), func(c string) bool { _, ok := types[c]; return !ok })
+	}
+	out := *m
+	out.Columns = has(m.Columns)
+	out.Parts = slices.Clone(m.Parts)
+	for i := range out.Parts {
+		out.Parts[i].Columns = has(out.Parts[i].Columns)
+	}
+	return &out
 }
 
 // replayPart merges the part's rows of entities es into the scratch table,
