@@ -1,6 +1,11 @@
 package sluice
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Freezer is a Source whose writes Sluice can stop for a cutover, found by
 // type assertion like ChangeSource:
@@ -40,6 +45,31 @@ type FreezeOptions struct {
 	// (PostgreSQL: sessions opened before it keep writing). Without it they
 	// are only reported in FreezeState.Writers.
 	EndSessions bool
+	// Settled makes a PostgreSQL freeze return only once no session opened
+	// before it is left (ended with EndSessions, or gone by itself within
+	// Wait), so that the position it reads is after every write; else it
+	// fails with a *WritersLeft naming them. Without it such sessions are
+	// reported in FreezeState.Writers and may write after the position.
+	Settled bool
+	Wait    time.Duration
+}
+
+// WritersLeft is a freeze that sessions able to write outlived: Freeze
+// with FreezeOptions.Settled fails with it, naming them.
+type WritersLeft struct {
+	Source   string
+	Sessions []Session
+	Waited   time.Duration
+}
+
+func (e *WritersLeft) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "source %s: %d session(s) opened before the freeze may still write after waiting %s for them to end:",
+		e.Source, len(e.Sessions), e.Waited)
+	for _, s := range e.Sessions {
+		fmt.Fprintf(&b, "\n  pid %s: application %q, user %s, client %s, since %s (%s)", s.ID, s.Application, s.User, s.Host, s.Since, s.Why)
+	}
+	return b.String()
 }
 
 // FreezeState is a source's read-only state.
@@ -62,10 +92,11 @@ type FreezeState struct {
 
 // Session is one client session of a source.
 type Session struct {
-	ID    string // the engine's id (MariaDB connection id, PostgreSQL pid)
-	User  string
-	Host  string
-	Since string // when the session started, as the engine tells it
+	ID          string // the engine's id (MariaDB connection id, PostgreSQL pid)
+	User        string
+	Host        string // the client's address
+	Application string // its application name, where the engine has one
+	Since       string // when the session started, as the engine tells it
 	// Why it may still write: "opened before the freeze", "user has READ_ONLY ADMIN".
 	Why   string
 	Ended bool // Freeze ended it (FreezeOptions.EndSessions)

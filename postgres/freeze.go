@@ -76,7 +76,7 @@ func isTrue(v string) bool {
 // otherSessions lists the database's client sessions begun before since
 // (all when zero), except Sluice's own (its application names).
 func (s *Source) otherSessions(ctx context.Context, w *pgxpool.Pool, since time.Time) ([]sluice.Session, error) {
-	const q = `SELECT pid::text, coalesce(usename, ''), coalesce(host(client_addr), 'local'), backend_start,
+	const q = `SELECT pid::text, coalesce(usename, ''), coalesce(host(client_addr), 'local'), application_name, backend_start,
 		backend_xid IS NOT NULL
 		FROM pg_stat_activity
 		WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
@@ -94,7 +94,7 @@ func (s *Source) otherSessions(ctx context.Context, w *pgxpool.Pool, since time.
 		var se sluice.Session
 		var started time.Time
 		var writing bool
-		err := r.Scan(&se.ID, &se.User, &se.Host, &started, &writing)
+		err := r.Scan(&se.ID, &se.User, &se.Host, &se.Application, &started, &writing)
 		se.Since = started.UTC().Format(time.RFC3339)
 		se.Why = "opened before the freeze"
 		if writing {
@@ -111,9 +111,10 @@ func (s *Source) ownApplications() []string {
 }
 
 // Freeze sets default_transaction_read_only on the database, lists the
-// sessions opened before (which keep writing), ends them when opts say so,
-// and reads pg_current_wal_lsn after that: every transaction committed
-// before the freeze has a Position at or before it.
+// sessions opened before (which keep writing), ends them when opts say so
+// (with opts.Settled: until none is left, or refuses), and reads
+// pg_current_wal_insert_lsn after that: every transaction committed before the
+// freeze has a Position at or before it.
 func (s *Source) Freeze(ctx context.Context, opts sluice.FreezeOptions) (sluice.FreezeState, error) {
 	w, err := s.writer(ctx)
 	if err != nil {
@@ -143,18 +144,70 @@ func (s *Source) freeze(ctx context.Context, w *pgxpool.Pool, opts sluice.Freeze
 	if err != nil {
 		return sluice.FreezeState{}, err
 	}
-	if opts.EndSessions {
+	if opts.Settled {
+		if st.Writers, err = s.settle(ctx, w, at, opts); err != nil {
+			return sluice.FreezeState{}, err
+		}
+	} else if opts.EndSessions {
 		if err := endSessions(ctx, w, st.Writers); err != nil {
 			return sluice.FreezeState{}, err
 		}
 	}
+	// The insert position, not pg_current_wal_lsn (what is written): with
+	// synchronous_commit off a transaction is visible, and done, before its
+	// commit record is written, and the freeze position must be after it.
 	var lsn string
-	if err := w.QueryRow(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&lsn); err != nil {
+	if err := w.QueryRow(ctx, "SELECT pg_current_wal_insert_lsn()::text").Scan(&lsn); err != nil {
 		return sluice.FreezeState{}, fmt.Errorf("read the WAL position: %w", err)
 	}
 	st.Position, err = ParseLSN(lsn)
 	return st, err
 }
+
+// settleGap is how long settle waits between two looks at the sessions.
+const settleGap = 100 * time.Millisecond
+
+// settle returns once no session opened before at is left, ending each with
+// opts.EndSessions, else waiting for them up to opts.Wait, and returns the
+// sessions it ended. It wants two looks in a row without one: a backend
+// forked before the freeze reads the database's settings during its
+// start-up but shows in pg_stat_activity only at its end, so one look can
+// miss a session that still writes.
+func (s *Source) settle(ctx context.Context, w *pgxpool.Pool, at time.Time, opts sluice.FreezeOptions) ([]sluice.Session, error) {
+	var ended []sluice.Session
+	start, quiet := time.Now(), 0
+	for quiet < 2 {
+		left, err := s.otherSessions(ctx, w, at)
+		if err != nil {
+			return nil, err
+		}
+		waited := time.Since(start)
+		switch {
+		case len(left) == 0:
+			quiet++
+		case opts.EndSessions && waited < max(opts.Wait, endWait):
+			if err := endSessions(ctx, w, left); err != nil {
+				return nil, err
+			}
+			ended, quiet = append(ended, left...), 0
+			continue
+		case waited >= opts.Wait:
+			return nil, &sluice.WritersLeft{Source: s.name, Sessions: left, Waited: waited.Round(time.Millisecond)}
+		default:
+			quiet = 0
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(settleGap):
+		}
+	}
+	return ended, nil
+}
+
+// endWait bounds how long settle keeps ending sessions that come back (a
+// backend that does not exit when told).
+const endWait = 10 * time.Second
 
 // alterDatabase runs ALTER DATABASE <the current database> action.
 func alterDatabase(ctx context.Context, w *pgxpool.Pool, action string) error {

@@ -2,8 +2,11 @@ package postgres
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/sluicedb/sluice"
@@ -65,7 +68,7 @@ func TestFreezeMakesNewSessionsReadOnlyAndReportsOldOnes(t *testing.T) {
 		t.Fatalf("writers %+v: want the session of %s opened before the freeze", st.Writers, app)
 	}
 	var head string
-	if err := before.QueryRow(ctx, "SELECT pg_current_wal_lsn()::text").Scan(&head); err != nil {
+	if err := before.QueryRow(ctx, "SELECT pg_current_wal_insert_lsn()::text").Scan(&head); err != nil {
 		t.Fatal(err)
 	}
 	if lsn, _ := ParseLSN(head); st.Position == nil || st.Position.(LSN) > lsn {
@@ -111,6 +114,42 @@ func TestFreezeEndsOldSessionsWhenAsked(t *testing.T) {
 	}
 	if err := insertRow(before, 1); err == nil {
 		t.Fatalf("the ended session still wrote")
+	}
+}
+
+// A settled freeze waits for the sessions opened before it: one that ends
+// within the wait lets it through, one that stays makes it fail with a
+// *sluice.WritersLeft naming its pid and application.
+func TestSettledFreezeWaitsForOldSessions(t *testing.T) {
+	ctx := context.Background()
+	url, src, app := freezeDB(t)
+	prior, err := src.FrozenState(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Unfreeze(ctx, prior)
+	going := connectAs(t, url, app)
+	go func() { time.Sleep(300 * time.Millisecond); going.Close(ctx) }()
+	opts := sluice.FreezeOptions{Settled: true, Wait: 5 * time.Second}
+	if st, err := src.Freeze(ctx, opts); err != nil || len(st.Writers) != 0 {
+		t.Fatalf("freeze while the only old session ends: %+v, %v; want through, nothing ended", st, err)
+	}
+	if err := src.Unfreeze(ctx, prior); err != nil {
+		t.Fatal(err)
+	}
+	staying := connectAs(t, url, app)
+	var pid int
+	if err := staying.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	opts.Wait = 300 * time.Millisecond
+	_, err = src.Freeze(ctx, opts)
+	var left *sluice.WritersLeft
+	if !errors.As(err, &left) || len(left.Sessions) != 1 || left.Sessions[0].ID != strconv.Itoa(pid) || left.Sessions[0].User != app {
+		t.Fatalf("freeze with an old session staying: %v; want WritersLeft naming pid %d of %s", err, pid, app)
+	}
+	if msg := err.Error(); !strings.Contains(msg, `application "`) || !strings.Contains(msg, "client ") {
+		t.Fatalf("the refusal does not name the session's application and client: %v", err)
 	}
 }
 

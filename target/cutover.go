@@ -85,6 +85,11 @@ type CutoverStep struct {
 	Verify        map[string]any
 	FreezeStarted bool // the freeze starts now (a new attempt's: the end is cleared)
 	FreezeEnded   bool // the freeze ends now
+	// FreezeStartedAt, when set, is when the freeze began: the time the
+	// first source's freeze was recorded, just before its read-only switch
+	// (sluice.freezes), so that the duration covers every moment a write
+	// could be refused, from a crashed attempt's freeze on.
+	FreezeStartedAt time.Time
 	// Details are added to the step's audit entry.
 	Details map[string]any
 }
@@ -182,10 +187,10 @@ func (t *Target) CutoverStep(ctx context.Context, id, runID int64, step CutoverS
 			authoritative = coalesce(nullif($4, ''), authoritative),
 			positions = CASE WHEN $5::jsonb = 'null' THEN positions ELSE $5::jsonb END,
 			verify = CASE WHEN $6::jsonb = 'null' THEN verify ELSE $6::jsonb END,
-			freeze_started = CASE WHEN $7 THEN now() ELSE freeze_started END,
+			freeze_started = CASE WHEN $7 THEN now() ELSE coalesce($9, freeze_started) END,
 			freeze_ended = CASE WHEN $8 THEN now() WHEN $7 THEN NULL ELSE freeze_ended END
 			WHERE cutover_id = $1 AND phase <> 'rolled back'`,
-			id, step.Phase, runID, step.Authoritative, positions, verify, step.FreezeStarted, step.FreezeEnded)
+			id, step.Phase, runID, step.Authoritative, positions, verify, step.FreezeStarted, step.FreezeEnded, timeOrNil(step.FreezeStartedAt))
 		if err == nil && tag.RowsAffected() == 0 {
 			err = fmt.Errorf("cutover %d is not open", id)
 		}
@@ -213,6 +218,14 @@ func (t *Target) CutoverStep(ctx context.Context, id, runID int64, step CutoverS
 		err = fmt.Errorf("cutover %d vanished", id)
 	}
 	return c, err
+}
+
+// timeOrNil is t, or NULL when t is zero.
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 // auditPhase names a phase as an audit operation ("rolling back" ->

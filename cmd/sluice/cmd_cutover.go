@@ -23,6 +23,7 @@ type cutoverFlags struct {
 	freeze      string
 	verify      string
 	endSessions bool
+	sessionWait time.Duration
 	yes         bool
 	batch       int
 	stopAfter   string // tests only: SIGKILL itself once this phase is recorded
@@ -80,6 +81,7 @@ when not.`,
 	fl.StringVar(&f.freeze, "freeze", "source", "how writes stop: source (Sluice freezes the sources) or none (you stop the application)")
 	fl.StringVar(&f.verify, "verify", "quick", "the proof: quick (counts and digests), all (every value) or levels such as 1,2,6")
 	fl.BoolVar(&f.endSessions, "end-sessions", false, "end the source sessions the freeze does not stop (PostgreSQL sessions opened before it)")
+	fl.DurationVar(&f.sessionWait, "session-wait", 5*time.Second, "PostgreSQL: how long the freeze waits for sessions opened before it to end, without --end-sessions, before it refuses")
 	fl.BoolVar(&f.yes, "yes", false, "with --freeze none: do not ask whether writes have stopped")
 	fl.IntVar(&f.batch, "batch", 5000, "row changes per target transaction while draining")
 	fl.StringVar(&f.stopAfter, "stop-after", "", "for tests: kill the process (SIGKILL) once this phase is recorded")

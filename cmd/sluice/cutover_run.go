@@ -173,7 +173,32 @@ func (c *cutover) freeze(ctx context.Context) error {
 		}
 		positions[cp.name] = pos
 	}
-	return c.step(ctx, target.CutoverStep{Phase: target.PhaseFrozen, Positions: positions})
+	started, err := c.freezeStart(ctx)
+	if err != nil {
+		return c.thawAfter(ctx, "freeze", err)
+	}
+	return c.step(ctx, target.CutoverStep{Phase: target.PhaseFrozen, Positions: positions, FreezeStartedAt: started})
+}
+
+// freezeStart is when the first source was frozen: the earliest open freeze
+// record of the sources (written just before each read-only switch, and
+// kept by a resumed freeze); zero with --freeze none. The target's own
+// freeze (a rollback's) is not one of them.
+func (c *cutover) freezeStart(ctx context.Context) (time.Time, error) {
+	open, err := c.tgt.OpenFreezes(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var first time.Time
+	for _, f := range open {
+		if _, source := c.p.Sources[f.Source]; !source {
+			continue
+		}
+		if first.IsZero() || f.Started.Before(first) {
+			first = f.Started
+		}
+	}
+	return first, nil
 }
 
 func (c *cutover) freezeOne(ctx context.Context, cp *capture) (string, error) {
@@ -188,12 +213,21 @@ func (c *cutover) freezeOne(ctx context.Context, cp *capture) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("source %s (%s) cannot be frozen by Sluice: use --freeze none", cp.name, cp.cs.Engine())
 	}
-	st, err := freeze.Source(ctx, c.tgt, cp.name, f, sluice.FreezeOptions{EndSessions: c.f.endSessions})
+	opts := sluice.FreezeOptions{EndSessions: c.f.endSessions, Settled: true, Wait: c.f.sessionWait}
+	st, err := freeze.Source(ctx, c.tgt, cp.name, f, opts)
+	var left *sluice.WritersLeft
+	if errors.As(err, &left) {
+		return "", fmt.Errorf("freeze source %s: %w\nstop them (the application's connection pool), wait longer (--session-wait), or let Sluice end them (--end-sessions)", cp.name, err)
+	}
 	if err != nil {
 		return "", fmt.Errorf("freeze source %s: %w", cp.name, err)
 	}
 	for _, w := range st.Writers {
-		fmt.Fprintf(c.g.stderr, "cutover: source %s: session %s (%s@%s) may still write: %s\n", cp.name, w.ID, w.User, w.Host, w.Why)
+		what := "may still write: " + w.Why
+		if w.Ended {
+			what = "ended: " + w.Why
+		}
+		fmt.Fprintf(c.g.stderr, "cutover: source %s: session %s (%s, %s@%s) %s\n", cp.name, w.ID, w.Application, w.User, w.Host, what)
 	}
 	if st.Position == nil {
 		return "", fmt.Errorf("source %s: the freeze read no position", cp.name)

@@ -77,12 +77,33 @@ func newCutoverRig(t *testing.T, engine string, tables string) *cutoverRig {
 // appWriter writes as the application would: as a user the freeze stops
 // (on PostgreSQL every new session is read-only, and --end-sessions ends
 // the old ones), counting what the source accepted and what it refused.
+// With pooled set it keeps one PostgreSQL session open, as a connection
+// pool does, and opens a new one after an error.
 type appWriter struct {
 	r                 *cutoverRig
 	accepted, refused atomic.Int64
+	pooled            bool
+	conn              *pgx.Conn
 }
 
-func (w *appWriter) exec(ctx context.Context, stmt string) error {
+func (w *appWriter) exec(ctx context.Context, stmt string) (err error) {
+	if w.pooled {
+		if w.conn == nil {
+			cfg, err := pgx.ParseConfig(w.r.srv.URL(w.r.db))
+			if err != nil {
+				return err
+			}
+			cfg.RuntimeParams["application_name"] = "app"
+			if w.conn, err = pgx.ConnectConfig(ctx, cfg); err != nil {
+				return err
+			}
+		}
+		if _, err = w.conn.Exec(ctx, stmt); err != nil {
+			w.conn.Close(context.Background())
+			w.conn = nil
+		}
+		return err
+	}
 	if w.r.srv.Engine == "postgres" {
 		conn, err := pgx.Connect(ctx, w.r.srv.URL(w.r.db))
 		if err != nil {
@@ -101,10 +122,11 @@ func (w *appWriter) exec(ctx context.Context, stmt string) error {
 	return err
 }
 
-// run writes until ctx ends.
+// run writes until ctx ends, a statement every 2 ms at most: an
+// application the stream can keep up with, as cutover needs.
 func (w *appWriter) run(ctx context.Context, done chan<- struct{}) {
 	defer close(done)
-	for i := 0; ctx.Err() == nil; i++ {
+	for i := 0; ctx.Err() == nil; i, _ = i+1, sleepCtx(ctx, 2*time.Millisecond) {
 		stmt := fmt.Sprintf("INSERT INTO a (v) VALUES ('w%d')", i)
 		if i%3 == 2 {
 			stmt = fmt.Sprintf("UPDATE a SET v = 'u%d' WHERE id = %d", i, 1+i%5)
@@ -166,32 +188,32 @@ func testCutover(t *testing.T, engine string) {
 
 	ctx, cancel := processContext(t)
 	defer cancel()
-	w := &appWriter{r: r}
+	// Two writers run through the freeze: one opening a session per
+	// statement (on PostgreSQL, sessions starting while the freeze is set),
+	// one keeping its session (which --end-sessions ends).
+	w, pooled := &appWriter{r: r}, &appWriter{r: r, pooled: engine == "postgres"}
 	wctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
+	done, pooledDone := make(chan struct{}), make(chan struct{})
 	go w.run(wctx, done)
-	for w.accepted.Load() < 20 && ctx.Err() == nil {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if engine == "postgres" {
-		// Known weak: under a writer opening a session per statement, a few
-		// inserts still commit after the PostgreSQL freeze's position (a
-		// session starting during the ALTER DATABASE is not yet listed to
-		// be ended); the proof then refuses and unfreezes. Until the
-		// freezer closes that window, the writer stops before the cutover.
-		stop()
-		<-done
+	go pooled.run(wctx, pooledDone)
+	for start := time.Now(); w.accepted.Load() < 20 || pooled.accepted.Load() < 20; time.Sleep(5 * time.Millisecond) {
+		if time.Since(start) > 30*time.Second {
+			t.Fatalf("the writers did not get going: %d and %d writes accepted, %d and %d refused",
+				w.accepted.Load(), pooled.accepted.Load(), w.refused.Load(), pooled.refused.Load())
+		}
 	}
 	res := r.in.run(t, append([]string{"cutover"}, r.freezeArgs()...)...)
 	stop()
-	if engine != "postgres" {
-		<-done
-	}
+	<-done
+	<-pooledDone
 	wantCode(t, res, 0)
 	if !strings.Contains(res.stdout, "the application may now point at it") || !strings.Contains(res.stdout, "write freeze: ") {
 		t.Fatalf("cutover output:\n%s", res)
 	}
-	t.Logf("writer: %d accepted, %d refused; %s", w.accepted.Load(), w.refused.Load(), strings.TrimSpace(res.stdout))
+	t.Logf("writers: %d+%d accepted, %d+%d refused; %s", w.accepted.Load(), pooled.accepted.Load(), w.refused.Load(), pooled.refused.Load(), strings.TrimSpace(res.stdout))
+	if engine == "postgres" && !strings.Contains(res.stderr, "(app, ") {
+		t.Errorf("cutover did not say it ended the application's session:\n%s", res.stderr)
+	}
 	r.checkEqual(t)
 	if p := r.phase(t); p != "switched/target" {
 		t.Fatalf("cutover record %q, want switched/target", p)
@@ -524,5 +546,55 @@ func (r *cutoverRig) writeOnTarget(t *testing.T) {
 		if _, err := r.conn.Exec(context.Background(), stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
 		}
+	}
+}
+
+// A PostgreSQL freeze without --end-sessions waits --session-wait for the
+// sessions opened before it to end; one that stays open makes the cutover
+// refuse, naming it (pid, application, client), and unfreeze the source.
+// Once the session is gone the same command goes through.
+func TestCutoverPostgresRefusesOpenSessions(t *testing.T) {
+	r := newCutoverRig(t, "postgres", "")
+	r.syncAndVerify(t)
+	ctx, cancel := processContext(t)
+	defer cancel()
+	app := &appWriter{r: r, pooled: true}
+	if err := app.exec(ctx, "INSERT INTO a (v) VALUES ('open session')"); err != nil {
+		t.Fatal(err)
+	}
+	var pid int
+	if err := app.conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"cutover", "--freeze", "source", "--max-lag", "1h", "--session-wait", "1s"}
+	res := r.in.run(t, args...)
+	wantCode(t, res, 7)
+	for _, want := range []string{fmt.Sprintf("pid %d", pid), `application "app"`, "--end-sessions", "unfrozen"} {
+		if !strings.Contains(res.stdout+res.stderr, want) {
+			t.Fatalf("the refusal does not say %q:\n%s", want, res)
+		}
+	}
+	if p := r.phase(t); p != "checking/sources" {
+		t.Fatalf("after the refusal the record says %q", p)
+	}
+	if err := (&appWriter{r: r}).exec(ctx, "INSERT INTO a (v) VALUES ('new session after the refusal')"); err != nil {
+		t.Fatalf("a new session cannot write after the refusal: %v", err)
+	}
+	if err := app.exec(ctx, "INSERT INTO a (v) VALUES ('old session after the refusal')"); err != nil {
+		t.Fatalf("the open session cannot write after the refusal: %v", err)
+	}
+	app.conn.Close(ctx)
+	r.syncAndVerify(t)
+	wantCode(t, r.in.run(t, args...), 0)
+	r.checkEqual(t)
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
 	}
 }
