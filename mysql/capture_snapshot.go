@@ -39,7 +39,7 @@ func (s *Source) Snapshot(ctx context.Context, spec sluice.CaptureSpec) (sluice.
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	db := sql.OpenDB(&oneConnector{inner: sessionConnector{connector}})
+	db := sql.OpenDB(&oneConnector{inner: ownConnector{sessionConnector{connector}, s.own}})
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	pos, err := startSnapshot(ctx, db)

@@ -29,14 +29,14 @@ func (s *Source) FrozenState(ctx context.Context) (sluice.FreezeState, error) {
 	if err != nil {
 		return sluice.FreezeState{}, err
 	}
-	st, err := frozenState(ctx, w)
+	st, err := frozenState(ctx, w, s.own)
 	if err != nil {
 		return sluice.FreezeState{}, fmt.Errorf("read the read-only state of %s: %w", s.where, classify(err))
 	}
 	return st, nil
 }
 
-func frozenState(ctx context.Context, db *sql.DB) (sluice.FreezeState, error) {
+func frozenState(ctx context.Context, db *sql.DB, own *connIDs) (sluice.FreezeState, error) {
 	settings, err := readOnlySettings(ctx, db)
 	if err != nil {
 		return sluice.FreezeState{}, err
@@ -47,7 +47,7 @@ func frozenState(ctx context.Context, db *sql.DB) (sluice.FreezeState, error) {
 		st.Notes = st.Notes[1:] // nobody passes through super_read_only
 		return st, nil
 	}
-	st.Writers, err = bypassSessions(ctx, db)
+	st.Writers, err = bypassSessions(ctx, db, own)
 	return st, err
 }
 
@@ -72,10 +72,10 @@ func readOnlySettings(ctx context.Context, db *sql.DB) (map[string]string, error
 func isOn(v string) bool { return v == "ON" || v == "1" }
 
 // bypassSessions lists the other client sessions whose user holds a
-// privilege that passes through read_only. A user is matched by name
-// whatever its host part: listing a session too many is better than one
-// too few.
-func bypassSessions(ctx context.Context, db *sql.DB) ([]sluice.Session, error) {
+// privilege that passes through read_only, except Sluice's own (own). A
+// user is matched by name whatever its host part: listing a session too
+// many is better than one too few.
+func bypassSessions(ctx context.Context, db *sql.DB, own *connIDs) ([]sluice.Session, error) {
 	users, err := bypassUsers(ctx, db)
 	if err != nil || len(users) == 0 {
 		return nil, err
@@ -95,7 +95,7 @@ func bypassSessions(ctx context.Context, db *sql.DB) ([]sluice.Session, error) {
 		if err := rows.Scan(&id, &user, &host, &secs); err != nil {
 			return nil, err
 		}
-		if why, ok := users[user]; ok {
+		if why, ok := users[user]; ok && !own.has(id) {
 			out = append(out, sluice.Session{ID: fmt.Sprint(id), User: user, Host: host,
 				Since: fmt.Sprintf("%ds in its current state", secs), Why: "user has " + why})
 		}
@@ -185,7 +185,7 @@ func (s *Source) freeze(ctx context.Context, w *sql.DB, opts sluice.FreezeOption
 	if err := setReadOnly(ctx, w, settings); err != nil {
 		return sluice.FreezeState{}, err
 	}
-	st, err := frozenState(ctx, w)
+	st, err := frozenState(ctx, w, s.own)
 	if err != nil {
 		return sluice.FreezeState{}, err
 	}
@@ -285,13 +285,29 @@ func onOff(on bool) string {
 
 // CheckFreeze reports a user who cannot set read_only (READ_ONLY ADMIN or
 // SUPER on MariaDB, SUPER or SYSTEM_VARIABLES_ADMIN on MySQL) and, with
-// opts.EndSessions, cannot see and end other users' sessions.
+// opts.EndSessions, cannot see and end other users' sessions; and the
+// sessions connected now of other users whom read_only does not stop (if
+// one is the application's, the freeze would not stop it). Sessions of the
+// source URL's own user are not told from Sluice's.
 func (s *Source) CheckFreeze(ctx context.Context, opts sluice.FreezeOptions) ([]sluice.CaptureProblem, error) {
 	privs, err := s.privileges(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("check freeze on %s: %w", s.where, classify(err))
 	}
-	return freezeProblems(privs, opts), nil
+	out := freezeProblems(privs, opts)
+	sessions, err := bypassSessions(ctx, s.db, s.own)
+	if err != nil {
+		return nil, fmt.Errorf("check freeze on %s: list the sessions read_only does not stop: %w", s.where, classify(err))
+	}
+	for _, se := range sessions {
+		if se.User == s.cfg.User {
+			continue
+		}
+		out = append(out, sluice.CaptureProblem{Check: "sessions read_only does not stop",
+			Found: fmt.Sprintf("session %s of user %s from %s is connected and its %s passes through read_only", se.ID, se.User, se.Host, strings.TrimPrefix(se.Why, "user has ")),
+			Fix:   "if it is the application's, run the application as a user without READ_ONLY ADMIN and SUPER (or stop it and use --freeze none); else close it, or let --end-sessions end it"})
+	}
+	return out, nil
 }
 
 func freezeProblems(privs []string, opts sluice.FreezeOptions) []sluice.CaptureProblem {

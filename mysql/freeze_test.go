@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/mysql"
@@ -146,16 +147,7 @@ func TestFreezeEndsBypassingSessionsWhenAsked(t *testing.T) {
 	ctx := context.Background()
 	f := newFreezeFixture(t)
 	src := f.src
-	boss := userDB(t, f.srv, f.boss, f.db)
-	conn, err := boss.Conn(ctx) // pinned, so that its end is seen
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	var id int64
-	if err := conn.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
-		t.Fatal(err)
-	}
+	conn, id := pinnedSession(t, userDB(t, f.srv, f.boss, f.db))
 	st, err := src.Freeze(ctx, sluice.FreezeOptions{EndSessions: true})
 	if err != nil {
 		t.Fatalf("freeze: %v", err)
@@ -200,4 +192,78 @@ func hasWriter(ws []sluice.Session, user, why string) bool {
 		}
 	}
 	return false
+}
+
+// A freeze that ends the sessions passing through read_only ends those of
+// its own user (the application may share it) but never Sluice's own
+// connections, reading or writing.
+func TestFreezeEndsOnlyOtherSessionsOfItsUser(t *testing.T) {
+	ctx := context.Background()
+	f := newFreezeFixture(t)
+	if err := f.srv.ExecPrivate("mysql", "GRANT BINLOG MONITOR ON *.* TO '"+f.boss+"'@'%'"); err != nil {
+		t.Fatal(err) // to read the freeze position
+	}
+	src := openSource(t, fmt.Sprintf("mysql://%s@127.0.0.1:%d/%s", f.boss, f.srv.Port, f.db))
+	defer src.Close()
+	it, err := src.Read(ctx, sluice.ReadRequest{Table: "t", Columns: []string{"id"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for it.Next() {
+	}
+	it.Close()
+	if _, err := src.FrozenState(ctx); err != nil { // opens the write pool
+		t.Fatal(err)
+	}
+	_, id := pinnedSession(t, userDB(t, f.srv, f.boss, f.db))
+	st, err := src.Freeze(ctx, sluice.FreezeOptions{EndSessions: true})
+	if err != nil {
+		t.Fatalf("freeze: %v", err)
+	}
+	if len(st.Writers) != 1 || st.Writers[0].ID != fmt.Sprint(id) || !st.Writers[0].Ended {
+		t.Fatalf("writers %+v: want only the application's session %d, ended", st.Writers, id)
+	}
+}
+
+// cutover --check says when a session of another user whom read_only does
+// not stop is connected: if it is the application's, the freeze would not
+// stop it.
+func TestCheckFreezeNamesSessionsReadOnlyDoesNotStop(t *testing.T) {
+	ctx := context.Background()
+	f := newFreezeFixture(t)
+	boss := userDB(t, f.srv, f.boss, f.db)
+	problems, err := f.src.CheckFreeze(ctx, sluice.FreezeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(problems) != 1 || !strings.Contains(problems[0].Found, "user "+f.boss) || !strings.Contains(problems[0].Found, "READ_ONLY ADMIN") {
+		t.Fatalf("problems %+v: want the session of %s, which has READ_ONLY ADMIN", problems, f.boss)
+	}
+	boss.Close()
+	for try := 0; ; try++ { // the server ends the session a moment after the client leaves
+		problems, err := f.src.CheckFreeze(ctx, sluice.FreezeOptions{})
+		if err == nil && len(problems) == 0 {
+			break
+		}
+		if try == 20 {
+			t.Fatalf("once it is gone: %+v, %v; want no problem", problems, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// pinnedSession is one connection of h held for the test, so that its end
+// is seen, and its server id.
+func pinnedSession(t *testing.T, h *sql.DB) (*sql.Conn, int64) {
+	t.Helper()
+	conn, err := h.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	var id int64
+	if err := conn.QueryRowContext(context.Background(), "SELECT CONNECTION_ID()").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return conn, id
 }

@@ -26,6 +26,7 @@ type Source struct {
 	sets  map[string]charsets               // per table; filled by Read
 	exact map[string]bool                   // per character set: exactSet's answer
 	wdb   *sql.DB                           // the write pool (freeze, reverse changes); nil until used
+	own   *connIDs                          // the ids of the connections it opened
 }
 
 var _ sluice.Source = (*Source)(nil)
@@ -46,12 +47,13 @@ func Open(ctx context.Context, name, rawURL string) (*Source, error) {
 		name:     name,
 		where:    fmt.Sprintf("source %s at %s", name, sluice.RedactURL(rawURL)),
 		database: cfg.DBName,
-		db:       sql.OpenDB(sessionConnector{connector}),
+		own:      &connIDs{},
 		cfg:      cfg,
 		types:    map[string]map[string]sluice.Type{},
 		sets:     map[string]charsets{},
 		exact:    map[string]bool{},
 	}
+	s.db = sql.OpenDB(ownConnector{sessionConnector{connector}, s.own})
 	if err := s.db.PingContext(ctx); err != nil {
 		s.db.Close()
 		return nil, &sluice.ConnectError{Where: s.where, Err: err}

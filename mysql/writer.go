@@ -55,7 +55,7 @@ func (s *Source) writer() (*sql.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open a writing session on %s: %w", s.where, err)
 	}
-	s.wdb = sql.OpenDB(writeConnector{connector})
+	s.wdb = sql.OpenDB(ownConnector{writeConnector{connector}, s.own})
 	s.wdb.SetMaxOpenConns(2)
 	return s.wdb, nil
 }
