@@ -42,7 +42,13 @@ func freezeLine(f target.Freeze) string {
 			f.Source, f.Engine, f.Started.UTC().Format(time.RFC3339), by)
 	}
 	line := fmt.Sprintf("%s (%s): frozen since %s %s, at position %s", f.Source, f.Engine, f.Frozen.UTC().Format(time.RFC3339), by, f.Position)
-	if n := len(f.Writers); n > 0 {
+	n := 0
+	for _, w := range f.Writers {
+		if !w.Ended { // the freeze ended it: it writes no more
+			n++
+		}
+	}
+	if n > 0 {
 		line += fmt.Sprintf("; %d sessions the freeze does not stop", n)
 	}
 	return line

@@ -212,7 +212,7 @@ func TestStatusShowsSourcesLeftFrozen(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := tgt.FrozeAt(ctx, "clinic", "0-1-42@binlog.000002:900", []sluice.Session{{ID: "8", User: "boss"}}); err != nil {
+	if err := tgt.FrozeAt(ctx, "clinic", "0-1-42@binlog.000002:900", []sluice.Session{{ID: "8", User: "boss"}, {ID: "9", User: "app", Ended: true}}); err != nil {
 		t.Fatal(err)
 	}
 	r := runSluice(t, "status", "--target", url)
