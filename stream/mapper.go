@@ -27,6 +27,8 @@ type Mapper struct {
 	// starts holds the position each source table was copied at: its
 	// transactions at or before it are in the copy.
 	starts map[string]sluice.Position
+	// touch hears the rows every change touches (Watch); nil: nobody asks.
+	touch Touch
 }
 
 // mapped is one planned table fed by a source table.

@@ -24,6 +24,7 @@ type Item struct {
 // whose copy holds them already (its snapshot is at or after at), make
 // nothing.
 func (m *Mapper) Map(ch *sluice.Change, at sluice.Position, pos string) []Item {
+	m.tell(ch)
 	if m.copied(ch.Table, at) {
 		return nil
 	}

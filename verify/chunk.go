@@ -178,6 +178,10 @@ func (w *worker) keepIdentity(dst []any) {
 // fetch reads the chunk's target rows: its key range, or the rows with the
 // identities of its source rows.
 func (w *worker) fetch(ctx context.Context, c *srcChunk) error {
+	if c.keySet != nil {
+		q, args := w.s.keysSQL(c)
+		return w.s.fetch(ctx, w.cd, &w.tgt, q, args)
+	}
 	if w.s.sh.rangeOn != nil {
 		q, args := w.s.rangeSQL(c)
 		return w.s.fetch(ctx, w.cd, &w.tgt, q, args)

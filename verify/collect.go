@@ -11,11 +11,12 @@ type collector struct {
 	levels map[int]bool
 	counts map[int]int
 	kept   map[int][]Finding
+	on     func(Finding) // Options.OnFinding
 }
 
 func newCollector(table string, o Options) *collector {
 	c := &collector{table: table, max: o.MaxFindings, levels: map[int]bool{},
-		counts: map[int]int{}, kept: map[int][]Finding{}}
+		counts: map[int]int{}, kept: map[int][]Finding{}, on: o.OnFinding}
 	for _, l := range o.Levels {
 		c.levels[l] = true
 	}
@@ -25,10 +26,13 @@ func newCollector(table string, o Options) *collector {
 // add records f, unless its level was not asked for (levels 5 and 6 share
 // one pass over the rows, which finds both kinds).
 func (c *collector) add(f Finding) {
+	f.Table = c.table
+	if c.on != nil {
+		c.on(f) // every finding, of any level: a cutover re-reads its row
+	}
 	if !c.levels[f.Level] {
 		return
 	}
-	f.Table = c.table
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.counts[f.Level]++

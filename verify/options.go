@@ -39,6 +39,14 @@ type Options struct {
 	// Retry is how a table is verified again after a transient error; the
 	// zero Policy is retry.Default.
 	Retry retry.Policy
+	// Keys, when it names a table, has levels 5 and 6 compare only the
+	// rows of these source keys, read from a sluice.KeySetReader, for the
+	// tables KeySetCheckable allows (others are compared whole): a cutover
+	// proves the other rows before its freeze. The other levels are whole.
+	Keys map[string][]int64
+	// OnFinding, when set, hears every finding, also those past
+	// MaxFindings, from several goroutines at once.
+	OnFinding func(Finding)
 	// OnRetry, when set, hears each retry of a table's verification.
 	OnRetry func(table string, attempt int, wait time.Duration, err error)
 }

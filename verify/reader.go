@@ -17,6 +17,9 @@ type srcChunk struct {
 	base  int   // rows read before this chunk, for a keyless row's position
 	vals  [][]any
 	keys  [][]any
+	// keySet, when set, are the keys the chunk was read by (Options.Keys):
+	// its target rows are those of the same keys, not a key range.
+	keySet []int64
 }
 
 // label names row i of the chunk as migrate names its reject.
@@ -38,6 +41,10 @@ func (s *scan) read(ctx context.Context, out chan<- *srcChunk) error {
 // eachChunk reads the source's chunks in order, as migrate cuts them, and
 // calls fn with each.
 func (s *scan) eachChunk(ctx context.Context, fn func(*srcChunk) error) error {
+	if keys, ok := s.keySet(); ok {
+		s.byKeys, s.keyCount = true, len(keys)
+		return s.eachKeyChunk(ctx, keys, fn)
+	}
 	cr := &chunkReader{s: s, pace: plan.NewPace(&plan.Table{ChunkRows: s.chunkRows, ChunkBytes: s.view.ChunkBytes})}
 	defer cr.close()
 	if err := cr.probe(ctx); err != nil {

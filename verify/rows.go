@@ -100,6 +100,9 @@ type scan struct {
 	// part, which rows of other sources may have given the entity.
 	masked []bool
 	parent parentRef // expansions: the reference to the parent row
+	// byKeys: only the rows of keyCount chosen keys were read (Options.Keys).
+	byKeys   bool
+	keyCount int
 }
 
 func newScan(ctx context.Context, v *tableCheck, view *plan.Table) (*scan, error) {
@@ -177,7 +180,7 @@ func (s *scan) contentResult() LevelResult {
 		detail = fmt.Sprintf("%d rows in %d chunks: %d owning their entity's row, compared value by value, %d matched into another's (present); %d rejected by the mapping",
 			s.compared.Load(), s.chunks.Load(), owned, s.compared.Load()-owned, s.rejected.Load())
 	}
-	return LevelResult{Checked: s.compared.Load(), Detail: detail + s.keptDetail()}
+	return LevelResult{Checked: s.compared.Load(), Detail: detail + s.keptDetail() + s.keySetDetail()}
 }
 
 // keptDetail names the rows whose source row is gone, which the strategy
@@ -212,5 +215,5 @@ func (s *scan) legacyResult(full shape) LevelResult {
 		}
 		return LevelResult{Checked: s.compared.Load(), Detail: detail}
 	}
-	return LevelResult{Checked: s.compared.Load(), Detail: fmt.Sprintf("%d legacy keys and their UUIDs", s.compared.Load()) + s.keptDetail()}
+	return LevelResult{Checked: s.compared.Load(), Detail: fmt.Sprintf("%d legacy keys and their UUIDs", s.compared.Load()) + s.keptDetail() + s.keySetDetail()}
 }

@@ -38,12 +38,16 @@ func newCutover(g *globals) *cobra.Command {
 
   1. readiness  the checks of --check (below); nothing changes when one fails
   2. freeze     writes on the sources stop (--freeze source: MariaDB/MySQL
-                read_only, PostgreSQL default_transaction_read_only; --freeze
-                none: you stop the application and confirm), the position of
-                each source's change log is read
+                read_only, PostgreSQL default_transaction_read_only, whose
+                sessions opened before it are waited for, --session-wait, or
+                ended, --end-sessions, else the cutover refuses naming them;
+                --freeze none: you stop the application and confirm), the
+                position of each source's change log is read
   3. drain      the change stream is applied up to those positions
   4. prove      the target is verified against the frozen sources (--verify
-                quick: counts and digests; all: every value); FKs validated
+                quick: levels 1-5, counts, keys, foreign keys, types, legacy
+                keys; all: every value too); the rows are proven before the
+                freeze and only those changed since are read again under it
   5. finish     identity sequences are moved past the highest key, foreign keys
                 created NOT VALID are validated
   6. switch     the target's tables log whole rows (REPLICA IDENTITY FULL), the

@@ -29,6 +29,9 @@ type cutover struct {
 	levels  []int
 	session *target.Session
 	rec     target.Cutover
+	// proven is what the proof before the freeze proved (cutover_prove.go);
+	// nil when it did not run in this process: the freeze proves every row.
+	proven *provenRows
 }
 
 // cutoverSteps are the steps in order, each named by the phase it records.
@@ -157,6 +160,9 @@ func (c *cutover) apply(ctx context.Context, goals map[string]sluice.Position, w
 
 // freeze stops writes on the sources and reads their positions.
 func (c *cutover) freeze(ctx context.Context) error {
+	if err := c.proveBefore(ctx); err != nil {
+		return err
+	}
 	if c.f.freeze == "none" {
 		if err := c.confirmStopped(); err != nil {
 			return err
@@ -306,6 +312,8 @@ func (c *cutover) drain(ctx context.Context) error {
 // prove verifies the target against the frozen sources.
 func (c *cutover) prove(ctx context.Context) error {
 	opts, err := verifyOptions(ctx, c.tgt, c.levels)
+	keys, reread := c.frozenKeys()
+	opts.Keys = keys
 	var report *verify.Report
 	if err == nil {
 		report, err = verify.All(ctx, c.p.Plan, c.p.Sources, c.tgt, opts)
@@ -320,6 +328,9 @@ func (c *cutover) prove(ctx context.Context) error {
 		return c.thawAfter(ctx, "proof", err)
 	}
 	result := map[string]any{"levels": c.levels, "tables": len(report.Tables), "findings": report.Findings, "ok": report.OK()}
+	if keys != nil {
+		result["passes_before_freeze"], result["keys_read_under_freeze"] = c.proven.pass, reread
+	}
 	if !report.OK() {
 		_ = writeReport(c.g, &verifyFlags{}, report)
 		return c.thawAfter(ctx, "proof", fmt.Errorf("the target differs from the frozen sources: %d finding(s), listed above", report.Findings))

@@ -211,6 +211,12 @@ func testCutover(t *testing.T, engine string) {
 		t.Fatalf("cutover output:\n%s", res)
 	}
 	t.Logf("writers: %d+%d accepted, %d+%d refused; %s", w.accepted.Load(), pooled.accepted.Load(), w.refused.Load(), pooled.refused.Load(), strings.TrimSpace(res.stdout))
+	if !strings.Contains(res.stderr, "proof before the freeze, pass 1: every row") {
+		t.Errorf("cutover did not prove the rows before the freeze:\n%s", res.stderr)
+	}
+	if n := pgInt(t, r.conn, "SELECT count(*) FROM sluice.cutovers WHERE verify ? 'keys_read_under_freeze'"); n != 1 {
+		t.Errorf("the cutover record does not say how many keys its proof read under the freeze")
+	}
 	if engine == "postgres" && !strings.Contains(res.stderr, "(app, ") {
 		t.Errorf("cutover did not say it ended the application's session:\n%s", res.stderr)
 	}
