@@ -16,9 +16,15 @@ import (
 // statusInterval is how often the stream tells the server its position
 // even when nothing changed, well within wal_sender_timeout (60 s by
 // default); pollInterval bounds how long an Ack waits to be sent.
+// While nothing arrives, the stream asks the server for its WAL end every
+// pingInterval: a keepalive then says how far the server has read, which
+// becomes a Heartbeat, so a goal past the last transaction (a cutover's
+// freeze position, after its own catalog writes) is reached in about a
+// second, not when the server next sends a keepalive of its own.
 const (
 	statusInterval = 10 * time.Second
 	pollInterval   = 250 * time.Millisecond
+	pingInterval   = time.Second
 	streamBuffer   = 512 // changes decoded ahead of the consumer
 )
 
@@ -87,7 +93,8 @@ type stream struct {
 	tx         sluice.Change // the Begin of the transaction in progress
 	sent       LSN           // the position last told the server
 	lastSent   time.Time
-	err        error // the error that ended the stream, once Next has seen it
+	lastPing   time.Time // when the server was last asked for its WAL end
+	err        error     // the error that ended the stream, once Next has seen it
 }
 
 // Next returns the next change.
@@ -193,7 +200,7 @@ func (st *stream) step(ctx context.Context) error {
 	cancel()
 	if err != nil {
 		if pgconn.Timeout(err) && ctx.Err() == nil {
-			return nil
+			return st.ping(ctx)
 		}
 		return err
 	}
@@ -261,6 +268,23 @@ func (st *stream) sendStatus(ctx context.Context, force bool) error {
 	ssu := pglogrepl.StandbyStatusUpdate{WALWritePosition: pglogrepl.LSN(acked)}
 	if err := pglogrepl.SendStandbyStatusUpdate(ctx, st.conn, ssu); err != nil {
 		return fmt.Errorf("send the position %s to the server: %w", acked, err)
+	}
+	st.sent, st.lastSent = acked, time.Now()
+	return nil
+}
+
+// ping asks the server for a keepalive, at most every pingInterval.
+func (st *stream) ping(ctx context.Context) error {
+	if time.Since(st.lastPing) < pingInterval {
+		return nil
+	}
+	st.lastPing = time.Now()
+	st.mu.Lock()
+	acked := st.acked
+	st.mu.Unlock()
+	ssu := pglogrepl.StandbyStatusUpdate{WALWritePosition: pglogrepl.LSN(acked), ReplyRequested: true}
+	if err := pglogrepl.SendStandbyStatusUpdate(ctx, st.conn, ssu); err != nil {
+		return fmt.Errorf("ask the server for its WAL end: %w", err)
 	}
 	st.sent, st.lastSent = acked, time.Now()
 	return nil
