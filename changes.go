@@ -55,6 +55,13 @@ type CaptureSpec struct {
 	// Tables are the tables to capture, as Introspect names them; changes
 	// to other tables are not delivered.
 	Tables []string
+	// Columns are the columns of Tables as the reader of the stream knows
+	// them (the introspection its mapping was compiled from). The stream
+	// decodes rows by these and reports any difference the log shows as a
+	// ChangeSchema, so a column added between that introspection and the
+	// stream's start is not missed. A table without an entry is
+	// introspected when the stream starts.
+	Columns map[string][]Column
 	// ReplicaIdentityFull is the user's consent to set REPLICA IDENTITY
 	// FULL on the PostgreSQL tables of Tables that have no primary key or
 	// replica identity index. Without it such tables are refused: in a

@@ -41,9 +41,12 @@ func (s *Source) Changes(ctx context.Context, spec sluice.CaptureSpec, from slui
 	}
 	layouts := map[string]*tableLayout{}
 	for _, t := range spec.Tables {
-		cols, err := s.columnsNow(ctx, t)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", what, err)
+		cols, known := spec.Columns[t]
+		if !known {
+			var err error
+			if cols, err = s.columnsNow(ctx, t); err != nil {
+				return nil, fmt.Errorf("%s: %w", what, err)
+			}
 		}
 		layouts[t] = &tableLayout{columns: cols}
 	}

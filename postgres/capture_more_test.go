@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -85,6 +86,38 @@ func TestCaptureReportsSchemaChanges(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A column added after the reader introspected the table and before the
+// stream started is a schema change too: the stream starts from the
+// columns the reader knows (spec.Columns), not from the table as it is by
+// then, which would lay out the new rows the reader cannot place.
+func TestCaptureStartsFromTheReadersColumns(t *testing.T) {
+	srv := privateServer(t)
+	url, src := captureDB(t, srv, "CREATE TABLE s (id int PRIMARY KEY, v text);")
+	schema, err := src.Introspect(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := sluice.CaptureSpec{Name: "known", Tables: []string{"s"}, Columns: map[string][]sluice.Column{"s": schema.Table("s").Columns}}
+	snap := sluicetest.SnapshotOf(t, src, spec)
+	pos := snap.Position()
+	snap.Close()
+	execURL(t, url, "ALTER TABLE s ADD COLUMN w integer; INSERT INTO s VALUES (1, 'a', 10)")
+	st := sluicetest.Changes(t, src, spec, pos) // starts after the DDL
+
+	var got []string
+	for _, c := range sluicetest.Transactions(t, st, 1) {
+		switch c.Kind {
+		case sluice.ChangeSchema:
+			got = append(got, "schema "+sluicetest.ColumnNames(c.Columns))
+		case sluice.ChangeInsert:
+			got = append(got, fmt.Sprintf("insert of %d values", len(c.After)))
+		}
+	}
+	if want := "schema id,v,w; insert of 3 values"; strings.Join(got, "; ") != want {
+		t.Fatalf("got %q, want %q: the added column first, as a schema change", strings.Join(got, "; "), want)
 	}
 }
 

@@ -32,15 +32,22 @@ type layouts struct {
 	types    map[[2]int64]sluice.Type // (type oid, typmod) -> Type
 }
 
-func newLayouts(ctx context.Context, src *Source, tables []string) (*layouts, error) {
-	schema, err := src.Introspect(ctx)
-	if err != nil {
-		return nil, err
-	}
+func newLayouts(ctx context.Context, src *Source, spec sluice.CaptureSpec) (*layouts, error) {
 	l := &layouts{src: src, captured: map[string]bool{}, columns: map[string][]sluice.Column{},
 		rels: map[uint32]*relation{}, typeMap: pgtype.NewMap(), types: map[[2]int64]sluice.Type{}}
-	for _, name := range tables {
+	var schema *sluice.Schema
+	for _, name := range spec.Tables {
 		l.captured[name] = true
+		if cols, ok := spec.Columns[name]; ok {
+			l.columns[name] = cols
+			continue
+		}
+		if schema == nil {
+			var err error
+			if schema, err = src.Introspect(ctx); err != nil {
+				return nil, err
+			}
+		}
 		if t := schema.Table(name); t != nil {
 			l.columns[name] = t.Columns
 		} // else renamed or dropped since: its first Relation message tells its columns, as a schema change

@@ -45,7 +45,7 @@ func (s *Source) Changes(ctx context.Context, spec sluice.CaptureSpec, from slui
 		}
 		start = l
 	}
-	lay, err := newLayouts(ctx, s, spec.Tables)
+	lay, err := newLayouts(ctx, s, spec)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, err)
 	}

@@ -205,12 +205,26 @@ func newCapture(ctx context.Context, p *engines.Prepared, tgts migrate.Targets, 
 	}
 	c := &capture{name: src.Name, cs: cs, mapper: m, spec: sluice.CaptureSpec{
 		Name:   "sluice " + p.Plan.Schema + " " + sluice.RedactURL(p.Config.Target.URL) + " " + src.Name,
-		Tables: tables, ReplicaIdentityFull: src.Capture.ReplicaIdentityFull, ServerID: src.Capture.ServerID, Slot: src.Capture.Slot,
+		Tables: tables, Columns: columnsOf(schema, tables),
+		ReplicaIdentityFull: src.Capture.ReplicaIdentityFull, ServerID: src.Capture.ServerID, Slot: src.Capture.Slot,
 	}}
 	for _, db := range databasesOf(p.Plan, src.Name) {
 		c.sinks = append(c.sinks, stream.Sink{Database: db, Target: tgts[db]})
 	}
 	return c, nil
+}
+
+// columnsOf gives the stream the columns the mapper was compiled from, so
+// that a table changed since that introspection reaches the mapper as a
+// schema change rather than as rows of another shape.
+func columnsOf(schema *sluice.Schema, tables []string) map[string][]sluice.Column {
+	out := map[string][]sluice.Column{}
+	for _, name := range tables {
+		if t := schema.Table(name); t != nil {
+			out[name] = t.Columns
+		}
+	}
+	return out
 }
 
 // databasesOf lists the target databases source's tables go to.

@@ -55,3 +55,10 @@ func (p *process) wait() result {
 	p.cancel()
 	return p.res
 }
+
+// kill ends the process if it still runs and returns what it did: for a
+// test that gives up on it (waiting for it would wait as long as it runs).
+func (p *process) kill() result {
+	p.cancel()
+	return p.wait()
+}

@@ -78,7 +78,7 @@ func waitFor(t *testing.T, p *process, cond func() bool) {
 	deadline := time.Now().Add(30 * time.Second)
 	for !cond() {
 		if p.exited() || time.Now().After(deadline) {
-			t.Fatalf("gave up waiting:\n%s", p.wait())
+			t.Fatalf("gave up waiting:\n%s", p.kill())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -185,7 +185,9 @@ func TestSyncMatchedResolution(t *testing.T) {
 	wantCode(t, in.run(t, "sync", "--catch-up", "--progress", "none"), 0)
 	t.Cleanup(func() { in.run(t, "sync", "--drop-slot") })
 	conn := pgConn(t, tgt)
-	phone := func() string { return strings.Join(pgRows(t, conn, "SELECT phone FROM patients WHERE mrn = 'M1'"), ",") }
+	phone := func() string {
+		return strings.Join(pgRows(t, conn, "SELECT phone FROM patients WHERE mrn = 'M1'"), ",")
+	}
 	var id int64
 	for _, c := range listConflictsJSON(t, in, "open") {
 		if c.Column == "phone" && c.OwnerKey == "1" {
