@@ -42,7 +42,10 @@ type Options struct {
 	// Keys, when it names a table, has levels 5 and 6 compare only the
 	// rows of these source keys, read from a sluice.KeySetReader, for the
 	// tables KeySetCheckable allows (others are compared whole): a cutover
-	// proves the other rows before its freeze. The other levels are whole.
+	// proves the other rows before its freeze. Level 3 then checks a
+	// foreign key whose child and parent it names only for the child rows
+	// of the keys given and the children of the parent keys given whose
+	// row is gone (orphans_keyset.go). Levels 1, 2 and 4 are whole.
 	Keys map[string][]int64
 	// OnFinding, when set, hears every finding, also those past
 	// MaxFindings, from several goroutines at once.

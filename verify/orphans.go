@@ -37,6 +37,9 @@ func (v *tableCheck) orphans(ctx context.Context) (LevelResult, error) {
 		}
 	}
 	detail := plural(len(local), "foreign key")
+	if v.refsByKeys > 0 {
+		detail += fmt.Sprintf("; %d checked only for the rows of chosen keys (the others proven before)", v.refsByKeys)
+	}
 	if across > 0 {
 		detail += "; " + acrossDetail(across)
 	}
@@ -58,15 +61,19 @@ func (v *tableCheck) orphansOf(ctx context.Context, fk plan.ForeignKey) error {
 			Detail: fmt.Sprintf("the referenced table %s does not exist", parent.name)})
 		return nil
 	}
-	q := fmt.Sprintf("SELECT %s, %s, %s FROM %s c%s",
+	all := fmt.Sprintf("SELECT %s, %s, %s FROM %s c%s",
 		v.rowKeyText("c"), v.legacyText("c"), textOf("c", fk.Columns), v.cat.name,
 		v.where("c", notNulls("c", fk.Columns),
 			fmt.Sprintf("NOT EXISTS (SELECT 1 FROM %s p WHERE %s)", parent.name, joinOn("p", fk.RefColumns, "c", fk.Columns))))
+	q, args, err := v.orphanRows(ctx, fk, parent, all)
+	if err != nil {
+		return err
+	}
 	detail := fmt.Sprintf("no row of %s has (%s) = ", fk.RefTable, strings.Join(fk.RefColumns, ", "))
 	return v.sample(ctx, LevelOrphans, q, func(vals []string) {
 		v.add(Finding{Level: LevelOrphans, Check: "orphan", Key: vals[0], LegacyKey: vals[1], Column: cols,
 			TargetValue: vals[2], Detail: detail + "(" + vals[2] + ")"})
-	})
+	}, args...)
 }
 
 // notNulls says every one of cols is set: a foreign key with a NULL part

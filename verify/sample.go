@@ -12,17 +12,17 @@ type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-// sample runs q, a query of text columns, and calls fn for each of its
-// first MaxFindings rows in the order of the first column; the rows past
-// those are counted as findings of level without being kept.
-func (v *tableCheck) sample(ctx context.Context, level int, q string, fn func(vals []string)) error {
-	return v.sampleOn(ctx, v.db, level, q, fn)
+// sample runs q, a query of text columns with its args, and calls fn for
+// each of its first MaxFindings rows in the order of the first column; the
+// rows past those are counted as findings of level without being kept.
+func (v *tableCheck) sample(ctx context.Context, level int, q string, fn func(vals []string), args ...any) error {
+	return v.sampleOn(ctx, v.db, level, q, fn, args...)
 }
 
 // sampleOn is sample on a given connection.
-func (v *tableCheck) sampleOn(ctx context.Context, db querier, level int, q string, fn func(vals []string)) error {
+func (v *tableCheck) sampleOn(ctx context.Context, db querier, level int, q string, fn func(vals []string), args ...any) error {
 	wrapped := fmt.Sprintf("SELECT s.*, count(*) OVER () FROM (%s) s ORDER BY 1 LIMIT %d", q, v.o.MaxFindings)
-	rows, err := db.Query(ctx, wrapped)
+	rows, err := db.Query(ctx, wrapped, args...)
 	if err != nil {
 		return fmt.Errorf("query %s: %w", v.cat.name, err)
 	}

@@ -103,6 +103,9 @@ type tableCheck struct {
 	found *collector
 	tally *Counts // what level 1 counted, when it ran
 	kept  int64   // what level 1 found kept whose source row is gone
+	// refsByKeys counts the foreign keys level 3 checked for the rows of
+	// Options.Keys only.
+	refsByKeys int
 }
 
 func newTableCheck(ctx context.Context, p *plan.Plan, t *plan.Table, src sluice.Source, tgt *target.Target, o Options) (*tableCheck, error) {

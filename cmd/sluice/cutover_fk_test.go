@@ -1,10 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"slices"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // Tables with rewritten foreign keys through a whole cutover and back:
@@ -54,4 +58,84 @@ func TestCutoverWithForeignKeysAndBack(t *testing.T) {
 		t.Fatalf("rollback output:\n%s", rb)
 	}
 	wantCode(t, r.in.run(t, "verify"), 0)
+}
+
+// Orphans the stream makes after the proof's pass before the freeze are
+// found under it, where level 3 reads only the references of the rows
+// changed since: a visit inserted for a patient that does not exist, and
+// a patient deleted while visits still reference them (the source's own
+// foreign key checks off, the target's constraint dropped). Neither makes
+// the counts or the rows differ; the proof refuses and unfreezes.
+func TestCutoverFindsOrphansMadeAfterItsPass(t *testing.T) {
+	r := newCutoverRig(t, "postgres", "")
+	if err := r.srv.ExecPrivate(r.db, `CREATE TABLE patients (id serial PRIMARY KEY, name varchar(50) NOT NULL);
+		CREATE TABLE visits (id serial PRIMARY KEY, patient_id int NOT NULL REFERENCES patients, note varchar(50));
+		INSERT INTO patients (name) SELECT 'p' || n FROM generate_series(1, 50) n;
+		INSERT INTO visits (patient_id, note) SELECT 1 + n % 50, 'v' || n FROM generate_series(1, 200) n;`); err != nil {
+		t.Fatal(err)
+	}
+	r.syncAndVerify(t)
+	r.exec(t, "ALTER TABLE visits DROP CONSTRAINT "+pgLines(t, r.conn, "SELECT conname FROM pg_constraint WHERE conrelid = 'visits'::regclass AND contype = 'f'")[0])
+
+	stderr := &lineWatch{want: "proof before the freeze, pass 1", seen: make(chan struct{})}
+	cmd := r.in.command(context.Background(), append([]string{"cutover", "--verify", "quick"}, r.freezeArgs()...)...)
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Stopped while it catches up after pass 1, the cutover goes on once
+	// the orphans are made: the catch-up or the drain applies them.
+	select {
+	case <-stderr.seen:
+	case <-time.After(2 * time.Minute):
+		_ = cmd.Process.Kill()
+		t.Fatalf("no pass before the freeze:\n%s", stderr.text())
+	}
+	_ = cmd.Process.Signal(syscall.SIGSTOP)
+	err := r.srv.ExecPrivate(r.db, `SET session_replication_role = replica;
+		INSERT INTO visits (patient_id, note) VALUES (999, 'no such patient');
+		DELETE FROM patients WHERE id = 7;`)
+	_ = cmd.Process.Signal(syscall.SIGCONT)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := result{code: exitStatus(cmd.Wait())}
+	res.stdout, res.stderr = stdout.String(), stderr.text()
+	wantCode(t, res, 7)
+	if !strings.Contains(res.stderr, "the target differs from the frozen sources: 5 finding(s)") || !strings.Contains(res.stderr, "unfrozen") ||
+		strings.Count(res.stdout, "level 3 orphan") != 5 {
+		t.Fatalf("cutover over orphans made after its pass (4 visits of patient 7, the visit of patient 999):\n%s", res)
+	}
+	// Under the freeze, level 3 read only the references of the keys the
+	// stream changed after the pass.
+	detail := pgLines(t, r.conn, `SELECT details->>'detail' FROM sluice.verify_results WHERE table_id = 'src.visits' AND level = 3 ORDER BY verify_id DESC LIMIT 1`)
+	if len(detail) != 1 || !strings.Contains(detail[0], "1 checked only for the rows of chosen keys") {
+		t.Errorf("level 3 under the freeze: %q, want it checked by keys", detail)
+	}
+}
+
+// lineWatch keeps what a process writes and closes seen once it wrote want.
+type lineWatch struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *lineWatch) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(b)
+	if strings.Contains(w.buf.String(), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return len(b), nil
+}
+
+func (w *lineWatch) text() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
 }

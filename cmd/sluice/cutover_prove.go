@@ -15,12 +15,14 @@ import (
 )
 
 // A cutover proves the rows of its large tables mostly before the freeze,
-// so that the freeze lasts seconds: levels 5 and 6 (the passes over every
-// row) run first while the sources still take writes, and then, in passes
-// each shorter than the last, again on the rows of the keys the stream
-// changed meanwhile or that differed. Under the freeze only the rows
-// changed since the last pass, or that differed in it, are read again;
-// counts and levels 2 to 4 are whole, as always.
+// so that the freeze lasts seconds: levels 3, 5 and 6 (the passes over
+// every row) run first while the sources still take writes, and then, in
+// passes each shorter than the last, again on the rows of the keys the
+// stream changed meanwhile or that differed. Under the freeze only the rows
+// changed since the last pass, or that differed in it, are read again (for
+// level 3: those rows' references, and the references to the parent rows
+// changed since; verify/orphans_keyset.go); counts and levels 2 and 4 are
+// whole, as always.
 //
 // Why that is a proof: one cutover process holds the migration lock, so the
 // target's tables change only by its own stream applying the sources'
@@ -154,9 +156,12 @@ func (c *cutover) provableTables() []*plan.Table {
 	return out
 }
 
-// rowLevels are the levels of the proof that read every row.
-func rowLevels(levels []int) []int {
-	return slices.DeleteFunc(slices.Clone(levels), func(l int) bool { return l != verify.LevelLegacy && l != verify.LevelContent })
+// passLevels are the levels of the proof that read every row, which the
+// passes prove: 3 (the search for orphans), 5 and 6.
+func passLevels(levels []int) []int {
+	return slices.DeleteFunc(slices.Clone(levels), func(l int) bool {
+		return l != verify.LevelOrphans && l != verify.LevelLegacy && l != verify.LevelContent
+	})
 }
 
 // proveBefore runs the passes before the freeze, catching the stream up
@@ -164,7 +169,7 @@ func rowLevels(levels []int) []int {
 // leaves c.proven nil (the freeze proves every row) when no table can be
 // proven so.
 func (c *cutover) proveBefore(ctx context.Context) error {
-	levels, tables := rowLevels(c.levels), c.provableTables()
+	levels, tables := passLevels(c.levels), c.provableTables()
 	if len(levels) == 0 || len(tables) == 0 {
 		return nil
 	}
