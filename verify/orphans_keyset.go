@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/sluicedb/sluice"
 	"github.com/sluicedb/sluice/plan"
@@ -109,11 +110,31 @@ func (v *tableCheck) orphanRows(ctx context.Context, fk plan.ForeignKey, parent 
 		return all, nil, err
 	}
 	v.refsByKeys++
-	gone := fmt.Sprintf("SELECT t.v FROM unnest($2::%s[]) t(v) WHERE NOT EXISTS (SELECT 1 FROM %s p WHERE %s = t.v)",
+	q, args := all+" AND "+qualified("c", r.childCol)+" = ANY($1::bigint[])", []any{r.children}
+	gone, err := v.goneRefs(ctx, fk, parent, r)
+	if err != nil || len(gone) == 0 {
+		return q, args, err
+	}
+	q += " UNION " + all + " AND " + qualified("c", fk.Columns[0]) + " = ANY($2::text[]::" + r.refType + "[])"
+	return q, append(args, gone), nil
+}
+
+// goneRefs are the values, as text, that the parent rows of r's keys were
+// referenced by and that no parent row holds now. Found first, so that the
+// children are looked for only when a parent is gone: the child's column
+// may have no index.
+func (v *tableCheck) goneRefs(ctx context.Context, fk plan.ForeignKey, parent *catalog, r keyedRefs) ([]string, error) {
+	q := fmt.Sprintf("SELECT t.v::text FROM unnest($1::%s[]) t(v) WHERE NOT EXISTS (SELECT 1 FROM %s p WHERE %s = t.v)",
 		r.refType, parent.name, qualified("p", fk.RefColumns[0]))
-	q := all + " AND " + qualified("c", r.childCol) + " = ANY($1::bigint[])" +
-		" UNION " + all + " AND " + qualified("c", fk.Columns[0]) + " = ANY(ARRAY(" + gone + "))"
-	return q, []any{r.children, r.refs}, nil
+	rows, err := v.db.Query(ctx, q, r.refs)
+	if err != nil {
+		return nil, fmt.Errorf("look for the rows of %s that are gone: %w", parent.name, err)
+	}
+	gone, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("look for the rows of %s that are gone: %w", parent.name, err)
+	}
+	return gone, nil
 }
 
 // refsHold reports whether each parent row of r's keys still in the table
