@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Benchmark: the write freeze of `sluice cutover` on a 5,000,000-row database while the
 # application writes 1,000 statements per second.
-#   source   a PostgreSQL database bench_cut_src on the local server (patients 2,000,000
-#            rows, visits 3,000,000 rows with a foreign key; the same shape as
-#            bench/legacy-patients.sql), wal_level=logical; the freeze is per database,
-#            so other databases of the server keep writing
-#   target   bench_cut_tgt, keys: uuid, naming: camelCase (bench/legacy.yaml's mapping)
+#   source   patients 2,000,000 rows, visits 3,000,000 rows with a foreign key (the shape
+#            of bench/legacy-patients.sql): SOURCE=postgres (the default), a database
+#            bench_cut_src on the local server (bench/cutover-postgres.sh); SOURCE=mariadb,
+#            a private MariaDB server (bench/cutover-mariadb.sh)
+#   target   bench_cut_tgt (bench_cutm_tgt for SOURCE=mariadb, so that both can run at
+#            once) on the local PostgreSQL, keys: uuid, naming: camelCase
 #   writer   bench/cutwriter: RATE statements per second (an insert into visits, an update
 #            of a patient) on 8 sessions kept open, as a connection pool keeps them; it
 #            retries a refused write on a new session after 50 ms
@@ -19,15 +20,17 @@
 # (the rows of both tables compared through the mapping by count and by the sum of the
 # legacy keys of the written rows) and the source refuses writes after the switch.
 #
-# Usage: bench/cutover.sh     (PATIENTS=2000000 VISITS=3000000 RATE=1000 SYNC_SECONDS=30
-#                              VERIFY=quick; PGHOST/PGPORT/PGUSER as for psql;
+# Usage: bench/cutover.sh     (SOURCE=postgres PATIENTS=2000000 VISITS=3000000 RATE=1000
+#                              SYNC_SECONDS=30 VERIFY=quick; PGHOST/PGPORT/PGUSER as for psql;
 #                              SLUICE_BIN=path: that binary instead of this tree's, for a
 #                              baseline)
-# Needs psql, awk, /usr/bin/time and go. Appends its table to bench/results/<date>.md.
+# Needs psql, awk, /usr/bin/time and go (and mariadb, mariadbd, mariadb-install-db for
+# SOURCE=mariadb). Appends its table to bench/results/<date>.md.
 set -euo pipefail
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo_dir="$(dirname "${bench_dir}")"
+SOURCE="${SOURCE:-postgres}"
 PATIENTS="${PATIENTS:-2000000}"
 VISITS="${VISITS:-3000000}"
 RATE="${RATE:-1000}"
@@ -35,7 +38,6 @@ SYNC_SECONDS="${SYNC_SECONDS:-30}"
 VERIFY="${VERIFY:-quick}"
 PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 export PGHOST PGPORT PGUSER
-src=bench_cut_src tgt=bench_cut_tgt
 work="$(mktemp -d)"
 
 log() { echo "cutover-bench: $*" >&2; }
@@ -47,55 +49,51 @@ wall_seconds() {
     for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$1"
 }
 
-# drop_all removes both databases and every slot on them (the forward stream's on the
-# source, the reverse stream's on the target), so that no slot keeps WAL after the run.
-drop_all() {
+# Each source engine defines: src_start (check or start the server, make an empty
+# source database), src_load, src_url (sluice's), writer_dsn, src_query SQL (one value),
+# src_write_refused (true when the application's insert is refused), src_version,
+# src_stop; and the database names src and tgt.
+case "${SOURCE}" in
+  postgres) source "${bench_dir}/cutover-postgres.sh" ;;
+  mariadb) source "${bench_dir}/cutover-mariadb.sh" ;;
+  *) die "SOURCE must be postgres or mariadb, not ${SOURCE}" ;;
+esac
+
+# drop_target removes the target database and every slot on it (the reverse stream's), so
+# that no slot keeps WAL after the run.
+drop_target() {
   pg postgres -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots
-                  WHERE database IN ('${src}', '${tgt}') AND NOT active" >/dev/null || true
-  pg postgres -c "DROP DATABASE IF EXISTS ${src} WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${tgt} WITH (FORCE)"
+                  WHERE database = '${tgt}' AND NOT active" >/dev/null || true
+  pg postgres -c "DROP DATABASE IF EXISTS ${tgt} WITH (FORCE)"
 }
 writer_pid=""
 sync_pid=""
 cleanup() {
   [[ -z "${writer_pid}" ]] || kill "${writer_pid}" 2>/dev/null || true
   [[ -z "${sync_pid}" ]] || kill "${sync_pid}" 2>/dev/null || true
-  wait 2>/dev/null || true
-  drop_all >/dev/null 2>&1 || true
+  wait "${writer_pid}" "${sync_pid}" 2>/dev/null || true
+  src_stop >/dev/null 2>&1 || true
+  drop_target >/dev/null 2>&1 || true
   rm -rf "${work}"
 }
 trap cleanup EXIT
 
-[[ "$(pg postgres -c 'SHOW wal_level')" == logical ]] || die "the server needs wal_level=logical (scripts/services.sh)"
 (cd "${repo_dir}" && go build -o "${work}/cutwriter" ./bench/cutwriter)
 if [[ -n "${SLUICE_BIN:-}" ]]; then cp "${SLUICE_BIN}" "${work}/sluice"; else (cd "${repo_dir}" && go build -o "${work}/sluice" ./cmd/sluice); fi
-drop_all
-pg postgres -c "CREATE DATABASE ${src}" -c "CREATE DATABASE ${tgt}"
+drop_target
+src_start
+pg postgres -c "CREATE DATABASE ${tgt}"
 
 log "generating ${PATIENTS} patients and ${VISITS} visits"
-pg "${src}" <<SQL
-CREATE TABLE patients (patientid serial PRIMARY KEY, firstname varchar(50), lastname varchar(50),
-  birthdate date, isactive boolean, gender char(1), clinicid int, notes varchar(200), updatedat timestamp);
-CREATE TABLE visits (visitid int PRIMARY KEY, patientid int NOT NULL REFERENCES patients,
-  visitdate timestamp, reason varchar(100));
-INSERT INTO patients SELECT n, (ARRAY['James','Mary','José','Zoë','Łukasz','Wei','Aisha','Chloé'])[1 + n % 8],
-  (ARRAY['Smith','García','O''Brien','Müller','Nguyen','Søren-Hansen'])[1 + n % 6],
-  CASE WHEN n % 97 = 0 THEN NULL ELSE date '1920-01-01' + ((n::bigint * 7919) % 36500)::int END, n % 10 <> 0,
-  CASE WHEN n % 50 = 0 THEN NULL ELSE (ARRAY['M','F','U'])[1 + n % 3] END, 1 + (n * 31) % 500,
-  CASE WHEN n % 3 = 0 THEN NULL ELSE left(md5(n::text) || ' ' || md5((n + 1)::text), (n * 17) % 66) END,
-  timestamp '2015-01-01' + make_interval(secs => (n::bigint * 104729) % 315360000)
-  FROM generate_series(1, ${PATIENTS}) n;
-SELECT setval('patients_patientid_seq', ${PATIENTS});
-INSERT INTO visits SELECT n, 1 + (n * 7) % ${PATIENTS}, timestamp '2010-01-01' + make_interval(secs => (n::bigint * 7717) % 473040000),
-  CASE WHEN n % 41 = 0 THEN NULL ELSE (ARRAY['Annual physical','Follow-up','Flu symptoms','Blood test'])[1 + n % 4] END
-  FROM generate_series(1, ${VISITS}) n;
-VACUUM ANALYZE;
-SQL
+load_start=$(date +%s.%N)
+src_load
+load_s=$(awk -v a="${load_start}" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 
 cat > "${work}/sluice.yaml" <<YAML
 version: 1
 sources:
   src:
-    url: postgres://${PGUSER}@${PGHOST}:${PGPORT}/${src}?sslmode=disable
+    url: $(src_url)
 target:
   url: postgres://${PGUSER}@${PGHOST}:${PGPORT}/${tgt}?sslmode=disable
 defaults:
@@ -110,7 +108,7 @@ copy_s=$(awk -v a="${copy_start}" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", 
 ./sluice verify --level 1,2,3,4,5 >verify.log 2>&1 || { tail verify.log >&2; die "verify found differences"; }
 
 log "writer at ${RATE}/s, sync for ${SYNC_SECONDS} s"
-./cutwriter -engine postgres -dsn "postgres://${PGUSER}@${PGHOST}:${PGPORT}/${src}?sslmode=disable&application_name=app" \
+./cutwriter -engine "${SOURCE}" -dsn "$(writer_dsn)" \
   -rate "${RATE}" -patients "${PATIENTS}" -first-visit $((VISITS + 1)) >writer.out 2>writer.err &
 writer_pid=$!
 ./sluice sync --progress none >sync.log 2>&1 &
@@ -131,7 +129,7 @@ kill -INT "${writer_pid}"; wait "${writer_pid}" || true
 writer_pid=""
 cat cutover.err cutover.out >&2
 
-freeze=$(sed -n 's/^write freeze: \([^.]*\.[0-9]*m\?s\)\..*/\1/p' cutover.out)
+freeze=$(sed -n 's/^write freeze: \([^ ]*\)\. .*/\1/p' cutover.out)
 wall=$(wall_seconds cutover.time)
 switched=$(pg "${tgt}" -c "SELECT to_char(freeze_ended AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM sluice.cutovers ORDER BY cutover_id DESC LIMIT 1")
 last_ok=$(sed -n 's/^last_accepted=//p' writer.out)
@@ -145,15 +143,13 @@ refused=$(sed -n 's/^refused=//p' writer.out)
 reached=$(sed -n 's/^rate=//p' writer.out)
 
 problems=""
-want=$(pg "${src}" -c "SELECT count(*) || '/' || coalesce(sum(visitid), 0) FROM visits")
+want=$(src_query "${src_visits_sql}")
 got=$(pg "${tgt}" -c "SELECT count(*) || '/' || coalesce(sum(legacy_id), 0) FROM visits")
 [[ "${want}" == "${got}" ]] || problems+="visits: source ${want} (rows/sum of keys), target ${got}; "
-want=$(pg "${src}" -c "SELECT count(*) || '/' || md5(string_agg(patientid || ':' || coalesce(notes, '-') || ':' || updatedat, ',' ORDER BY patientid)) FROM patients WHERE notes LIKE 'bench write%'")
+want=$(src_query "${src_patients_sql}")
 got=$(pg "${tgt}" -c "SELECT count(*) || '/' || md5(string_agg(legacy_id || ':' || coalesce(notes, '-') || ':' || updatedat, ',' ORDER BY legacy_id)) FROM patients WHERE notes LIKE 'bench write%'")
 [[ "${want}" == "${got}" ]] || problems+="patients written: source ${want}, target ${got}; "
-if pg "${src}" -c "INSERT INTO visits VALUES (2147483647, 1, now(), 'after')" >/dev/null 2>&1; then
-  problems+="the source accepted a write after the switch; "
-fi
+src_write_refused || problems+="the source accepted a write after the switch; "
 check="${problems:-ok: every accepted write is in the target, the source refuses writes}"
 
 table="| rows | writes/s asked (reached) | verify | write freeze (printed) | last accepted write -> switch | cutover start -> switch | accepted / refused | load avg before/after | check |
@@ -161,7 +157,7 @@ table="| rows | writes/s asked (reached) | verify | write freeze (printed) | las
 | $((PATIENTS + VISITS)) | ${RATE} (${reached}) | ${VERIFY} | ${freeze} | ${writer_gap} s | ${wall} s | ${accepted} / ${refused} | ${load_before} / ${load_after} | ${check} |"
 report="## cutover $(date +%Y-%m-%dT%H%M%S)
 
-$(nproc) cores; PostgreSQL $(pg postgres -c 'SHOW server_version' | cut -d' ' -f1) source and target; copy ${copy_s} s.
+$(nproc) cores; source ${SOURCE} $(src_version), target PostgreSQL $(pg postgres -c 'SHOW server_version' | cut -d' ' -f1); load ${load_s} s, copy ${copy_s} s.
 Steps (time since the previous one): ${steps}
 
 ${table}
