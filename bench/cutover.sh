@@ -59,6 +59,10 @@ case "${SOURCE}" in
   *) die "SOURCE must be postgres or mariadb, not ${SOURCE}" ;;
 esac
 
+# One run per source engine on this machine: a second would drop the first's databases.
+exec 9>"/tmp/sluice-bench-cutover-${SOURCE}.lock"
+flock -n 9 || die "another bench/cutover.sh with SOURCE=${SOURCE} is running on this machine (lock /tmp/sluice-bench-cutover-${SOURCE}.lock)"
+
 # drop_target removes the target database and every slot on it (the reverse stream's), so
 # that no slot keeps WAL after the run.
 drop_target() {
