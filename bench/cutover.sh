@@ -75,7 +75,7 @@ sync_pid=""
 cleanup() {
   [[ -z "${writer_pid}" ]] || kill "${writer_pid}" 2>/dev/null || true
   [[ -z "${sync_pid}" ]] || kill "${sync_pid}" 2>/dev/null || true
-  wait "${writer_pid}" "${sync_pid}" 2>/dev/null || true
+  wait ${writer_pid} ${sync_pid} 2>/dev/null || true # not the private server: src_stop ends it
   src_stop >/dev/null 2>&1 || true
   drop_target >/dev/null 2>&1 || true
   rm -rf "${work}"
