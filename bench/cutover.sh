@@ -73,9 +73,9 @@ drop_target() {
 writer_pid=""
 sync_pid=""
 cleanup() {
-  [[ -z "${writer_pid}" ]] || kill "${writer_pid}" 2>/dev/null || true
-  [[ -z "${sync_pid}" ]] || kill "${sync_pid}" 2>/dev/null || true
-  wait ${writer_pid} ${sync_pid} 2>/dev/null || true # not the private server: src_stop ends it
+  local p
+  # By pid: a bare wait would wait for the private MariaDB too, which src_stop ends.
+  for p in ${writer_pid} ${sync_pid}; do kill "${p}" 2>/dev/null || true; wait "${p}" 2>/dev/null || true; done
   src_stop >/dev/null 2>&1 || true
   drop_target >/dev/null 2>&1 || true
   rm -rf "${work}"
