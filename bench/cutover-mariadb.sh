@@ -19,11 +19,12 @@ src_start() {
   mariadb-install-db --no-defaults --datadir="${maria_dir}/data" --auth-root-authentication-method=normal \
     --skip-test-db "${user[@]}" >"${maria_dir}/install.log" 2>&1 || { cat "${maria_dir}/install.log" >&2; die "mariadb-install-db failed"; }
   maria_port="$(free_port)"
+  # 9>&-: the server does not hold the run's lock (cutover.sh) should it outlive the run.
   "$(command -v mariadbd || echo /usr/sbin/mariadbd)" --no-defaults --datadir="${maria_dir}/data" --port="${maria_port}" \
     --bind-address=127.0.0.1 --socket="${maria_dir}/mysqld.sock" --pid-file="${maria_dir}/mysqld.pid" \
     --log-bin="${maria_dir}/data/binlog" --binlog-format=ROW --binlog-row-image=FULL --server-id=1 \
     --skip-name-resolve --innodb-buffer-pool-size=1G --innodb-log-file-size=512M \
-    --innodb-flush-log-at-trx-commit=2 --max-connections=500 --log-error="${maria_dir}/error.log" "${user[@]}" &
+    --innodb-flush-log-at-trx-commit=2 --max-connections=500 --log-error="${maria_dir}/error.log" "${user[@]}" 9>&- &
   maria_pid=$!
   wait_ready
   log "private MariaDB on port ${maria_port} in ${maria_dir}"
