@@ -12,21 +12,28 @@ import (
 	"github.com/sluicedb/sluice/target"
 )
 
+// newStateTarget opens a fresh target database with its state schema.
+func newStateTarget(t *testing.T) (*target.Target, string) {
+	t.Helper()
+	url := sluicetest.NewPostgresDB(t)
+	tg, err := target.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(tg.Close)
+	if err := tg.EnsureState(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return tg, url
+}
+
 // newServer serves the dashboard of a fresh target with one table that has
 // one reject.
 func newServer(t *testing.T, token string) *httptest.Server {
 	t.Helper()
 	ctx := context.Background()
-	url := sluicetest.NewPostgresDB(t)
-	tg, err := target.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(tg.Close)
-	if err := tg.EnsureState(ctx); err != nil {
-		t.Fatal(err)
-	}
-	err = tg.BeginTable(ctx, target.TableState{ID: "a.T", Source: "a", SourceTable: "T", TargetSchema: "public",
+	tg, url := newStateTarget(t)
+	err := tg.BeginTable(ctx, target.TableState{ID: "a.T", Source: "a", SourceTable: "T", TargetSchema: "public",
 		TargetTable: "t", Generation: 1, State: target.StateLoading, RowsEstimated: 40})
 	if err != nil {
 		t.Fatal(err)

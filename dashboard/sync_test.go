@@ -20,17 +20,9 @@ const hostileSource = `<img src=x onerror="document.title='pwned'">`
 func newSyncServer(t *testing.T) (*httptest.Server, *target.Target) {
 	t.Helper()
 	ctx := context.Background()
-	url := sluicetest.NewPostgresDB(t)
-	tg, err := target.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(tg.Close)
-	if err := tg.EnsureState(ctx); err != nil {
-		t.Fatal(err)
-	}
+	tg, url := newStateTarget(t)
 	sluicetest.ExecPostgres(t, url, "CREATE TABLE t (id bigint PRIMARY KEY)")
-	err = tg.BeginTable(ctx, target.TableState{ID: hostileSource + ".T", Source: hostileSource, SourceTable: "T",
+	err := tg.BeginTable(ctx, target.TableState{ID: hostileSource + ".T", Source: hostileSource, SourceTable: "T",
 		TargetSchema: "public", TargetTable: "t", Generation: 1, State: target.StateDone})
 	if err != nil {
 		t.Fatal(err)
